@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Swift 6 language mode everywhere, plus `ExistentialAny` so every existential is spelled `any P`.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "aurorad",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "aurorad", targets: ["aurorad"])
+    ],
+    dependencies: [
+        // Command-line parsing for `aurorad run` / `aurorad ctl …`: subcommands, --help and exit codes for free.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The logging API every library takes a `Logger` from; the daemon picks the backend (stderr lines).
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries, each behind one door.
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // Libraries: everything testable lives here.
+        .target(
+            name: "AWSCore",
+            dependencies: ["CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "AWSServices",
+            dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(name: "ImportSpec", swiftSettings: strict),
+        .target(
+            name: "Store",
+            dependencies: ["CSQLite"],
+            swiftSettings: strict),
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "AWSServices", "ImportSpec", "Store", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Controller",
+            dependencies: ["Reconciler", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "Control",
+            dependencies: ["ImportSpec", "Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "Reconciler", "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "aurorad",
+            dependencies: [
+                "Daemon", "Control", "AWSCore", "AWSServices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // Shared test fixtures: temp directories, free ports, the emulator process.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+
+        .testTarget(
+            name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ImportSpecTests", dependencies: ["ImportSpec"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+    ]
+)

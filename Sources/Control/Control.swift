@@ -1,0 +1,1 @@
+// The Control module. See ../../README.md and the design (module map) for its job.

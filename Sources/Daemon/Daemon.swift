@@ -1,0 +1,1 @@
+// The Daemon module. See ../../README.md and the design (module map) for its job.

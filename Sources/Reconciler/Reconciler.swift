@@ -1,0 +1,1 @@
+// The Reconciler module. See ../../README.md and the design (module map) for its job.

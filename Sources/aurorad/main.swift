@@ -1,0 +1,1 @@
+print("aurorad: not wired yet")

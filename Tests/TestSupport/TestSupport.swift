@@ -1,0 +1,1 @@
+// Shared test fixtures: temporary directories, free ports, external processes.
