@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import Daemon
+
+@Suite struct DaemonConfigTests {
+    /// The repository's documented config must describe exactly the built-in defaults.
+    @Test func shippedConfigIsTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/aurorad.toml").path
+        #expect(try DaemonConfig.load(path: path) == DaemonConfig())
+    }
+
+    @Test func readsEveryKind() throws {
+        let config = try DaemonConfig.parse(
+            """
+            # comment
+            [daemon]
+            database = "/tmp/a.db"   # trailing comment
+            socket = '/tmp/a.sock'
+            socket_group = "ops"
+            allowed_uids = [1000, 1001]
+            allowed_gids = [
+              50,
+            ]
+            log_level = "debug"
+            workers = 2
+            [reconcile]
+            resync_interval = 60
+            poll_interval = 5
+            [aws]
+            region = "eu-west-1"
+            requests_per_second = 2.5
+            ca_file = "/etc/ssl/ca.pem"
+            """, path: "t.toml")
+        #expect(config.database == "/tmp/a.db")
+        #expect(config.socket == "/tmp/a.sock")
+        #expect(config.socketGroup == "ops")
+        #expect(config.allowedUIDs == [1000, 1001])
+        #expect(config.allowedGIDs == [50])
+        #expect(config.logLevel == "debug")
+        #expect(config.workers == 2)
+        #expect(config.resyncInterval == .seconds(60))
+        #expect(config.pollInterval == .seconds(5))
+        #expect(config.region == "eu-west-1")
+        #expect(config.awsRequestsPerSecond == 2.5)
+        #expect(config.caFile == "/etc/ssl/ca.pem")
+    }
+
+    @Test(arguments: [
+        ("[daemon]\ndatabse = \"/x\"", "daemon.databse: unknown key"),
+        ("[daemon]\nworkers = \"4\"", "daemon.workers: expected an integer, found a string"),
+        ("[daemon]\nworkers = 0", "daemon.workers: 0 is out of range 1…64"),
+        ("[daemon]\ndatabase = \"relative.db\"", "daemon.database: \"relative.db\" must be an absolute path"),
+        ("[daemon]\nlog_level = \"loud\"", "daemon.log_level: \"loud\" is not one of"),
+        ("[daemon]\nallowed_uids = [-1]", "daemon.allowed_uids: every entry must be a numeric id"),
+        ("[daemon]\ndatabase = \"/x", "line 2: unterminated string"),
+        ("[daemon]\nworkers = 4 5", "line 2: unexpected \"5\" after the value"),
+        ("[daemon]\nworkers = 4\nworkers = 5", "line 3: key daemon.workers is defined twice"),
+        ("[daemon]\n[daemon]", "line 2: table [daemon] is defined twice"),
+        ("daemon.workers = 4", "line 1: dotted keys are not supported"),
+        ("[aws]\nregion = {a = 1}", "line 2: inline tables are not supported"),
+        ("[daemon]\nallowed_uids = [1, \"2\"]", "line 2: array mixes integer and string values"),
+        ("[daemon]\nsocket = yes", "line 2: \"yes\" is not a value: quote strings"),
+        ("[[daemon]]", "line 1: arrays of tables are not supported"),
+    ])
+    func rejectsBadInput(text: String, expected: String) {
+        #expect {
+            _ = try DaemonConfig.parse(text, path: "bad.toml")
+        } throws: { error in
+            String(describing: error).contains(expected) && String(describing: error).contains("bad.toml")
+        }
+    }
+
+    @Test func reportsEveryProblemAtOnce() {
+        #expect {
+            _ = try DaemonConfig.parse("[daemon]\nworkers = 0\nlog_level = 3\nnope = 1", path: "x.toml")
+        } throws: { error in
+            (error as? ConfigError)?.problems.count == 3
+        }
+    }
+
+    @Test func missingFileIsAClearError() {
+        #expect {
+            _ = try DaemonConfig.load(path: "/nonexistent/aurorad.toml")
+        } throws: { error in
+            String(describing: error).contains("/nonexistent/aurorad.toml") && String(describing: error).contains("cannot be read")
+        }
+    }
+}
