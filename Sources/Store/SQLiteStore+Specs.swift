@@ -16,6 +16,7 @@ extension SQLiteStore {
     ///
     /// Throws `StoreError.specBeingDeleted` when deletion of `name` is pending: the reconciler is tearing its AWS
     /// resources down, and quietly reviving the spec halfway through would leave them in an undefined state.
+    @discardableResult
     public func put(name: String, specJSON: Data) throws -> PutOutcome {
         let operation = "storing spec '\(name)'"
         let now = now()

@@ -58,7 +58,8 @@ extension SQLiteStore {
     /// The status of every spec, ordered by name.
     public func statuses() throws -> [SpecStatus] {
         try withReader { db in
-            try db.query("\(Self.statusQuery) ORDER BY s.name", operation: "listing statuses", decode: Self.decodeStatus)
+            try db.query(
+                "\(Self.statusQuery) ORDER BY s.name", operation: "listing statuses", decode: Self.decodeStatus)
         }
     }
 

@@ -68,6 +68,7 @@ public final class SQLiteStore: SpecStore {
     }
 
     /// Runs `body` on the writer connection, holding the writer lock.
+    @discardableResult
     func withWriter<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
         try writer.withLock { connection throws -> T in try body(connection) }
     }

@@ -10,6 +10,7 @@ import Foundation
 public protocol SpecStore: Sendable {
     /// Stores `specJSON` (canonical JSON) under `name`: new specs start at generation 1, different JSON bumps the
     /// generation, byte-identical JSON keeps it. Throws `StoreError.specBeingDeleted` while deletion is pending.
+    @discardableResult
     func put(name: String, specJSON: Data) throws -> PutOutcome
     /// The stored spec named `name`, or nil.
     func spec(named name: String) throws -> StoredSpec?
