@@ -106,7 +106,7 @@ extension timeval {
 
 /// One open connection to the daemon; use it from one thread at a time.
 public final class ControlConnection {
-    private var fd: Int32
+    private(set) var fd: Int32
     private let path: String
     private let timeout: Duration
     private let maxResponseBytes: Int

@@ -94,21 +94,20 @@ public final class ControlServer: Sendable {
 
     private func bindListener() throws(ControlServerError) -> Listener {
         if let problem = UnixSocket.pathProblem(path) { throw .badPath(problem) }
+        let groupID = try group?.resolve()
         try createParentDirectory()
         try removeStaleSocket()
         let fd = UnixSocket.makeStreamSocket()
         guard fd >= 0 else { throw .system("create a socket for", path, errno) }
+        // bind creates the file with the umask's mode; the chmod right after closes that short window, and a
+        // peer that connects inside it is still checked by SO_PEERCRED before anything is read.
+        guard UnixSocket.withAddress(path, { Glibc.bind(fd, $0, $1) }) == 0 else {
+            let code = errno
+            close(fd)
+            throw code == EADDRINUSE ? .alreadyListening(path) : .system("bind", path, code)
+        }
         do throws(ControlServerError) {
-            // bind creates the file with the umask's mode; the chmod right after closes that short window, and
-            // a peer that connects inside it is still checked by SO_PEERCRED before anything is read.
-            let bound = UnixSocket.withAddress(path) { Glibc.bind(fd, $0, $1) }
-            if bound != 0 {
-                let code = errno
-                throw code == EADDRINUSE ? .alreadyListening(path) : .system("bind", path, code)
-            }
-            if let group, chown(path, uid_t.max, try group.resolve()) != 0 {
-                throw .system("set the group of", path, errno)
-            }
+            if let groupID, chown(path, uid_t.max, groupID) != 0 { throw .system("set the group of", path, errno) }
             guard chmod(path, 0o660) == 0 else { throw .system("set mode 0660 on", path, errno) }
             guard listen(fd, Int32(min(max(limits.maxConnections, 16), Int(SOMAXCONN)))) == 0 else {
                 throw .system("listen on", path, errno)
@@ -118,7 +117,9 @@ public final class ControlServer: Sendable {
             guard lstat(path, &info) == 0 else { throw .system("inspect", path, errno) }
             return Listener(fd: fd, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), fileGroup: info.st_gid)
         } catch {
+            // The file is the one this call just bound, so removing it cannot hurt another daemon.
             close(fd)
+            unlink(path)
             throw error
         }
     }
