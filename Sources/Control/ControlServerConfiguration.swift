@@ -5,7 +5,7 @@ public struct ControlServerLimits: Sendable, Equatable {
     /// The longest request line accepted; longer ones get `request_too_large` and the connection is closed.
     public var maxRequestBytes: Int
     /// How long a whole request line may take to arrive (counted from connect or from the previous response),
-    /// and how long a response may take to drain; an idle or slow client is closed after it.
+    /// and how long writing a response may stall; an idle client, or one that stops reading, is closed after it.
     public var idleTimeout: Duration
     /// Connections served at once; the next one gets `busy` and is closed.
     public var maxConnections: Int

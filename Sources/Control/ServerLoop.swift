@@ -203,7 +203,8 @@ private final class PollLoop {
             if let stopDeadline, connections.isEmpty || now >= stopDeadline { break }
 
             var fds = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
-            let accepting = listening && acceptPausedUntil.map { now >= $0 } ?? listening
+            if let pausedUntil = acceptPausedUntil, now >= pausedUntil { acceptPausedUntil = nil }
+            let accepting = listening && acceptPausedUntil == nil
             fds.append(pollfd(fd: accepting ? server.listener.fd : -1, events: Int16(POLLIN), revents: 0))
             let polled = Array(connections.values)
             for connection in polled {
@@ -394,6 +395,8 @@ private final class PollLoop {
             }
             if count > 0 {
                 connection.written += count
+                // A reader that keeps taking bytes is slow, not stuck: only a stalled response times out.
+                connection.deadline = clock.now + limits.idleTimeout
             } else if count < 0, errno == EINTR {
                 continue
             } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
@@ -415,14 +418,9 @@ private final class PollLoop {
                 logger.debug("control client stopped reading; closing", metadata: ["uid": "\(connection.peer.uid)"])
             } else {
                 logger.debug("control client idle; closing", metadata: ["uid": "\(connection.peer.uid)"])
-                let seconds = limits.idleTimeout.components.seconds
-                sendOnce(
-                    connection.fd,
-                    ServerLoop.encode(
-                        .failure(
-                            .timeout,
-                            "No complete request arrived within the \(seconds)-second idle timeout; "
-                                + "the connection is closed.")))
+                let message = "No complete request arrived within the idle timeout of \(limits.idleTimeout); "
+                    + "the connection is closed."
+                sendOnce(connection.fd, ServerLoop.encode(.failure(.timeout, message)))
             }
             closeConnection(connection)
         }

@@ -129,8 +129,24 @@ struct ServerTests {
             #expect(try client.send(.status(name: "busy-one")).isSuccess)
             let farewell = try #require(try idle.readResponse())
             #expect(farewell.errorCode == .timeout)
+            #expect(farewell.errorMessage.contains("idle timeout of 0.3 seconds"))
             #expect(try idle.readResponse() == nil)
             #expect(try client.send(.list()).isSuccess)
+        }
+    }
+
+    @Test("a client that never reads its large response is dropped without holding up others")
+    func clientThatDoesNotRead() throws {
+        let limits = ControlServerLimits(idleTimeout: .milliseconds(500))
+        try withServer(handler: BlobHandler(), limits: limits) { _, client in
+            let stuck = try client.connect()
+            try stuck.writeRaw(#"{"command":"list"}"# + "\n")
+            #expect(try client.send(.list()).isSuccess)
+            // The server hangs up once the response has made no progress for the idle timeout.
+            var entry = pollfd(fd: stuck.fd, events: 0, revents: 0)
+            for _ in 0..<100 where entry.revents & Int16(POLLHUP) == 0 { _ = poll(&entry, 1, 100) }
+            #expect(entry.revents & Int16(POLLHUP) != 0)
+            #expect(throws: ControlClientError.self) { try stuck.readResponse() }
         }
     }
 
@@ -188,6 +204,14 @@ struct ServerTests {
             #expect(try connection.readResponse()?.id == 1)
             #expect(!FileManager.default.fileExists(atPath: server.path))
         }
+    }
+}
+
+/// Answers every request with a result far larger than a socket buffer, so a client that does not read
+/// leaves the server with a response it cannot finish writing.
+struct BlobHandler: ControlHandler {
+    func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
+        .success(.string(String(repeating: "b", count: 4 << 20)))
     }
 }
 

@@ -148,4 +148,18 @@ struct SocketFileTests {
             }
         }
     }
+
+    @Test("permission denied names the socket's group and how to join it")
+    func permissionDeniedMessage() throws {
+        try withTemporaryDirectory { directory in
+            let server = makeServer(directory + "/s.sock", group: .id(getegid()))
+            try server.start()
+            defer { server.stop() }
+            let group = String(cString: try #require(getgrgid(getegid())).pointee.gr_name)
+            #expect(
+                ControlClientError.permissionDenied(server.path).description
+                    == "Permission denied connecting to \(server.path): join the socket's group \(group) "
+                    + "(for example `sudo usermod -aG \(group) $USER`, then log in again) or run as root.")
+        }
+    }
 }
