@@ -34,9 +34,8 @@ struct ProtocolTests {
                 + #""ok":false}"# + "\n")
         let decoded = try JSONDecoder().decode(ControlResponse.self, from: Data(line.dropLast()))
         #expect(decoded == response)
-        #expect(throws: ControlError(code: .invalidSpec, message: "The spec is invalid.", details: ["name: required"])) {
-            try decoded.get()
-        }
+        let expected = ControlError(code: .invalidSpec, message: "The spec is invalid.", details: ["name: required"])
+        #expect(throws: expected) { try decoded.get() }
     }
 
     @Test("an unknown error code from a newer daemon still decodes")
