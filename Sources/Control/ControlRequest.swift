@@ -1,0 +1,121 @@
+import Foundation
+
+/// The commands the socket understands.
+public enum ControlCommand: String, Sendable, Codable, CaseIterable {
+    case submit, status, list, delete, plan
+
+    /// The fields this command cannot do without.
+    var requiredFields: [String] {
+        switch self {
+        case .submit, .plan: ["spec"]
+        case .status, .delete: ["name"]
+        case .list: []
+        }
+    }
+}
+
+/// One request line: `{"command": …, "name"?: String, "spec"?: {…}, "id"?: any}`.
+public struct ControlRequest: Sendable, Equatable, Encodable {
+    /// What to do.
+    public var command: ControlCommand
+    /// The spec name, for status and delete.
+    public var name: String?
+    /// The spec as a JSON object, for submit and plan; the daemon decodes and validates it.
+    public var spec: JSONValue?
+    /// Any value the client wants echoed back in the response.
+    public var id: JSONValue?
+
+    /// Creates a request; prefer the static constructors, which set the fields each command needs.
+    public init(command: ControlCommand, name: String? = nil, spec: JSONValue? = nil, id: JSONValue? = nil) {
+        self.command = command
+        self.name = name
+        self.spec = spec
+        self.id = id
+    }
+
+    /// Create or update a spec.
+    public static func submit(spec: JSONValue) -> ControlRequest { ControlRequest(command: .submit, spec: spec) }
+    /// Dry run: the actions the daemon would take for a spec.
+    public static func plan(spec: JSONValue) -> ControlRequest { ControlRequest(command: .plan, spec: spec) }
+    /// The status of one spec.
+    public static func status(name: String) -> ControlRequest { ControlRequest(command: .status, name: name) }
+    /// Every spec with its status.
+    public static func list() -> ControlRequest { ControlRequest(command: .list) }
+    /// Request deletion of a spec.
+    public static func delete(name: String) -> ControlRequest { ControlRequest(command: .delete, name: name) }
+
+    private static let knownFields: Set<String> = ["command", "name", "spec", "id"]
+
+    /// Parses one request line, reporting what is wrong with it as an `invalid_request` error.
+    ///
+    /// The checks are done by hand on a `JSONValue` rather than by `Decodable` so that every message names the
+    /// offending field the way the client wrote it.
+    public init(parsing line: Data) throws(ControlError) {
+        try self.init(validating: Self.parseJSON(line))
+    }
+
+    /// Decodes a request line into a JSON value, or throws `invalid_request` when it is not JSON.
+    static func parseJSON(_ line: Data) throws(ControlError) -> JSONValue {
+        do {
+            return try JSONValue(decoding: line)
+        } catch {
+            throw invalid("The request is not valid JSON; send one JSON object per line.")
+        }
+    }
+
+    /// Checks a decoded request line field by field.
+    init(validating value: JSONValue) throws(ControlError) {
+        guard case .object(let fields) = value else {
+            throw Self.invalid("The request must be a JSON object, not \(value.typeName).")
+        }
+        id = fields["id"]
+        let unknown = fields.keys.filter { !Self.knownFields.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw Self.invalid(
+                "Unknown field \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in the request; "
+                    + "known fields are command, name, spec and id.")
+        }
+        guard let commandValue = fields["command"] else {
+            throw Self.invalid("The request has no `command`; use one of \(Self.commandList).")
+        }
+        guard let commandText = commandValue.stringValue else {
+            throw Self.invalid("`command` must be a string, not \(commandValue.typeName).")
+        }
+        guard let command = ControlCommand(rawValue: commandText) else {
+            throw Self.invalid("Unknown command `\(commandText)`; use one of \(Self.commandList).")
+        }
+        self.command = command
+        switch fields["name"] {
+        case nil, .null?: name = nil
+        case .string(let text)?:
+            guard !text.isEmpty else { throw Self.invalid("`name` must not be empty.") }
+            name = text
+        case let other?: throw Self.invalid("`name` must be a string, not \(other.typeName).")
+        }
+        switch fields["spec"] {
+        case nil, .null?: spec = nil
+        case let object? where object.typeName == "object": spec = object
+        case let other?: throw Self.invalid("`spec` must be a JSON object, not \(other.typeName).")
+        }
+        for field in command.requiredFields where (field == "name" ? name == nil : spec == nil) {
+            throw Self.invalid("The \(command.rawValue) command needs `\(field)`.")
+        }
+    }
+
+    private static var commandList: String { ControlCommand.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    private static func invalid(_ message: String) -> ControlError {
+        ControlError(code: .invalidRequest, message: message)
+    }
+
+    private enum CodingKeys: String, CodingKey { case command, name, spec, id }
+
+    /// Encodes only the fields that are set.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(command, forKey: .command)
+        try container.encodeIfPresent(name, forKey: .name)
+        try container.encodeIfPresent(spec, forKey: .spec)
+        try container.encodeIfPresent(id, forKey: .id)
+    }
+}
