@@ -14,6 +14,8 @@ public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, C
     public static let notFound = ControlErrorCode(rawValue: "not_found")
     /// The daemon cannot take the request now (e.g. too many connections); retry later.
     public static let busy = ControlErrorCode(rawValue: "busy")
+    /// The request conflicts with the spec's state (e.g. a submit while its deletion is in progress).
+    public static let conflict = ControlErrorCode(rawValue: "conflict")
     /// The daemon failed while handling a valid request.
     public static let `internal` = ControlErrorCode(rawValue: "internal")
     /// The peer's uid and groups are not allowed on this socket.

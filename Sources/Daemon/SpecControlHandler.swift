@@ -1,0 +1,121 @@
+import Control
+import Foundation
+import ImportSpec
+import Logging
+import Store
+
+/// Answers control-socket requests from the store: submit validates and stores a spec, status and list read the
+/// store (never AWS), delete marks a spec for deletion. Every accepted change wakes the controller for that spec.
+public struct SpecControlHandler: ControlHandler {
+    /// Computes the actions a spec would cause now (the reconciler's dry run), or nil when none is wired.
+    public typealias Planner = @Sendable (ImportSpec) throws -> JSONValue
+
+    private let store: any SpecStore
+    private let wake: @Sendable (String) -> Void
+    private let planner: Planner?
+    private let logger: Logger
+    /// How many recent events `status` returns.
+    private let statusEventCount = 20
+
+    /// Serves `store`; `wake` is called with a spec name after each accepted submit or delete.
+    public init(store: any SpecStore, planner: Planner? = nil, logger: Logger,
+                wake: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.planner = planner
+        self.logger = logger
+        self.wake = wake
+    }
+
+    public func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
+        do {
+            switch request.command {
+            case .submit: return try submit(request.spec, peer: peer)
+            case .status: return try status(request.name)
+            case .list: return try list()
+            case .delete: return try delete(request.name, peer: peer)
+            case .plan: return try plan(request.spec)
+            }
+        } catch StoreError.specBeingDeleted(let name) {
+            return .failure(.conflict, StoreError.specBeingDeleted(name: name).description)
+        } catch {
+            logger.error("control request failed", metadata: ["command": "\(request.command.rawValue)",
+                                                               "error": "\(error)"])
+            return .failure(.internal, "The daemon could not complete the request: \(error). See its log.")
+        }
+    }
+
+    private func decodeSpec(_ value: JSONValue?) throws -> Result<ImportSpec, ControlError> {
+        guard let value else {
+            return .failure(ControlError(code: .invalidRequest, message: "The request has no spec."))
+        }
+        do {
+            return .success(try ImportSpec.decode(from: try value.encodedData()))
+        } catch let error as SpecError {
+            return .failure(ControlError(
+                code: .invalidSpec, message: "The spec is invalid; nothing was changed.",
+                details: error.problems.map(\.description)))
+        }
+    }
+
+    private func submit(_ value: JSONValue?, peer: PeerCredentials) throws -> ControlResponse {
+        let spec: ImportSpec
+        switch try decodeSpec(value) {
+        case .success(let decoded): spec = decoded
+        case .failure(let error): return .failure(error.code, error.message, details: error.details)
+        }
+        let outcome = try store.put(name: spec.name, specJSON: spec.canonicalJSON())
+        logger.info("spec submitted", metadata: [
+            "spec": "\(spec.name)", "generation": "\(outcome.generation)", "changed": "\(outcome.changed)",
+            "peer.uid": "\(peer.uid)",
+        ])
+        if outcome.changed { wake(spec.name) }
+        return .success([
+            "name": .string(spec.name), "generation": .integer(Int(outcome.generation)),
+            "created": .bool(outcome.created), "changed": .bool(outcome.changed),
+        ])
+    }
+
+    private func requireName(_ name: String?) -> ControlResponse? {
+        guard let name, !name.isEmpty else { return .failure(.invalidRequest, "The request has no spec name.") }
+        return nil
+    }
+
+    private func status(_ name: String?) throws -> ControlResponse {
+        if let refusal = requireName(name) { return refusal }
+        guard let name, let status = try store.status(named: name) else {
+            return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
+        }
+        var result = try JSONValue(encoding: status)
+        if case .object(var fields) = result {
+            fields["events"] = try JSONValue(encoding: store.events(name: name, limit: statusEventCount))
+            result = .object(fields)
+        }
+        return .success(result)
+    }
+
+    private func list() throws -> ControlResponse {
+        .success(try JSONValue(encoding: store.statuses()))
+    }
+
+    private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
+        if let refusal = requireName(name) { return refusal }
+        guard let name, let spec = try store.requestDeletion(name: name) else {
+            return .failure(.notFound, "No spec named \(name ?? "") exists; nothing was deleted.")
+        }
+        logger.notice("spec deletion requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
+        wake(name)
+        return .success(["name": .string(spec.name), "deletionRequested": .bool(true)])
+    }
+
+    private func plan(_ value: JSONValue?) throws -> ControlResponse {
+        let spec: ImportSpec
+        switch try decodeSpec(value) {
+        case .success(let decoded): spec = decoded
+        case .failure(let error): return .failure(error.code, error.message, details: error.details)
+        }
+        guard let planner else {
+            return .failure(.internal, "This daemon has no reconciler to plan with.")
+        }
+        return .success(try planner(spec))
+    }
+}
