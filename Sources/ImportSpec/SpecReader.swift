@@ -167,6 +167,7 @@ struct SpecReader {
         for (index, element) in elements.enumerated() {
             guard case .string(let text) = element else {
                 report(FieldPath.element(path, index), "expected a string, found \(element.kindDescription).")
+                strings.append("")  // keeps later elements at their own index; the report marks this one unusable
                 continue
             }
             strings.append(text)
