@@ -34,7 +34,9 @@ extension ImportSpec {
         var validator = SpecValidator(spec: spec, unusable: reader.unusable)
         validator.run()
         let problems = (reader.problems + validator.problems).sorted { ($0.path, $0.message) < ($1.path, $1.message) }
-        guard problems.isEmpty else { throw SpecError(problems: problems) }
+        guard problems.isEmpty else {
+            throw SpecError(limiting: problems, unreported: reader.unreported)
+        }
         return spec
     }
 

@@ -26,6 +26,22 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
         self.problems = problems
     }
 
+    /// At most this many problems are listed; a document full of mistakes gets a summary line for the rest.
+    public static let reportLimit = 100
+
+    /// Keeps the first `reportLimit` problems and adds a `(document)` line counting the rest (`unreported` are
+    /// problems found but never built).
+    init(limiting problems: [SpecProblem], unreported: Int) {
+        let hidden = max(0, problems.count - Self.reportLimit) + unreported
+        guard hidden > 0 else {
+            self.init(problems: problems)
+            return
+        }
+        self.init(problems: Array(problems.prefix(Self.reportLimit)) + [SpecProblem(
+            path: FieldPath.document,
+            message: "\(hidden) more problems are not listed; fix the ones above and submit again.")])
+    }
+
     /// One problem per line, `path: message`.
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
@@ -48,11 +64,6 @@ enum FieldPath {
 
     /// `parent[index]`.
     static func element(_ parent: String, _ index: Int) -> String { "\(parent)[\(index)]" }
-
-    /// Whether `path` is `ancestor` itself or lies inside it.
-    static func path(_ path: String, isWithin ancestor: String) -> Bool {
-        path == ancestor || path.hasPrefix(ancestor + ".") || path.hasPrefix(ancestor + "[")
-    }
 }
 
 /// A user-supplied value in double quotes, control characters escaped and long values shortened, so a problem

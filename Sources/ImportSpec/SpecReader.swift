@@ -5,6 +5,8 @@
 struct SpecReader {
     private(set) var problems: [SpecProblem] = []
     private(set) var unusable: Set<String> = []
+    /// Problems found beyond `SpecError.reportLimit`, counted but not built.
+    private(set) var unreported = 0
 
     /// Reads the whole spec; the result is meaningful only together with `problems` and `unusable`.
     mutating func readSpec(_ root: JSONValue) -> ImportSpec {
@@ -191,10 +193,14 @@ struct SpecReader {
         return strings
     }
 
-    /// Records a problem and marks its path unusable for validation.
-    private mutating func report(_ path: String, _ message: String) {
+    /// Records a problem (built only while under the report limit) and marks its path unusable for validation.
+    private mutating func report(_ path: String, _ message: @autoclosure () -> String) {
         let location = path.isEmpty ? FieldPath.document : path
-        problems.append(SpecProblem(path: location, message: message))
         unusable.insert(location)
+        if problems.count < SpecError.reportLimit {
+            problems.append(SpecProblem(path: location, message: message()))
+        } else {
+            unreported += 1
+        }
     }
 }

@@ -40,8 +40,16 @@ struct SpecValidator {
         problems = problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
     }
 
+    /// Whether neither `path` nor any field containing it was found unusable (a lookup per ancestor, so a document
+    /// with thousands of mistyped entries stays linear).
     private func usable(_ path: String) -> Bool {
-        !unusable.contains { FieldPath.path(path, isWithin: $0) }
+        guard !unusable.isEmpty else { return true }
+        var ancestor = ""
+        for character in path {
+            if character == "." || character == "[", unusable.contains(ancestor) { return false }
+            ancestor.append(character)
+        }
+        return !unusable.contains(path)
     }
 
     private mutating func report(_ path: String, _ message: String) {

@@ -18,7 +18,8 @@ struct CanonicalJSONTests {
         let reordered = #"""
             {"tags":{"Environment":"dev"},"enabled_cloudwatch_logs_exports":["audit","error","general","slowquery"],
             "deletion_protection":false,
-            "kms_key_id":"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab","storage_encrypted":true,"skip_final_snapshot":true,"s3_import":{"ingestion_role":
+            "kms_key_id":"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "storage_encrypted":true,"skip_final_snapshot":true,"s3_import":{"ingestion_role":
             "arn:aws:iam::123456789012:role/existing","bucket_prefix":"backup/","bucket_name":"my-import-bucket",
             "source_engine_version":"5.7.12"},"role_associations":{"s3Import":{}},
             "vpc_security_group_ids":["sg-0123456789abcdef0"],"db_subnet_group_name":"my-subnets",

@@ -249,6 +249,37 @@ struct DecodingTests {
         }
     }
 
+    @Test("a document full of unknown keys lists the first 100 problems and counts the rest")
+    func readerReportLimit() {
+        let key = String(repeating: "k", count: 50)
+        let members = (0..<15_000).map { "\"\(key)\($0)\": 1" }.joined(separator: ",")
+        let json = minimal(adding: members)
+        #expect(json.utf8.count < ImportSpec.maxDocumentSize)
+        let problems = Fixtures.problems(decoding: json)
+        #expect(problems.count == SpecError.reportLimit + 1)
+        #expect(problems.last == SpecProblem(
+            path: "(document)", message: "14900 more problems are not listed; fix the ones above and submit again."))
+    }
+
+    @Test("validation problems beyond the limit are counted too")
+    func validatorReportLimit() {
+        let tags = (0..<200).map { "\"aws:k\($0)\": \"v\"" }.joined(separator: ",")
+        let problems = Fixtures.problems(decoding: minimal(adding: "\"tags\": {\(tags)}"))
+        #expect(problems.count == SpecError.reportLimit + 1)
+        #expect(problems.first?.path == "tags")
+        #expect(problems.last?.message.hasPrefix("101 more problems") == true)
+    }
+
+    @Test("thousands of mistyped entries next to well-typed ones are handled in bulk")
+    func mixedBulk() {
+        let tags = (0..<20_000).map { "\"t\($0)\": \($0.isMultiple(of: 2) ? "\"v\"" : "1")" }.joined(separator: ",")
+        let problems = Fixtures.problems(decoding: minimal(adding: "\"tags\": {\(tags)}"))
+        #expect(problems.count == SpecError.reportLimit + 1)
+        let tooMany = SpecProblem(path: "tags", message: "has 10000 tags but RDS allows at most 50 per resource.")
+        #expect(problems.contains(tooMany))
+        #expect(problems.last?.message.hasPrefix("9901 more problems") == true)
+    }
+
     @Test("SpecError describes one problem per line as path: message")
     func errorDescription() {
         let error = SpecError(problems: [
