@@ -39,6 +39,12 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     }
 
     /// The string when this is a string, else nil.
+    /// The integer, when this is one.
+    public var integerValue: Int? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil

@@ -28,7 +28,8 @@ public final class DaemonRuntime: Sendable {
         let handler = SpecControlHandler(store: store, logger: logger) { _ in }
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
-            allowedUIDs: config.allowedUIDs, allowedGIDs: config.allowedGIDs, handler: handler, logger: logger)
+            allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(), handler: handler,
+            logger: logger)
         try server.start()
         let specs = try store.specs()
         logger.notice("aurorad started", metadata: [
@@ -42,6 +43,13 @@ public final class DaemonRuntime: Sendable {
         notifier.stopping()
         server.stop()
         logger.notice("aurorad stopped")
+    }
+
+    /// The groups allowed on the socket: the socket's group (the server's default) plus the configured extras.
+    private func allowedGroups() -> Set<gid_t>? {
+        guard !config.allowedGIDs.isEmpty else { return nil }
+        let socketGroup = config.socketGroup.flatMap { getgrnam($0)?.pointee.gr_gid } ?? getegid()
+        return Set(config.allowedGIDs + [socketGroup])
     }
 
     /// Blocks until SIGTERM or SIGINT arrives and returns its name.

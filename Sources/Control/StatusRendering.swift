@@ -1,0 +1,64 @@
+import Foundation
+import Store
+
+/// Renders control-socket results as the readable text `aurorad ctl` prints by default.
+public enum StatusRendering {
+    /// A status result (a `SpecStatus` plus its recent `events`) as a block of text.
+    public static func status(_ result: JSONValue) throws -> String {
+        let status = try result.decode(SpecStatus.self)
+        var lines = [
+            "Name:                \(status.name)",
+            "Phase:               \(status.phase.rawValue)",
+            "Generation:          \(status.generation) (observed \(status.observedGeneration))",
+            "Cluster:             \(status.cluster.identifier) (\(status.cluster.status))",
+        ]
+        if let arn = status.cluster.arn { lines.append("Cluster ARN:         \(arn)") }
+        if let endpoint = status.cluster.endpoint { lines.append("Endpoint:            \(endpoint)") }
+        if let role = status.role.arn ?? status.role.name { lines.append("Ingestion role:      \(role)") }
+        if status.deletionRequested { lines.append("Deletion requested:  yes") }
+        if let message = status.message { lines.append("Message:             \(message)") }
+        lines.append("Updated:             \(status.updatedAt)")
+        if !status.conditions.isEmpty {
+            lines.append("")
+            lines += table(
+                header: ["CONDITION", "STATUS", "REASON", "SINCE", "MESSAGE"],
+                rows: status.conditions.map {
+                    [$0.type, $0.status.rawValue, $0.reason, $0.lastTransitionTime.description, $0.message]
+                })
+        }
+        if let events = result["events"], case .array = events {
+            let decoded = try events.decode([SpecEvent].self)
+            if !decoded.isEmpty {
+                lines.append("")
+                lines += table(
+                    header: ["TIME", "TYPE", "REASON", "MESSAGE"],
+                    rows: decoded.map { [$0.time.description, $0.type.rawValue, $0.reason, $0.message] })
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A list result (an array of `SpecStatus`) as a table, one spec per row.
+    public static func list(_ result: JSONValue) throws -> String {
+        let statuses = try result.decode([SpecStatus].self)
+        guard !statuses.isEmpty else { return "No specs. Submit one with `aurorad ctl submit FILE`." }
+        return table(
+            header: ["NAME", "PHASE", "GENERATION", "OBSERVED", "CLUSTER STATUS", "UPDATED"],
+            rows: statuses.map {
+                [$0.name, $0.phase.rawValue, "\($0.generation)", "\($0.observedGeneration)", $0.cluster.status,
+                 $0.updatedAt.description]
+            }
+        ).joined(separator: "\n")
+    }
+
+    /// Left-aligned columns separated by two spaces; the last column is not padded.
+    static func table(header: [String], rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+    }
+}

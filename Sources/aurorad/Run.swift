@@ -1,0 +1,95 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+
+/// `aurorad run`: loads the configuration, applies flags over it, and runs the daemon until SIGTERM.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon in the foreground (systemd runs it this way).",
+        discussion: """
+            Settings come from the config file (default \(DaemonConfig.defaultPath), optional), then these flags. \
+            AWS credentials, region and endpoints come from the standard SDK environment: AWS_REGION, \
+            AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, web identity, EC2 instance \
+            metadata, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM/_RDS/_S3/_STS. SIGTERM or SIGINT stops gracefully \
+            (exit 0).
+            """)
+
+    @Option(help: "Config file (TOML). Default: \(DaemonConfig.defaultPath) when it exists.")
+    var config: String?
+
+    @Option(help: "SQLite state file. Default: /var/lib/aurorad/aurorad.db.")
+    var database: String?
+
+    @Option(help: "Control socket path. Default: /run/aurorad/aurorad.sock.")
+    var socket: String?
+
+    @Option(help: "AWS region. Default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region.")
+    var region: String?
+
+    @Option(help: "Seconds between observations of a Ready spec (drift repair). Default: 600.")
+    var resyncInterval: Int?
+
+    @Option(help: "Seconds between observations while AWS is working. Default: 15.")
+    var pollInterval: Int?
+
+    @Option(help: "Log level: \(LogLevelName.all.joined(separator: ", ")). Default: info.")
+    var logLevel: String?
+
+    func validate() throws {
+        if let resyncInterval, !(10...604_800).contains(resyncInterval) {
+            throw ValidationError("--resync-interval must be between 10 and 604800 seconds.")
+        }
+        if let pollInterval, !(1...3_600).contains(pollInterval) {
+            throw ValidationError("--poll-interval must be between 1 and 3600 seconds.")
+        }
+        if let logLevel, !LogLevelName.all.contains(logLevel) {
+            throw ValidationError("--log-level must be one of \(LogLevelName.all.joined(separator: ", ")).")
+        }
+    }
+
+    func run() throws {
+        var settings: DaemonConfig
+        do {
+            if let config {
+                settings = try DaemonConfig.load(path: config)
+            } else if FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) {
+                settings = try DaemonConfig.load(path: DaemonConfig.defaultPath)
+            } else {
+                settings = DaemonConfig()
+            }
+        } catch {
+            printError("aurorad: \(error)")
+            throw ExitCode(2)
+        }
+        database.map { settings.database = absolute($0) }
+        socket.map { settings.socket = absolute($0) }
+        region.map { settings.region = $0 }
+        resyncInterval.map { settings.resyncInterval = .seconds($0) }
+        pollInterval.map { settings.pollInterval = .seconds($0) }
+        logLevel.map { settings.logLevel = $0 }
+
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "aurorad")
+        do {
+            try DaemonRuntime(config: settings, logger: logger).run()
+        } catch {
+            printError("aurorad: could not start: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
