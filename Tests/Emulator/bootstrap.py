@@ -64,7 +64,8 @@ def write_credentials(path: str, credentials: dict[str, str]) -> None:
     """Write one user's key as JSON, readable by the owner only (mode 0600 from creation on)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        json.dump({"AccessKeyId": credentials["AccessKeyId"], "SecretAccessKey": credentials["SecretAccessKey"]}, handle)
+        key = {"AccessKeyId": credentials["AccessKeyId"], "SecretAccessKey": credentials["SecretAccessKey"]}
+        json.dump(key, handle)
     os.chmod(path, 0o600)
 
 

@@ -95,10 +95,14 @@ def stop_emulator(emulator: Emulator) -> int:
 
 @pytest.fixture(scope="session")
 def emulator():
-    """One emulator for the session, with short RDS delays and the demo world."""
+    """One emulator for the session, with short RDS delays and the demo world.
+
+    Two seconds, not one: tests assert the intermediate states (`creating`, `PENDING`) a few calls after starting
+    them, and a loaded CI machine must still make those calls inside the window.
+    """
     with tempfile.TemporaryDirectory(prefix="aurora-emu-") as state_dir:
         running = start_emulator(
-            state_dir, "--restore-seconds", "1", "--instance-seconds", "1", "--association-seconds", "1",
+            state_dir, "--restore-seconds", "2", "--instance-seconds", "2", "--association-seconds", "2",
             "--seed-demo",
         )
         yield running

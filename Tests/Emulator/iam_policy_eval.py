@@ -52,7 +52,9 @@ def _principal_matches(statement: dict[str, Any], service: str) -> bool:
     return False
 
 
-def evaluate(documents: list[Any], action: str, resource: str | None = None, service_principal: str | None = None) -> str:
+def evaluate(
+    documents: list[Any], action: str, resource: str | None = None, service_principal: str | None = None
+) -> str:
     """`Allow`, `Deny` (explicit) or `ImplicitDeny` for one action on one resource (or for a principal, in trust).
 
     With `service_principal`, documents are trust policies: statements must name that service as principal and

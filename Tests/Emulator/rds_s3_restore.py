@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from moto.core.utils import utcnow
 from moto.iam.access_control import IAMPolicy, IAMUserAccessKey, PermissionResult
 from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
+# RDSClientError(code, message): moto's serializer adds the HTTP status that botocore's model gives the code.
 from moto.rds.exceptions import InvalidParameterCombination, InvalidParameterValue, RDSClientError
 from moto.rds.models import DBCluster, RDSBackend
 from moto.rds.responses import RDSResponse
@@ -57,13 +59,6 @@ STREAMED_SUFFIXES = (".xbstream", ".tar", ".gz", ".tar.gz")
 
 _restore_lock = threading.Lock()
 RESTORE_LOG: list[dict[str, Any]] = []
-
-
-class _Fault(RDSClientError):
-    """An RDS fault by botocore error code (the serializer adds the HTTP status from the model)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
 
 
 class MissingParameter(RDSClientError):
@@ -201,23 +196,25 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
             "begin with a letter."
         )
     if cluster_id in backend.clusters:
-        raise _Fault("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+        raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
     subnet_group = p.get("DBSubnetGroupName")
     if subnet_group and subnet_group not in backend.subnet_groups:
-        raise _Fault("DBSubnetGroupNotFoundFault", f"DB subnet group '{subnet_group}' does not exist.")
+        raise RDSClientError("DBSubnetGroupNotFoundFault", f"DB subnet group '{subnet_group}' does not exist.")
     parameter_group = p.get("DBClusterParameterGroupName")
     if (
         parameter_group
         and not parameter_group.startswith("default.")
         and parameter_group not in backend.db_cluster_parameter_groups
     ):
-        raise _Fault("DBClusterParameterGroupNotFound", f"DBClusterParameterGroup not found: {parameter_group}")
+        raise RDSClientError("DBClusterParameterGroupNotFound", f"DBClusterParameterGroup not found: {parameter_group}")
     kms_key = p.get("KmsKeyId")
     if kms_key:
         try:
             kms_backends[response.current_account][response.region].describe_key(kms_key)
         except Exception:  # noqa: BLE001 - moto raises its NotFoundException
-            raise _Fault("KMSKeyNotAccessibleFault", f"The specified KMS key {kms_key} does not exist or is not accessible.")
+            raise RDSClientError(
+                "KMSKeyNotAccessibleFault", f"The specified KMS key {kms_key} does not exist or is not accessible."
+            )
 
     role_arn = str(p["S3IngestionRoleArn"])
     _check_pass_role(response, role_arn)
@@ -228,13 +225,13 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
     try:
         bucket = s3.get_bucket(bucket_name)
     except Exception:  # noqa: BLE001 - moto raises MissingBucket
-        raise _Fault(
+        raise RDSClientError(
             "InvalidS3BucketFault",
             "The specified Amazon S3 bucket name can't be found or Amazon RDS isn't authorized to access the "
             "specified Amazon S3 bucket. Verify the SourceS3BucketName and S3IngestionRoleArn values and try again.",
         )
     if bucket.region_name != response.region:
-        raise _Fault(
+        raise RDSClientError(
             "InvalidS3BucketFault",
             f"The Amazon S3 bucket {bucket_name} is in {bucket.region_name}; it must be in {response.region}, the "
             "region of the DB cluster.",
@@ -279,9 +276,9 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     with _restore_lock:
         if cluster_id in backend.clusters:
-            raise _Fault("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+            raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
         cluster = backend.create_db_cluster(kwargs)
-        cluster._emu_ready_at = rds_lifecycle.time.monotonic() + rds_lifecycle.TIMINGS.cluster_seconds
+        cluster._emu_ready_at = time.monotonic() + rds_lifecycle.TIMINGS.cluster_seconds
         cluster._emu_restored_from_s3 = True
         if failure:
             cluster._emu_final_status = "migration-failed"

@@ -36,7 +36,11 @@ def s3_read_policy(bucket: str) -> dict:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": f"arn:aws:s3:::{bucket}"},
+            {
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": f"arn:aws:s3:::{bucket}",
+            },
             {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{bucket}/*"},
         ],
     }
@@ -333,7 +337,9 @@ def test_add_role_rejected_while_creating_and_with_feature_name(emulator):
     response = error_of(rds.add_role_to_db_cluster, DBClusterIdentifier=cluster_id, RoleArn=role)
     assert response["Error"]["Code"] == "InvalidDBClusterStateFault"
     wait_for(lambda: cluster_status(rds, cluster_id) == "available", "the cluster")
-    response = error_of(rds.add_role_to_db_cluster, DBClusterIdentifier=cluster_id, RoleArn=role, FeatureName="s3Import")
+    response = error_of(
+        rds.add_role_to_db_cluster, DBClusterIdentifier=cluster_id, RoleArn=role, FeatureName="s3Import"
+    )
     assert response["Error"]["Code"] == "InvalidParameterValue"
     assert response["Error"]["Message"] == "The feature name s3Import is not valid for the engine Aurora MySQL."
 
@@ -406,3 +412,18 @@ def test_new_role_is_not_assumable_until_propagated(slow_iam_emulator):
             return None
 
     assert wait_for(attempt, "the role to propagate")["Status"] == "creating"
+
+
+def test_delete_instance_then_cluster_with_a_final_snapshot(emulator):
+    rds = emulator.client("rds")
+    cluster_id, _ = restored_cluster(emulator)
+    instance_id = cluster_id + "-1"
+    rds.create_db_instance(DBInstanceIdentifier=instance_id, DBInstanceClass="db.r6g.large", Engine="aurora-mysql",
+                           DBClusterIdentifier=cluster_id)
+    busy = error_of(rds.delete_db_cluster, DBClusterIdentifier=cluster_id, SkipFinalSnapshot=True)
+    assert busy["Error"]["Code"] == "InvalidDBClusterStateFault"
+    rds.delete_db_instance(DBInstanceIdentifier=instance_id, SkipFinalSnapshot=True)
+    rds.delete_db_cluster(DBClusterIdentifier=cluster_id, FinalDBSnapshotIdentifier=cluster_id + "-final")
+    assert error_of(rds.describe_db_clusters, DBClusterIdentifier=cluster_id)["Error"]["Code"] == "DBClusterNotFoundFault"
+    snapshots = rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=cluster_id + "-final")
+    assert len(snapshots["DBClusterSnapshots"]) == 1
