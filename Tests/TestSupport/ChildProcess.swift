@@ -1,0 +1,98 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process for integration tests: its output goes to files, and every wait on it is bounded.
+public final class ChildProcess: @unchecked Sendable {
+    /// The running process.
+    public let process: Process
+    /// Where its standard output goes.
+    public let stdoutPath: String
+    /// Where its standard error goes.
+    public let stderrPath: String
+
+    /// Starts `executable` with `arguments` and `environment` (nil: inherit), writing output next to `logPrefix`.
+    public init(executable: String, arguments: [String], environment: [String: String]? = nil,
+                logPrefix: String) throws {
+        stdoutPath = logPrefix + ".stdout"
+        stderrPath = logPrefix + ".stderr"
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Its process id.
+    public var pid: pid_t { process.processIdentifier }
+
+    /// Whether it still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Its standard error so far.
+    public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Its standard output so far.
+    public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal`.
+    public func send(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits up to `seconds` for the process to exit; returns its exit status, or nil if it still runs.
+    @discardableResult
+    public func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        for _ in 0..<Int(seconds * 50) + 1 where process.isRunning && Date() < deadline {
+            usleep(20_000)
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// SIGTERM, then SIGKILL after `grace` seconds; returns the exit status (nil if it could not be reaped).
+    @discardableResult
+    public func terminate(grace: Double = 10) -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        send(SIGTERM)
+        if let status = waitForExit(seconds: grace) { return status }
+        send(SIGKILL)
+        return waitForExit(seconds: 5)
+    }
+
+    /// Runs `executable` to completion (bounded by `timeout` seconds, then killed) and returns status and output.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {
+        let prefix = "/tmp/aurorad-run-" + UUID().uuidString.prefix(8).lowercased()
+        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
+                                     logPrefix: prefix)
+        defer {
+            try? FileManager.default.removeItem(atPath: child.stdoutPath)
+            try? FileManager.default.removeItem(atPath: child.stderrPath)
+        }
+        let status = child.waitForExit(seconds: timeout) ?? child.terminate(grace: 1) ?? -1
+        return (status, child.stdout, child.stderr)
+    }
+}
+
+/// Locates binaries the package builds, for tests that run them from the outside.
+public enum BuiltProducts {
+    /// The `aurorad` executable next to the running test bundle (`swift build --build-tests` builds both), or
+    /// `$AURORAD_BINARY`.
+    public static var aurorad: String {
+        if let path = ProcessInfo.processInfo.environment["AURORAD_BINARY"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The test runner may be inside the .xctest bundle directory on some platforms.
+        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("aurorad").path) {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("aurorad").path
+    }
+}
