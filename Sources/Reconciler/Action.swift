@@ -157,6 +157,34 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
     /// SourceEngineVersion.
     public var sourceEngineVersion: String
 
+    /// Creates the parameters of one RestoreDBClusterFromS3 call.
+    public init(
+        clusterIdentifier: String, engine: String, engineVersion: String?, masterUsername: String,
+        manageMasterUserPassword: Bool, masterPasswordFile: String?, dbSubnetGroupName: String?,
+        vpcSecurityGroupIds: [String], enabledCloudwatchLogsExports: [String], storageEncrypted: Bool,
+        kmsKeyId: String?, deletionProtection: Bool, tags: [String: String], s3BucketName: String, s3Prefix: String?,
+        s3IngestionRoleArn: String, sourceEngine: String, sourceEngineVersion: String
+    ) {
+        self.clusterIdentifier = clusterIdentifier
+        self.engine = engine
+        self.engineVersion = engineVersion
+        self.masterUsername = masterUsername
+        self.manageMasterUserPassword = manageMasterUserPassword
+        self.masterPasswordFile = masterPasswordFile
+        self.dbSubnetGroupName = dbSubnetGroupName
+        self.vpcSecurityGroupIds = vpcSecurityGroupIds
+        self.enabledCloudwatchLogsExports = enabledCloudwatchLogsExports
+        self.storageEncrypted = storageEncrypted
+        self.kmsKeyId = kmsKeyId
+        self.deletionProtection = deletionProtection
+        self.tags = tags
+        self.s3BucketName = s3BucketName
+        self.s3Prefix = s3Prefix
+        self.s3IngestionRoleArn = s3IngestionRoleArn
+        self.sourceEngine = sourceEngine
+        self.sourceEngineVersion = sourceEngineVersion
+    }
+
     /// One line for `ctl plan`.
     public var description: String {
         "restore cluster \(clusterIdentifier) (\(engine) \(engineVersion ?? "default version"), source MySQL "
@@ -176,6 +204,17 @@ public struct InstanceParameters: Equatable, Sendable {
     public var clusterIdentifier: String
     /// Tags: spec tags and ownership tags.
     public var tags: [String: String]
+
+    /// Creates the parameters of one CreateDBInstance call.
+    public init(
+        identifier: String, instanceClass: String, engine: String, clusterIdentifier: String, tags: [String: String]
+    ) {
+        self.identifier = identifier
+        self.instanceClass = instanceClass
+        self.engine = engine
+        self.clusterIdentifier = clusterIdentifier
+        self.tags = tags
+    }
 }
 
 private func s3URL(_ bucket: String, _ prefix: String?) -> String {

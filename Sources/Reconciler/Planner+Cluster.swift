@@ -84,9 +84,8 @@ extension PlanDraft {
         }
         if !changed.isEmpty {
             let fields = changed.map { "field \($0) cannot change after restore" }.joined(separator: "; ")
-            block(
-                .clusterRestored, reason: "ImmutableFieldChanged", message: "\(fields); delete and resubmit.",
-                halts: false)
+            // Nothing is acted on: the managed role's policy, for one, derives from s3_import.bucket_name.
+            block(.clusterRestored, reason: "ImmutableFieldChanged", message: "\(fields); delete and resubmit.")
         }
         for group in role.steps { add(group) }
         var mutations: [Action] = []

@@ -79,8 +79,8 @@ struct PlanDraft {
     let partition: String
     var conditions: [ConditionType: Condition] = [:]
     var steps: [[Action]] = []
-    /// Sentences saying what the operator must do; any makes the phase Failed.
-    var blockers: [String] = []
+    /// Why the operator must act, each with a sentence saying how; any makes the phase Failed and shows in Ready.
+    var blockers: [(reason: String, message: String)] = []
     /// Set when this plan must not take any action at all (a terminal state such as a failed backup).
     var halted = false
 
@@ -103,11 +103,11 @@ struct PlanDraft {
         conditions[type] = Condition(type: type, status: status, reason: reason, message: message, at: now)
     }
 
-    /// Marks the spec Failed with `message` on condition `type`; unless `halts` is false, no action is taken.
-    mutating func block(_ type: ConditionType, reason: String, message: String, halts: Bool = true) {
+    /// Marks the spec Failed with `message` on condition `type`; no action is taken.
+    mutating func block(_ type: ConditionType, reason: String, message: String) {
         set(type, .false, reason, message)
-        blockers.append(message)
-        if halts { halted = true }
+        blockers.append((reason, message))
+        halted = true
     }
 
     mutating func add(_ group: [Action]) {
@@ -168,7 +168,10 @@ struct PlanDraft {
             let order: [ConditionType] = [
                 .backupVerified, .roleReady, .policyReady, .clusterRestored, .roleAssociated, .instancesReady,
             ]
-            if let first = order.compactMap({ conditions[$0] }).first(where: { $0.status != .true }) {
+            if let blocker = blockers.first {
+                conditions[.ready] = Condition(
+                    type: .ready, status: .false, reason: blocker.reason, message: blocker.message, at: now)
+            } else if let first = order.compactMap({ conditions[$0] }).first(where: { $0.status != .true }) {
                 conditions[.ready] = Condition(
                     type: .ready, status: .false, reason: first.reason, message: first.message, at: now)
             } else {
