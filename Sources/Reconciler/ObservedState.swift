@@ -4,7 +4,7 @@ import Foundation
 public struct ObservedState: Equatable, Sendable {
     /// The region aurorad works in; it decides the ARN partition of a managed role's bucket ARNs.
     public var region: String
-    /// The ingestion role: the managed role (derived name) or the spec's `ingestion_role`; `nil` when it does not exist.
+    /// The ingestion role: the managed role (derived name) or the spec's `ingestion_role`; `nil` when absent.
     public var role: ObservedRole?
     /// The cluster named after the spec; `nil` when it does not exist.
     public var cluster: ObservedCluster?

@@ -38,7 +38,9 @@ extension PlanDraft {
                     + "and aurorad continues the delete; nothing was deleted.")
             return
         }
-        let instances = observed.instances.filter { $0.clusterIdentifier == nil || $0.clusterIdentifier == cluster.identifier }
+        let instances = observed.instances.filter {
+            $0.clusterIdentifier == nil || $0.clusterIdentifier == cluster.identifier
+        }
         if !instances.isEmpty {
             add(instances.filter { $0.status != "deleting" }.map { .deleteInstance(identifier: $0.identifier) })
             let going = instances.filter { $0.status == "deleting" }.map(\.identifier)

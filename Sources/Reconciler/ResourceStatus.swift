@@ -25,8 +25,8 @@ public enum ResourceStatus {
     ]
     /// Instance statuses that need the operator.
     public static let instanceTerminal: Set<String> = [
-        "failed", "incompatible-network", "incompatible-option-group", "incompatible-parameters", "incompatible-restore",
-        "inaccessible-encryption-credentials", "restore-error", "storage-full",
+        "failed", "incompatible-network", "incompatible-option-group", "incompatible-parameters",
+        "incompatible-restore", "inaccessible-encryption-credentials", "restore-error", "storage-full",
     ]
     /// Cluster statuses during which the initial restore is still running (ClusterRestored is not yet true).
     public static let clusterRestoring: Set<String> = ["creating", "migrating", "preparing-data-migration"]

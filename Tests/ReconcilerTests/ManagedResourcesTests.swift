@@ -77,7 +77,8 @@ struct ManagedResourcesTests {
     ])
     func finalSnapshotIdentifierIsUTC(seconds: Double, expected: String) {
         #expect(
-            ManagedResources.finalSnapshotIdentifier(forSpec: "n", at: Date(timeIntervalSince1970: seconds)) == expected)
+            ManagedResources.finalSnapshotIdentifier(forSpec: "n", at: Date(timeIntervalSince1970: seconds))
+                == expected)
     }
 
     @Test func stableHashIsFNV1a64() {

@@ -11,8 +11,8 @@ struct PlannerConvergeTests {
 
     @Test func brandNewSpecAsksForThePreflightOnly() {
         let plan = Fixture.plan(spec, ObservedState(region: Fixture.region))
-        #expect(
-            plan.actions == [.verifyBackup(bucket: "my-import-bucket", prefix: "backup/", sourceEngineVersion: "5.7.12")])
+        let verify = Action.verifyBackup(bucket: "my-import-bucket", prefix: "backup/", sourceEngineVersion: "5.7.12")
+        #expect(plan.actions == [verify])
         #expect(plan.phase == .pending)
         #expect(plan.requeue == .immediately)
         #expect(plan.status(.backupVerified) == .unknown)
@@ -183,7 +183,8 @@ struct PlannerConvergeTests {
         observed.instances = []
         let plan = Fixture.plan(spec, observed)
         #expect(plan.steps.count == 2)
-        #expect(plan.steps[0] == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: roleArn, featureName: nil)])
+        #expect(
+            plan.steps[0] == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: roleArn, featureName: nil)])
         #expect(
             plan.steps[1] == [
                 .createInstance(InstanceParameters(
@@ -201,7 +202,8 @@ struct PlannerConvergeTests {
         var observed = Fixture.converged(Fixture.spec(roleAssociations: nil))
         observed.cluster?.associatedRoles = []
         let plan = Fixture.plan(Fixture.spec(roleAssociations: nil), observed)
-        #expect(plan.actions == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: roleArn, featureName: nil)])
+        #expect(
+            plan.actions == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: roleArn, featureName: nil)])
     }
 
     @Test func emptyRoleAssociationsAssociateNothing() {
@@ -231,7 +233,8 @@ struct PlannerConvergeTests {
         observed.cluster?.associatedRoles = []
         let plan = Fixture.plan(custom, observed)
         // Keys sorted: "extra" before "s3Import".
-        #expect(plan.actions == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: other, featureName: nil)])
+        #expect(
+            plan.actions == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: other, featureName: nil)])
     }
 
     @Test func invalidAssociationIsReported() {
@@ -438,5 +441,42 @@ enum RoleMutation: Sendable {
         case .policy(let document): role.inlinePolicies[ManagedResources.inlinePolicyName] = document
         }
         return role
+    }
+}
+
+@Suite("Planner: a whole convergence against a simulated AWS")
+struct PlannerWalkthroughTests {
+    @Test func brandNewSpecReachesReadyInOrder() {
+        let spec = Fixture.spec()
+        var observed = ObservedState(region: Fixture.region)
+        var seen: [[ActionKind]] = []
+        var phases: [Phase] = []
+        for _ in 0..<10 {
+            let plan = Fixture.plan(spec, observed)
+            seen.append(plan.actions.map(\.kind))
+            phases.append(plan.phase)
+            if plan.phase == .ready { break }
+            for action in plan.actions {
+                switch action {
+                case .verifyBackup: observed.backup = .verified(serverVersion: "5.7.12-log")
+                case .createRole: observed.role = Fixture.managedRole(for: spec)
+                case .restoreCluster:
+                    observed.cluster = Fixture.cluster(for: spec, status: "creating", associations: [])
+                case .waitForCluster: observed.cluster?.status = "available"
+                case .addRoleToCluster(_, let arn, _):
+                    observed.cluster?.associatedRoles = [ObservedRoleAssociation(roleArn: arn, status: .pending)]
+                case .waitForRoleAssociation: observed.cluster?.associatedRoles[0].status = .active
+                case .createInstance: observed.instances = Fixture.instances(for: spec, status: "creating")
+                case .waitForInstances: observed.instances = Fixture.instances(for: spec)
+                default: break
+                }
+            }
+        }
+        #expect(
+            seen == [
+                [.verifyBackup], [.createRole, .putRolePolicy], [.restoreCluster], [.waitForCluster],
+                [.addRoleToCluster, .createInstance, .createInstance], [.waitForRoleAssociation, .waitForInstances], [],
+            ])
+        #expect(phases == [.pending, .pending, .converging, .converging, .converging, .converging, .ready])
     }
 }

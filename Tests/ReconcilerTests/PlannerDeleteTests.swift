@@ -10,7 +10,10 @@ struct PlannerDeleteTests {
 
     @Test func instancesAreDeletedFirstTogether() {
         let plan = Fixture.plan(spec, Fixture.converged(spec), deleting: true)
-        #expect(plan.steps == [[.deleteInstance(identifier: "ex-s3-import-1"), .deleteInstance(identifier: "ex-s3-import-2")]])
+        #expect(
+            plan.steps == [
+                [.deleteInstance(identifier: "ex-s3-import-1"), .deleteInstance(identifier: "ex-s3-import-2")]
+            ])
         #expect(plan.phase == .deleting)
         #expect(plan.requeue == .poll)
         #expect(plan.reason(.ready) == "DeletingInstances")

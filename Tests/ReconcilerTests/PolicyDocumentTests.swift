@@ -30,11 +30,17 @@ struct PolicyDocumentTests {
         #expect(try PolicyDocument(parsing: text) == Self.inline)
     }
 
+    static let getObject = #"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-import-bucket/*"}"#
+    static func list(_ effect: String, _ bucket: String) -> String {
+        #"{"Effect":"\#(effect)","Action":["s3:ListBucket","s3:GetBucketLocation"],"#
+            + #""Resource":"arn:aws:s3:::\#(bucket)"}"#
+    }
+
     @Test(arguments: [
-        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-import-bucket/*"}]}"#,
-        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::other"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-import-bucket/*"}]}"#,
-        #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::my-import-bucket"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-import-bucket/*"}]}"#,
-        #"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::my-import-bucket"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-import-bucket/*"}]}"#,
+        #"{"Version":"2012-10-17","Statement":[\#(getObject)]}"#,
+        #"{"Version":"2012-10-17","Statement":[\#(list("Allow", "other")),\#(getObject)]}"#,
+        #"{"Version":"2012-10-17","Statement":[\#(list("Deny", "my-import-bucket")),\#(getObject)]}"#,
+        #"{"Version":"2008-10-17","Statement":[\#(list("Allow", "my-import-bucket")),\#(getObject)]}"#,
     ])
     func differentPoliciesAreNotEqual(text: String) throws {
         #expect(try PolicyDocument(parsing: text) != Self.inline)
@@ -48,10 +54,9 @@ struct PolicyDocumentTests {
     }
 
     @Test func conditionScalarsCompareAsStrings() throws {
-        let bool = try PolicyDocument(
-            parsing: #"{"Statement":[{"Effect":"Deny","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":false}}}]}"#)
-        let text = try PolicyDocument(
-            parsing: #"{"Statement":[{"Effect":"Deny","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#)
+        let deny = #"{"Statement":[{"Effect":"Deny","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"#
+        let bool = try PolicyDocument(parsing: deny + #"false}}}]}"#)
+        let text = try PolicyDocument(parsing: deny + #"["false"]}}}]}"#)
         #expect(bool == text)
     }
 
