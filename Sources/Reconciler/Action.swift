@@ -1,0 +1,226 @@
+/// One step the reconciler may take against AWS; `description` is what `ctl plan` prints.
+public enum Action: Equatable, Sendable, CustomStringConvertible {
+    /// Read the backup's `xtrabackup_checkpoints` and `xtrabackup_info` (a read; its result feeds the next plan).
+    case verifyBackup(bucket: String, prefix: String?, sourceEngineVersion: String)
+    /// CreateRole with its trust policy and tags in one call.
+    case createRole(name: String, trustPolicy: PolicyDocument, tags: [String: String], description: String)
+    /// UpdateAssumeRolePolicy: put the trust policy back.
+    case updateAssumeRolePolicy(roleName: String, policy: PolicyDocument)
+    /// PutRolePolicy: create or put back the inline policy.
+    case putRolePolicy(roleName: String, policyName: String, policy: PolicyDocument)
+    /// TagRole with the tags that are missing or differ.
+    case tagRole(roleName: String, tags: [String: String])
+    /// RestoreDBClusterFromS3.
+    case restoreCluster(RestoreParameters)
+    /// AddRoleToDBCluster; `featureName` is `nil` for Aurora MySQL (see `Planner.featureName`).
+    case addRoleToCluster(clusterIdentifier: String, roleArn: String, featureName: String?)
+    /// Nothing to call: the association is being set up by RDS.
+    case waitForRoleAssociation(clusterIdentifier: String, roleArn: String)
+    /// CreateDBInstance in the cluster.
+    case createInstance(InstanceParameters)
+    /// DeleteDBInstance.
+    case deleteInstance(identifier: String)
+    /// DeleteDBCluster; `nil` snapshot identifier means `SkipFinalSnapshot`.
+    case deleteCluster(identifier: String, finalSnapshotIdentifier: String?)
+    /// DeleteRolePolicy.
+    case deleteRolePolicy(roleName: String, policyName: String)
+    /// DeleteRole.
+    case deleteRole(roleName: String)
+    /// AddTagsToResource on a cluster or instance ARN with the tags that are missing or differ.
+    case addTagsToResource(arn: String, tags: [String: String])
+    /// Nothing to call: the cluster is in a transitional status.
+    case waitForCluster(identifier: String, status: String)
+    /// Nothing to call: these instances are in transitional statuses.
+    case waitForInstances(identifiers: [String])
+    /// Delete the spec from the store: everything it owned in AWS is gone.
+    case removeSpec(name: String)
+
+    /// The kind of the action, for events, metrics and error mapping.
+    public var kind: ActionKind {
+        switch self {
+        case .verifyBackup: .verifyBackup
+        case .createRole: .createRole
+        case .updateAssumeRolePolicy: .updateAssumeRolePolicy
+        case .putRolePolicy: .putRolePolicy
+        case .tagRole: .tagRole
+        case .restoreCluster: .restoreCluster
+        case .addRoleToCluster: .addRoleToCluster
+        case .waitForRoleAssociation: .waitForRoleAssociation
+        case .createInstance: .createInstance
+        case .deleteInstance: .deleteInstance
+        case .deleteCluster: .deleteCluster
+        case .deleteRolePolicy: .deleteRolePolicy
+        case .deleteRole: .deleteRole
+        case .addTagsToResource: .addTagsToResource
+        case .waitForCluster: .waitForCluster
+        case .waitForInstances: .waitForInstances
+        case .removeSpec: .removeSpec
+        }
+    }
+
+    /// Whether the action changes nothing in AWS (a read or a wait); `ctl plan` lists them but a converged spec has
+    /// none.
+    public var isReadOnly: Bool {
+        switch kind {
+        case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances: true
+        default: false
+        }
+    }
+
+    /// One line for `ctl plan` and events.
+    public var description: String {
+        switch self {
+        case .verifyBackup(let bucket, let prefix, let version):
+            "verify the backup in \(s3URL(bucket, prefix)) is a prepared full XtraBackup of MySQL \(version)"
+        case .createRole(let name, _, let tags, _):
+            "create IAM role \(name) trusted by \(ManagedResources.rdsServicePrincipal), tagged \(render(tags))"
+        case .updateAssumeRolePolicy(let role, let policy):
+            "put back the trust policy of IAM role \(role): \(policy.json)"
+        case .putRolePolicy(let role, let name, let policy):
+            "put inline policy \(name) on IAM role \(role): \(policy.json)"
+        case .tagRole(let role, let tags):
+            "tag IAM role \(role) with \(render(tags))"
+        case .restoreCluster(let parameters):
+            parameters.description
+        case .addRoleToCluster(let cluster, let role, let feature):
+            "associate IAM role \(role) with cluster \(cluster) "
+                + (feature.map { "for feature \($0)" } ?? "(no feature name: Aurora MySQL takes none)")
+        case .waitForRoleAssociation(let cluster, let role):
+            "wait for the association of \(role) with cluster \(cluster) to become ACTIVE"
+        case .createInstance(let parameters):
+            "create instance \(parameters.identifier) (\(parameters.instanceClass)) in cluster "
+                + parameters.clusterIdentifier
+        case .deleteInstance(let identifier):
+            "delete instance \(identifier)"
+        case .deleteCluster(let identifier, let snapshot):
+            "delete cluster \(identifier) "
+                + (snapshot.map { "with final snapshot \($0)" } ?? "without a final snapshot (skip_final_snapshot)")
+        case .deleteRolePolicy(let role, let name):
+            "delete inline policy \(name) of IAM role \(role)"
+        case .deleteRole(let role):
+            "delete IAM role \(role)"
+        case .addTagsToResource(let arn, let tags):
+            "tag \(arn) with \(render(tags))"
+        case .waitForCluster(let identifier, let status):
+            "wait for cluster \(identifier) to become available (now \(status))"
+        case .waitForInstances(let identifiers):
+            "wait for instances \(identifiers.joined(separator: ", ")) to settle"
+        case .removeSpec(let name):
+            "remove spec \(name): everything it owned is gone"
+        }
+    }
+}
+
+/// The kinds of `Action`, with stable raw values for events and stored errors.
+public enum ActionKind: String, Equatable, Sendable, CaseIterable {
+    case verifyBackup, createRole, updateAssumeRolePolicy, putRolePolicy, tagRole, restoreCluster, addRoleToCluster
+    case waitForRoleAssociation, createInstance, deleteInstance, deleteCluster, deleteRolePolicy, deleteRole
+    case addTagsToResource, waitForCluster, waitForInstances, removeSpec
+}
+
+/// Every input of RestoreDBClusterFromS3, taken from the spec with aurorad's defaults applied.
+public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
+    /// DBClusterIdentifier: the spec name.
+    public var clusterIdentifier: String
+    /// Engine: `aurora-mysql`.
+    public var engine: String
+    /// EngineVersion; `nil` lets RDS choose.
+    public var engineVersion: String?
+    /// MasterUsername.
+    public var masterUsername: String
+    /// ManageMasterUserPassword; when false the password comes from `masterPasswordFile`.
+    public var manageMasterUserPassword: Bool
+    /// The file the executor reads MasterUserPassword from at call time (never stored or logged).
+    public var masterPasswordFile: String?
+    /// DBSubnetGroupName.
+    public var dbSubnetGroupName: String?
+    /// VpcSecurityGroupIds.
+    public var vpcSecurityGroupIds: [String]
+    /// EnableCloudwatchLogsExports.
+    public var enabledCloudwatchLogsExports: [String]
+    /// StorageEncrypted (aurorad's default is true).
+    public var storageEncrypted: Bool
+    /// KmsKeyId.
+    public var kmsKeyId: String?
+    /// DeletionProtection.
+    public var deletionProtection: Bool
+    /// Tags: spec tags, ownership tags and restore-fact tags.
+    public var tags: [String: String]
+    /// S3BucketName.
+    public var s3BucketName: String
+    /// S3Prefix; `nil` means the whole bucket.
+    public var s3Prefix: String?
+    /// S3IngestionRoleArn.
+    public var s3IngestionRoleArn: String
+    /// SourceEngine: always `mysql`.
+    public var sourceEngine: String
+    /// SourceEngineVersion.
+    public var sourceEngineVersion: String
+
+    /// Creates the parameters of one RestoreDBClusterFromS3 call.
+    public init(
+        clusterIdentifier: String, engine: String, engineVersion: String?, masterUsername: String,
+        manageMasterUserPassword: Bool, masterPasswordFile: String?, dbSubnetGroupName: String?,
+        vpcSecurityGroupIds: [String], enabledCloudwatchLogsExports: [String], storageEncrypted: Bool,
+        kmsKeyId: String?, deletionProtection: Bool, tags: [String: String], s3BucketName: String, s3Prefix: String?,
+        s3IngestionRoleArn: String, sourceEngine: String, sourceEngineVersion: String
+    ) {
+        self.clusterIdentifier = clusterIdentifier
+        self.engine = engine
+        self.engineVersion = engineVersion
+        self.masterUsername = masterUsername
+        self.manageMasterUserPassword = manageMasterUserPassword
+        self.masterPasswordFile = masterPasswordFile
+        self.dbSubnetGroupName = dbSubnetGroupName
+        self.vpcSecurityGroupIds = vpcSecurityGroupIds
+        self.enabledCloudwatchLogsExports = enabledCloudwatchLogsExports
+        self.storageEncrypted = storageEncrypted
+        self.kmsKeyId = kmsKeyId
+        self.deletionProtection = deletionProtection
+        self.tags = tags
+        self.s3BucketName = s3BucketName
+        self.s3Prefix = s3Prefix
+        self.s3IngestionRoleArn = s3IngestionRoleArn
+        self.sourceEngine = sourceEngine
+        self.sourceEngineVersion = sourceEngineVersion
+    }
+
+    /// One line for `ctl plan`.
+    public var description: String {
+        "restore cluster \(clusterIdentifier) (\(engine) \(engineVersion ?? "default version"), source MySQL "
+            + "\(sourceEngineVersion)) from \(s3URL(s3BucketName, s3Prefix)) as \(s3IngestionRoleArn)"
+    }
+}
+
+/// Every input of CreateDBInstance for one instance of the cluster.
+public struct InstanceParameters: Equatable, Sendable {
+    /// DBInstanceIdentifier.
+    public var identifier: String
+    /// DBInstanceClass.
+    public var instanceClass: String
+    /// Engine (the cluster's).
+    public var engine: String
+    /// DBClusterIdentifier.
+    public var clusterIdentifier: String
+    /// Tags: spec tags and ownership tags.
+    public var tags: [String: String]
+
+    /// Creates the parameters of one CreateDBInstance call.
+    public init(
+        identifier: String, instanceClass: String, engine: String, clusterIdentifier: String, tags: [String: String]
+    ) {
+        self.identifier = identifier
+        self.instanceClass = instanceClass
+        self.engine = engine
+        self.clusterIdentifier = clusterIdentifier
+        self.tags = tags
+    }
+}
+
+private func s3URL(_ bucket: String, _ prefix: String?) -> String {
+    "s3://\(bucket)/\(prefix ?? "")"
+}
+
+private func render(_ tags: [String: String]) -> String {
+    tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+}

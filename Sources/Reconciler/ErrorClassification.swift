@@ -1,0 +1,227 @@
+import Foundation
+
+/// Why a failed action is worth retrying.
+public enum RetryReason: String, Equatable, Sendable {
+    /// The API throttled the call.
+    case throttling
+    /// The API failed on its side (HTTP 5xx or an internal-failure code).
+    case serverError
+    /// The request did not reach AWS or its answer did not come back.
+    case network
+    /// RDS cannot assume a freshly created or changed role yet (IAM is eventually consistent).
+    case iamPropagation
+    /// The resource is busy or already in the target state: the next observation settles it.
+    case resourceState
+}
+
+/// Whether an error goes away by itself (retry with backoff) or needs the operator (phase Failed).
+public enum ErrorClass: Equatable, Sendable {
+    /// Retry with backoff.
+    case retryable(RetryReason)
+    /// Stop and tell the operator what to do; a new spec generation retries.
+    case terminal
+}
+
+/// A failed action, classified, with an operator-facing description that never contains a secret.
+public struct ReconcileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The action that failed.
+    public var action: ActionKind
+    /// The AWS error code, or `NetworkError` when AWS did not answer.
+    public var code: String
+    /// AWS's error message (AWS messages carry no secrets).
+    public var message: String
+    /// The HTTP status, when AWS answered.
+    public var httpStatus: Int?
+    /// AWS's request id, for support cases.
+    public var requestId: String?
+    /// Retryable or terminal.
+    public var errorClass: ErrorClass
+
+    /// Classifies an AWS error answer to `action`.
+    public init(action: ActionKind, code: String, message: String, httpStatus: Int? = nil, requestId: String? = nil) {
+        self.action = action
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+        self.requestId = requestId
+        self.errorClass = ErrorClassifier.classify(action: action, code: code, message: message, httpStatus: httpStatus)
+    }
+
+    /// A call that got no answer from AWS (connection, TLS or timeout failure): always retryable.
+    public static func network(action: ActionKind, detail: String) -> ReconcileError {
+        var error = ReconcileError(action: action, code: ErrorClassifier.networkErrorCode, message: detail)
+        error.errorClass = .retryable(.network)
+        return error
+    }
+
+    /// A full sentence: what failed and what happens next or what the operator should do.
+    public var description: String {
+        let request = requestId.map { ", request id \($0)" } ?? ""
+        switch errorClass {
+        case .retryable:
+            return "\(action.operationName) failed with \(code) (\(message)\(request)); aurorad retries with backoff."
+        case .terminal:
+            return ErrorClassifier.operatorAdvice(action: action, code: code, message: message + request)
+        }
+    }
+}
+
+/// The last failed action of a spec, as the controller stored it, fed back into the next plan.
+public struct ActionFailure: Equatable, Sendable {
+    /// The spec generation the action was planned for; a failure of an older generation is ignored.
+    public var generation: Int64
+    /// The error.
+    public var error: ReconcileError
+    /// When this action first failed with this class of error in a row (bounds the IAM propagation retries).
+    public var firstOccurred: Date
+
+    /// Creates a stored failure.
+    public init(generation: Int64, error: ReconcileError, firstOccurred: Date) {
+        self.generation = generation
+        self.error = error
+        self.firstOccurred = firstOccurred
+    }
+}
+
+/// Pure error classification, per AWS operation: the tables that decide retry versus Failed.
+public enum ErrorClassifier {
+    /// The code given to failures where AWS did not answer.
+    public static let networkErrorCode = "NetworkError"
+
+    /// Throttling codes the AWS SDKs retry (botocore `retries/standard.py`, `_THROTTLED_ERROR_CODES`).
+    public static let throttlingCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+        "PriorRequestNotComplete", "EC2ThrottledException",
+    ]
+    /// Server-side and transient codes retried like HTTP 5xx (botocore's `_TRANSIENT_ERROR_CODES` plus IAM's
+    /// `ServiceFailure` and the generic internal-failure codes).
+    public static let serverErrorCodes: Set<String> = [
+        "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable", "ServiceFailure",
+        "RequestTimeout", "RequestTimeoutException",
+    ]
+    /// Message fragments of `InvalidParameterValue` from RestoreDBClusterFromS3 that mean "the new role is not
+    /// assumable yet": the Terraform provider retries the first three for 2 minutes (resource_cluster.go); the
+    /// last is RDS's wording when it cannot assume the role at all yet.
+    public static let iamPropagationMessages = [
+        "Files from the specified Amazon S3 bucket cannot be downloaded", "S3_SNAPSHOT_INGESTION",
+        "S3 bucket cannot be found", "cannot be assumed",
+    ]
+
+    /// Classifies an error answer to `action`, dispatching to the per-operation tables.
+    public static func classify(action: ActionKind, code: String, message: String, httpStatus: Int?) -> ErrorClass {
+        let specific: ErrorClass?
+        switch action {
+        case .restoreCluster: specific = classifyRestoreError(code: code, message: message)
+        case .addRoleToCluster: specific = classifyAddRoleError(code: code)
+        case .createInstance: specific = classifyCreateInstanceError(code: code)
+        case .deleteInstance, .deleteCluster, .addTagsToResource: specific = classifyRDSMutationError(code: code)
+        case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole:
+            specific = classifyIAMError(code: code)
+        case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
+            specific = nil
+        }
+        return specific ?? classifyAWSError(code: code, httpStatus: httpStatus)
+    }
+
+    /// The classification shared by every call: throttling, 5xx and network failures retry; the rest is terminal.
+    public static func classifyAWSError(code: String, httpStatus: Int?) -> ErrorClass {
+        if code == networkErrorCode { return .retryable(.network) }
+        if throttlingCodes.contains(code) { return .retryable(.throttling) }
+        if serverErrorCodes.contains(code) { return .retryable(.serverError) }
+        if let httpStatus, [500, 502, 503, 504].contains(httpStatus) { return .retryable(.serverError) }
+        if httpStatus == 429 { return .retryable(.throttling) }
+        return .terminal
+    }
+
+    /// RestoreDBClusterFromS3: `InvalidParameterValue` is retryable only with an IAM propagation message (ACK treats
+    /// it all as terminal and its users hit exactly this); "already exists" is an observation, not an error.
+    public static func classifyRestoreError(code: String, message: String) -> ErrorClass? {
+        switch code {
+        case "InvalidParameterValue":
+            return iamPropagationMessages.contains { message.contains($0) } ? .retryable(.iamPropagation) : .terminal
+        case "DBClusterAlreadyExistsFault", "InvalidDBClusterStateFault":
+            return .retryable(.resourceState)
+        default:
+            return nil
+        }
+    }
+
+    /// AddRoleToDBCluster: the cluster may be busy (DESIGN: retry `InvalidDBClusterStateFault`) or already have it.
+    public static func classifyAddRoleError(code: String) -> ErrorClass? {
+        ["InvalidDBClusterStateFault", "DBClusterRoleAlreadyExists"].contains(code) ? .retryable(.resourceState) : nil
+    }
+
+    /// CreateDBInstance: a busy cluster or an instance that already exists settles at the next observation.
+    public static func classifyCreateInstanceError(code: String) -> ErrorClass? {
+        ["InvalidDBClusterStateFault", "DBInstanceAlreadyExists"].contains(code) ? .retryable(.resourceState) : nil
+    }
+
+    /// DeleteDBInstance, DeleteDBCluster, AddTagsToResource: busy or already gone settles at the next observation.
+    public static func classifyRDSMutationError(code: String) -> ErrorClass? {
+        let settles = [
+            "InvalidDBClusterStateFault", "InvalidDBInstanceState", "DBClusterNotFoundFault", "DBInstanceNotFound",
+        ]
+        return settles.contains(code) ? .retryable(.resourceState) : nil
+    }
+
+    /// IAM writes: concurrent changes, an existing role or a vanished one settle at the next observation.
+    public static func classifyIAMError(code: String) -> ErrorClass? {
+        ["EntityAlreadyExists", "ConcurrentModification", "NoSuchEntity"].contains(code)
+            ? .retryable(.resourceState) : nil
+    }
+
+    /// The operator-facing sentence for a terminal error: what happened and what to do.
+    public static func operatorAdvice(action: ActionKind, code: String, message: String) -> String {
+        let operation = action.operationName
+        let what = "\(operation) failed with \(code) (\(message))"
+        switch code {
+        case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationNotFound",
+            "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken":
+            return "\(what): aurorad's AWS identity may not call \(operation); grant that permission (see the "
+                + "README's IAM permissions) or fix the credentials, then resubmit the spec."
+        case "InvalidS3BucketFault":
+            return "\(what): RDS cannot read the backup; check that the bucket exists in the cluster's region and "
+                + "that the ingestion role can list it and read its objects, then resubmit the spec."
+        case "KMSKeyNotAccessibleFault":
+            return "\(what): the KMS key cannot be used; fix kms_key_id or the key policy, then resubmit the spec."
+        case "DBSubnetGroupNotFoundFault", "InvalidSubnet", "InvalidVPCNetworkStateFault",
+            "DBSubnetGroupDoesNotCoverEnoughAZs":
+            return "\(what): fix db_subnet_group_name or vpc_security_group_ids, then resubmit the spec."
+        case "DeleteConflict":
+            return "\(what): detach the managed policies and instance profiles an operator added to the role; "
+                + "aurorad then deletes it."
+        case "DBClusterQuotaExceededFault", "InstanceQuotaExceeded", "StorageQuotaExceeded", "LimitExceeded",
+            "DBClusterRoleQuotaExceeded", "SnapshotQuotaExceeded", "InsufficientDBInstanceCapacity",
+            "InsufficientStorageClusterCapacity":
+            return "\(what): an account quota or capacity limit was reached; raise the quota, free capacity or choose "
+                + "another instance class, then resubmit the spec."
+        default:
+            return "\(what): AWS rejected the request; fix the spec field it names, then resubmit the spec."
+        }
+    }
+}
+
+extension ActionKind {
+    /// The AWS API operation an action calls, or a plain name for the actions that call none.
+    public var operationName: String {
+        switch self {
+        case .verifyBackup: "The backup preflight"
+        case .createRole: "CreateRole"
+        case .updateAssumeRolePolicy: "UpdateAssumeRolePolicy"
+        case .putRolePolicy: "PutRolePolicy"
+        case .tagRole: "TagRole"
+        case .restoreCluster: "RestoreDBClusterFromS3"
+        case .addRoleToCluster: "AddRoleToDBCluster"
+        case .createInstance: "CreateDBInstance"
+        case .deleteInstance: "DeleteDBInstance"
+        case .deleteCluster: "DeleteDBCluster"
+        case .deleteRolePolicy: "DeleteRolePolicy"
+        case .deleteRole: "DeleteRole"
+        case .addTagsToResource: "AddTagsToResource"
+        case .waitForRoleAssociation, .waitForCluster, .waitForInstances: "Waiting"
+        case .removeSpec: "Removing the spec"
+        }
+    }
+}

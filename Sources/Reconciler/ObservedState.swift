@@ -1,0 +1,189 @@
+import Foundation
+
+/// Everything one observation found about a spec's resources, in AWS-neutral terms; the planner's only input from AWS.
+public struct ObservedState: Equatable, Sendable {
+    /// The region aurorad works in; it decides the ARN partition of a managed role's bucket ARNs.
+    public var region: String
+    /// The ingestion role: the managed role (derived name) or the spec's `ingestion_role`; `nil` when absent.
+    public var role: ObservedRole?
+    /// The cluster named after the spec; `nil` when it does not exist.
+    public var cluster: ObservedCluster?
+    /// The instances that belong to the cluster (any identifier), as DescribeDBInstances listed them.
+    public var instances: [ObservedInstance]
+    /// The result of the S3 backup preflight; `.notChecked` when this observation did not run it.
+    public var backup: BackupPreflight
+    /// The message of the latest RDS event for the cluster, quoted when the cluster fails.
+    public var latestClusterEvent: String?
+
+    /// Creates an observation; an empty one means "nothing exists yet and the backup was not checked".
+    public init(
+        region: String, role: ObservedRole? = nil, cluster: ObservedCluster? = nil,
+        instances: [ObservedInstance] = [], backup: BackupPreflight = .notChecked, latestClusterEvent: String? = nil
+    ) {
+        self.region = region
+        self.role = role
+        self.cluster = cluster
+        self.instances = instances
+        self.backup = backup
+        self.latestClusterEvent = latestClusterEvent
+    }
+}
+
+/// An IAM role as observed: its trust policy, inline policies and tags, with policies already normalized.
+public struct ObservedRole: Equatable, Sendable {
+    /// The role name.
+    public var name: String
+    /// The role ARN.
+    public var arn: String
+    /// The trust (assume-role) policy; `nil` when IAM returned none or it could not be parsed.
+    public var trustPolicy: PolicyDocument?
+    /// Inline policies by name.
+    public var inlinePolicies: [String: PolicyDocument]
+    /// Default versions of attached managed policies by name, when the observer fetched them (verification only).
+    public var attachedPolicies: [String: PolicyDocument]
+    /// The role's tags.
+    public var tags: [String: String]
+    /// When IAM created the role.
+    public var createDate: Date?
+
+    /// Creates an observed role.
+    public init(
+        name: String, arn: String, trustPolicy: PolicyDocument?, inlinePolicies: [String: PolicyDocument] = [:],
+        attachedPolicies: [String: PolicyDocument] = [:], tags: [String: String] = [:], createDate: Date? = nil
+    ) {
+        self.name = name
+        self.arn = arn
+        self.trustPolicy = trustPolicy
+        self.inlinePolicies = inlinePolicies
+        self.attachedPolicies = attachedPolicies
+        self.tags = tags
+        self.createDate = createDate
+    }
+}
+
+/// The status RDS reports for a role associated with a cluster.
+public enum AssociationStatus: String, Equatable, Sendable {
+    /// The role is associated and RDS can assume it.
+    case active = "ACTIVE"
+    /// The association is being set up.
+    case pending = "PENDING"
+    /// The role is associated but RDS cannot assume it.
+    case invalid = "INVALID"
+}
+
+/// One entry of a cluster's `AssociatedRoles`.
+public struct ObservedRoleAssociation: Equatable, Sendable {
+    /// The associated role's ARN.
+    public var roleArn: String
+    /// The association's status.
+    public var status: AssociationStatus
+    /// The feature the role is associated for; always `nil` for Aurora MySQL associations aurorad makes.
+    public var featureName: String?
+
+    /// Creates an observed association.
+    public init(roleArn: String, status: AssociationStatus, featureName: String? = nil) {
+        self.roleArn = roleArn
+        self.status = status
+        self.featureName = featureName
+    }
+}
+
+/// An Aurora cluster as observed through DescribeDBClusters.
+public struct ObservedCluster: Equatable, Sendable {
+    /// The cluster identifier.
+    public var identifier: String
+    /// The RDS status string (`creating`, `available`, …), classified by `ClusterStatusClass`.
+    public var status: String
+    /// The cluster ARN, the target of AddTagsToResource.
+    public var arn: String
+    /// The writer endpoint, once RDS has assigned one.
+    public var endpoint: String?
+    /// The engine, e.g. `aurora-mysql`.
+    public var engine: String
+    /// The engine version RDS runs.
+    public var engineVersion: String?
+    /// The master user name, fixed at restore.
+    public var masterUsername: String
+    /// The roles associated with the cluster.
+    public var associatedRoles: [ObservedRoleAssociation]
+    /// The cluster's tags, including aurorad's ownership and restore-fact tags.
+    public var tags: [String: String]
+    /// Whether RDS refuses to delete the cluster.
+    public var deletionProtection: Bool
+    /// Whether storage is encrypted.
+    public var storageEncrypted: Bool
+    /// The KMS key of the storage encryption.
+    public var kmsKeyId: String?
+    /// The CloudWatch log types exported.
+    public var enabledCloudwatchLogsExports: [String]
+    /// The VPC security groups attached.
+    public var vpcSecurityGroupIds: [String]
+    /// The DB subnet group.
+    public var dbSubnetGroup: String?
+
+    /// Creates an observed cluster.
+    public init(
+        identifier: String, status: String, arn: String, endpoint: String? = nil, engine: String = "aurora-mysql",
+        engineVersion: String? = nil, masterUsername: String, associatedRoles: [ObservedRoleAssociation] = [],
+        tags: [String: String] = [:], deletionProtection: Bool = false, storageEncrypted: Bool = true,
+        kmsKeyId: String? = nil, enabledCloudwatchLogsExports: [String] = [], vpcSecurityGroupIds: [String] = [],
+        dbSubnetGroup: String? = nil
+    ) {
+        self.identifier = identifier
+        self.status = status
+        self.arn = arn
+        self.endpoint = endpoint
+        self.engine = engine
+        self.engineVersion = engineVersion
+        self.masterUsername = masterUsername
+        self.associatedRoles = associatedRoles
+        self.tags = tags
+        self.deletionProtection = deletionProtection
+        self.storageEncrypted = storageEncrypted
+        self.kmsKeyId = kmsKeyId
+        self.enabledCloudwatchLogsExports = enabledCloudwatchLogsExports
+        self.vpcSecurityGroupIds = vpcSecurityGroupIds
+        self.dbSubnetGroup = dbSubnetGroup
+    }
+}
+
+/// A DB instance of the cluster as observed through DescribeDBInstances.
+public struct ObservedInstance: Equatable, Sendable {
+    /// The instance identifier.
+    public var identifier: String
+    /// The RDS instance status (`creating`, `available`, `deleting`, …).
+    public var status: String
+    /// The instance class, e.g. `db.r8g.large`.
+    public var instanceClass: String
+    /// The cluster the instance belongs to.
+    public var clusterIdentifier: String?
+    /// The instance ARN, the target of AddTagsToResource.
+    public var arn: String?
+    /// The instance's tags.
+    public var tags: [String: String]
+
+    /// Creates an observed instance.
+    public init(
+        identifier: String, status: String, instanceClass: String, clusterIdentifier: String?, arn: String? = nil,
+        tags: [String: String] = [:]
+    ) {
+        self.identifier = identifier
+        self.status = status
+        self.instanceClass = instanceClass
+        self.clusterIdentifier = clusterIdentifier
+        self.arn = arn
+        self.tags = tags
+    }
+}
+
+/// What the S3 preflight found about the backup.
+public enum BackupPreflight: Equatable, Sendable {
+    /// Not checked in this observation (the planner asks for it with `Action.verifyBackup` when it matters).
+    case notChecked
+    /// A prepared full backup whose `xtrabackup_info` names this MySQL server version.
+    case verified(serverVersion: String)
+    /// Usable but not fully checkable, e.g. streamed files whose checkpoints cannot be read without unpacking.
+    case warning(String)
+    /// Unusable; the message tells the operator what to do (e.g. "run xtrabackup --prepare").
+    case failed(String)
+}

@@ -1,0 +1,205 @@
+import ImportSpec
+
+extension PlanDraft {
+    /// No cluster yet: preflight first (nothing is created before it), then the role, then the restore.
+    mutating func planRestore(role: RoleOutcome) {
+        let s3 = spec.s3Import
+        let location = "s3://\(s3.bucketName)/\(s3.bucketPrefix ?? "")"
+        set(.clusterRestored, .false, "ClusterNotFound",
+            "Cluster \(spec.name) does not exist yet; aurorad restores it from \(location).")
+        let waiting = "Cluster \(spec.name) does not exist yet."
+        set(.roleAssociated, .unknown, "WaitingForCluster", waiting)
+        set(.instancesReady, .unknown, "WaitingForCluster", waiting)
+        switch observed.backup {
+        case .notChecked:
+            set(.backupVerified, .unknown, "NotChecked", "The backup in \(location) has not been checked yet.")
+            add([.verifyBackup(bucket: s3.bucketName, prefix: s3.bucketPrefix,
+                               sourceEngineVersion: s3.sourceEngineVersion)])
+            return
+        case .failed(let message):
+            block(.backupVerified, reason: "BackupInvalid", message: message)
+            return
+        case .warning(let message):
+            set(.backupVerified, .unknown, "BackupNotInspectable", message)
+        case .verified(let serverVersion):
+            guard let source = Planner.majorMinor(s3.sourceEngineVersion),
+                Planner.majorMinor(serverVersion) == source
+            else {
+                block(
+                    .backupVerified, reason: "SourceVersionMismatch",
+                    message: "The backup in \(location) was taken from MySQL \(serverVersion) but "
+                        + "s3_import.source_engine_version is \(s3.sourceEngineVersion); set it to the backup's "
+                        + "version and resubmit.")
+                return
+            }
+            set(.backupVerified, .true, "BackupPrepared",
+                "The backup in \(location) is a prepared full backup of MySQL \(serverVersion).")
+        }
+        if halted { return }
+        for group in role.steps { add(group) }
+        guard role.usable, let roleArn = role.arn, role.steps.isEmpty else { return }
+        add([.restoreCluster(restoreParameters(roleArn: roleArn))])
+    }
+
+    /// Every RestoreDBClusterFromS3 input from the spec; the tags record the restore facts (see `RestoreFacts`).
+    func restoreParameters(roleArn: String) -> RestoreParameters {
+        RestoreParameters(
+            clusterIdentifier: spec.name, engine: spec.engine, engineVersion: spec.engineVersion,
+            masterUsername: spec.masterUsername, manageMasterUserPassword: spec.effectiveManageMasterUserPassword,
+            masterPasswordFile: spec.effectiveManageMasterUserPassword ? nil : spec.masterPasswordFile,
+            dbSubnetGroupName: spec.dbSubnetGroupName, vpcSecurityGroupIds: spec.vpcSecurityGroupIds ?? [],
+            enabledCloudwatchLogsExports: spec.enabledCloudwatchLogsExports ?? [],
+            storageEncrypted: spec.effectiveStorageEncrypted, kmsKeyId: spec.kmsKeyId,
+            deletionProtection: spec.effectiveDeletionProtection,
+            tags: desiredTags.merging(RestoreFacts.tags(for: spec)) { current, _ in current },
+            s3BucketName: spec.s3Import.bucketName, s3Prefix: spec.s3Import.bucketPrefix,
+            s3IngestionRoleArn: roleArn, sourceEngine: "mysql",
+            sourceEngineVersion: spec.s3Import.sourceEngineVersion)
+    }
+
+    /// The cluster exists: repair the role and tags, then associate roles and create instances once it is available.
+    mutating func planExistingCluster(_ cluster: ObservedCluster, role: RoleOutcome) {
+        let changed = RestoreFacts.changedImmutableFields(spec: spec, cluster: cluster)
+        switch ResourceStatus.classifyCluster(cluster.status) {
+        case .terminal:
+            let event = observed.latestClusterEvent.map { "latest RDS event: \($0)" } ?? "RDS reported no event"
+            block(
+                .clusterRestored, reason: "ClusterFailed",
+                message: "Cluster \(cluster.identifier) is \(cluster.status) (\(event)); inspect it in the RDS "
+                    + "console, then delete the spec and resubmit it.")
+            return
+        case .pending, .unknown:
+            if ResourceStatus.clusterRestoring.contains(cluster.status) {
+                set(.clusterRestored, .false, "Restoring",
+                    "Cluster \(cluster.identifier) is \(cluster.status): RDS is restoring it from the backup.")
+            } else {
+                set(.clusterRestored, .true, "ClusterBusy",
+                    "Cluster \(cluster.identifier) was restored and is \(cluster.status).")
+            }
+            let waiting = "Cluster \(cluster.identifier) is \(cluster.status), not yet available."
+            set(.roleAssociated, .unknown, "WaitingForCluster", waiting)
+            set(.instancesReady, .unknown, "WaitingForCluster", waiting)
+        case .available:
+            set(.clusterRestored, .true, "ClusterAvailable", "Cluster \(cluster.identifier) is available.")
+        }
+        if !changed.isEmpty {
+            let fields = changed.map { "field \($0) cannot change after restore" }.joined(separator: "; ")
+            // Nothing is acted on: the managed role's policy, for one, derives from s3_import.bucket_name.
+            block(.clusterRestored, reason: "ImmutableFieldChanged", message: "\(fields); delete and resubmit.")
+        }
+        for group in role.steps { add(group) }
+        var mutations: [Action] = []
+        let clusterDrift = ManagedResources.tagDrift(desired: desiredTags, observed: cluster.tags)
+        if !clusterDrift.isEmpty { mutations.append(.addTagsToResource(arn: cluster.arn, tags: clusterDrift)) }
+        var waits: [Action] = []
+        if ResourceStatus.classifyCluster(cluster.status) == .available {
+            planAssociations(cluster, roleArn: role.arn, mutations: &mutations, waits: &waits)
+            let creations = planInstances(cluster, mutations: &mutations, waits: &waits)
+            add(mutations)
+            add(creations)
+        } else {
+            add(mutations)
+            waits.append(.waitForCluster(identifier: cluster.identifier, status: cluster.status))
+        }
+        add(waits)
+    }
+
+    /// The role associations the spec wants: its `role_associations` (an entry without `role_arn` means the
+    /// ingestion role), or, when it gives none, the ingestion role as the seed associates it. `nil` ARN: not known yet.
+    func desiredAssociations(ingestionRoleArn: String?) -> [(key: String, arn: String?)] {
+        guard let associations = spec.roleAssociations else { return [("ingestion", ingestionRoleArn)] }
+        var seen = Set<String>()
+        return associations.sorted { $0.key < $1.key }.compactMap { key, entry in
+            let arn = entry.roleArn ?? ingestionRoleArn
+            if let arn, !seen.insert(arn).inserted { return nil }
+            return (key, arn)
+        }
+    }
+
+    private mutating func planAssociations(
+        _ cluster: ObservedCluster, roleArn: String?, mutations: inout [Action], waits: inout [Action]
+    ) {
+        let desired = desiredAssociations(ingestionRoleArn: roleArn)
+        // One AddRoleToDBCluster at a time: RDS refuses another while an association is being set up.
+        var canAdd = !cluster.associatedRoles.contains { $0.status == .pending }
+        var problems: [(reason: String, message: String)] = []
+        for (key, arn) in desired {
+            guard let arn else {
+                problems.append(("WaitingForRole", "The ingestion role does not exist yet, so it is not associated."))
+                continue
+            }
+            switch cluster.associatedRoles.first(where: { $0.roleArn == arn })?.status {
+            case nil:
+                problems.append(("RoleNotAssociated", "IAM role \(arn) is not associated with the cluster yet."))
+                if canAdd {
+                    mutations.append(.addRoleToCluster(
+                        clusterIdentifier: cluster.identifier, roleArn: arn,
+                        featureName: Planner.featureName(engine: spec.engine, associationKey: key)))
+                    canAdd = false
+                }
+            case .pending:
+                problems.append(("AssociationPending", "The association of \(arn) is PENDING."))
+                waits.append(.waitForRoleAssociation(clusterIdentifier: cluster.identifier, roleArn: arn))
+            case .invalid:
+                problems.append(("AssociationInvalid",
+                    "The association of \(arn) is INVALID: RDS cannot assume the role; make sure it trusts "
+                        + "\(ManagedResources.rdsServicePrincipal)."))
+            case .active:
+                continue
+            }
+        }
+        if let first = problems.first {
+            set(.roleAssociated, .false, first.reason, problems.map(\.message).joined(separator: " "))
+        } else {
+            set(.roleAssociated, .true, "RolesActive",
+                desired.isEmpty ? "The spec asks for no role association."
+                    : "Every role association of cluster \(cluster.identifier) is ACTIVE.")
+        }
+    }
+
+    /// Plans instances: create the missing ones (returned, as one parallel group), re-tag drifted ones, wait for
+    /// the rest.
+    private mutating func planInstances(
+        _ cluster: ObservedCluster, mutations: inout [Action], waits: inout [Action]
+    ) -> [Action] {
+        var creations: [Action] = []
+        var busy: [String] = []
+        var failed: [String] = []
+        for key in spec.instances.keys.sorted() {
+            let identifier = spec.instanceIdentifier(forKey: key)
+            guard let instance = observed.instances.first(where: { $0.identifier == identifier }) else {
+                creations.append(.createInstance(InstanceParameters(
+                    identifier: identifier, instanceClass: spec.instanceClass(forKey: key), engine: spec.engine,
+                    clusterIdentifier: cluster.identifier, tags: desiredTags)))
+                continue
+            }
+            let drift = ManagedResources.tagDrift(desired: desiredTags, observed: instance.tags)
+            if let arn = instance.arn, !drift.isEmpty { mutations.append(.addTagsToResource(arn: arn, tags: drift)) }
+            switch ResourceStatus.classifyInstance(instance.status) {
+            case .available: continue
+            case .terminal: failed.append("\(identifier) is \(instance.status)")
+            case .pending, .unknown: busy.append(identifier)
+            }
+        }
+        if !busy.isEmpty { waits.append(.waitForInstances(identifiers: busy)) }
+        if !failed.isEmpty {
+            block(
+                .instancesReady, reason: "InstanceFailed",
+                message: "Instance \(failed.joined(separator: ", ")); inspect it in the RDS console, delete it, and "
+                    + "aurorad creates it again.")
+        } else if !creations.isEmpty {
+            let names = creations.compactMap { action -> String? in
+                if case .createInstance(let parameters) = action { return parameters.identifier }
+                return nil
+            }
+            set(.instancesReady, .false, "InstancesMissing",
+                "Instance(s) \(names.joined(separator: ", ")) do not exist; aurorad creates them.")
+        } else if !busy.isEmpty {
+            set(.instancesReady, .false, "InstancesNotAvailable",
+                "Instance(s) \(busy.joined(separator: ", ")) are not available yet.")
+        } else {
+            set(.instancesReady, .true, "InstancesAvailable", "All \(spec.instances.count) instance(s) are available.")
+        }
+        return creations
+    }
+}

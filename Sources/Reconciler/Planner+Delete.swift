@@ -1,0 +1,65 @@
+import ImportSpec
+
+extension PlanDraft {
+    /// Deletes what the spec owns, in dependency order: instances, cluster, then the managed role's policies and role,
+    /// then the spec. Nothing without aurorad's ownership tags is touched. Errors never stop a delete; they are
+    /// shown and retried with backoff.
+    mutating func planDeletion(failure: ActionFailure?) {
+        let retrying = failure.map { " Last error: \($0.error.description)" } ?? ""
+        var leftInPlace: [String] = []
+        if let cluster = observed.cluster {
+            if ManagedResources.isOwned(tags: cluster.tags, bySpec: spec.name) {
+                planClusterDeletion(cluster, retrying: retrying)
+                return
+            }
+            leftInPlace.append(
+                "cluster \(cluster.identifier) (not tagged \(ManagedResources.specTagKey)=\(spec.name))")
+        }
+        if managesRole, let role = observed.role {
+            if ManagedResources.isOwned(tags: role.tags, bySpec: spec.name) {
+                add(role.inlinePolicies.keys.sorted().map { .deleteRolePolicy(roleName: role.name, policyName: $0) })
+                add([.deleteRole(roleName: role.name)])
+            } else {
+                leftInPlace.append("IAM role \(role.name) (not tagged \(ManagedResources.specTagKey)=\(spec.name))")
+            }
+        }
+        add([.removeSpec(name: spec.name)])
+        let kept = leftInPlace.isEmpty ? "" : " Left in place, not owned by aurorad: "
+            + leftInPlace.joined(separator: ", ") + "."
+        set(.ready, .false, "Deleting", "The cluster is gone; aurorad removes its role and the spec.\(kept)\(retrying)")
+    }
+
+    /// The cluster is still there: delete its instances first, then the cluster itself.
+    private mutating func planClusterDeletion(_ cluster: ObservedCluster, retrying: String) {
+        if cluster.deletionProtection {
+            set(.ready, .false, "DeletionProtected",
+                "Cluster \(cluster.identifier) has deletion protection on; turn it off (aws rds modify-db-cluster "
+                    + "--db-cluster-identifier \(cluster.identifier) --no-deletion-protection --apply-immediately) "
+                    + "and aurorad continues the delete; nothing was deleted.")
+            return
+        }
+        let instances = observed.instances.filter {
+            $0.clusterIdentifier == nil || $0.clusterIdentifier == cluster.identifier
+        }
+        if !instances.isEmpty {
+            add(instances.filter { $0.status != "deleting" }.map { .deleteInstance(identifier: $0.identifier) })
+            let going = instances.filter { $0.status == "deleting" }.map(\.identifier)
+            if !going.isEmpty { add([.waitForInstances(identifiers: going)]) }
+            set(.ready, .false, "DeletingInstances",
+                "Deleting instance(s) \(instances.map(\.identifier).joined(separator: ", ")); the cluster follows."
+                    + retrying)
+            return
+        }
+        if cluster.status == "deleting" {
+            add([.waitForCluster(identifier: cluster.identifier, status: cluster.status)])
+            set(.ready, .false, "DeletingCluster", "Cluster \(cluster.identifier) is being deleted.\(retrying)")
+            return
+        }
+        let snapshot = spec.effectiveSkipFinalSnapshot
+            ? nil : ManagedResources.finalSnapshotIdentifier(forSpec: spec.name, at: now)
+        add([.deleteCluster(identifier: cluster.identifier, finalSnapshotIdentifier: snapshot)])
+        set(.ready, .false, "DeletingCluster",
+            "Deleting cluster \(cluster.identifier) "
+                + (snapshot.map { "with final snapshot \($0)." } ?? "without a final snapshot.") + retrying)
+    }
+}
