@@ -150,8 +150,9 @@ final class CurlResponseSink {
 
     /// Takes one header line; a status line starts a new header block (after `100 Continue` or an interim response).
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: bytes[0..<end], as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headers.removeAll()
         } else if line.first == " " || line.first == "\t", !headers.isEmpty {
