@@ -5,9 +5,9 @@ extension AWSError {
     ///
     /// Reads Query-protocol bodies (`<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>`),
     /// S3 REST bodies (`<Error><Code/><Message/><RequestId/></Error>`) and EC2-style `<Response><Errors>` bodies. With
-    /// no body (HEAD) or one that is not XML, the code comes from the status (`404` → `NotFound`, `403` → `Forbidden`,
-    /// `301` → `PermanentRedirect`, …) and the message says what the body was. `receivedAt` is the local time used to
-    /// compute the clock offset from the `Date` header.
+    /// no body (HEAD) or one that is not XML, the code comes from the status (`404` → `NotFound`,
+    /// `403` → `Forbidden`, `301` → `PermanentRedirect`, …) and the message says what the body was. `receivedAt` is
+    /// the local time used to compute the clock offset from the `Date` header.
     public static func from(response: HTTPResponse, service: String, action: String,
                             receivedAt: Date = Date()) -> AWSError {
         var error = AWSError(service: service, action: action, code: statusCode(response.status),
@@ -63,7 +63,9 @@ extension AWSError {
     /// Up to 200 printable characters of a body, for messages about bodies we could not read.
     static func snippet(of body: Data) -> String {
         let text = String(decoding: body.prefix(200), as: UTF8.self)
-        let printable = String(text.unicodeScalars.map { $0.properties.isWhitespace || $0.value < 0x20 ? " " : Character($0) })
+        let printable = String(text.unicodeScalars.map {
+            $0.properties.isWhitespace || $0.value < 0x20 ? " " : Character($0)
+        })
         let collapsed = printable.split(separator: " ").joined(separator: " ")
         return collapsed.isEmpty ? "(\(body.count) bytes)" : "\"\(collapsed)\"" + (body.count > 200 ? "…" : "")
     }

@@ -11,6 +11,7 @@ struct CurlExchange {
     /// Runs the exchange and returns the response, or throws `TransportError`.
     func run() throws -> HTTPResponse {
         curl_easy_reset(handle)  // keeps the handle's live connections, DNS and TLS session caches
+        defer { curl_easy_reset(handle) }  // the idle handle must not keep pointers to this call's sink
         let sink = CurlResponseSink(cap: configuration.maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -60,12 +61,10 @@ struct CurlExchange {
             try set(CURLOPT_POST, 1)
             try check(ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // COPYPOSTFIELDS copies the bytes (binary-safe with the size above), so nothing must outlive this call.
-            let code = request.body.isEmpty
-                ? "".withCString { ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0)) }
-                : request.body.withUnsafeBytes {
-                    ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
-                }
-            try check(code)
+            let bytes = request.body.isEmpty ? Data([0]) : request.body  // a valid pointer even for an empty body
+            try check(bytes.withUnsafeBytes {
+                ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+            })
         }
     }
 

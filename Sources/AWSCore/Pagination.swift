@@ -15,7 +15,8 @@ public struct PaginationError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String {
         repeatedToken
-            ? "\(operation) returned the same page token twice after \(pages) pages; stopped instead of looping forever."
+            ? "\(operation) returned the same page token twice after \(pages) pages; stopped instead of looping "
+                + "forever."
             : "\(operation) still had more results after \(pages) pages; stopped at the page bound (narrow the listing "
                 + "or raise the bound)."
     }

@@ -45,8 +45,8 @@ public enum QueryListMember {
     public static let rdsAvailabilityZone = "AvailabilityZone"
 }
 
-/// Builds an AWS Query-protocol form body (`Action=…&Version=…&…`), serialized deterministically in insertion order
-/// with the SigV4 percent-encoding (`AWSURIEncoding`), as botocore does (`percent_encode_sequence`).
+/// Builds an AWS Query-protocol form body (`Action=…&Version=…&…`), serialized deterministically in insertion
+/// order with the SigV4 percent-encoding (`AWSURIEncoding`), as botocore does (`percent_encode_sequence`).
 public struct QueryEncoding: Sendable, Equatable {
     /// The parameters in the order they will be sent; `Action` and `Version` first.
     public private(set) var parameters: [QueryItem]

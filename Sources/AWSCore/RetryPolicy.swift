@@ -22,8 +22,9 @@ public final class RetryPolicy: Sendable {
     /// Creates a policy. `sleeper` waits (tests record instead); `random` returns a value in `[0, 1)`.
     public init(configuration: RetryConfiguration = RetryConfiguration(), quota: RetryQuota = RetryQuota(),
                 clockSkew: ClockSkew = ClockSkew(), logger: Logger,
-                sleeper: @escaping @Sendable (Duration) -> Void = {
-                    Thread.sleep(forTimeInterval: Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
+                sleeper: @escaping @Sendable (Duration) -> Void = { delay in
+                    let (seconds, attoseconds) = delay.components
+                    Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
                 },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.configuration = configuration
@@ -59,7 +60,8 @@ public final class RetryPolicy: Sendable {
                     let cost = isTimeout ? RetryQuota.timeoutRetryCost : RetryQuota.retryCost
                     if configuration.usesRetryQuota {
                         guard quota.acquire(cost) else {
-                            logger.debug("Retry quota exhausted; not retrying", metadata: ["attempt": "\(attemptNumber)"])
+                            logger.debug("Retry quota exhausted; not retrying",
+                                         metadata: ["attempt": "\(attemptNumber)"])
                             throw error
                         }
                         lastRetryCost = cost

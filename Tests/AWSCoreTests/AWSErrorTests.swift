@@ -114,7 +114,8 @@ struct AWSErrorTests {
     func idpCommunicationError() {
         #expect(AWSError(service: "STS", action: "AssumeRoleWithWebIdentity", code: "IDPCommunicationError",
                          status: 400).kind == .transient)
-        #expect(AWSError(service: "IAM", action: "GetRole", code: "IDPCommunicationError", status: 400).kind == .terminal)
+        #expect(AWSError(service: "IAM", action: "GetRole", code: "IDPCommunicationError", status: 400).kind
+            == .terminal)
     }
 
     @Test("skew codes are clock skew only when the server's Date is far from ours")

@@ -38,11 +38,13 @@ struct PaginationTests {
         #expect(Pagination.rdsNextMarker(try #require(rds.child("DescribeDBClustersResult"))) == "bWFya2VyLzE=")
         #expect(Pagination.rdsNextMarker(AWSXMLElement(name: "DescribeDBClustersResult")) == nil)
         let s3 = try AWSXMLParser.parse(Data("""
-            <ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36H\
+            <ListBucketResult><IsTruncated>true</IsTruncated>\
+            <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36H\
             y4vbOwM=</NextContinuationToken><KeyCount>1000</KeyCount></ListBucketResult>
             """.utf8))
         #expect(Pagination.s3NextContinuationToken(s3) == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
-        let last = try AWSXMLParser.parse(Data("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))
+        let last = try AWSXMLParser.parse(
+            Data("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))
         #expect(Pagination.s3NextContinuationToken(last) == nil)
         #expect(Pagination.iamNextMarker(try iamPage(["x"], marker: nil)) == nil)
     }

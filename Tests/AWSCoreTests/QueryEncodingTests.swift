@@ -78,7 +78,8 @@ struct QueryEncodingTests {
         query.addList("VpcSecurityGroupIds", [], member: QueryListMember.rdsVpcSecurityGroupId)
         query.addList("EnableCloudwatchLogsExports", nil)
         query.addTags(nil, member: QueryListMember.rdsTag)
-        #expect(query.encoded == "Action=ModifyDBCluster&Version=2014-10-31&DBClusterIdentifier=orders&VpcSecurityGroupIds=")
+        #expect(query.encoded
+            == "Action=ModifyDBCluster&Version=2014-10-31&DBClusterIdentifier=orders&VpcSecurityGroupIds=")
     }
 
     @Test("the body is the UTF-8 of the encoded text, with non-ASCII percent-encoded")

@@ -100,7 +100,8 @@ struct RetryPolicyServerTests {
             let transport = CurlTransport()
             let error = #expect(throws: TransportError.self) {
                 try policy.execute { _ in
-                    try call(transport, server.request("/stall", [QueryItem("seconds", "10")]), timeout: .milliseconds(200))
+                    try call(transport, server.request("/stall", [QueryItem("seconds", "10")]),
+                             timeout: .milliseconds(200))
                 }
             }
             #expect(error?.kind == .timedOut)

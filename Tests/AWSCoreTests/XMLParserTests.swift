@@ -20,7 +20,8 @@ let describeDBClustersResponse = """
                 <Status>ACTIVE</Status>
               </DBClusterRole>
             </AssociatedRoles>
-            <TagList><Tag><Key>note</Key><Value>a &lt; b &amp;&amp; c &gt; d &quot;q&quot; &apos;s&apos;</Value></Tag></TagList>
+            <TagList><Tag><Key>note</Key>\
+            <Value>a &lt; b &amp;&amp; c &gt; d &quot;q&quot; &apos;s&apos;</Value></Tag></TagList>
           </DBCluster>
           <DBCluster>
             <DBClusterIdentifier>billing</DBClusterIdentifier>
@@ -55,7 +56,8 @@ struct XMLParserTests {
     @Test("drops namespace prefixes, decodes numeric references, keeps CDATA, skips comments and PIs")
     func namespacesEntitiesCDATA() throws {
         let xml = """
-            \u{FEFF}<?xml version="1.0"?><!-- leading --><s3:ListBucketResult xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/">\
+            \u{FEFF}<?xml version="1.0"?><!-- leading -->\
+            <s3:ListBucketResult xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/">\
             <s3:Name a='1' b="x&amp;y">caf&#233; &#x1F600;</s3:Name><!-- inside --><?pi data?>\
             <Key><![CDATA[<raw> & text]]></Key><Empty/><IsTruncated>true</IsTruncated></s3:ListBucketResult>
             <!-- trailing -->
@@ -88,7 +90,8 @@ struct XMLParserTests {
 
     @Test("rejects invalid UTF-8")
     func rejectsInvalidUTF8() {
-        #expect(throws: XMLParseError.self) { try AWSXMLParser.parse(Data([0x3C, 0x61, 0x3E, 0xFF, 0xFE, 0x3C, 0x2F, 0x61, 0x3E])) }
+        let bytes: [UInt8] = [0x3C, 0x61, 0x3E, 0xFF, 0xFE, 0x3C, 0x2F, 0x61, 0x3E]  // <a>\xFF\xFE</a>
+        #expect(throws: XMLParseError.self) { try AWSXMLParser.parse(Data(bytes)) }
     }
 
     @Test("rejects every truncation of a real response")
@@ -97,7 +100,9 @@ struct XMLParserTests {
         #expect(try AWSXMLParser.parse(bytes).name == "DescribeDBClustersResponse")
         var rejected = 0
         for length in 0..<bytes.count {
-            #expect(throws: XMLParseError.self, "prefix of \(length) bytes") { try AWSXMLParser.parse(bytes.prefix(length)) }
+            #expect(throws: XMLParseError.self, "prefix of \(length) bytes") {
+                try AWSXMLParser.parse(bytes.prefix(length))
+            }
             rejected += 1
         }
         #expect(rejected == bytes.count)

@@ -75,7 +75,8 @@ public final class PythonServerProcess: @unchecked Sendable {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw PythonServerProcessError(reason: "it printed no port in time") }
             var pollfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let millis = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            let (seconds, attoseconds) = remaining.components
+            let millis = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
             guard poll(&pollfd, 1, max(1, millis)) > 0 else { continue }
             let count = read(fd, &buffer, buffer.count)
             guard count > 0 else { throw PythonServerProcessError(reason: "it exited before printing its port") }
