@@ -18,4 +18,7 @@ static inline CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return
 static inline CURLcode ccurl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
 static inline CURLcode ccurl_setopt_share(CURL *h, CURLSH *s) { return curl_easy_setopt(h, CURLOPT_SHARE, s); }
 
+/* CURL_GLOBAL_ALL is a compound macro Swift does not import. */
+static inline CURLcode ccurl_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
+
 #endif
