@@ -20,7 +20,7 @@ public struct QueueMetrics: Equatable, Sendable {
 /// A queue of keys with client-go's workqueue semantics: repeated adds collapse, a key is never handed to two
 /// workers at once, and a key added while it is being processed runs once more after `done`.
 public final class WorkQueue: Sendable {
-    private struct Timer {
+    private struct ScheduledAdd {
         var due: Duration
         var id: UInt64
         var timer: any CancellableTimer
@@ -33,7 +33,7 @@ public final class WorkQueue: Sendable {
         /// Keys that need processing: those in `ready`, plus those added again while in `processing` ("dirty").
         var waiting: Set<String> = []
         var processing: Set<String> = []
-        var timers: [String: Timer] = [:]
+        var timers: [String: ScheduledAdd] = [:]
         var lastTimerID: UInt64 = 0
         var shuttingDown = false
 
@@ -76,7 +76,7 @@ public final class WorkQueue: Sendable {
             state.lastTimerID += 1
             let id = state.lastTimerID
             let timer = clock.schedule(after: delay) { [weak self] in self?.fire(key, id: id) }
-            state.timers[key] = Timer(due: due, id: id, timer: timer)
+            state.timers[key] = ScheduledAdd(due: due, id: id, timer: timer)
         }
     }
 
