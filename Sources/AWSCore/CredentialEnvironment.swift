@@ -15,7 +15,8 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
     /// Whether any of the three variables is set (non-empty): then the environment is the chosen source, and an
     /// incomplete set is an error rather than a reason to look further.
     public static func isConfigured(_ environment: [String: String]) -> Bool {
-        ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].contains { value(of: $0, in: environment) != nil }
+        ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+            .contains { value(of: $0, in: environment) != nil }
     }
 
     /// The credentials in the environment; an incomplete set throws an error naming the missing variables.

@@ -11,8 +11,9 @@ struct CredentialJSON {
     init(_ data: Data, origin: String) throws {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw CredentialError(
-                .retrievalFailed, "\(origin) returned \(data.isEmpty ? "nothing" : "output that is not a JSON object"); "
-                    + "it must print a JSON object with AccessKeyId, SecretAccessKey and the other credential fields.")
+                .retrievalFailed,
+                "\(origin) returned \(data.isEmpty ? "nothing" : "output that is not a JSON object"); it must "
+                    + "print a JSON object with AccessKeyId, SecretAccessKey and the other credential fields.")
         }
         self.object = object
         self.origin = origin

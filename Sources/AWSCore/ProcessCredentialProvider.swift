@@ -37,12 +37,13 @@ public struct ProcessCredentialProvider: CredentialProvider {
                     + "fix what it waits on.")
         case .outputTooLarge:
             throw CredentialError(
-                .retrievalFailed, "\(origin) printed more than \(Self.outputLimit) bytes, which is not credential JSON.")
+                .retrievalFailed,
+                "\(origin) printed more than \(Self.outputLimit) bytes, which is not credential JSON.")
         case .exited(let status) where status != 0:
             throw CredentialError(
                 .retrievalFailed,
-                "\(origin) exited with status \(status). Its standard error (\(result.stderr.count) bytes) is not shown "
-                    + "because it may contain secrets; run the command by hand to see it.")
+                "\(origin) exited with status \(status). Its standard error (\(result.stderr.count) bytes) is not "
+                    + "shown because it may contain secrets; run the command by hand to see it.")
         case .signaled(let signal):
             throw CredentialError(.retrievalFailed, "\(origin) was killed by signal \(signal).")
         case .exited:

@@ -23,7 +23,9 @@ public struct SharedConfigFiles: Sendable, Equatable {
         self.credentialsPath = credentialsPath
         self.configPath = configPath
         credentialsProfiles = try Self.parse(Self.read(credentialsPath), path: credentialsPath)
-            .reduce(into: [:]) { profiles, section in profiles[section.name, default: [:]].merge(section.properties) { $1 } }
+            .reduce(into: [:]) { profiles, section in
+                profiles[section.name, default: [:]].merge(section.properties) { $1 }
+            }
         configProfiles = Self.configProfiles(try Self.parse(Self.read(configPath), path: configPath))
     }
 
@@ -31,7 +33,8 @@ public struct SharedConfigFiles: Sendable, Equatable {
     /// `~/.aws/credentials` and `~/.aws/config` under the environment's `HOME`.
     public static func load(environment: [String: String]) throws -> SharedConfigFiles {
         try SharedConfigFiles(
-            credentialsPath: path(environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", environment),
+            credentialsPath: path(
+                environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", environment),
             configPath: path(environment["AWS_CONFIG_FILE"], default: "~/.aws/config", environment))
     }
 
@@ -65,8 +68,8 @@ public struct SharedConfigFiles: Sendable, Equatable {
     static func parse(_ text: String, path: String) throws -> [Section] {
         var sections: [Section] = []
         var parentKey: String?
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // `\r\n` is one Character in Swift, and a newline: CRLF files split like LF ones.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
             let lineNumber = index + 1
@@ -88,7 +91,8 @@ public struct SharedConfigFiles: Sendable, Equatable {
                 throw malformed(path, lineNumber, "expected `name = value`")
             }
             let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = stripInlineComment(trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            let rawValue = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let value = stripInlineComment(rawValue)
             guard !key.isEmpty else { throw malformed(path, lineNumber, "the property name is empty") }
             let isIndented = line.first == " " || line.first == "\t"
             if isIndented, let parentKey {
