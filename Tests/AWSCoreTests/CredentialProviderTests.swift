@@ -83,19 +83,28 @@ import TestSupport
 
     @Test func credentialProcessIsKilledAfterItsTimeoutWithItsChildren() throws {
         try withTemporaryDirectory { dir in
-            // The backgrounded sleep keeps stdout open: only killing the process group ends the read.
-            let marker = "\(dir)/still-running"
+            // The background sleep keeps stdout open: only killing the process group ends the wait.
+            let pidFile = "\(dir)/child.pid"
             let provider = ProcessCredentialProvider(
-                command: "(sleep 30; touch \(marker)) & sleep 30", profile: "slow", timeout: .milliseconds(300))
+                command: "sleep 30 & echo $! > \(pidFile); sleep 30", profile: "slow", timeout: .milliseconds(500))
             let error = #expect(throws: CredentialError.self) { try provider.credentials() }
             #expect(error?.description.contains("did not finish") == true)
-            #expect(!FileManager.default.fileExists(atPath: marker))
+            let text = try String(contentsOfFile: pidFile, encoding: .utf8)
+            let child = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            // Dead means gone or a zombie awaiting its new parent; allow the kernel a bounded moment to get there.
+            var alive = true
+            for _ in 0..<100 where alive {
+                let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+                alive = !stat.isEmpty && !stat.contains(") Z ")
+                if alive { usleep(20_000) }
+            }
+            #expect(!alive, "the command's background child \(child) outlived the timeout")
         }
     }
 
     @Test func credentialProcessThatLeavesABackgroundChildStillSucceeds() throws {
         let provider = ProcessCredentialProvider(
-            command: #"(sleep 30 &) ; echo '{"Version":1,"AccessKeyId":"AKIA2","SecretAccessKey":"S"}'"#,
+            command: #"(sleep 3 &) ; echo '{"Version":1,"AccessKeyId":"AKIA2","SecretAccessKey":"S"}'"#,
             profile: "p", timeout: .seconds(20))
         #expect(try provider.credentials().accessKeyId == "AKIA2")
     }
