@@ -85,26 +85,45 @@ final class TestClock: Sendable {
         #expect(calls.withLock { $0 } == 1)
     }
 
+    /// Runs `body` on `count` dedicated threads (not the Dispatch pool, which may run them one at a time while one
+    /// blocks) once all of them have started, and returns their results after they finish (bounded wait).
+    private func onThreads(_ count: Int, _ body: @escaping @Sendable () -> String) -> [String] {
+        let results = Mutex<[String]>([])
+        let ready = DispatchGroup()
+        let finished = DispatchGroup()
+        let go = DispatchSemaphore(value: 0)
+        for _ in 0..<count {
+            ready.enter()
+            finished.enter()
+            Thread {
+                ready.leave()
+                _ = go.wait(timeout: .now() + 20)
+                let result = body()
+                results.withLock { $0.append(result) }
+                finished.leave()
+            }.start()
+        }
+        _ = ready.wait(timeout: .now() + 20)
+        for _ in 0..<count { go.signal() }
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        return results.withLock { $0 }
+    }
+
     @Test func sixteenConcurrentCallersShareOneRefresh() throws {
         let clock = TestClock()
         let inner = CountingProvider(clock: clock, blocking: true)
         let provider = RefreshingCredentialProvider(wrapping: inner, now: { clock.now() }, logger: quietLogger)
-        let results = Mutex<[String]>([])
-        let group = DispatchGroup()
-        for _ in 0..<16 {
-            DispatchQueue.global().async(group: group) {
-                let key = (try? provider.credentials().accessKeyId) ?? "error"
-                results.withLock { $0.append(key) }
-            }
+        // The first fetch is held until the other 15 callers have had time to arrive; a second fetch starting in
+        // that time is the failure this test looks for.
+        DispatchQueue.global().async {
+            guard inner.started.wait(timeout: .now() + 20) == .success else { return }
+            let deadline = Date().addingTimeInterval(0.5)
+            while Date() < deadline && inner.fetches < 2 { usleep(10_000) }
+            for _ in 0..<16 { inner.release.signal() }
         }
-        // One fetch starts; hold it until every caller is in (or bounded time has passed), then let it finish.
-        #expect(inner.started.wait(timeout: .now() + 20) == .success)
-        let deadline = Date().addingTimeInterval(0.5)
-        while Date() < deadline && inner.fetches < 2 { usleep(20_000) }
-        inner.release.signal()
-        #expect(group.wait(timeout: .now() + 20) == .success)
+        let results = onThreads(16) { (try? provider.credentials().accessKeyId) ?? "error" }
         #expect(inner.fetches == 1)
-        #expect(results.withLock { $0 } == Array(repeating: "ASIACOUNT1", count: 16))
+        #expect(results == Array(repeating: "ASIACOUNT1", count: 16))
     }
 
     @Test func concurrentCallersInTheWindowShareOneRefreshAndKeepTheOldCredentials() throws {
@@ -113,13 +132,9 @@ final class TestClock: Sendable {
         let provider = RefreshingCredentialProvider(wrapping: inner, now: { clock.now() }, logger: quietLogger)
         _ = try provider.credentials()
         clock.advance(3600 - 60)
-        let results = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 16) { _ in
-            let key = (try? provider.credentials().accessKeyId) ?? "error"
-            results.withLock { $0.append(key) }
-        }
+        let results = onThreads(16) { (try? provider.credentials().accessKeyId) ?? "error" }
         #expect(inner.fetches == 2)
-        #expect(results.withLock { $0 }.allSatisfy { $0 == "ASIACOUNT1" || $0 == "ASIACOUNT2" })
+        #expect(results.count == 16 && results.allSatisfy { $0 == "ASIACOUNT1" || $0 == "ASIACOUNT2" })
         #expect(try provider.credentials().accessKeyId == "ASIACOUNT2")
     }
 
