@@ -32,3 +32,9 @@ public func withTemporaryDirectory<T>(_ body: (_ path: String) throws -> T) thro
     defer { try? FileManager.default.removeItem(atPath: path) }
     return try body(path)
 }
+
+/// Writes `text` to `path` (creating or replacing it), with the given POSIX permissions.
+public func writeFile(_ path: String, _ text: String, permissions: Int = 0o600) throws {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: path)
+}
