@@ -1,5 +1,7 @@
 import Foundation
 
+private let newline = UInt8(ascii: "\n")
+
 /// AWS Signature Version 4 for request headers, staged like Soto's signer: canonical request → string to sign →
 /// signature, with the signing key a four-step HMAC chain. It is pure: the date is a parameter, nothing reads a clock.
 ///
@@ -74,58 +76,51 @@ public struct SigV4Signer: Sendable {
     /// `X-Amz-Content-SHA256` (S3) and `Authorization`, replacing any earlier values (a retry re-signs).
     public func sign(_ request: inout HTTPRequest, credentials: AWSCredentials, date: Date) {
         let timestamp = SigV4Signer.timestamp(date)
-        request.headers.removeAll { $0.name.caseInsensitiveCompare("Authorization") == .orderedSame }
-        request.setHeader("X-Amz-Date", timestamp.amzDate)
-        if let token = credentials.sessionToken { request.setHeader("X-Amz-Security-Token", token) }
-        let payloadHash: String
-        if contentSHA256Header {
-            payloadHash = SigV4Signer.payloadHash(request.body)
-            request.setHeader("X-Amz-Content-SHA256", payloadHash)
-        } else {
-            // botocore signs a caller-provided content hash as given (e.g. UNSIGNED-PAYLOAD).
-            payloadHash = request.header("X-Amz-Content-SHA256") ?? SigV4Signer.payloadHash(request.body)
+        let callerPayloadHash = contentSHA256Header ? nil : SigV4Signer.value(of: "x-amz-content-sha256", in: request)
+        // What setHeader does for each added header, in one pass with an ASCII comparison (Foundation's
+        // case-insensitive compare dominated the signing time).
+        request.headers.removeAll { header in
+            SigV4Signer.isNamed(header, "authorization") || SigV4Signer.isNamed(header, "x-amz-date")
+                || (credentials.sessionToken != nil && SigV4Signer.isNamed(header, "x-amz-security-token"))
+                || (contentSHA256Header && SigV4Signer.isNamed(header, "x-amz-content-sha256"))
         }
-        let canonical = canonicalRequest(request, payloadHash: payloadHash)
+        request.headers.append(HTTPHeader("X-Amz-Date", timestamp.amzDate))
+        if let token = credentials.sessionToken { request.headers.append(HTTPHeader("X-Amz-Security-Token", token)) }
+        // botocore signs a caller-provided content hash as given (e.g. UNSIGNED-PAYLOAD); S3 always gets the real one.
+        let payloadHash = callerPayloadHash ?? SigV4Signer.payloadHash(request.body)
+        if contentSHA256Header { request.headers.append(HTTPHeader("X-Amz-Content-SHA256", payloadHash)) }
+
+        var canonical = [UInt8]()
+        let signedHeaders = writeCanonicalRequest(request, payloadHash: payloadHash, to: &canonical)
         let scope = credentialScope(day: timestamp.day)
-        let toSign = SigV4Signer.stringToSign(canonicalRequest: canonical.text, amzDate: timestamp.amzDate, scope: scope)
+        let toSign = SigV4Signer.stringToSign(canonicalRequestHash: Crypto.sha256(canonical),
+                                              amzDate: timestamp.amzDate, scope: scope)
         let key = cache?.signingKey(credentials: credentials, day: timestamp.day, region: region, service: service)
             ?? SigV4Signer.signingKey(secretAccessKey: credentials.secretAccessKey, day: timestamp.day, region: region,
                                       service: service)
         let signature = SigV4Signer.signature(stringToSign: toSign, signingKey: key)
-        request.setHeader(
+        request.headers.append(HTTPHeader(
             "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), "
-                + "Signature=\(signature)")
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), "
+                + "Signature=\(signature)"))
     }
 
     // MARK: - Stages
 
     /// The canonical request of `request` (headers as they will be sent, `X-Amz-Date` included) over `payloadHash`.
     public func canonicalRequest(_ request: HTTPRequest, payloadHash: String) -> CanonicalRequest {
-        let headers = canonicalHeaders(request)
-        let signedHeaders = headers.lazy.map(\.name).joined(separator: ";")
-        var text = request.method.uppercased()
-        text += "\n"
-        text += canonicalPath(request.path)
-        text += "\n"
-        text += SigV4Signer.canonicalQuery(request.query)
-        text += "\n"
-        for header in headers {
-            text += header.name
-            text += ":"
-            text += header.value
-            text += "\n"
-        }
-        text += "\n"
-        text += signedHeaders
-        text += "\n"
-        text += payloadHash
-        return CanonicalRequest(text: text, signedHeaders: signedHeaders)
+        var text = [UInt8]()
+        let signedHeaders = writeCanonicalRequest(request, payloadHash: payloadHash, to: &text)
+        return CanonicalRequest(text: String(decoding: text, as: UTF8.self), signedHeaders: signedHeaders)
     }
 
     /// The string to sign: algorithm, timestamp, credential scope and the hex SHA-256 of the canonical request.
     public static func stringToSign(canonicalRequest: String, amzDate: String, scope: String) -> String {
-        "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Crypto.hex(Crypto.sha256(canonicalRequest)))"
+        stringToSign(canonicalRequestHash: Crypto.sha256(canonicalRequest), amzDate: amzDate, scope: scope)
+    }
+
+    private static func stringToSign(canonicalRequestHash: [UInt8], amzDate: String, scope: String) -> String {
+        "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Crypto.hex(canonicalRequestHash))"
     }
 
     /// The hex HMAC-SHA256 of the string to sign under the signing key.
@@ -185,60 +180,155 @@ public struct SigV4Signer: Sendable {
 
     /// The canonical URI: encoded once (S3) or twice, after removing dot segments and empty segments when normalizing.
     public func canonicalPath(_ path: String) -> String {
-        var encoded = AWSURIEncoding.encode(path, encodeSlash: false)
-        if normalizesPath { encoded = SigV4Signer.removeDotSegments(encoded) }
-        if encoded.isEmpty { return "/" }
-        return uriEncodingMode == .double ? AWSURIEncoding.encode(encoded, encodeSlash: false) : encoded
+        var out = [UInt8]()
+        writeCanonicalPath(path, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical query: names and values encoded, sorted by encoded name, then encoded value.
     public static func canonicalQuery(_ query: [QueryItem]) -> String {
-        query.map { (AWSURIEncoding.encode($0.name), AWSURIEncoding.encode($0.value)) }
-            .sorted { $0.0 == $1.0 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8)
-                : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-            .map { "\($0.0)=\($0.1)" }
-            .joined(separator: "&")
+        var out = [UInt8]()
+        writeCanonicalQuery(query, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// RFC 3986 §5.2.4 dot-segment removal that also drops empty segments, as botocore's `remove_dot_segments`.
     public static func removeDotSegments(_ path: String) -> String {
-        guard let first = path.first, let last = path.last else { return "" }
-        var output: [Substring] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
-            if segment == ".." {
+        String(decoding: removeDotSegments(Array(path.utf8)), as: UTF8.self)
+    }
+
+    // MARK: - Byte-level core (the canonical request is built and hashed as UTF-8 bytes, never as a String)
+
+    /// Writes the canonical request to `out` and returns the `SignedHeaders` value.
+    private func writeCanonicalRequest(_ request: HTTPRequest, payloadHash: String, to out: inout [UInt8]) -> String {
+        out.reserveCapacity(512 + request.headers.count * 64)
+        for byte in request.method.utf8 { out.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+        out.append(newline)
+        writeCanonicalPath(request.path, to: &out)
+        out.append(newline)
+        SigV4Signer.writeCanonicalQuery(request.query, to: &out)
+        out.append(newline)
+        let headers = canonicalHeaders(request)
+        for header in headers {
+            out += header.name
+            out.append(UInt8(ascii: ":"))
+            out += header.value
+            out.append(newline)
+        }
+        out.append(newline)
+        var signedHeaders = [UInt8]()
+        for (index, header) in headers.enumerated() {
+            if index > 0 { signedHeaders.append(UInt8(ascii: ";")) }
+            signedHeaders += header.name
+        }
+        out += signedHeaders
+        out.append(newline)
+        out += payloadHash.utf8
+        return String(decoding: signedHeaders, as: UTF8.self)
+    }
+
+    private func writeCanonicalPath(_ path: String, to out: inout [UInt8]) {
+        var encoded = [UInt8]()
+        AWSURIEncoding.append(path.utf8, encodeSlash: false, to: &encoded)
+        if normalizesPath { encoded = SigV4Signer.removeDotSegments(encoded) }
+        if encoded.isEmpty {
+            out.append(UInt8(ascii: "/"))
+        } else if uriEncodingMode == .double {
+            AWSURIEncoding.append(encoded, encodeSlash: false, to: &out)
+        } else {
+            out += encoded
+        }
+    }
+
+    private static func writeCanonicalQuery(_ query: [QueryItem], to out: inout [UInt8]) {
+        var pairs: [(name: [UInt8], value: [UInt8])] = []
+        pairs.reserveCapacity(query.count)
+        for item in query {
+            var name = [UInt8]()
+            var value = [UInt8]()
+            AWSURIEncoding.append(item.name.utf8, to: &name)
+            AWSURIEncoding.append(item.value.utf8, to: &value)
+            pairs.append((name, value))
+        }
+        pairs.sort { $0.name == $1.name ? $0.value.lexicographicallyPrecedes($1.value)
+            : $0.name.lexicographicallyPrecedes($1.name) }
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: "&")) }
+            out += pair.name
+            out.append(UInt8(ascii: "="))
+            out += pair.value
+        }
+    }
+
+    private static func removeDotSegments(_ path: [UInt8]) -> [UInt8] {
+        guard let first = path.first, let last = path.last else { return [] }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        var output: [ArraySlice<UInt8>] = []
+        for segment in path.split(separator: slash, omittingEmptySubsequences: true) where segment != [dot] {
+            if segment.elementsEqual([dot, dot]) {
                 _ = output.popLast()
             } else {
                 output.append(segment)
             }
         }
-        let joined = output.joined(separator: "/")
-        return (first == "/" ? "/" : "") + joined + (last == "/" && !output.isEmpty ? "/" : "")
+        var result: [UInt8] = first == slash ? [slash] : []
+        for (index, segment) in output.enumerated() {
+            if index > 0 { result.append(slash) }
+            result += segment
+        }
+        if last == slash && !output.isEmpty { result.append(slash) }
+        return result
     }
 
     /// The signed headers, lower-case and sorted, each value trimmed with runs of white space collapsed and repeated
     /// headers joined by `,` in the order sent; `host` is added from the URL when the request has no Host header.
-    func canonicalHeaders(_ request: HTTPRequest) -> [HTTPHeader] {
-        var values: [String: [String]] = [:]
-        var names: [String] = []
+    private func canonicalHeaders(_ request: HTTPRequest) -> [(name: [UInt8], value: [UInt8])] {
+        // A handful of headers: a linear scan beats hashing.
+        var headers: [(name: [UInt8], value: [UInt8])] = []
+        headers.reserveCapacity(request.headers.count + 1)
         for header in request.headers {
-            let name = header.name.lowercased()
-            guard !SigV4Signer.unsignedHeaders.contains(name) else { continue }
-            let value = SigV4Signer.trimAll(header.value)
-            if values[name]?.append(value) == nil {
-                values[name] = [value]
-                names.append(name)
+            let name = header.name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+            guard !SigV4Signer.unsignedHeaderBytes.contains(name) else { continue }
+            if let index = headers.firstIndex(where: { $0.name == name }) {
+                headers[index].value.append(UInt8(ascii: ","))
+                SigV4Signer.appendTrimmed(header.value, to: &headers[index].value)
+            } else {
+                var value = [UInt8]()
+                SigV4Signer.appendTrimmed(header.value, to: &value)
+                headers.append((name, value))
             }
         }
-        if values["host"] == nil {
-            values["host"] = [request.hostHeader.lowercased()]
-            names.append("host")
+        if !headers.contains(where: { $0.name == SigV4Signer.hostBytes }) {
+            headers.append((SigV4Signer.hostBytes, request.hostHeader.lowercased().utf8.map { $0 }))
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            .map { HTTPHeader($0, values[$0]!.joined(separator: ",")) }
+        headers.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        return headers
     }
 
-    /// Trims white space at both ends and collapses each inner run (spaces, tabs, folded line breaks) to one space,
-    /// like Python's `' '.join(value.split())` in botocore.
+    /// Appends `value` trimmed at both ends with each inner run of white space (spaces, tabs, folded line breaks)
+    /// collapsed to one space, like Python's `' '.join(value.split())` in botocore.
+    private static func appendTrimmed(_ value: String, to out: inout [UInt8]) {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+            out += trimAll(value).utf8
+            return
+        }
+        var pendingSpace = false
+        var wrote = false
+        for byte in value.utf8 {
+            // ASCII white space as Python's str.split() sees it: \t \n \v \f \r, U+001C…U+001F and space.
+            if byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte) {
+                pendingSpace = wrote
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                wrote = true
+                out.append(byte)
+            }
+        }
+    }
+
+    /// `appendTrimmed` for values with non-ASCII characters, using Unicode's White_Space property.
     static func trimAll(_ value: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
@@ -254,6 +344,20 @@ public struct SigV4Signer: Sendable {
         }
         return String(out)
     }
+
+    /// The first value of header `name` (given in lower case), compared ASCII case-insensitively.
+    private static func value(of name: String, in request: HTTPRequest) -> String? {
+        request.headers.first { isNamed($0, name) }?.value
+    }
+
+    /// Whether `header`'s name equals `lowercaseName` ignoring ASCII case.
+    private static func isNamed(_ header: HTTPHeader, _ lowercaseName: String) -> Bool {
+        header.name.utf8.count == lowercaseName.utf8.count
+            && zip(header.name.utf8, lowercaseName.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }
+    }
+
+    private static let unsignedHeaderBytes = Set(unsignedHeaders.map { Array($0.utf8) })
+    private static let hostBytes = Array("host".utf8)
 
     /// Proleptic Gregorian year, month and day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
     private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {

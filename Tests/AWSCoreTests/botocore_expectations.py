@@ -171,7 +171,8 @@ def bench(session, iterations):
             signer.add_auth(request)
             signatures += 1
     elapsed = time.perf_counter() - start
-    print(json.dumps({"signatures": signatures, "seconds": elapsed, "per_second": signatures / elapsed}))
+    print(json.dumps({"botocore_version": botocore.__version__, "signatures": signatures, "seconds": elapsed,
+                      "per_second": signatures / elapsed}))
 
 
 if __name__ == "__main__":
