@@ -104,4 +104,5 @@ print("SigV4Signer, key cache:    \(format(cached)) signatures/s (\(iterations) 
 print("SigV4Signer, no key cache: \(format(uncached)) signatures/s (\(iterations) rounds)")
 print("botocore \(result["botocore_version"] as? String ?? "") SigV4Auth: \(format(botocore)) signatures/s "
     + "(\(botocoreRounds) rounds)")
-print("ratio: \(String(format: "%.1f", cached / botocore))x with cache, \(String(format: "%.1f", uncached / botocore))x without")
+print("ratio: \(String(format: "%.1f", cached / botocore))x with cache, "
+    + "\(String(format: "%.1f", uncached / botocore))x without")

@@ -36,7 +36,8 @@ public enum AWSService: String, Sendable, CaseIterable {
 
     /// A SigV4 signer with this service's rules (S3: path encoded once, `X-Amz-Content-SHA256`) for `region`.
     public func signer(region: String, cache: SigningKeyCache? = nil) -> SigV4Signer {
-        self == .s3 ? .s3(region: region, cache: cache) : SigV4Signer(service: signingName, region: region, cache: cache)
+        self == .s3
+            ? .s3(region: region, cache: cache) : SigV4Signer(service: signingName, region: region, cache: cache)
     }
 }
 

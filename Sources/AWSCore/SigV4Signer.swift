@@ -309,6 +309,11 @@ public struct SigV4Signer: Sendable {
     /// Appends `value` trimmed at both ends with each inner run of white space (spaces, tabs, folded line breaks)
     /// collapsed to one space, like Python's `' '.join(value.split())` in botocore.
     private static func appendTrimmed(_ value: String, to out: inout [UInt8]) {
+        // Most values (dates, hashes, tokens) are printable ASCII without spaces: copy them whole.
+        if value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x80 }) {
+            out += value.utf8
+            return
+        }
         guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
             out += trimAll(value).utf8
             return
@@ -333,7 +338,7 @@ public struct SigV4Signer: Sendable {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in value.unicodeScalars {
-            // Python's str.split() also splits on the ASCII separators U+001C…U+001F, which Unicode's White_Space lacks.
+            // Python's str.split() also splits on U+001C…U+001F, which Unicode's White_Space lacks.
             if scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value) {
                 pendingSpace = !out.isEmpty
             } else {
@@ -353,10 +358,13 @@ public struct SigV4Signer: Sendable {
     /// Whether `header`'s name equals `lowercaseName` ignoring ASCII case.
     private static func isNamed(_ header: HTTPHeader, _ lowercaseName: String) -> Bool {
         header.name.utf8.count == lowercaseName.utf8.count
-            && zip(header.name.utf8, lowercaseName.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }
+            && zip(header.name.utf8, lowercaseName.utf8).allSatisfy {
+                ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1
+            }
     }
 
-    private static let unsignedHeaderBytes = Set(unsignedHeaders.map { Array($0.utf8) })
+    /// A list, not a set: comparing a few arrays (lengths first) is cheaper than hashing the name.
+    private static let unsignedHeaderBytes = unsignedHeaders.map { Array($0.utf8) }
     private static let hostBytes = Array("host".utf8)
 
     /// Proleptic Gregorian year, month and day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).

@@ -6,7 +6,8 @@ import Testing
 @Suite struct EndpointTests {
     @Test func regionPrecedenceIsExplicitThenEnvironmentThenProfile() throws {
         let environment = ["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-central-1"]
-        #expect(try AWSEndpoints.resolveRegion(explicit: "us-west-2", environment: environment, profileRegion: "ap-south-1")
+        #expect(try AWSEndpoints.resolveRegion(explicit: "us-west-2", environment: environment,
+                                               profileRegion: "ap-south-1")
                 == ResolvedRegion(name: "us-west-2", source: "explicit"))
         #expect(try AWSEndpoints.resolveRegion(environment: environment, profileRegion: "ap-south-1")
                 == ResolvedRegion(name: "eu-west-1", source: "AWS_REGION"))
@@ -48,7 +49,9 @@ import Testing
     }
 
     @Test func serviceVariableBeatsGlobalVariableWhichBeatsDefault() throws {
-        let environment = ["AWS_ENDPOINT_URL_RDS": "http://127.0.0.1:5000/", "AWS_ENDPOINT_URL": "https://local.test:8443"]
+        let environment = [
+            "AWS_ENDPOINT_URL_RDS": "http://127.0.0.1:5000/", "AWS_ENDPOINT_URL": "https://local.test:8443",
+        ]
         let rds = try AWSEndpoints.resolveEndpoint(service: .rds, region: "eu-west-1", environment: environment)
         #expect(rds == ResolvedEndpoint(scheme: "http", host: "127.0.0.1", port: 5000, basePath: "",
                                         signingRegion: "eu-west-1", signingName: "rds", source: "AWS_ENDPOINT_URL_RDS"))
@@ -62,7 +65,9 @@ import Testing
     }
 
     @Test func ignoreConfiguredEndpointURLsFallsBackToDefaults() throws {
-        let environment = ["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]
+        let environment = [
+            "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+        ]
         #expect(try AWSEndpoints.resolveEndpoint(service: .s3, region: "eu-west-1", environment: environment).source
                 == "default")
     }
@@ -89,8 +94,8 @@ import Testing
     }
 
     @Test func s3RequestsUsePathStyleUnderTheBasePath() throws {
-        let endpoint = try AWSEndpoints.resolveEndpoint(service: .s3, region: "us-east-1",
-                                                        environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:9000/minio"])
+        let environment = ["AWS_ENDPOINT_URL": "http://127.0.0.1:9000/minio"]
+        let endpoint = try AWSEndpoints.resolveEndpoint(service: .s3, region: "us-east-1", environment: environment)
         #expect(endpoint.usesPathStyleAddressing)
         let request = endpoint.request(method: "GET", path: "/backups/a b.xbstream")
         #expect(request.urlString == "http://127.0.0.1:9000/minio/backups/a%20b.xbstream")

@@ -124,7 +124,8 @@ enum Botocore {
         process.waitUntilExit()
         watchdog.cancel()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw Failure(description: "python3 \(arguments.first ?? "") failed with status \(process.terminationStatus).")
+            throw Failure(
+                description: "python3 \(arguments.first ?? "") failed with status \(process.terminationStatus).")
         }
         return data
     }

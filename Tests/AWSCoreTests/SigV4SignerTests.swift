@@ -4,7 +4,8 @@ import Testing
 
 /// The signer's rules beyond the suite: S3 versus other services, re-signing, unsigned headers, timestamps, cache.
 @Suite struct SigV4SignerTests {
-    let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE",
+                                     secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     let date = Date(timeIntervalSince1970: 1_440_938_160)
 
     @Test func s3EncodesThePathOnceAndKeepsItsSegments() {
@@ -27,7 +28,9 @@ import Testing
     }
 
     @Test func canonicalQuerySortsByEncodedNameThenValue() {
-        let query = [QueryItem("b", "2"), QueryItem("a", "z"), QueryItem("a", "y"), QueryItem("ሴ", "x y"), QueryItem("k", "")]
+        let query = [
+            QueryItem("b", "2"), QueryItem("a", "z"), QueryItem("a", "y"), QueryItem("ሴ", "x y"), QueryItem("k", ""),
+        ]
         #expect(SigV4Signer.canonicalQuery(query) == "%E1%88%B4=x%20y&a=y&a=z&b=2&k=")
     }
 
@@ -44,6 +47,15 @@ import Testing
         #expect(canonical.text.contains("\nhost:example.amazonaws.com\nmy-header:a b\n"))
     }
 
+    @Test func nonASCIIValuesAreTrimmedOnUnicodeWhiteSpaceLikePython() {
+        var request = HTTPRequest(method: "GET", host: "example.amazonaws.com",
+                                  headers: [HTTPHeader("My-Header", " \u{00A0}ü  \u{2003}x\t\u{1F}y ")])
+        let signer = SigV4Signer(service: "service", region: "us-east-1")
+        signer.sign(&request, credentials: credentials, date: date)
+        // Python: ' \xa0ü  \u2003x\t\x1fy '.split() == ['ü', 'x', 'y']
+        #expect(signer.canonicalRequest(request, payloadHash: "x").text.contains("\nmy-header:ü x y\n"))
+    }
+
     @Test func hostCarriesANonDefaultPort() {
         var request = HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: 5000)
         let signer = SigV4Signer(service: "sts", region: "us-east-1")
@@ -58,7 +70,8 @@ import Testing
         signer.sign(&request, credentials: temporary, date: date)
         let first = request.header("Authorization")
         signer.sign(&request, credentials: temporary, date: date.addingTimeInterval(300))
-        #expect(request.headers.map(\.name) == ["X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256", "Authorization"])
+        #expect(request.headers.map(\.name)
+                == ["X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256", "Authorization"])
         #expect(request.header("X-Amz-Date") == "20150830T124100Z")
         #expect(request.header("Authorization") != first)
     }
@@ -67,7 +80,8 @@ import Testing
         let cache = SigningKeyCache()
         var cached = HTTPRequest(method: "POST", host: "rds.eu-west-1.amazonaws.com", body: Data("Action=X".utf8))
         var uncached = cached
-        SigV4Signer(service: "rds", region: "eu-west-1", cache: cache).sign(&cached, credentials: credentials, date: date)
+        SigV4Signer(service: "rds", region: "eu-west-1", cache: cache)
+            .sign(&cached, credentials: credentials, date: date)
         SigV4Signer(service: "rds", region: "eu-west-1").sign(&uncached, credentials: credentials, date: date)
         #expect(cached == uncached)
         #expect(cache.count == 1)
@@ -116,8 +130,11 @@ import Testing
 
     @Test func dayRegionAndServiceAreEachPartOfTheKey() {
         let cache = SigningKeyCache()
-        let keys = [("20240309", "us-east-1", "iam"), ("20240310", "us-east-1", "iam"), ("20240309", "eu-west-1", "iam"),
-                    ("20240309", "us-east-1", "sts")].map {
+        let scopes = [
+            ("20240309", "us-east-1", "iam"), ("20240310", "us-east-1", "iam"), ("20240309", "eu-west-1", "iam"),
+            ("20240309", "us-east-1", "sts"),
+        ]
+        let keys = scopes.map {
             cache.signingKey(credentials: credentials, day: $0.0, region: $0.1, service: $0.2)
         }
         #expect(Set(keys.map(Crypto.hex)).count == 4)

@@ -26,7 +26,8 @@ import Testing
     static let applicable = vectors.filter { notApplicable[$0] == nil }
 
     @Test func everyVectorIsRunOrListedAsNotApplicable() {
-        #expect(Self.vectors.count == 34, "the committed suite has 34 vectors; found \(Self.vectors.count) in \(Self.root.path)")
+        #expect(Self.vectors.count == 34,
+                "the committed suite has 34 vectors; found \(Self.vectors.count) in \(Self.root.path)")
         for name in Self.notApplicable.keys { #expect(Self.vectors.contains(name), "\(name) is not in the suite") }
         #expect(Self.applicable.count + Self.notApplicable.count == Self.vectors.count)
     }
