@@ -99,10 +99,11 @@ public struct SigV4Signer: Sendable {
             ?? SigV4Signer.signingKey(secretAccessKey: credentials.secretAccessKey, day: timestamp.day, region: region,
                                       service: service)
         let signature = SigV4Signer.signature(stringToSign: toSign, signingKey: key)
-        request.headers.append(HTTPHeader(
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), "
-                + "Signature=\(signature)"))
+        var authorization = "AWS4-HMAC-SHA256 Credential="
+        authorization.reserveCapacity(160 + scope.utf8.count + signedHeaders.utf8.count)
+        let parts = [credentials.accessKeyId, "/", scope, ", SignedHeaders=", signedHeaders, ", Signature=", signature]
+        for part in parts { authorization += part }
+        request.headers.append(HTTPHeader("Authorization", authorization))
     }
 
     // MARK: - Stages
@@ -120,7 +121,10 @@ public struct SigV4Signer: Sendable {
     }
 
     private static func stringToSign(canonicalRequestHash: [UInt8], amzDate: String, scope: String) -> String {
-        "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Crypto.hex(canonicalRequestHash))"
+        var text = "AWS4-HMAC-SHA256\n"
+        text.reserveCapacity(64 + amzDate.utf8.count + scope.utf8.count + 2 * Crypto.digestLength)
+        for part in [amzDate, "\n", scope, "\n", Crypto.hex(canonicalRequestHash)] { text += part }
+        return text
     }
 
     /// The hex HMAC-SHA256 of the string to sign under the signing key.
@@ -208,19 +212,8 @@ public struct SigV4Signer: Sendable {
         out.append(newline)
         SigV4Signer.writeCanonicalQuery(request.query, to: &out)
         out.append(newline)
-        let headers = canonicalHeaders(request)
-        for header in headers {
-            out += header.name
-            out.append(UInt8(ascii: ":"))
-            out += header.value
-            out.append(newline)
-        }
+        let signedHeaders = writeCanonicalHeaders(request, to: &out)
         out.append(newline)
-        var signedHeaders = [UInt8]()
-        for (index, header) in headers.enumerated() {
-            if index > 0 { signedHeaders.append(UInt8(ascii: ";")) }
-            signedHeaders += header.name
-        }
         out += signedHeaders
         out.append(newline)
         out += payloadHash.utf8
@@ -230,7 +223,9 @@ public struct SigV4Signer: Sendable {
     private func writeCanonicalPath(_ path: String, to out: inout [UInt8]) {
         var encoded = [UInt8]()
         AWSURIEncoding.append(path.utf8, encodeSlash: false, to: &encoded)
-        if normalizesPath { encoded = SigV4Signer.removeDotSegments(encoded) }
+        if normalizesPath && SigV4Signer.hasRemovableSegments(encoded) {
+            encoded = SigV4Signer.removeDotSegments(encoded)
+        }
         if encoded.isEmpty {
             out.append(UInt8(ascii: "/"))
         } else if uriEncodingMode == .double {
@@ -241,23 +236,46 @@ public struct SigV4Signer: Sendable {
     }
 
     private static func writeCanonicalQuery(_ query: [QueryItem], to out: inout [UInt8]) {
-        var pairs: [(name: [UInt8], value: [UInt8])] = []
+        // Encoded names and values share one scratch buffer, addressed by ranges.
+        var encoded = [UInt8]()
+        var pairs: [(name: Range<Int>, value: Range<Int>)] = []
         pairs.reserveCapacity(query.count)
         for item in query {
-            var name = [UInt8]()
-            var value = [UInt8]()
-            AWSURIEncoding.append(item.name.utf8, to: &name)
-            AWSURIEncoding.append(item.value.utf8, to: &value)
-            pairs.append((name, value))
+            let nameStart = encoded.count
+            AWSURIEncoding.append(item.name.utf8, to: &encoded)
+            let valueStart = encoded.count
+            AWSURIEncoding.append(item.value.utf8, to: &encoded)
+            pairs.append((nameStart..<valueStart, valueStart..<encoded.count))
         }
-        pairs.sort { $0.name == $1.name ? $0.value.lexicographicallyPrecedes($1.value)
-            : $0.name.lexicographicallyPrecedes($1.name) }
+        pairs.sort { left, right in
+            let (a, b) = (encoded[left.name], encoded[right.name])
+            return a.elementsEqual(b) ? encoded[left.value].lexicographicallyPrecedes(encoded[right.value])
+                : a.lexicographicallyPrecedes(b)
+        }
         for (index, pair) in pairs.enumerated() {
             if index > 0 { out.append(UInt8(ascii: "&")) }
-            out += pair.name
+            out += encoded[pair.name]
             out.append(UInt8(ascii: "="))
-            out += pair.value
+            out += encoded[pair.value]
         }
+    }
+
+    /// Whether `path` (starting with `/`) has an empty, `.` or `..` segment that normalization would remove.
+    private static func hasRemovableSegments(_ path: [UInt8]) -> Bool {
+        guard path.first == UInt8(ascii: "/") else { return true }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        var segmentStart = 1
+        for index in 1...path.count {
+            guard index == path.count || path[index] == slash else { continue }
+            let length = index - segmentStart
+            // An empty segment only at the very end is the trailing slash, which normalization keeps.
+            if length == 0 && index < path.count { return true }
+            if length == 1 && path[segmentStart] == dot { return true }
+            if length == 2 && path[segmentStart] == dot && path[segmentStart + 1] == dot { return true }
+            segmentStart = index + 1
+        }
+        return false
     }
 
     private static func removeDotSegments(_ path: [UInt8]) -> [UInt8] {
@@ -281,56 +299,86 @@ public struct SigV4Signer: Sendable {
         return result
     }
 
-    /// The signed headers, lower-case and sorted, each value trimmed with runs of white space collapsed and repeated
-    /// headers joined by `,` in the order sent; `host` is added from the URL when the request has no Host header.
-    private func canonicalHeaders(_ request: HTTPRequest) -> [(name: [UInt8], value: [UInt8])] {
-        // A handful of headers: a linear scan beats hashing.
-        var headers: [(name: [UInt8], value: [UInt8])] = []
-        headers.reserveCapacity(request.headers.count + 1)
-        for header in request.headers {
-            let name = header.name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-            guard !SigV4Signer.unsignedHeaderBytes.contains(name) else { continue }
-            if let index = headers.firstIndex(where: { $0.name == name }) {
-                headers[index].value.append(UInt8(ascii: ","))
-                SigV4Signer.appendTrimmed(header.value, to: &headers[index].value)
-            } else {
-                var value = [UInt8]()
-                SigV4Signer.appendTrimmed(header.value, to: &value)
-                headers.append((name, value))
+    /// Writes the signed headers, lower-case and sorted, each value trimmed with runs of white space collapsed and
+    /// repeated headers joined by `,` in the order sent (`host` is added from the URL when the request has no Host
+    /// header), a newline after each; returns the `SignedHeaders` list. Names and values live in two scratch buffers
+    /// addressed by ranges, so the work allocates a few arrays rather than two per header.
+    private func writeCanonicalHeaders(_ request: HTTPRequest, to out: inout [UInt8]) -> [UInt8] {
+        var names = [UInt8]()
+        var values = [UInt8]()
+        var entries: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
+        entries.reserveCapacity(request.headers.count + 1)
+        var hasHost = false
+        for (order, header) in request.headers.enumerated() {
+            let nameStart = names.count
+            for byte in header.name.utf8 { names.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+            let name = nameStart..<names.count
+            if SigV4Signer.unsignedHeaderBytes.contains(where: { $0.elementsEqual(names[name]) }) {
+                names.removeSubrange(name)
+                continue
             }
+            hasHost = hasHost || names[name].elementsEqual(SigV4Signer.hostBytes)
+            let valueStart = values.count
+            SigV4Signer.appendTrimmed(header.value, to: &values)
+            entries.append((name, valueStart..<values.count, order))
         }
-        if !headers.contains(where: { $0.name == SigV4Signer.hostBytes }) {
-            headers.append((SigV4Signer.hostBytes, request.hostHeader.lowercased().utf8.map { $0 }))
+        if !hasHost {
+            let nameStart = names.count
+            names += SigV4Signer.hostBytes
+            let valueStart = values.count
+            values += request.hostHeader.lowercased().utf8
+            entries.append((nameStart..<names.count, valueStart..<values.count, entries.count))
         }
-        headers.sort { $0.name.lexicographicallyPrecedes($1.name) }
-        return headers
+        // By name, then by position, so repeated headers keep the order they were sent in.
+        entries.sort { left, right in
+            let (a, b) = (names[left.name], names[right.name])
+            return a.elementsEqual(b) ? left.order < right.order : a.lexicographicallyPrecedes(b)
+        }
+        var signedHeaders = [UInt8]()
+        for (index, entry) in entries.enumerated() {
+            let sameAsPrevious = index > 0 && names[entries[index - 1].name].elementsEqual(names[entry.name])
+            if sameAsPrevious {
+                out.removeLast()  // the newline: this value continues the previous line
+                out.append(UInt8(ascii: ","))
+            } else {
+                if !signedHeaders.isEmpty { signedHeaders.append(UInt8(ascii: ";")) }
+                signedHeaders += names[entry.name]
+                out += names[entry.name]
+                out.append(UInt8(ascii: ":"))
+            }
+            out += values[entry.value]
+            out.append(newline)
+        }
+        return signedHeaders
     }
 
     /// Appends `value` trimmed at both ends with each inner run of white space (spaces, tabs, folded line breaks)
     /// collapsed to one space, like Python's `' '.join(value.split())` in botocore.
     private static func appendTrimmed(_ value: String, to out: inout [UInt8]) {
-        // Most values (dates, hashes, tokens) are printable ASCII without spaces: copy them whole.
-        if value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x80 }) {
-            out += value.utf8
-            return
-        }
-        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
-            out += trimAll(value).utf8
-            return
-        }
-        var pendingSpace = false
-        var wrote = false
-        for byte in value.utf8 {
-            // ASCII white space as Python's str.split() sees it: \t \n \v \f \r, U+001C…U+001F and space.
-            if byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte) {
-                pendingSpace = wrote
-            } else {
-                if pendingSpace { out.append(0x20) }
-                pendingSpace = false
-                wrote = true
-                out.append(byte)
+        var utf8 = value
+        let isASCII = utf8.withUTF8 { bytes in
+            // Most values (dates, hashes, tokens) are printable ASCII without spaces: copy them whole.
+            if bytes.allSatisfy({ $0 > 0x20 && $0 < 0x80 }) {
+                out.append(contentsOf: bytes)
+                return true
             }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            var pendingSpace = false
+            var wrote = false
+            for byte in bytes {
+                // ASCII white space as Python's str.split() sees it: \t \n \v \f \r, U+001C…U+001F and space.
+                if byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte) {
+                    pendingSpace = wrote
+                } else {
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    wrote = true
+                    out.append(byte)
+                }
+            }
+            return true
         }
+        if !isASCII { out += trimAll(value).utf8 }
     }
 
     /// `appendTrimmed` for values with non-ASCII characters, using Unicode's White_Space property.

@@ -24,7 +24,7 @@ public final class SigningKeyCache: Sendable {
     /// The signing key for `credentials` on `day` (`yyyyMMdd`, UTC) in `region` for `service`, derived on a miss.
     public func signingKey(credentials: AWSCredentials, day: String, region: String, service: String) -> [UInt8] {
         let entry = Entry(accessKeyId: credentials.accessKeyId,
-                          secretDigest: Crypto.sha256(credentials.secretAccessKey), day: day, region: region,
+                          secretDigest: Digest(Crypto.sha256(credentials.secretAccessKey)), day: day, region: region,
                           service: service)
         if let key = state.withLock({ $0.keys[entry] }) { return key }
         let key = SigV4Signer.signingKey(secretAccessKey: credentials.secretAccessKey, day: day, region: region,
@@ -39,10 +39,21 @@ public final class SigningKeyCache: Sendable {
 
     private struct Entry: Hashable {
         var accessKeyId: String
-        var secretDigest: [UInt8]
+        var secretDigest: Digest
         var day: String
         var region: String
         var service: String
+    }
+
+    /// A SHA-256 digest as four words: hashed and compared in four steps rather than 32.
+    private struct Digest: Hashable {
+        var words: SIMD4<UInt64>
+
+        init(_ bytes: [UInt8]) {
+            words = bytes.withUnsafeBytes { raw in
+                SIMD4((0..<4).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) })
+            }
+        }
     }
 
     private struct State {

@@ -17,6 +17,10 @@ import Testing
         let signer = SigV4Signer(service: "rds", region: "us-east-1")
         #expect(signer.canonicalPath("/a b//./c/../d") == "/a%2520b/d")
         #expect(signer.canonicalPath("") == "/")
+        #expect(signer.canonicalPath("/a/.b/..c/") == "/a/.b/..c/", "dotted names are not dot segments")
+        #expect(signer.canonicalPath("/a/.") == "/a")
+        #expect(signer.canonicalPath("/a/..") == "/")
+        #expect(signer.canonicalPath("/a//") == "/a/")
     }
 
     @Test func removeDotSegmentsMatchesBotocore() {
