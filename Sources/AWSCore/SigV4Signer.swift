@@ -382,7 +382,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// `appendTrimmed` for values with non-ASCII characters, using Unicode's White_Space property.
-    static func trimAll(_ value: String) -> String {
+    private static func trimAll(_ value: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in value.unicodeScalars {
