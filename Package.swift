@@ -72,6 +72,11 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // SigV4 signatures per second against botocore on the same request set (Benchmarks/sigv4-bench.sh).
+        .executableTarget(
+            name: "SigV4Benchmark", dependencies: ["AWSCore"], path: "Benchmarks/SigV4Benchmark",
+            swiftSettings: strict),
+
         // Shared test fixtures: temp directories, free ports, the emulator process.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
 

@@ -93,22 +93,29 @@ public struct HTTPRequest: Sendable, Equatable {
 public enum AWSURIEncoding {
     /// Encodes `string`'s UTF-8 bytes; `encodeSlash: false` keeps `/` (for paths).
     public static func encode(_ string: String, encodeSlash: Bool = true) -> String {
-        var out = ""
-        out.reserveCapacity(string.utf8.count)
-        for byte in string.utf8 {
+        var out = [UInt8]()
+        append(string.utf8, encodeSlash: encodeSlash, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `bytes` to `out`: the byte-level form the SigV4 signer builds canonical requests with.
+    public static func append(_ bytes: some Sequence<UInt8>, encodeSlash: Bool = true, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.underestimatedCount)
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
                 UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                out.append(byte)
             case UInt8(ascii: "/") where !encodeSlash:
-                out.append("/")
+                out.append(byte)
             default:
-                out += "%" + hexDigits[Int(byte >> 4)] + hexDigits[Int(byte & 0x0F)]
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return out
     }
 
-    private static let hexDigits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
