@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 import Store
 
 /// Renders control-socket results as the readable text `aurorad ctl` prints by default.

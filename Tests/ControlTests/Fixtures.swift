@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ImportSpec
 import Logging
 import Synchronization
 
