@@ -1,20 +1,8 @@
 import Foundation
+import Store
 
-/// The phase of a spec, as in the status contract (raw values are what `ctl status --json` shows).
-public enum Phase: String, Equatable, Sendable, CaseIterable {
-    /// Nothing of the spec exists in AWS yet.
-    case pending = "Pending"
-    /// aurorad is creating or repairing resources, or waiting for AWS.
-    case converging = "Converging"
-    /// Everything exists and is available.
-    case ready = "Ready"
-    /// The operator must act; the message of the failing condition says how.
-    case failed = "Failed"
-    /// The spec is being deleted.
-    case deleting = "Deleting"
-}
-
-/// The kinds of conditions, one per step of the import plus the summary `Ready`.
+/// The kinds of conditions, one per step of the import plus the summary `Ready`; raw values are the `type` of the
+/// Store's `Condition`.
 public enum ConditionType: String, Equatable, Sendable, CaseIterable {
     /// The ingestion role exists with the right trust policy.
     case roleReady = "RoleReady"
@@ -32,50 +20,12 @@ public enum ConditionType: String, Equatable, Sendable, CaseIterable {
     case ready = "Ready"
 }
 
-/// Whether a condition holds.
-public enum ConditionStatus: String, Equatable, Sendable {
-    /// It holds.
-    case `true` = "True"
-    /// It does not hold.
-    case `false` = "False"
-    /// It cannot be told yet.
-    case unknown = "Unknown"
-}
-
-/// One condition of a spec's status: a step, whether it holds, why (CamelCase) and a sentence for the operator.
-public struct Condition: Equatable, Sendable {
-    /// The step this condition describes.
-    public var type: ConditionType
-    /// Whether it holds.
-    public var status: ConditionStatus
-    /// A CamelCase reason, stable for scripts.
-    public var reason: String
-    /// A sentence for the operator.
-    public var message: String
-    /// When `status` last changed.
-    public var lastTransitionTime: Date
-
-    /// Creates a condition.
+extension Condition {
+    /// Creates a condition of a known step type, stamped at `time` (whole seconds, as the store keeps them).
     public init(type: ConditionType, status: ConditionStatus, reason: String, message: String, at time: Date) {
-        self.type = type
-        self.status = status
-        self.reason = reason
-        self.message = message
-        self.lastTransitionTime = time
-    }
-
-    /// Merges freshly computed conditions into the previous ones: a condition whose status did not change keeps its
-    /// earlier transition time, and types not recomputed this time are kept as they were.
-    public static func merge(previous: [Condition], current: [Condition]) -> [Condition] {
-        var merged = previous.filter { old in !current.contains { $0.type == old.type } }
-        for var condition in current {
-            if let old = previous.first(where: { $0.type == condition.type }), old.status == condition.status {
-                condition.lastTransitionTime = old.lastTransitionTime
-            }
-            merged.append(condition)
-        }
-        let order = ConditionType.allCases
-        return merged.sorted { order.firstIndex(of: $0.type)! < order.firstIndex(of: $1.type)! }
+        self.init(
+            type: type.rawValue, status: status, reason: reason, message: message,
+            lastTransitionTime: Timestamp(time))
     }
 }
 

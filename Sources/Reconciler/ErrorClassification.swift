@@ -174,7 +174,11 @@ public enum ErrorClassifier {
 
     /// The operator-facing sentence for a terminal error: what happened and what to do.
     public static func operatorAdvice(action: ActionKind, code: String, message: String) -> String {
-        let operation = action.operationName
+        operatorAdvice(operation: action.operationName, code: code, message: message)
+    }
+
+    /// The operator-facing sentence for a terminal error of the AWS operation named `operation` (reads included).
+    public static func operatorAdvice(operation: String, code: String, message: String) -> String {
         let what = "\(operation) failed with \(code) (\(message))"
         switch code {
         case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationNotFound",

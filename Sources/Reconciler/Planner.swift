@@ -1,5 +1,6 @@
 import Foundation
 import ImportSpec
+import Store
 
 /// The outcome of planning: what to do now, how the spec stands, and when to look again.
 public struct Plan: Equatable, Sendable {
@@ -18,7 +19,7 @@ public struct Plan: Equatable, Sendable {
 
     /// The condition of one type, if computed.
     public func condition(_ type: ConditionType) -> Condition? {
-        conditions.first { $0.type == type }
+        conditions.condition(ofType: type.rawValue)
     }
 }
 

@@ -130,24 +130,4 @@ struct ManagedResourcesTests {
     func clusterStatusSets(status: String, expected: StatusClass) {
         #expect(ResourceStatus.classifyCluster(status) == expected)
     }
-
-    @Test func conditionMergeKeepsTransitionTimeWhileStatusHolds() {
-        let early = Date(timeIntervalSince1970: 100)
-        let late = Date(timeIntervalSince1970: 200)
-        let previous = [
-            Condition(type: .roleReady, status: .true, reason: "RoleReady", message: "old", at: early),
-            Condition(type: .clusterRestored, status: .false, reason: "Restoring", message: "old", at: early),
-            Condition(type: .instancesReady, status: .false, reason: "X", message: "kept", at: early),
-        ]
-        let current = [
-            Condition(type: .clusterRestored, status: .true, reason: "ClusterAvailable", message: "new", at: late),
-            Condition(type: .roleReady, status: .true, reason: "RoleReady", message: "new", at: late),
-        ]
-        let merged = Condition.merge(previous: previous, current: current)
-        #expect(merged.map(\.type) == [.roleReady, .clusterRestored, .instancesReady])
-        #expect(merged[0].lastTransitionTime == early)
-        #expect(merged[0].message == "new")
-        #expect(merged[1].lastTransitionTime == late)
-        #expect(merged[2].message == "kept")
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ImportSpec
 import Reconciler
+import Store
 import Testing
 
 @Suite("Planner: converging a spec")
@@ -290,7 +291,7 @@ struct PlannerConvergeTests {
         #expect(plan.actions.isEmpty)
         #expect(plan.phase == .ready)
         #expect(plan.requeue == .resync)
-        #expect(plan.conditions.map(\.type) == ConditionType.allCases)
+        #expect(plan.conditions.map(\.type) == ConditionType.allCases.map(\.rawValue))
         #expect(plan.conditions.allSatisfy { $0.status == .true })
         #expect(plan.condition(.ready)?.message.contains("ex-s3-import.cluster-abc") == true)
     }

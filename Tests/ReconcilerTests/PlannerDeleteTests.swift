@@ -17,7 +17,7 @@ struct PlannerDeleteTests {
         #expect(plan.phase == .deleting)
         #expect(plan.requeue == .poll)
         #expect(plan.reason(.ready) == "DeletingInstances")
-        #expect(plan.conditions.map(\.type) == [.ready])
+        #expect(plan.conditions.map(\.type) == [ConditionType.ready.rawValue])
     }
 
     @Test func instancesAlreadyDeletingAreAwaited() {

@@ -1,1 +1,0 @@
-// The AWSServices module. See ../../README.md and the design (module map) for its job.

@@ -1,0 +1,208 @@
+import AWSCore
+import Foundation
+
+/// The RDS calls the reconciler makes (botocore rds 2014-10-31; RDS lists name their members: `Tags.Tag.N`,
+/// `Filters.Filter.N.Values.Value.M`, `VpcSecurityGroupIds.VpcSecurityGroupId.N`).
+///
+/// Describe-by-identifier returns nil when the resource does not exist; batched describes use the `db-cluster-id`
+/// filter in chunks of at most 100 values (AWS rejects more in one filter: cloud-custodian PR #10133) and follow
+/// `Marker` to the end.
+public struct RDSClient: Sendable {
+    /// The shared client.
+    public let client: AWSClient
+
+    /// The most values one RDS filter may carry.
+    public static let maxFilterValues = 100
+
+    /// A client over `client`.
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// `RestoreDBClusterFromS3`: starts the restore; the cluster comes back `creating`.
+    public func restoreDBClusterFromS3(_ request: RestoreDBClusterFromS3Request) throws -> RDSCluster {
+        let result = try client.query(.rds, action: "RestoreDBClusterFromS3") { request.encode(into: &$0) }
+        return try cluster(in: result, action: "RestoreDBClusterFromS3")
+    }
+
+    /// `DescribeDBClusters` of one cluster, or nil when it does not exist.
+    public func describeDBCluster(identifier: String) throws -> RDSCluster? {
+        try nilIfNotFound {
+            try describeClusters { $0.add("DBClusterIdentifier", identifier) }.first
+        }
+    }
+
+    /// `DescribeDBClusters` with the `db-cluster-id` filter (identifiers or ARNs): the clusters that exist among
+    /// `identifiers`, in as few calls as the 100-value filter limit and paging allow.
+    public func describeDBClusters(identifiers: [String], maxRecords: Int? = nil) throws -> [RDSCluster] {
+        try Self.chunks(identifiers).flatMap { chunk in
+            try describeClusters {
+                $0.addFilters([AWSFilter(name: "db-cluster-id", values: chunk)])
+                $0.add("MaxRecords", maxRecords)
+            }
+        }
+    }
+
+    /// `AddRoleToDBCluster`; Aurora MySQL takes no `FeatureName` (it answers `InvalidParameterValue` to `s3Import`:
+    /// terraform-aws-rds-aurora issue #273), so leave it nil there.
+    public func addRoleToDBCluster(clusterIdentifier: String, roleArn: String, featureName: String? = nil) throws {
+        _ = try client.query(.rds, action: "AddRoleToDBCluster") {
+            $0.add("DBClusterIdentifier", clusterIdentifier)
+            $0.add("RoleArn", roleArn)
+            $0.add("FeatureName", featureName)
+        }
+    }
+
+    /// `RemoveRoleFromDBCluster`.
+    public func removeRoleFromDBCluster(clusterIdentifier: String, roleArn: String, featureName: String? = nil) throws {
+        _ = try client.query(.rds, action: "RemoveRoleFromDBCluster") {
+            $0.add("DBClusterIdentifier", clusterIdentifier)
+            $0.add("RoleArn", roleArn)
+            $0.add("FeatureName", featureName)
+        }
+    }
+
+    /// `CreateDBInstance` in a cluster; returns the new instance (`creating`).
+    public func createDBInstance(_ request: CreateDBInstanceRequest) throws -> RDSInstance {
+        let result = try client.query(.rds, action: "CreateDBInstance") { request.encode(into: &$0) }
+        return try instance(in: result, action: "CreateDBInstance")
+    }
+
+    /// `DescribeDBInstances` of one instance, or nil when it does not exist.
+    public func describeDBInstance(identifier: String) throws -> RDSInstance? {
+        try nilIfNotFound {
+            try describeInstances { $0.add("DBInstanceIdentifier", identifier) }.first
+        }
+    }
+
+    /// `DescribeDBInstances` with the `db-cluster-id` filter: every instance of the given clusters, chunked by 100.
+    public func describeDBInstances(clusterIdentifiers: [String], maxRecords: Int? = nil) throws -> [RDSInstance] {
+        try Self.chunks(clusterIdentifiers).flatMap { chunk in
+            try describeInstances {
+                $0.addFilters([AWSFilter(name: "db-cluster-id", values: chunk)])
+                $0.add("MaxRecords", maxRecords)
+            }
+        }
+    }
+
+    /// `DeleteDBInstance` (an Aurora instance has no snapshot of its own); returns it (`deleting`).
+    public func deleteDBInstance(identifier: String) throws -> RDSInstance {
+        let result = try client.query(.rds, action: "DeleteDBInstance") { $0.add("DBInstanceIdentifier", identifier) }
+        return try instance(in: result, action: "DeleteDBInstance")
+    }
+
+    /// `DeleteDBCluster`: with `finalSnapshotIdentifier` a final snapshot is taken, without it
+    /// `SkipFinalSnapshot=true`; returns the cluster (`deleting`).
+    public func deleteDBCluster(identifier: String, finalSnapshotIdentifier: String?) throws -> RDSCluster {
+        let result = try client.query(.rds, action: "DeleteDBCluster") {
+            $0.add("DBClusterIdentifier", identifier)
+            $0.add("SkipFinalSnapshot", finalSnapshotIdentifier == nil)
+            $0.add("FinalDBSnapshotIdentifier", finalSnapshotIdentifier)
+        }
+        return try cluster(in: result, action: "DeleteDBCluster")
+    }
+
+    /// `ModifyDBCluster` of the fields aurorad may change, applied immediately: deletion protection and the
+    /// CloudWatch log exports (`CloudwatchLogsExportConfiguration.EnableLogTypes` / `DisableLogTypes`).
+    public func modifyDBCluster(
+        identifier: String, deletionProtection: Bool? = nil, enableLogTypes: [String]? = nil,
+        disableLogTypes: [String]? = nil
+    ) throws -> RDSCluster {
+        let result = try client.query(.rds, action: "ModifyDBCluster") {
+            $0.add("DBClusterIdentifier", identifier)
+            $0.add("ApplyImmediately", true)
+            $0.addList("CloudwatchLogsExportConfiguration.EnableLogTypes", enableLogTypes)
+            $0.addList("CloudwatchLogsExportConfiguration.DisableLogTypes", disableLogTypes)
+            $0.add("DeletionProtection", deletionProtection)
+        }
+        return try cluster(in: result, action: "ModifyDBCluster")
+    }
+
+    /// `AddTagsToResource` (ARN of a cluster or instance).
+    public func addTagsToResource(resourceArn: String, tags: [AWSTag]) throws {
+        _ = try client.query(.rds, action: "AddTagsToResource") {
+            $0.add("ResourceName", resourceArn)
+            $0.addTags(tags, member: QueryListMember.rdsTag)
+        }
+    }
+
+    /// `RemoveTagsFromResource`.
+    public func removeTagsFromResource(resourceArn: String, tagKeys: [String]) throws {
+        _ = try client.query(.rds, action: "RemoveTagsFromResource") {
+            $0.add("ResourceName", resourceArn)
+            $0.addList("TagKeys", tagKeys)
+        }
+    }
+
+    /// `ListTagsForResource`.
+    public func listTagsForResource(resourceArn: String) throws -> [AWSTag] {
+        let result = try client.query(.rds, action: "ListTagsForResource") { $0.add("ResourceName", resourceArn) }
+        return try ResultReader(service: .rds, action: "ListTagsForResource").tags(result.elements(at: "TagList/Tag"))
+    }
+
+    /// `DescribeEvents` of one source (`db-cluster` by default) since `startTime`, or over the last
+    /// `durationMinutes` (RDS's default: 60), every page; newest first.
+    public func describeEvents(
+        sourceIdentifier: String, sourceType: String = "db-cluster", startTime: Date? = nil,
+        durationMinutes: Int? = nil, maxRecords: Int? = nil
+    ) throws -> [RDSEvent] {
+        let events = try paginate("DescribeEvents") {
+            $0.add("SourceIdentifier", sourceIdentifier)
+            $0.add("SourceType", sourceType)
+            $0.add("StartTime", startTime.map(AWSTimestamp.format))
+            $0.add("Duration", durationMinutes)
+            $0.add("MaxRecords", maxRecords)
+        } items: { result in
+            try result.elements(at: "Events/Event").map(RDSEvent.init(element:))
+        }
+        return events.sorted { $0.date > $1.date }
+    }
+
+    /// `values` in chunks of at most `maxFilterValues`.
+    static func chunks(_ values: [String]) -> [[String]] {
+        stride(from: 0, to: values.count, by: maxFilterValues).map {
+            Array(values[$0..<min($0 + maxFilterValues, values.count)])
+        }
+    }
+
+    private func describeClusters(_ build: (inout QueryEncoding) -> Void) throws -> [RDSCluster] {
+        try paginate("DescribeDBClusters", build) { result in
+            try result.elements(at: "DBClusters/DBCluster").map { try RDSCluster(element: $0, action: "DescribeDBClusters") }
+        }
+    }
+
+    private func describeInstances(_ build: (inout QueryEncoding) -> Void) throws -> [RDSInstance] {
+        try paginate("DescribeDBInstances", build) { result in
+            try result.elements(at: "DBInstances/DBInstance").map {
+                try RDSInstance(element: $0, action: "DescribeDBInstances")
+            }
+        }
+    }
+
+    /// Every page of an RDS listing: `build` writes the call's members, then `Marker` follows.
+    private func paginate<Item>(
+        _ action: String, _ build: (inout QueryEncoding) -> Void, items: (AWSXMLElement) throws -> [Item]
+    ) throws -> [Item] {
+        try Pagination.collect("RDS \(action)") { marker in
+            let result = try client.query(.rds, action: action) {
+                build(&$0)
+                $0.add("Marker", marker)
+            }
+            return (try items(result), Pagination.rdsNextMarker(result))
+        }.flatMap { $0 }
+    }
+
+    private func cluster(in result: AWSXMLElement, action: String) throws -> RDSCluster {
+        guard let element = result.child("DBCluster") else {
+            throw AWSResponseError(service: .rds, action: action, reason: "<\(action)Result> has no <DBCluster>")
+        }
+        return try RDSCluster(element: element, action: action)
+    }
+
+    private func instance(in result: AWSXMLElement, action: String) throws -> RDSInstance {
+        guard let element = result.child("DBInstance") else {
+            throw AWSResponseError(service: .rds, action: action, reason: "<\(action)Result> has no <DBInstance>")
+        }
+        return try RDSInstance(element: element, action: action)
+    }
+}

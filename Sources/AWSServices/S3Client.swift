@@ -1,0 +1,112 @@
+import AWSCore
+import Foundation
+
+/// The S3 calls of the backup preflight (botocore s3 2006-03-01, REST-XML, path-style `/bucket/key`).
+public struct S3Client: Sendable {
+    /// The shared client.
+    public let client: AWSClient
+
+    /// A client over `client`.
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// `HeadBucket`: whether the bucket exists (and is reachable with these credentials); nil when it does not.
+    /// Returns the bucket's region when S3 names it (`x-amz-bucket-region`).
+    public func headBucket(bucket: String) throws -> S3BucketHead? {
+        try nilIfNotFound {
+            let response = try client.rest(.s3, action: "HeadBucket", method: "HEAD", path: "/\(bucket)")
+            return S3BucketHead(region: response.header("x-amz-bucket-region"))
+        }
+    }
+
+    /// `GetBucketLocation`: the bucket's region, or nil when the bucket does not exist. An empty (or `null`)
+    /// `LocationConstraint` means us-east-1 and the legacy `EU` means eu-west-1, as botocore documents.
+    public func getBucketLocation(bucket: String) throws -> String? {
+        try nilIfNotFound {
+            let response = try client.rest(
+                .s3, action: "GetBucketLocation", method: "GET", path: "/\(bucket)", query: [QueryItem("location", "")])
+            let root: AWSXMLElement
+            do {
+                root = try AWSXMLParser.parse(response.body)
+            } catch {
+                throw AWSResponseError(service: .s3, action: "GetBucketLocation", reason: "the body is not XML (\(error))")
+            }
+            guard root.name == "LocationConstraint" else {
+                throw AWSResponseError(
+                    service: .s3, action: "GetBucketLocation",
+                    reason: "the root element is <\(root.name)>, not <LocationConstraint>")
+            }
+            return Self.region(locationConstraint: root.text)
+        }
+    }
+
+    /// The region a `LocationConstraint` value names.
+    public static func region(locationConstraint: String) -> String {
+        switch locationConstraint.trimmingCharacters(in: .whitespacesAndNewlines) {
+        case "", "null": "us-east-1"
+        case "EU": "eu-west-1"
+        case let region: region
+        }
+    }
+
+    /// One page of `ListObjectsV2` under `prefix`.
+    public func listObjectsV2(
+        bucket: String, prefix: String? = nil, continuationToken: String? = nil, maxKeys: Int? = nil
+    ) throws -> S3ObjectPage {
+        var query = [QueryItem("list-type", "2")]
+        if let continuationToken { query.append(QueryItem("continuation-token", continuationToken)) }
+        if let maxKeys { query.append(QueryItem("max-keys", String(maxKeys))) }
+        if let prefix { query.append(QueryItem("prefix", prefix)) }
+        let response = try client.rest(.s3, action: "ListObjectsV2", method: "GET", path: "/\(bucket)", query: query)
+        let root: AWSXMLElement
+        do {
+            root = try AWSXMLParser.parse(response.body)
+        } catch {
+            throw AWSResponseError(service: .s3, action: "ListObjectsV2", reason: "the body is not XML (\(error))")
+        }
+        return try S3ObjectPage(result: root)
+    }
+
+    /// The objects under `prefix`, at most `maxPages` pages of `maxKeys`; `isTruncated` says more were left.
+    public func listObjects(
+        bucket: String, prefix: String? = nil, maxKeys: Int? = nil, maxPages: Int = 10
+    ) throws -> S3ObjectListing {
+        var objects: [S3Object] = []
+        var token: String?
+        for _ in 0..<max(1, maxPages) {
+            let page = try listObjectsV2(bucket: bucket, prefix: prefix, continuationToken: token, maxKeys: maxKeys)
+            objects += page.objects
+            guard let next = page.nextContinuationToken, next != token else {
+                return S3ObjectListing(objects: objects, isTruncated: false)
+            }
+            token = next
+        }
+        return S3ObjectListing(objects: objects, isTruncated: true)
+    }
+
+    /// `GetObject` of the first `maxBytes` bytes (`Range: bytes=0-(maxBytes-1)`); a server that ignores the range
+    /// is cut to the cap. Returns nil when the bucket or key does not exist.
+    public func getObject(bucket: String, key: String, maxBytes: Int) throws -> S3ObjectRange? {
+        precondition(maxBytes > 0, "maxBytes must be positive")
+        return try nilIfNotFound {
+            let response = try client.rest(
+                .s3, action: "GetObject", method: "GET", path: "/\(bucket)/\(key)",
+                headers: [HTTPHeader("Range", "bytes=0-\(maxBytes - 1)")])
+            // Content-Range: bytes 0-99/1234 (206); a 200 carries the whole object.
+            let total = response.header("Content-Range").flatMap { $0.split(separator: "/").last.flatMap { Int($0) } }
+                ?? (response.status == 200 ? response.body.count : nil)
+            return S3ObjectRange(data: response.body.prefix(maxBytes), objectSize: total)
+        }
+    }
+}
+
+/// What `HeadBucket` tells about a bucket that exists.
+public struct S3BucketHead: Sendable, Equatable {
+    /// The bucket's region from `x-amz-bucket-region`, when sent.
+    public var region: String?
+
+    public init(region: String?) {
+        self.region = region
+    }
+}

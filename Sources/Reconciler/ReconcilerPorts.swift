@@ -1,0 +1,17 @@
+import ImportSpec
+
+/// Reads what exists in AWS for a spec; synchronous, blocking and thread-safe. `AWSObserver` is the real one.
+public protocol StateObserving: Sendable {
+    /// Observes the spec's ingestion role, cluster (with its latest event) and instances; "not found" is an
+    /// observation (`nil` / empty), never an error. The backup is left `.notChecked`.
+    func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState
+    /// Runs the S3 backup preflight for the backup under `prefix` of `bucket` (which must be in the observer's region).
+    func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight
+}
+
+/// Carries out one planned action against AWS; synchronous, blocking and thread-safe. `AWSActionExecutor` is the
+/// real one. Read-only actions (waits, the preflight) never reach it.
+public protocol ActionExecuting: Sendable {
+    /// Executes `action`; "already exists" answers count as success (the next observation settles them).
+    func execute(_ action: Action) throws(ReconcileError)
+}

@@ -1,0 +1,277 @@
+import Dispatch
+import Foundation
+import ImportSpec
+import Logging
+import Store
+import Synchronization
+
+/// Reconciles one spec at a time: load it, observe AWS, plan, carry out the plan's first step, record the status
+/// and events, and say when to look again. Synchronous, blocking and thread-safe; the controller never runs two
+/// reconciles of one spec at once.
+///
+/// Nothing needed for correctness lives only in memory: the last failed action is kept in the status (condition
+/// `LastError`, see `FailureRecord`), everything else is observed afresh each time.
+///
+/// Operator retry: a spec Failed because an action failed terminally stays Failed for that generation. Submitting a
+/// changed spec (a new generation) retries; so does `requestRetry(name:)`, which the daemon calls when an identical
+/// spec is resubmitted — it drops the recorded failure, in the store and for a reconcile already in flight.
+public final class SpecReconciler: Sendable {
+    private let store: any SpecStore
+    private let observer: any StateObserving
+    private let executor: any ActionExecuting
+    private let options: ReconcilerOptions
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    /// Specs whose operator asked for a retry since their last reconcile began.
+    private let retryRequests = Mutex<Set<String>>([])
+
+    /// A reconciler over `store` that reads AWS through `observer` and changes it through `executor`.
+    public init(
+        store: any SpecStore, observer: any StateObserving, executor: any ActionExecuting,
+        options: ReconcilerOptions = ReconcilerOptions(), logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.observer = observer
+        self.executor = executor
+        self.options = options
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Asks for a retry of a spec Failed by a terminal action error (an identical spec was resubmitted): drops the
+    /// recorded failure so the next reconcile tries again. The caller wakes the spec afterwards.
+    public func requestRetry(name: String) throws {
+        retryRequests.withLock { _ = $0.insert(name) }
+        guard var status = try store.status(named: name),
+            status.conditions.contains(where: { $0.type == FailureRecord.conditionType })
+        else { return }
+        status.conditions.removeAll { $0.type == FailureRecord.conditionType }
+        status.updatedAt = Timestamp(clock())
+        try store.writeStatus(status)
+        logger.info("retry requested", metadata: ["spec": "\(name)"])
+    }
+
+    /// Converges the spec named `name` one step and says when to reconcile it again.
+    public func reconcile(name: String) -> ReconcileOutcome {
+        let now = clock()
+        var logger = self.logger
+        logger[metadataKey: "spec"] = "\(name)"
+        let stored: StoredSpec
+        let previous: SpecStatus
+        do {
+            guard let found = try store.spec(named: name), let status = try store.status(named: name) else {
+                return .done
+            }
+            stored = found
+            previous = status
+        } catch {
+            logger.error("reading the store failed", metadata: ["error": "\(error)"])
+            return .retryableError(error)
+        }
+        let spec: ImportSpec
+        do {
+            spec = try ImportSpec.decode(from: stored.specJSON)
+        } catch {
+            return recordUnreadableSpec(error, stored: stored, previous: previous, now: now, logger: logger)
+        }
+        let retry = retryRequests.withLock { $0.remove(name) != nil }
+        let failure = retry ? nil : FailureRecord.failure(in: previous).flatMap {
+            $0.generation == stored.generation ? $0 : nil
+        }
+
+        var observed: ObservedState
+        var plan: Plan
+        do {
+            (observed, plan) = try observeAndPlan(
+                spec, generation: stored.generation, deleting: stored.deletionRequested, failure: failure, now: now)
+        } catch {
+            return recordObservationFailure(error, stored: stored, previous: previous, now: now, logger: logger)
+        }
+
+        let group = plan.steps.first ?? []
+        if group.contains(where: { $0.kind == .removeSpec }) {
+            return removeSpec(name, logger: logger)
+        }
+        let results = execute(group.filter { !$0.isReadOnly }, logger: logger)
+        var events: [SpecEvent] = []
+        var firstError: ReconcileError?
+        var settling = false
+        for (action, error) in results {
+            guard let error else {
+                events.append(StatusRecorder.actionEvent(action, now: now))
+                continue
+            }
+            if error.errorClass == .retryable(.resourceState) {
+                // Already exists, already gone or busy: an observation, settled by the next reconcile.
+                settling = true
+                events.append(SpecEvent(
+                    time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
+                    message: "\(error.description) The next observation settles it."))
+                continue
+            }
+            events.append(StatusRecorder.errorEvent(error, now: now))
+            if firstError == nil { firstError = error }
+        }
+
+        let newFailure: ActionFailure?
+        if let error = firstError {
+            // The same action failing the same way in a row keeps its first time (it bounds IAM propagation).
+            let earlier = failure.flatMap {
+                $0.error.action == error.action && $0.error.errorClass == error.errorClass ? $0.firstOccurred : nil
+            }
+            newFailure = ActionFailure(generation: stored.generation, error: error, firstOccurred: earlier ?? now)
+            plan = Planner.plan(
+                desired: spec, generation: stored.generation, observed: observed,
+                deleting: stored.deletionRequested, now: now, lastFailure: newFailure, options: options.plan)
+        } else {
+            newFailure = plan.phase == .failed ? failure : nil
+        }
+        var status = StatusRecorder.status(
+            previous: previous, spec: spec, generation: stored.generation, plan: plan, observed: observed,
+            failure: newFailure, now: now)
+        if let firstError { status.message = firstError.description }
+        if previous.phase != status.phase || previous.observedGeneration == 0 {
+            events.append(StatusRecorder.phaseEvent(
+                from: previous.observedGeneration == 0 ? nil : previous.phase, to: status.phase,
+                message: status.message, now: now))
+        }
+        record(status: status, events: events, logger: logger)
+
+        if let firstError {
+            if firstError.errorClass == .terminal || status.phase == .failed {
+                logger.warning("action failed; the operator must act", metadata: ["error": "\(firstError)"])
+                return .terminalError(firstError)
+            }
+            logger.info("action failed; retrying with backoff", metadata: ["error": "\(firstError)"])
+            return .retryableError(firstError)
+        }
+        if settling { return .requeueAfter(options.pollInterval) }
+        switch plan.requeue {
+        case .immediately: return .requeueAfter(.zero)
+        case .poll: return .requeueAfter(options.pollInterval)
+        case .resync: return .requeueAfter(options.resyncInterval)
+        case .none: return .done
+        }
+    }
+
+    /// What a submit of `spec` would cause now, from live observation; nothing is changed and nothing is stored.
+    public func preview(_ spec: ImportSpec) throws(ObservationError) -> PlanPreview {
+        let (_, plan) = try observeAndPlan(spec, generation: 0, deleting: false, failure: nil, now: clock())
+        return PlanPreview(
+            steps: plan.steps.map { $0.map(\.description) }, phase: plan.phase, conditions: plan.conditions)
+    }
+
+    /// Observes, plans, and when the plan first needs the backup preflight runs it and plans again: the preflight
+    /// is a read, so it belongs to the observation (its result is never remembered between reconciles).
+    private func observeAndPlan(
+        _ spec: ImportSpec, generation: Int64, deleting: Bool, failure: ActionFailure?, now: Date
+    ) throws(ObservationError) -> (ObservedState, Plan) {
+        var observed = try observer.observe(spec)
+        var plan = Planner.plan(
+            desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
+            lastFailure: failure, options: options.plan)
+        if case .verifyBackup(let bucket, let prefix, _) = plan.steps.first?.first {
+            observed.backup = try observer.preflight(bucket: bucket, prefix: prefix)
+            plan = Planner.plan(
+                desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
+                lastFailure: failure, options: options.plan)
+        }
+        return (observed, plan)
+    }
+
+    /// Runs independent actions in parallel and returns each with its error (nil: it succeeded), in order.
+    private func execute(_ actions: [Action], logger: Logger) -> [(Action, ReconcileError?)] {
+        let results = Mutex<[ReconcileError?]>(Array(repeating: nil, count: actions.count))
+        DispatchQueue.concurrentPerform(iterations: actions.count) { index in
+            let action = actions[index]
+            logger.info("executing", metadata: ["action": "\(action.kind.rawValue)"])
+            do throws(ReconcileError) {
+                try executor.execute(action)
+            } catch {
+                results.withLock { $0[index] = error }
+            }
+        }
+        let errors = results.withLock { $0 }
+        return Array(zip(actions, errors))
+    }
+
+    private func record(status: SpecStatus, events: [SpecEvent], logger: Logger) {
+        do {
+            for event in events { try store.appendEvent(name: status.name, event) }
+            try store.writeStatus(status)
+        } catch {
+            logger.error("recording the status failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func removeSpec(_ name: String, logger: Logger) -> ReconcileOutcome {
+        do {
+            try store.remove(name: name)
+            logger.notice("spec removed: everything it owned in AWS is gone")
+            return .done
+        } catch {
+            logger.error("removing the spec failed", metadata: ["error": "\(error)"])
+            return .retryableError(error)
+        }
+    }
+
+    /// Records a failed observation: Failed (or still Deleting) when terminal, the previous phase otherwise.
+    private func recordObservationFailure(
+        _ error: ObservationError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
+    ) -> ReconcileOutcome {
+        var status = previous
+        status.message = error.description
+        status.updatedAt = Timestamp(now)
+        var events = [StatusRecorder.errorEvent(error, now: now)]
+        if error.errorClass == .terminal {
+            let phase: Phase = stored.deletionRequested ? .deleting : .failed
+            status.conditions.set(Condition(
+                type: .ready, status: .false, reason: error.code, message: error.description, at: now))
+            if phase != previous.phase {
+                events.append(StatusRecorder.phaseEvent(from: previous.phase, to: phase, message: nil, now: now))
+            }
+            status.phase = phase
+        }
+        record(status: status, events: events, logger: logger)
+        if error.errorClass == .terminal {
+            logger.warning("observation failed; the operator must act", metadata: ["error": "\(error)"])
+            return .terminalError(error)
+        }
+        logger.info("observation failed; retrying with backoff", metadata: ["error": "\(error)"])
+        return .retryableError(error)
+    }
+
+    /// A stored spec that no longer decodes (written by another build): Failed until it is resubmitted.
+    private func recordUnreadableSpec(
+        _ error: SpecError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
+    ) -> ReconcileOutcome {
+        var status = previous
+        status.observedGeneration = stored.generation
+        status.phase = .failed
+        status.message = "The stored spec no longer passes validation (\(error)); fix it and submit it again."
+        status.updatedAt = Timestamp(now)
+        status.conditions.set(Condition(
+            type: .ready, status: .false, reason: "InvalidSpec", message: status.message ?? "", at: now))
+        record(status: status, events: [], logger: logger)
+        logger.error("stored spec is invalid", metadata: ["error": "\(error)"])
+        return .terminalError(error)
+    }
+}
+
+/// What `ctl plan` shows: the action groups a submit would run now, and how the spec would stand.
+public struct PlanPreview: Equatable, Sendable {
+    /// Action descriptions, grouped as the reconciler runs them (one group per reconcile, in order).
+    public var steps: [[String]]
+    /// The phase the spec would show.
+    public var phase: Phase
+    /// The conditions computed from the observation.
+    public var conditions: [Condition]
+
+    /// Creates a preview.
+    public init(steps: [[String]], phase: Phase, conditions: [Condition]) {
+        self.steps = steps
+        self.phase = phase
+        self.conditions = conditions
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import ImportSpec
+import Reconciler
+import Store
+import TestSupport
+import Testing
+
+/// The outcome as a comparable value.
+private func describe(_ outcome: ReconcileOutcome) -> String {
+    switch outcome {
+    case .done: "done"
+    case .requeueAfter(let delay): "requeue \(delay)"
+    case .retryableError(let error): "retryable \(code(error))"
+    case .terminalError(let error): "terminal \(code(error))"
+    }
+}
+
+private func code(_ error: any Error) -> String {
+    (error as? ReconcileError)?.code ?? (error as? ObservationError)?.code ?? "\(error)"
+}
+
+private let accessDenied = ReconcileError(
+    action: .restoreCluster, code: "AccessDenied", message: "User is not authorized to perform rds:RestoreDBClusterFromS3",
+    httpStatus: 403, requestId: "req-1")
+private let propagation = ReconcileError(
+    action: .restoreCluster, code: "InvalidParameterValue",
+    message: "IAM role ARN value is invalid or does not include the required permissions for: S3_SNAPSHOT_INGESTION",
+    httpStatus: 400)
+
+@Suite("SpecReconciler: the driver over a store and a simulated AWS")
+struct SpecReconcilerTests {
+    @Test func newSpecConvergesToReadyAndRecordsStatusAndEvents() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let outcome = try harness.reconcile(harness.reconciler(), until: .ready)
+            let status = try harness.status
+            #expect(status.phase == .ready)
+            #expect(describe(outcome) == "requeue 60.0 seconds")
+            #expect(status.observedGeneration == 1)
+            #expect(status.conditions.map(\.type) == ConditionType.allCases.map(\.rawValue))
+            #expect(status.conditions.allSatisfy { $0.status == .true })
+            #expect(status.cluster.arn == "arn:aws:rds:eu-west-1:123456789012:cluster:ex-s3-import")
+            #expect(status.cluster.endpoint == "ex-s3-import.cluster-abc.eu-west-1.rds.amazonaws.com")
+            #expect(status.role.arn == Fixture.roleArn("aurorad-ex-s3-import-s3-import"))
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 1)
+            let reasons = try harness.store.events(name: harness.spec.name, limit: 50).map(\.reason)
+            for reason in ["CreateRole", "PutRolePolicy", "RestoreCluster", "AddRoleToCluster", "CreateInstance",
+                           "Ready"] {
+                #expect(reasons.contains(reason), "missing event \(reason)")
+            }
+            // Converged: another reconcile only reads.
+            let before = harness.aws.executed.count
+            #expect(describe(try harness.reconciler().reconcile(name: harness.spec.name)) == "requeue 60.0 seconds")
+            #expect(harness.aws.executed.count == before)
+        }
+    }
+
+    @Test func terminalActionErrorFailsAndStaysFailedAcrossARestart() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.script(.restoreCluster, accessDenied)
+            let outcome = try harness.reconcile(harness.reconciler(), until: .failed)
+            #expect(describe(outcome) == "terminal AccessDenied")
+            let status = try harness.status
+            #expect(status.message?.contains("grant that permission") == true)
+            #expect(status.conditions.condition(ofType: "ClusterRestored")?.reason == "AccessDenied")
+            #expect(status.conditions.condition(ofType: FailureRecord.conditionType)?.reason == "AccessDenied")
+            // A restarted daemon keeps it Failed without calling RestoreDBClusterFromS3 again.
+            let restarted = harness.reconciler()
+            #expect(describe(restarted.reconcile(name: harness.spec.name)) == "requeue 60.0 seconds")
+            #expect(try harness.status.phase == .failed)
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 1)
+            // The operator resubmits the identical spec: the daemon asks for a retry, and it converges.
+            try restarted.requestRetry(name: harness.spec.name)
+            #expect(try harness.status.conditions.condition(ofType: FailureRecord.conditionType) == nil)
+            try harness.reconcile(restarted, until: .ready)
+            #expect(try harness.status.phase == .ready)
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 2)
+        }
+    }
+
+    @Test func newGenerationRetriesATerminalFailure() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.script(.restoreCluster, accessDenied)
+            let reconciler = harness.reconciler()
+            try harness.reconcile(reconciler, until: .failed)
+            var changed = harness.spec
+            changed.tags = ["Environment": "prod"]
+            try harness.store.put(name: changed.name, specJSON: changed.canonicalJSON())
+            #expect(describe(reconciler.reconcile(name: changed.name)) == "requeue 5.0 seconds")
+            #expect(try harness.status.observedGeneration == 2)
+            #expect(try harness.status.phase == .converging)
+            try harness.reconcile(reconciler, until: .ready)
+            #expect(try harness.status.phase == .ready)
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 2)
+        }
+    }
+
+    @Test func propagationErrorsRetryWithinTheWindowThenFail() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.script(.restoreCluster, propagation, propagation, propagation)
+            let reconciler = harness.reconciler(window: 60)
+            try harness.reconcile(reconciler, until: .converging)
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "retryable InvalidParameterValue")
+            let first = try #require(try harness.status.conditions.condition(ofType: FailureRecord.conditionType))
+            #expect(try harness.status.phase == .converging)
+            harness.clock.advance(seconds: 30)
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "retryable InvalidParameterValue")
+            let second = try #require(try harness.status.conditions.condition(ofType: FailureRecord.conditionType))
+            #expect(second.lastTransitionTime == first.lastTransitionTime)
+            // Past the window the planner stops trying: Failed, no third call.
+            harness.clock.advance(seconds: 31)
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "requeue 60.0 seconds")
+            #expect(try harness.status.phase == .failed)
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 2)
+            #expect(try harness.status.conditions.condition(ofType: "Ready")?.reason == "IAMPropagationTimeout")
+        }
+    }
+
+    @Test func propagationErrorThenSuccessConverges() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.script(.restoreCluster, propagation)
+            try harness.reconcile(harness.reconciler(), until: .ready)
+            #expect(try harness.status.phase == .ready)
+            #expect(try harness.status.conditions.condition(ofType: FailureRecord.conditionType) == nil)
+        }
+    }
+
+    @Test func alreadyExistsIsAnObservationNotAFailure() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.script(.createRole, ReconcileError(
+                action: .createRole, code: "EntityAlreadyExists", message: "Role with name x already exists.",
+                httpStatus: 409))
+            let reconciler = harness.reconciler()
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "requeue 5.0 seconds")
+            #expect(try harness.status.conditions.condition(ofType: FailureRecord.conditionType) == nil)
+            let events = try harness.store.events(name: harness.spec.name, limit: 10)
+            #expect(events.contains { $0.reason == "CreateRoleSettling" && $0.type == .normal })
+        }
+    }
+
+    @Test func failedPreflightFailsWithoutCreatingAnything() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.world.withLock {
+                $0.backup = .failed("The backup is not prepared: run xtrabackup --prepare, then upload it again.")
+            }
+            #expect(describe(harness.reconciler().reconcile(name: harness.spec.name)) == "requeue 60.0 seconds")
+            #expect(try harness.status.phase == .failed)
+            #expect(try harness.status.message?.contains("run xtrabackup --prepare") == true)
+            #expect(harness.aws.executed.isEmpty)
+        }
+    }
+
+    @Test func observationErrorsAreClassified() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let reconciler = harness.reconciler()
+            harness.aws.world.withLock {
+                $0.observationErrors = [
+                    ObservationError(operation: "DescribeDBClusters", code: "Throttling", message: "Rate exceeded",
+                                     httpStatus: 400),
+                    ObservationError(operation: "DescribeDBClusters", code: "AccessDenied", message: "not allowed",
+                                     httpStatus: 403),
+                ]
+            }
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "retryable Throttling")
+            #expect(try harness.status.phase == .pending)
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "terminal AccessDenied")
+            #expect(try harness.status.phase == .failed)
+            #expect(try harness.status.message?.contains("may not call DescribeDBClusters") == true)
+            #expect(harness.aws.executed.isEmpty)
+        }
+    }
+
+    @Test func deletionRemovesEverythingThenTheSpec() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let reconciler = harness.reconciler()
+            try harness.reconcile(reconciler, until: .ready)
+            _ = try harness.store.requestDeletion(name: harness.spec.name)
+            var last = ReconcileOutcome.done
+            for _ in 0..<20 where try harness.store.spec(named: harness.spec.name) != nil {
+                last = reconciler.reconcile(name: harness.spec.name)
+            }
+            #expect(describe(last) == "done")
+            #expect(try harness.store.spec(named: harness.spec.name) == nil)
+            let world = harness.aws.world.withLock { $0.observed }
+            #expect(world.cluster == nil && world.instances.isEmpty && world.role == nil)
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "done")
+        }
+    }
+
+    @Test func previewPlansWithoutChangingAnything() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let reconciler = harness.reconciler()
+            let fresh = try reconciler.preview(harness.spec)
+            #expect(fresh.steps.count == 2)
+            #expect(fresh.steps[0].first?.hasPrefix("create IAM role aurorad-ex-s3-import-s3-import") == true)
+            #expect(fresh.phase == .pending)
+            #expect(harness.aws.executed.isEmpty)
+            #expect(try harness.status.observedGeneration == 0)
+            try harness.reconcile(reconciler, until: .ready)
+            let converged = try reconciler.preview(harness.spec)
+            #expect(converged.steps.isEmpty)
+            #expect(converged.phase == .ready)
+        }
+    }
+}
