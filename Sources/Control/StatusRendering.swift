@@ -39,6 +39,19 @@ public enum StatusRendering {
         return lines.joined(separator: "\n")
     }
 
+    /// A plan result (`steps`: groups of action descriptions, `phase`, `conditions`) as numbered steps.
+    public static func plan(_ result: JSONValue) throws -> String {
+        let steps = try (result["steps"] ?? .array([])).decode([[String]].self)
+        var lines = steps.isEmpty
+            ? ["No actions: AWS already matches the spec."]
+            : ["Actions a submit would start now (a group runs in parallel; later steps follow as AWS settles):"]
+        for (index, group) in steps.enumerated() {
+            for action in group { lines.append("  \(index + 1). \(action)") }
+        }
+        if let phase = result["phase"]?.stringValue { lines.append("Resulting phase: \(phase)") }
+        return lines.joined(separator: "\n")
+    }
+
     /// A list result (an array of `SpecStatus`) as a table, one spec per row.
     public static func list(_ result: JSONValue) throws -> String {
         let statuses = try result.decode([SpecStatus].self)

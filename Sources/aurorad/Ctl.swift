@@ -155,7 +155,7 @@ extension Ctl {
         func run() throws {
             let result = try exchange(.plan(spec: try readSpecFile(file)), options: options)
             if json { return try printJSON(result) }
-            try printJSON(result)
+            print(try StatusRendering.plan(result))
         }
     }
 }
