@@ -18,6 +18,7 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import argparse  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
 import signal  # noqa: E402
 import threading  # noqa: E402
@@ -36,11 +37,13 @@ _request = threading.local()
 
 
 def install_raw_uri_signature_check() -> None:
-    """Check signatures over the request URI as sent.
+    """Check signatures over the request URI and body as sent.
 
     moto rebuilds the URI from werkzeug's `request.url`, which re-quotes the query (`prefix=backup%2F` becomes
     `prefix=backup/`), so every S3 request with an encoded query value (ListObjectsV2 with a prefix) fails with
-    SignatureDoesNotMatch. The raw URI is exactly what the client signed.
+    SignatureDoesNotMatch. The raw URI is exactly what the client signed. Likewise werkzeug consumes a form body,
+    so moto hashes a re-encoding of the parsed form instead (a space becomes `+`, not the `%20` clients send), and
+    every Query call with a space in a value (an IAM role's Description) failed; the raw body is what was signed.
     """
     original = ActionAuthenticatorMixin._authenticate_and_authorize_action
 
@@ -48,12 +51,13 @@ def install_raw_uri_signature_check() -> None:
         raw_uri = getattr(_request, "raw_uri", None)
         if not raw_uri:
             return original(self, iam_request_cls, resource)
-        decoded_uri = self.uri
+        decoded_uri, parsed_body = self.uri, self.raw_body
         self.uri = raw_uri
+        self.raw_body = getattr(_request, "raw_body", None) or parsed_body
         try:
             return original(self, iam_request_cls, resource)
         finally:
-            self.uri = decoded_uri
+            self.uri, self.raw_body = decoded_uri, parsed_body
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = check
 
@@ -79,6 +83,9 @@ class EmulatorApp:
             return self._json(start_response, "200 OK", {"Restores": restores})
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         _request.raw_uri = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{raw}" if raw else None
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        _request.raw_body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(_request.raw_body)
         with self._lock:
             # moto's backends are not thread-safe; serialising also makes check-then-create atomic.
             return list(self._moto(environ, start_response))
