@@ -18,6 +18,7 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import argparse  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
 import signal  # noqa: E402
 import threading  # noqa: E402
@@ -36,24 +37,30 @@ _request = threading.local()
 
 
 def install_raw_uri_signature_check() -> None:
-    """Check signatures over the request URI as sent.
+    """Check signatures over the request URI and body as sent.
 
     moto rebuilds the URI from werkzeug's `request.url`, which re-quotes the query (`prefix=backup%2F` becomes
     `prefix=backup/`), so every S3 request with an encoded query value (ListObjectsV2 with a prefix) fails with
-    SignatureDoesNotMatch. The raw URI is exactly what the client signed.
+    SignatureDoesNotMatch. Likewise werkzeug consumes a form-encoded body, and moto re-encodes the parsed form
+    (a space becomes `+`), so a Query-protocol body that encodes a space as `%20`, as AWS's URI encoding does,
+    fails too. The raw URI and body are exactly what the client signed, and what AWS checks.
     """
     original = ActionAuthenticatorMixin._authenticate_and_authorize_action
 
     def check(self, iam_request_cls, resource="*"):
         raw_uri = getattr(_request, "raw_uri", None)
+        raw_body = getattr(_request, "raw_body", b"")
         if not raw_uri:
             return original(self, iam_request_cls, resource)
-        decoded_uri = self.uri
+        decoded_uri, decoded_body = self.uri, getattr(self, "raw_body", None)
         self.uri = raw_uri
+        if raw_body and not decoded_body:
+            self.raw_body = raw_body
         try:
             return original(self, iam_request_cls, resource)
         finally:
             self.uri = decoded_uri
+            self.raw_body = decoded_body
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = check
 
@@ -79,6 +86,11 @@ class EmulatorApp:
             return self._json(start_response, "200 OK", {"Restores": restores})
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         _request.raw_uri = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{raw}" if raw else None
+        _request.raw_body = b""
+        if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            _request.raw_body = environ["wsgi.input"].read(length) if length > 0 else b""
+            environ["wsgi.input"] = io.BytesIO(_request.raw_body)
         with self._lock:
             # moto's backends are not thread-safe; serialising also makes check-then-create atomic.
             return list(self._moto(environ, start_response))
