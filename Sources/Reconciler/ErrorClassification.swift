@@ -87,6 +87,8 @@ public struct ActionFailure: Equatable, Sendable {
 public enum ErrorClassifier {
     /// The code given to failures where AWS did not answer.
     public static let networkErrorCode = "NetworkError"
+    /// The code given when the spec's `master_password_file` cannot be read (no call was made).
+    public static let passwordFileUnreadableCode = "MasterPasswordFileUnreadable"
 
     /// Throttling codes the AWS SDKs retry (botocore `retries/standard.py`, `_THROTTLED_ERROR_CODES`).
     public static let throttlingCodes: Set<String> = [
@@ -185,6 +187,9 @@ public enum ErrorClassifier {
             "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken":
             return "\(what): aurorad's AWS identity may not call \(operation); grant that permission (see the "
                 + "README's IAM permissions) or fix the credentials, then resubmit the spec."
+        case passwordFileUnreadableCode:
+            return "\(what): make the file exist, hold the password and be readable by aurorad's user, then "
+                + "resubmit the spec."
         case "InvalidS3BucketFault":
             return "\(what): RDS cannot read the backup; check that the bucket exists in the cluster's region and "
                 + "that the ingestion role can list it and read its objects, then resubmit the spec."

@@ -1,0 +1,107 @@
+import AWSCore
+import AWSServices
+import Foundation
+import Logging
+
+/// Carries out planned actions through the typed AWS clients. Errors come back classified (`ReconcileError`);
+/// "already exists" and "already gone" answers are classified as settling, which the driver treats as observations.
+public struct AWSActionExecutor: ActionExecuting {
+    let iam: IAMClient
+    let rds: RDSClient
+    let logger: Logger
+
+    /// An executor over `client`.
+    public init(client: AWSClient, logger: Logger) {
+        iam = IAMClient(client: client)
+        rds = RDSClient(client: client)
+        self.logger = logger
+    }
+
+    /// See `ActionExecuting.execute(_:)`.
+    public func execute(_ action: Action) throws(ReconcileError) {
+        do {
+            try perform(action)
+        } catch {
+            throw AWSErrorMapping.action(error, kind: action.kind)
+        }
+    }
+
+    private func perform(_ action: Action) throws {
+        switch action {
+        case .createRole(let name, let trust, let tags, let description):
+            _ = try iam.createRole(
+                roleName: name, assumeRolePolicyDocument: trust.json, description: description, tags: awsTags(tags))
+        case .updateAssumeRolePolicy(let role, let policy):
+            try iam.updateAssumeRolePolicy(roleName: role, policyDocument: policy.json)
+        case .putRolePolicy(let role, let name, let policy):
+            try iam.putRolePolicy(roleName: role, policyName: name, policyDocument: policy.json)
+        case .tagRole(let role, let tags):
+            try iam.tagRole(roleName: role, tags: awsTags(tags))
+        case .restoreCluster(let parameters):
+            _ = try rds.restoreDBClusterFromS3(try restoreRequest(parameters))
+        case .addRoleToCluster(let cluster, let role, let feature):
+            // Aurora MySQL: no FeatureName (see `Planner.featureName`).
+            try rds.addRoleToDBCluster(clusterIdentifier: cluster, roleArn: role, featureName: feature)
+        case .createInstance(let parameters):
+            _ = try rds.createDBInstance(CreateDBInstanceRequest(
+                dbInstanceIdentifier: parameters.identifier, dbInstanceClass: parameters.instanceClass,
+                engine: parameters.engine, dbClusterIdentifier: parameters.clusterIdentifier,
+                tags: awsTags(parameters.tags)))
+        case .deleteInstance(let identifier):
+            _ = try rds.deleteDBInstance(identifier: identifier)
+        case .deleteCluster(let identifier, let snapshot):
+            _ = try rds.deleteDBCluster(identifier: identifier, finalSnapshotIdentifier: snapshot)
+        case .deleteRolePolicy(let role, let name):
+            try iam.deleteRolePolicy(roleName: role, policyName: name)
+        case .deleteRole(let role):
+            try iam.deleteRole(roleName: role)
+        case .addTagsToResource(let arn, let tags):
+            try rds.addTagsToResource(resourceArn: arn, tags: awsTags(tags))
+        case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
+            // Reads and waits: the driver handles them; nothing to call.
+            return
+        }
+    }
+
+    /// The RestoreDBClusterFromS3 request; the master password is read from its file now and lives only in the
+    /// request (a `SecretString`, redacted in every description).
+    func restoreRequest(_ p: RestoreParameters) throws(ReconcileError) -> RestoreDBClusterFromS3Request {
+        let password: RDSMasterPassword
+        if p.manageMasterUserPassword {
+            password = .managedByRDS(secretKmsKeyId: nil)
+        } else {
+            password = .explicit(try Self.readPassword(p.masterPasswordFile))
+        }
+        return RestoreDBClusterFromS3Request(
+            dbClusterIdentifier: p.clusterIdentifier, engine: p.engine, engineVersion: p.engineVersion,
+            masterUsername: p.masterUsername, masterPassword: password, dbSubnetGroupName: p.dbSubnetGroupName,
+            vpcSecurityGroupIds: p.vpcSecurityGroupIds.isEmpty ? nil : p.vpcSecurityGroupIds,
+            enableCloudwatchLogsExports: p.enabledCloudwatchLogsExports.isEmpty ? nil : p.enabledCloudwatchLogsExports,
+            storageEncrypted: p.storageEncrypted, kmsKeyId: p.kmsKeyId, deletionProtection: p.deletionProtection,
+            tags: awsTags(p.tags), s3BucketName: p.s3BucketName, s3Prefix: p.s3Prefix,
+            s3IngestionRoleArn: p.s3IngestionRoleArn, sourceEngine: p.sourceEngine,
+            sourceEngineVersion: p.sourceEngineVersion)
+    }
+
+    /// The password in `path` without its trailing newline; the error names the file, never its content.
+    static func readPassword(_ path: String?) throws(ReconcileError) -> SecretString {
+        guard let path, let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw ReconcileError(
+                action: .restoreCluster, code: ErrorClassifier.passwordFileUnreadableCode,
+                message: "master_password_file \(path ?? "(none)") cannot be read")
+        }
+        let password = text.trimmingCharacters(in: .newlines)
+        guard !password.isEmpty else {
+            throw ReconcileError(
+                action: .restoreCluster, code: ErrorClassifier.passwordFileUnreadableCode,
+                message: "master_password_file \(path) is empty")
+        }
+        return SecretString(password)
+    }
+
+    private func awsTags(_ tags: [String: String]) -> [AWSTag] {
+        tags.sorted { $0.key < $1.key }.map { AWSTag(key: $0.key, value: $0.value) }
+    }
+}

@@ -1,0 +1,152 @@
+import AWSServices
+import Foundation
+import ImportSpec
+import Logging
+
+/// Observes a spec's resources through the typed AWS clients: IAM role (trust, inline and, for a given role,
+/// attached policies, tags), the RDS cluster (with the latest event when it failed) and its instances, and the
+/// S3 backup preflight. "Not found" answers are observations (nil), never errors.
+public struct AWSObserver: StateObserving {
+    let iam: IAMClient
+    let rds: RDSClient
+    let s3: S3Client
+    let region: String
+    let logger: Logger
+
+    /// An observer over `client`, which fixes the region (the bucket must be in it).
+    public init(client: AWSClient, logger: Logger) {
+        iam = IAMClient(client: client)
+        rds = RDSClient(client: client)
+        s3 = S3Client(client: client)
+        region = client.region.name
+        self.logger = logger
+    }
+
+    /// See `StateObserving.observe(_:)`.
+    public func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
+        let given = spec.s3Import.ingestionRole
+        let roleName = given.flatMap(ManagedResources.roleName(fromARN:))
+            ?? ManagedResources.roleName(forSpec: spec.name)
+        let role = try observeRole(named: roleName, withAttachedPolicies: given != nil)
+        let cluster = try call("DescribeDBClusters") { try rds.describeDBCluster(identifier: spec.name) }
+        var observed = ObservedState(region: region, role: role, cluster: cluster.map(Self.observedCluster))
+        if cluster != nil {
+            observed.instances = try call("DescribeDBInstances") {
+                try rds.describeDBInstances(clusterIdentifiers: [spec.name])
+            }.map(Self.observedInstance)
+        }
+        if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
+            observed.latestClusterEvent = try call("DescribeEvents") {
+                try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
+            }
+        }
+        return observed
+    }
+
+    /// See `StateObserving.preflight(bucket:prefix:)`; the checks are `BackupInspection`'s.
+    public func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight {
+        let location = "s3://\(bucket)/\(prefix ?? "")"
+        guard let bucketRegion = try call("GetBucketLocation", { try s3.getBucketLocation(bucket: bucket) }) else {
+            return .failed(
+                "Bucket \(bucket) does not exist (or is not visible to aurorad's AWS identity); create it in "
+                    + "\(region) and upload the prepared backup, or fix s3_import.bucket_name, then resubmit.")
+        }
+        guard bucketRegion == region else {
+            return .failed(
+                "Bucket \(bucket) is in \(bucketRegion) but the cluster is restored in \(region); RDS reads the "
+                    + "backup only from a bucket in the cluster's region: copy it to a bucket in \(region), then "
+                    + "resubmit.")
+        }
+        let listing = try call("ListObjectsV2") {
+            try s3.listObjects(bucket: bucket, prefix: prefix, maxKeys: 1000, maxPages: 1)
+        }
+        let keys = listing.objects.map(\.key)
+        let base = prefix.map { $0.isEmpty || $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+        let checkpoints = try metadata(BackupInspection.checkpointsFile, bucket: bucket, base: base, keys: keys)
+        let info = try metadata(BackupInspection.infoFile, bucket: bucket, base: base, keys: keys)
+        let verdict = BackupInspection.judge(location: location, keys: keys, checkpoints: checkpoints, info: info)
+        logger.debug("backup preflight", metadata: ["bucket": "\(bucket)", "verdict": "\(verdict)"])
+        return verdict
+    }
+
+    /// The text of a metadata file: at the top of the backup, else where the listing shows it; nil when absent.
+    private func metadata(_ name: String, bucket: String, base: String, keys: [String])
+        throws(ObservationError) -> String?
+    {
+        var candidates = [base + name]
+        if let listed = BackupInspection.metadataKey(named: name, in: keys), listed != base + name {
+            candidates.append(listed)
+        }
+        for key in candidates {
+            let object = try call("GetObject") {
+                try s3.getObject(bucket: bucket, key: key, maxBytes: BackupInspection.metadataReadLimit)
+            }
+            if let object { return String(decoding: object.data, as: UTF8.self) }
+        }
+        return nil
+    }
+
+    /// The role with its trust policy, inline policies and tags (and attached policies when asked), or nil.
+    private func observeRole(named name: String, withAttachedPolicies: Bool) throws(ObservationError)
+        -> ObservedRole?
+    {
+        guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
+        let tags = try call("ListRoleTags") { try iam.listRoleTags(roleName: name) }
+        var inline: [String: PolicyDocument] = [:]
+        for policyName in try call("ListRolePolicies", { try iam.listRolePolicies(roleName: name) }) {
+            let policy = try call("GetRolePolicy") { try iam.getRolePolicy(roleName: name, policyName: policyName) }
+            if let policy { inline[policyName] = parsed(policy.policyDocument, what: "inline policy \(policyName)") }
+        }
+        var attached: [String: PolicyDocument] = [:]
+        if withAttachedPolicies {
+            for (policy, document) in try call("GetPolicyVersion", { try iam.attachedPolicyDocuments(roleName: name) }) {
+                attached[policy.policyName] = parsed(document, what: "attached policy \(policy.policyName)")
+            }
+        }
+        return ObservedRole(
+            name: role.roleName, arn: role.arn,
+            trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
+            inlinePolicies: inline, attachedPolicies: attached,
+            tags: Dictionary(tags.map { ($0.key, $0.value) }) { _, last in last })
+    }
+
+    /// A policy document, or an empty one (grants nothing, so it reads as drift) when IAM's text does not parse.
+    private func parsed(_ text: String, what: String) -> PolicyDocument {
+        do {
+            return try PolicyDocument(parsing: text)
+        } catch {
+            logger.warning("unreadable IAM policy", metadata: ["policy": "\(what)", "error": "\(error)"])
+            return PolicyDocument(statements: [])
+        }
+    }
+
+    private func call<T>(_ operation: String, _ body: () throws -> T) throws(ObservationError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw AWSErrorMapping.observation(error, operation: operation)
+        }
+    }
+
+    static func observedCluster(_ cluster: RDSCluster) -> ObservedCluster {
+        ObservedCluster(
+            identifier: cluster.identifier, status: cluster.status, arn: cluster.arn, endpoint: cluster.endpoint,
+            engine: cluster.engine, engineVersion: cluster.engineVersion, masterUsername: cluster.masterUsername ?? "",
+            associatedRoles: cluster.associatedRoles.map {
+                ObservedRoleAssociation(
+                    roleArn: $0.roleArn, status: AssociationStatus(rawValue: $0.status) ?? .pending,
+                    featureName: $0.featureName)
+            },
+            tags: Dictionary(cluster.tags.map { ($0.key, $0.value) }) { _, last in last },
+            deletionProtection: cluster.deletionProtection, storageEncrypted: cluster.storageEncrypted,
+            kmsKeyId: cluster.kmsKeyId, enabledCloudwatchLogsExports: cluster.enabledCloudwatchLogsExports,
+            vpcSecurityGroupIds: cluster.vpcSecurityGroups.map(\.id), dbSubnetGroup: cluster.dbSubnetGroup)
+    }
+
+    static func observedInstance(_ instance: RDSInstance) -> ObservedInstance {
+        ObservedInstance(
+            identifier: instance.identifier, status: instance.status, instanceClass: instance.instanceClass,
+            clusterIdentifier: instance.clusterIdentifier, arn: instance.arn,
+            tags: Dictionary(instance.tags.map { ($0.key, $0.value) }) { _, last in last })
+    }
+}

@@ -1,0 +1,179 @@
+import AWSCore
+import AWSServices
+import Foundation
+import ImportSpec
+import Reconciler
+import Store
+import TestSupport
+import Testing
+
+/// The reconciler against the real emulator: every resource is checked in the emulator, not only in our status.
+@Suite("SpecReconciler against the AWS emulator", .serialized)
+struct EmulatorConvergeTests {
+    @Test func convergesRepairsDriftAndDeletes() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            let spec = EmulatorHarness.spec()
+            let roleName = ManagedResources.roleName(forSpec: spec.name)
+            let fresh = try harness.reconciler.preview(spec)
+            #expect(fresh.steps.first?.first?.hasPrefix("create IAM role \(roleName)") == true)
+
+            try harness.submit(spec)
+            let ready = try harness.reconcile(spec.name, untilPhase: .ready)
+            #expect(ready?.phase == .ready, "status: \(String(describing: ready))")
+            try checkConverged(harness, spec: spec)
+            #expect(try harness.reconciler.preview(spec).steps.isEmpty)
+
+            // Idempotent: more reconciles change nothing and create no duplicates.
+            for _ in 0..<3 { _ = harness.reconciler.reconcile(name: spec.name) }
+            #expect(try harness.store.status(named: spec.name)?.phase == .ready)
+            try checkConverged(harness, spec: spec)
+
+            // Drift: the inline policy deleted, the role removed from the cluster, an instance deleted.
+            let admin = try harness.admin
+            try IAMClient(client: admin).deleteRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName)
+            let roleArn = try #require(try IAMClient(client: admin).getRole(roleName: roleName)?.arn)
+            try RDSClient(client: admin).removeRoleFromDBCluster(clusterIdentifier: spec.name, roleArn: roleArn)
+            _ = try RDSClient(client: admin).deleteDBInstance(identifier: "\(spec.name)-2")
+            let repaired = try harness.reconcile(spec.name) { status in
+                status?.phase == .ready && (try? checkConvergedQuietly(harness, spec: spec)) == true
+            }
+            #expect(repaired?.phase == .ready)
+            try checkConverged(harness, spec: spec)
+
+            // Delete: instances, cluster and the managed role go; then the spec.
+            _ = try harness.store.requestDeletion(name: spec.name)
+            let gone = try harness.reconcile(spec.name) { $0 == nil }
+            #expect(gone == nil)
+            #expect(try RDSClient(client: admin).describeDBCluster(identifier: spec.name) == nil)
+            #expect(try RDSClient(client: admin).describeDBInstances(clusterIdentifiers: [spec.name]).isEmpty)
+            #expect(try IAMClient(client: admin).getRole(roleName: roleName) == nil)
+        }
+    }
+
+    @Test func givenRoleIsUsedAsIsAndSurvivesDelete() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            let iam = IAMClient(client: try harness.admin)
+            let role = try iam.createRole(
+                roleName: "team-s3-import", assumeRolePolicyDocument: ManagedResources.trustPolicy().json)
+            try iam.putRolePolicy(
+                roleName: role.roleName, policyName: "read-backups",
+                policyDocument: ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws").json)
+            let spec = EmulatorHarness.spec(name: "given-role", ingestionRole: role.arn)
+            try harness.submit(spec)
+            #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
+            let restore = try #require(try harness.restores().last)
+            #expect(restore["S3IngestionRoleArn"] as? String == role.arn)
+            _ = try harness.store.requestDeletion(name: spec.name)
+            #expect(try harness.reconcile(spec.name) { $0 == nil } == nil)
+            let kept = try #require(try iam.getRole(roleName: "team-s3-import"))
+            #expect(kept.arn == role.arn)
+            #expect(try iam.getRolePolicy(roleName: role.roleName, policyName: "read-backups") != nil)
+        }
+    }
+
+    @Test func terminalErrorsFailWithActionableMessages() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            try harness.upload(variant: "unprepared", prefix: "unprepared/")
+            let unprepared = EmulatorHarness.spec(name: "unprepared", prefix: "unprepared/")
+            let missing = EmulatorHarness.spec(name: "no-bucket", bucket: "no-such-bucket-here")
+            for spec in [unprepared, missing] { try harness.submit(spec) }
+            let notPrepared = try harness.reconcile(unprepared.name, untilPhase: .failed)
+            #expect(notPrepared?.message?.contains("run xtrabackup --prepare") == true)
+            let noBucket = try harness.reconcile(missing.name, untilPhase: .failed)
+            #expect(noBucket?.message?.contains("Bucket no-such-bucket-here does not exist") == true)
+            // Nothing was created for either.
+            let iam = IAMClient(client: try harness.admin)
+            for spec in [unprepared, missing] {
+                #expect(try iam.getRole(roleName: ManagedResources.roleName(forSpec: spec.name)) == nil)
+            }
+            #expect(try harness.restores().isEmpty)
+
+            let limited = try EmulatorHarness(emulator: emulator, directory: directory + "/limited", limited: true)
+            let spec = EmulatorHarness.spec(name: "limited")
+            try limited.submit(spec)
+            let denied = try limited.reconcile(spec.name, untilPhase: .failed)
+            #expect(denied?.message?.contains("AccessDenied") == true)
+            #expect(denied?.message?.contains("grant that permission") == true, "\(String(describing: denied?.message))")
+        }
+    }
+
+    @Test func iamPropagationDelayStillConverges() throws {
+        var options = EmulatorOptions()
+        options.iamPropagationSeconds = 3
+        let emulator = try EmulatorProcess(options: options)
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            let spec = EmulatorHarness.spec(name: "propagation")
+            try harness.submit(spec)
+            #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
+            let events = try harness.store.events(name: spec.name, limit: 100)
+            #expect(events.contains { $0.reason == "RestoreClusterFailed" && $0.message.contains("S3_SNAPSHOT_INGESTION") })
+            #expect(try harness.restores().count == 1)
+        }
+    }
+}
+
+/// Checks every resource of a converged spec in the emulator.
+private func checkConverged(_ harness: EmulatorHarness, spec: ImportSpec) throws {
+    let admin = try harness.admin
+    let iam = IAMClient(client: admin)
+    let rds = RDSClient(client: admin)
+    let roleName = ManagedResources.roleName(forSpec: spec.name)
+    let role = try #require(try iam.getRole(roleName: roleName))
+    #expect(try PolicyDocument(parsing: role.assumeRolePolicyDocument ?? "") == ManagedResources.trustPolicy())
+    let tags = Dictionary(try iam.listRoleTags(roleName: roleName).map { ($0.key, $0.value) }) { a, _ in a }
+    #expect(tags["aurorad:spec"] == spec.name && tags["aurorad:managed-by"] == "aurorad" && tags["Environment"] == "test")
+    let policy = try #require(try iam.getRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName))
+    #expect(try PolicyDocument(parsing: policy.policyDocument)
+        == ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws"))
+    #expect(try iam.listRolePolicies(roleName: roleName) == [ManagedResources.inlinePolicyName])
+
+    let cluster = try #require(try rds.describeDBCluster(identifier: spec.name))
+    #expect(cluster.status == "available")
+    #expect(cluster.engine == "aurora-mysql" && cluster.masterUsername == "admin")
+    #expect(cluster.associatedRoles.count == 1)
+    #expect(cluster.associatedRoles.first?.roleArn == role.arn)
+    #expect(cluster.associatedRoles.first?.status == "ACTIVE")
+    #expect(cluster.associatedRoles.first?.featureName == nil)
+    #expect(Dictionary(cluster.tags.map { ($0.key, $0.value) }) { a, _ in a }["aurorad:spec"] == spec.name)
+    let instances = try rds.describeDBInstances(clusterIdentifiers: [spec.name]).sorted { $0.identifier < $1.identifier }
+    #expect(instances.map(\.identifier) == ["\(spec.name)-1", "\(spec.name)-2"])
+    #expect(instances.map(\.instanceClass) == ["db.r6g.large", "db.r6g.xlarge"])
+    #expect(instances.allSatisfy { $0.tags.contains(AWSTag(key: "aurorad:spec", value: spec.name)) })
+
+    let restores = try harness.restores().filter { $0["DBClusterIdentifier"] as? String == spec.name }
+    #expect(restores.count == 1)
+    let restore = try #require(restores.first)
+    #expect(restore["S3BucketName"] as? String == EmulatorHarness.bucket)
+    #expect(restore["S3Prefix"] as? String == "backup/")
+    #expect(restore["S3IngestionRoleArn"] as? String == role.arn)
+    #expect(restore["SourceEngine"] as? String == "mysql")
+    #expect(restore["SourceEngineVersion"] as? String == "5.7.12")
+    #expect(restore["EngineVersion"] as? String == "5.7.mysql_aurora.2.11.2")
+    #expect(restore["DBSubnetGroupName"] as? String == "aurorad-demo-subnets")
+    #expect(restore["ManageMasterUserPassword"] as? Bool == true)
+    #expect(restore["MasterUserPasswordGiven"] as? Bool == false)
+    #expect(restore["StorageEncrypted"] as? Bool == true)
+}
+
+/// Whether the emulator shows the converged state (for the drift-repair loop's stop condition).
+private func checkConvergedQuietly(_ harness: EmulatorHarness, spec: ImportSpec) throws -> Bool {
+    let admin = try harness.admin
+    let roleName = ManagedResources.roleName(forSpec: spec.name)
+    let cluster = try RDSClient(client: admin).describeDBCluster(identifier: spec.name)
+    let instances = try RDSClient(client: admin).describeDBInstances(clusterIdentifiers: [spec.name])
+    let policy = try IAMClient(client: admin).getRolePolicy(
+        roleName: roleName, policyName: ManagedResources.inlinePolicyName)
+    return policy != nil && cluster?.associatedRoles.first?.status == "ACTIVE" && instances.count == 2
+        && instances.allSatisfy { $0.status == "available" }
+}
