@@ -147,7 +147,8 @@ public struct SharedConfigFiles: Sendable, Equatable {
     /// The file's text, or "" when it does not exist.
     private static func read(_ path: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else { return "" }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // A file handle also reads character devices such as /dev/null, the usual "no file" setting.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw CredentialError(
                 .invalidConfiguration,
                 "The AWS shared file \(path) exists but cannot be read. Check its permissions for this user.")
