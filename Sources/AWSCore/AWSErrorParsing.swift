@@ -23,7 +23,8 @@ extension AWSError {
             return error
         }
         let detail: AWSXMLElement? = switch root.name {
-        case "ErrorResponse": root.child("Error")
+        // moto answers authorization failures of every service as `<ErrorResponse><Errors><Error>`.
+        case "ErrorResponse": root.child("Error") ?? root.element(at: "Errors/Error")
         case "Response": root.element(at: "Errors/Error")
         case "Error": root
         default: nil

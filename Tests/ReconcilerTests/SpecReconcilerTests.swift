@@ -20,7 +20,8 @@ private func code(_ error: any Error) -> String {
 }
 
 private let accessDenied = ReconcileError(
-    action: .restoreCluster, code: "AccessDenied", message: "User is not authorized to perform rds:RestoreDBClusterFromS3",
+    action: .restoreCluster, code: "AccessDenied",
+    message: "User is not authorized to perform rds:RestoreDBClusterFromS3",
     httpStatus: 403, requestId: "req-1")
 private let propagation = ReconcileError(
     action: .restoreCluster, code: "InvalidParameterValue",
