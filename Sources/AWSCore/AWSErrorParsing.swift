@@ -23,7 +23,7 @@ extension AWSError {
             return error
         }
         let detail: AWSXMLElement? = switch root.name {
-        // moto answers authorization failures of every service as `<ErrorResponse><Errors><Error>`.
+        // moto nests it one level deeper (`<ErrorResponse><Errors><Error>`) in its authentication errors.
         case "ErrorResponse": root.child("Error") ?? root.element(at: "Errors/Error")
         case "Response": root.element(at: "Errors/Error")
         case "Error": root

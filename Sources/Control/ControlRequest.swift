@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 
 /// The commands the socket understands.
 public enum ControlCommand: String, Sendable, Codable, CaseIterable {

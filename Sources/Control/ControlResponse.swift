@@ -1,3 +1,5 @@
+import ImportSpec
+
 /// A machine-readable error code on the socket; a struct so the daemon can add codes and old clients still decode.
 public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The code as it appears on the wire, e.g. `not_found`.

@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 import Store
 
 /// Renders control-socket results as the readable text `aurorad ctl` prints by default.
@@ -35,6 +36,19 @@ public enum StatusRendering {
                     rows: decoded.map { [$0.time.description, $0.type.rawValue, $0.reason, $0.message] })
             }
         }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A plan result (`steps`: groups of action descriptions, `phase`, `conditions`) as numbered steps.
+    public static func plan(_ result: JSONValue) throws -> String {
+        let steps = try (result["steps"] ?? .array([])).decode([[String]].self)
+        var lines = steps.isEmpty
+            ? ["No actions: AWS already matches the spec."]
+            : ["Actions a submit would start now (a group runs in parallel; later steps follow as AWS settles):"]
+        for (index, group) in steps.enumerated() {
+            for action in group { lines.append("  \(index + 1). \(action)") }
+        }
+        if let phase = result["phase"]?.stringValue { lines.append("Resulting phase: \(phase)") }
         return lines.joined(separator: "\n")
     }
 

@@ -5,25 +5,39 @@ import Logging
 import Store
 
 /// Answers control-socket requests from the store: submit validates and stores a spec, status and list read the
-/// store (never AWS), delete marks a spec for deletion. Every accepted change wakes the controller for that spec.
+/// store (never AWS), delete marks a spec for deletion, plan asks the reconciler for a dry run. Accepted submits and
+/// deletes are passed on to `SpecHooks` so the controller works on the spec at once.
 public struct SpecControlHandler: ControlHandler {
-    /// Computes the actions a spec would cause now (the reconciler's dry run), or nil when none is wired.
-    public typealias Planner = @Sendable (ImportSpec) throws -> JSONValue
+    /// What the daemon does around control requests.
+    public struct SpecHooks: Sendable {
+        /// A spec was stored; `changed` is false for an identical resubmit (an operator retry).
+        public var submitted: @Sendable (_ name: String, _ changed: Bool) -> Void
+        /// Deletion of a spec was requested.
+        public var deletionRequested: @Sendable (_ name: String) -> Void
+        /// The actions a spec would cause now, without changing anything; nil when no reconciler is wired.
+        public var plan: (@Sendable (ImportSpec) throws -> JSONValue)?
+
+        /// Hooks from closures.
+        public init(submitted: @escaping @Sendable (String, Bool) -> Void,
+                    deletionRequested: @escaping @Sendable (String) -> Void,
+                    plan: (@Sendable (ImportSpec) throws -> JSONValue)? = nil) {
+            self.submitted = submitted
+            self.deletionRequested = deletionRequested
+            self.plan = plan
+        }
+    }
 
     private let store: any SpecStore
-    private let wake: @Sendable (String) -> Void
-    private let planner: Planner?
+    private let hooks: SpecHooks
     private let logger: Logger
     /// How many recent events `status` returns.
     private let statusEventCount = 20
 
-    /// Serves `store`; `wake` is called with a spec name after each accepted submit or delete.
-    public init(store: any SpecStore, planner: Planner? = nil, logger: Logger,
-                wake: @escaping @Sendable (String) -> Void) {
+    /// Serves `store`, calling `hooks` after each accepted change.
+    public init(store: any SpecStore, hooks: SpecHooks, logger: Logger) {
         self.store = store
-        self.planner = planner
+        self.hooks = hooks
         self.logger = logger
-        self.wake = wake
     }
 
     public func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
@@ -68,7 +82,7 @@ public struct SpecControlHandler: ControlHandler {
             "spec": "\(spec.name)", "generation": "\(outcome.generation)", "changed": "\(outcome.changed)",
             "peer.uid": "\(peer.uid)",
         ])
-        if outcome.changed { wake(spec.name) }
+        hooks.submitted(spec.name, outcome.changed)
         return .success([
             "name": .string(spec.name), "generation": .integer(Int(outcome.generation)),
             "created": .bool(outcome.created), "changed": .bool(outcome.changed),
@@ -103,7 +117,7 @@ public struct SpecControlHandler: ControlHandler {
             return .failure(.notFound, "No spec named \(name ?? "") exists; nothing was deleted.")
         }
         logger.notice("spec deletion requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
-        wake(name)
+        hooks.deletionRequested(name)
         return .success(["name": .string(spec.name), "deletionRequested": .bool(true)])
     }
 
@@ -113,9 +127,9 @@ public struct SpecControlHandler: ControlHandler {
         case .success(let decoded): spec = decoded
         case .failure(let error): return .failure(error.code, error.message, details: error.details)
         }
-        guard let planner else {
+        guard let plan = hooks.plan else {
             return .failure(.internal, "This daemon has no reconciler to plan with.")
         }
-        return .success(try planner(spec))
+        return .success(try plan(spec))
     }
 }

@@ -8,9 +8,9 @@ extension ImportSpec {
     }
 
     var jsonValue: JSONValue {
-        var members: [(key: String, value: JSONValue)] = []
+        var members: [String: JSONValue] = [:]
         func add(_ key: CodingKeys, _ value: JSONValue?) {
-            if let value { members.append((key.rawValue, value)) }
+            members[key.rawValue] = value
         }
         add(.name, .string(name))
         add(.engine, .string(engine))
@@ -19,44 +19,109 @@ extension ImportSpec {
         add(.manageMasterUserPassword, manageMasterUserPassword.map(JSONValue.bool))
         add(.masterPasswordFile, masterPasswordFile.map(JSONValue.string))
         add(.clusterInstanceClass, .string(clusterInstanceClass))
-        add(.instances, .object(instances.map { ($0.key, $0.value.jsonValue) }))
+        add(.instances, .object(instances.mapValues(\.jsonValue)))
         add(.dbSubnetGroupName, dbSubnetGroupName.map(JSONValue.string))
         add(.vpcSecurityGroupIds, vpcSecurityGroupIds.map { .array($0.map(JSONValue.string)) })
-        add(.roleAssociations, roleAssociations.map { .object($0.map { ($0.key, $0.value.jsonValue) }) })
+        add(.roleAssociations, roleAssociations.map { .object($0.mapValues(\.jsonValue)) })
         add(.s3Import, s3Import.jsonValue)
         add(.skipFinalSnapshot, skipFinalSnapshot.map(JSONValue.bool))
         add(.storageEncrypted, storageEncrypted.map(JSONValue.bool))
         add(.kmsKeyId, kmsKeyId.map(JSONValue.string))
         add(.deletionProtection, deletionProtection.map(JSONValue.bool))
         add(.enabledCloudwatchLogsExports, enabledCloudwatchLogsExports.map { .array($0.map(JSONValue.string)) })
-        add(.tags, tags.map { .object($0.map { ($0.key, .string($0.value)) }) })
+        add(.tags, tags.map { .object($0.mapValues(JSONValue.string)) })
         return .object(members)
     }
 }
 
 extension ImportSpec.InstanceSpec {
     var jsonValue: JSONValue {
-        var members: [(key: String, value: JSONValue)] = []
-        if let identifier { members.append((CodingKeys.identifier.rawValue, .string(identifier))) }
-        if let instanceClass { members.append((CodingKeys.instanceClass.rawValue, .string(instanceClass))) }
+        var members: [String: JSONValue] = [:]
+        members[CodingKeys.identifier.rawValue] = identifier.map(JSONValue.string)
+        members[CodingKeys.instanceClass.rawValue] = instanceClass.map(JSONValue.string)
         return .object(members)
     }
 }
 
 extension ImportSpec.RoleAssociation {
     var jsonValue: JSONValue {
-        .object(roleArn.map { [(CodingKeys.roleArn.rawValue, .string($0))] } ?? [])
+        .object(roleArn.map { [CodingKeys.roleArn.rawValue: .string($0)] } ?? [:])
     }
 }
 
 extension ImportSpec.S3Import {
     var jsonValue: JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
-            (CodingKeys.sourceEngineVersion.rawValue, .string(sourceEngineVersion)),
-            (CodingKeys.bucketName.rawValue, .string(bucketName)),
+        var members: [String: JSONValue] = [
+            CodingKeys.sourceEngineVersion.rawValue: .string(sourceEngineVersion),
+            CodingKeys.bucketName.rawValue: .string(bucketName),
         ]
-        if let bucketPrefix { members.append((CodingKeys.bucketPrefix.rawValue, .string(bucketPrefix))) }
-        if let ingestionRole { members.append((CodingKeys.ingestionRole.rawValue, .string(ingestionRole))) }
+        members[CodingKeys.bucketPrefix.rawValue] = bucketPrefix.map(JSONValue.string)
+        members[CodingKeys.ingestionRole.rawValue] = ingestionRole.map(JSONValue.string)
         return .object(members)
+    }
+}
+
+extension JSONValue {
+    /// The compact serialization with object keys sorted by their UTF-8 bytes: equal values give equal bytes.
+    ///
+    /// Written here rather than by `JSONEncoder` so the bytes (which the store compares) never depend on the
+    /// platform's key order or escaping; numbers use Swift's shortest round-trip form.
+    func canonicalBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        appendCanonical(to: &out)
+        return out
+    }
+
+    private func appendCanonical(to out: inout [UInt8]) {
+        switch self {
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendString(member.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                member.value.appendCanonical(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                element.appendCanonical(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .string(let text):
+            Self.appendString(text, to: &out)
+        case .integer(let value):
+            out.append(contentsOf: String(value).utf8)
+        case .number(let value):
+            out.append(contentsOf: value.description.utf8)
+        case .bool(let flag):
+            out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null:
+            out.append(contentsOf: "null".utf8)
+        }
+    }
+
+    /// Escapes only what JSON requires (quote, backslash, control characters); everything else stays UTF-8.
+    private static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,14 +1,20 @@
+import Foundation
+
 /// Why a document is not JSON, with the 1-based line and column where parsing stopped.
-struct JSONSyntaxError: Error, Equatable {
+public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
     /// 1-based line of the offending byte.
-    var line: Int
+    public var line: Int
     /// 1-based column (in bytes) of the offending byte.
-    var column: Int
+    public var column: Int
     /// What was wrong there, as a sentence fragment ("expected ':' after an object key").
-    var reason: String
+    public var reason: String
+
+    /// Where and what, e.g. `line 3, column 7: duplicate key "name"`.
+    public var description: String { "line \(line), column \(column): \(reason)" }
 }
 
-/// A strict RFC 8259 parser over UTF-8 bytes that rejects duplicate object keys and nesting deeper than `maxDepth`.
+/// A strict RFC 8259 parser over UTF-8 bytes that rejects invalid UTF-8, duplicate object keys and nesting deeper
+/// than `maxDepth`.
 struct JSONParser {
     /// Deeper documents are refused rather than risking the stack; a spec is four levels deep at most.
     static let maxDepth = 64
@@ -21,9 +27,10 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    /// Parses one complete JSON document; the bytes must already be valid UTF-8.
+    /// Parses one complete JSON document.
     static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
+        if let offset = firstInvalidUTF8Offset(bytes) { throw parser.error("invalid UTF-8", at: offset) }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -31,6 +38,27 @@ struct JSONParser {
             throw parser.error("unexpected content after the end of the document")
         }
         return value
+    }
+
+    /// The bytes of `data` without a leading UTF-8 byte-order mark.
+    static func withoutByteOrderMark(_ data: Data) -> [UInt8] {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence, or nil when all are valid.
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     private func error(_ reason: String, at offset: Int? = nil) -> JSONSyntaxError {
@@ -61,7 +89,7 @@ struct JSONParser {
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("unexpected character, expected a value")
         }
     }
@@ -76,8 +104,7 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enterContainer()
         defer { depth -= 1 }
-        var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        var members: [String: JSONValue] = [:]
         if current == UInt8(ascii: "}") {
             position += 1
             return .object(members)
@@ -86,12 +113,12 @@ struct JSONParser {
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key in double quotes") }
             let keyOffset = position
             let key = try parseString()
-            if !seen.insert(key).inserted { throw error("duplicate key \"\(key)\"", at: keyOffset) }
+            if members[key] != nil { throw error("duplicate key \"\(key)\"", at: keyOffset) }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
             position += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            members[key] = try parseValue()
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","):
@@ -137,7 +164,8 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseNumber() throws(JSONSyntaxError) -> String {
+    /// An integer literal that fits `Int` stays exact; any other number becomes a finite `Double`.
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
         let start = position
         if current == UInt8(ascii: "-") { position += 1 }
         if current == UInt8(ascii: "0") {
@@ -145,16 +173,24 @@ struct JSONParser {
         } else if skipDigits() == 0 {
             throw error("invalid number: expected a digit")
         }
+        var isInteger = true
         if current == UInt8(ascii: ".") {
+            isInteger = false
             position += 1
             if skipDigits() == 0 { throw error("invalid number: expected a digit after '.'") }
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            isInteger = false
             position += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
             if skipDigits() == 0 { throw error("invalid number: expected a digit in the exponent") }
         }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        if isInteger, let value = Int(text) { return .integer(value) }
+        guard let value = Double(text), value.isFinite else {
+            throw error("number out of range for a 64-bit float", at: start)
+        }
+        return .number(value)
     }
 
     private mutating func skipDigits() -> Int {

@@ -1,98 +1,135 @@
-/// A parsed JSON document, kept exact: object members in document order, numbers as their source text.
-///
-/// The spec has its own parser rather than `JSONSerialization` so that a duplicated key is an error (the platform
-/// parser silently keeps one of them), booleans never masquerade as numbers, and a syntax error names its line and
-/// column on every platform.
-enum JSONValue: Equatable {
-    case object([(key: String, value: JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
+import Foundation
 
-    /// The JSON type's name as an error message shows it ("a string", "an object", …).
-    var kindDescription: String {
+/// Any JSON value: a spec document as the strict parser reads it, and the requests and results that cross the
+/// control socket without Control knowing their Swift types.
+///
+/// Integers that fit `Int` stay exact (`integer`); every other number is a `Double` (`number`).
+public enum JSONValue: Sendable, Equatable, Hashable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses one JSON document strictly: RFC 8259 over UTF-8 (a leading byte-order mark is skipped), duplicate
+    /// object keys rejected, the error naming the line and column where parsing stopped.
+    ///
+    /// The platform parser is not used because it silently keeps one of two duplicated keys and its errors name no
+    /// position on every platform.
+    public init(decoding data: Data) throws(JSONSyntaxError) {
+        self = try JSONParser.parse(JSONParser.withoutByteOrderMark(data))
+    }
+
+    /// Converts any `Encodable` value into its JSON value, e.g. a status record the daemon returns as a result.
+    public init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
+    /// The compact, single-line JSON text of this value, keys sorted so output is stable.
+    public func encodedData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Decodes this value into `type`, e.g. the daemon turning a request's spec into its model.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: encodedData())
+    }
+
+    /// The member named `key` when this is an object, else nil.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The integer, when this is one.
+    public var integerValue: Int? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
+    /// The string when this is a string, else nil.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The JSON type name ("object", "string", ...) used in error messages about wrong field types.
+    public var typeName: String {
         switch self {
-        case .object: "an object"
-        case .array: "an array"
-        case .string: "a string"
-        case .number: "a number"
-        case .bool: "a boolean"
         case .null: "null"
+        case .bool: "boolean"
+        case .integer, .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
         }
     }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case let (.object(l), .object(r)):
-            l.count == r.count && zip(l, r).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(l), .array(r)): l == r
-        case let (.string(l), .string(r)): l == r
-        case let (.number(l), .number(r)): l == r
-        case let (.bool(l), .bool(r)): l == r
-        case (.null, .null): true
-        default: false
+    /// The type name with its article ("a string", "an object", "null"), for "expected …, found …" messages.
+    var kindDescription: String {
+        switch self {
+        case .null: "null"
+        case .array, .object: "an \(typeName)"
+        default: "a \(typeName)"
         }
     }
 }
 
-extension JSONValue {
-    /// The compact serialization with object keys sorted by their UTF-8 bytes: equal values give equal bytes.
-    func canonicalBytes() -> [UInt8] {
-        var out: [UInt8] = []
-        appendCanonical(to: &out)
-        return out
+extension JSONValue: Codable {
+    /// Decodes whichever JSON type is present; integers that fit `Int` stay exact, other numbers become `Double`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
-    private func appendCanonical(to out: inout [UInt8]) {
+    /// Encodes the value as the JSON type it holds.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (index, member) in sorted.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.appendString(member.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                member.value.appendCanonical(to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        case .array(let elements):
-            out.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                element.appendCanonical(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .string(let text):
-            Self.appendString(text, to: &out)
-        case .number(let text):
-            out.append(contentsOf: text.utf8)
-        case .bool(let flag):
-            out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .null:
-            out.append(contentsOf: "null".utf8)
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
         }
     }
+}
 
-    /// Escapes only what JSON requires (quote, backslash, control characters); everything else stays UTF-8.
-    private static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    /// A string value from a literal.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer value from a literal.
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    /// A boolean value from a literal.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array value from a literal.
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object value from a literal; a repeated key keeps its last value.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// The null value from `nil`.
+    public init(nilLiteral: ()) { self = .null }
 }

@@ -15,9 +15,8 @@ extension ImportSpec {
             throw documentError("the spec is \(data.count) bytes, over the limit of \(maxDocumentSize) bytes (1 MiB); "
                 + "a spec is a few kilobytes, so check that this is the right file.")
         }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let offset = firstInvalidUTF8Offset(bytes) {
+        let bytes = JSONParser.withoutByteOrderMark(data)
+        if let offset = JSONParser.firstInvalidUTF8Offset(bytes) {
             throw documentError("the spec is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8.")
         }
         let root: JSONValue
@@ -42,19 +41,5 @@ extension ImportSpec {
 
     private static func documentError(_ message: String) -> SpecError {
         SpecError(problems: [SpecProblem(path: FieldPath.document, message: message)])
-    }
-
-    /// The offset of the first byte that does not belong to a valid UTF-8 sequence, or nil when all are valid.
-    private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded): offset += encoded.count
-            case .emptyInput: return nil
-            case .error: return offset
-            }
-        }
     }
 }

@@ -93,7 +93,8 @@ struct SpecReader {
             return nil
         }
         var result: [String: JSONValue] = [:]
-        for (key, member) in members {
+        // Sorted, so which problems fit under the report limit does not depend on hashing.
+        for (key, member) in members.sorted(by: { $0.key < $1.key }) {
             if let known, !known.contains(key) {
                 report(FieldPath.member(path, key), Self.unknownFieldMessage(key, known: known))
             } else {

@@ -13,5 +13,5 @@ struct Aurorad: ParsableCommand {
             inspects and deletes specs through the daemon's local control socket.
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Ctl.self])
+        subcommands: [Run.self, Ctl.self, AWSCommand.self])
 }

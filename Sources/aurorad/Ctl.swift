@@ -1,6 +1,7 @@
 import ArgumentParser
 import Control
 import Foundation
+import ImportSpec
 
 /// Options every `aurorad ctl` subcommand shares.
 struct CtlOptions: ParsableArguments {
@@ -66,7 +67,7 @@ func readSpecFile(_ path: String) throws -> JSONValue {
     do {
         return try JSONValue(decoding: data)
     } catch {
-        printError("aurorad ctl: \(path) is not valid JSON (UTF-8): \(error.localizedDescription)")
+        printError("aurorad ctl: \(path) is not valid JSON (UTF-8): \(error).")
         throw ExitCode(2)
     }
 }
@@ -154,7 +155,7 @@ extension Ctl {
         func run() throws {
             let result = try exchange(.plan(spec: try readSpecFile(file)), options: options)
             if json { return try printJSON(result) }
-            try printJSON(result)
+            print(try StatusRendering.plan(result))
         }
     }
 }

@@ -77,7 +77,7 @@ struct Run: ParsableCommand {
         }
         let logger = Logger(label: "aurorad")
         do {
-            try DaemonRuntime(config: settings, logger: logger).run()
+            try DaemonRuntime(config: settings, environment: ProcessInfo.processInfo.environment, logger: logger).run()
         } catch {
             printError("aurorad: could not start: \(error)")
             throw ExitCode.failure

@@ -90,14 +90,14 @@ import TestSupport
 
     @Test func nothingFoundListsEverySourceTriedInOrder() throws {
         try withTemporaryDirectory { dir in
-            let port = try LoopbackHTTP.unusedPort()
+            let port = try unusedLoopbackPort()
             let environment = isolatedEnvironment(home: dir, [
                 "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)",
             ])
             let error = #expect(throws: CredentialError.self) {
                 try CredentialChain.resolve(
                     environment: environment, explicit: nil, roleAssumer: RecordingRoleAssumer(),
-                    transport: LoopbackTransport(), logger: quietLogger)
+                    transport: CurlTransport(), logger: quietLogger)
             }
             #expect(error?.kind == .notFound)
             let text = error?.description ?? ""

@@ -4,33 +4,22 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// `HTTPTransport` over TestSupport's loopback HTTP/1.1 client, for servers on 127.0.0.1 (the libcurl transport
-/// replaces it once it lands). Counts requests so tests can see attempts.
-final class LoopbackTransport: HTTPTransport {
+/// `CurlTransport` that counts the requests it is given, so tests can see attempts.
+final class CountingTransport: HTTPTransport {
+    private let transport = CurlTransport()
     private let sent = Mutex(0)
     var requestCount: Int { sent.withLock { $0 } }
 
     func send(_ request: HTTPRequest, timeout: Duration?) throws -> HTTPResponse {
         sent.withLock { $0 += 1 }
-        guard request.host == "127.0.0.1", request.scheme == "http", let port = request.port else {
-            throw CredentialError(.retrievalFailed, "LoopbackTransport only reaches http://127.0.0.1:<port>")
-        }
-        let prefix = "http://\(request.hostHeader)"
-        let response = try LoopbackHTTP.exchange(
-            port: port, method: request.method, target: String(request.urlString.dropFirst(prefix.count)),
-            headers: request.headers.map { ($0.name, $0.value) }, body: request.body, timeout: timeout ?? .seconds(5))
-        return HTTPResponse(
-            status: response.status, headers: response.headers.map { HTTPHeader($0.name, $0.value) },
-            body: response.body)
+        return try transport.send(request, timeout: timeout)
     }
 }
 
 /// The local IMDSv2 server (Resources/imds/imds_server.py), stopped at the end of `body` even when it throws.
 func withIMDSServer<T>(_ arguments: [String] = [], _ body: (IMDSServer) throws -> T) throws -> T {
     let script = try #require(Bundle.module.url(forResource: "Resources/imds/imds_server", withExtension: "py"))
-    let process = try ServerProcess(executable: "/usr/bin/env", arguments: ["python3", script.path] + arguments)
-    defer { process.stop() }
-    return try body(IMDSServer(port: process.port))
+    return try PythonServerProcess.run(script: script, arguments: arguments) { try body(IMDSServer(port: $0.port)) }
 }
 
 /// Test-side view of the local IMDS server: its endpoint, its request log and the credentials it serves.
@@ -53,18 +42,23 @@ struct IMDSServer {
         var Expiration: String
     }
 
+    /// Sends `method path` straight to the server over libcurl, bypassing the provider under test.
+    func exchange(_ method: String, _ path: String, headers: [HTTPHeader] = []) throws -> HTTPResponse {
+        let request = HTTPRequest(method: method, scheme: "http", host: "127.0.0.1", port: port, path: path,
+                                  headers: headers)
+        return try CurlTransport().send(request, timeout: .seconds(5))
+    }
+
     func log() throws -> [LoggedRequest] {
-        try JSONDecoder().decode([LoggedRequest].self, from: LoopbackHTTP.exchange(
-            port: port, method: "GET", target: "/_test/log").body)
+        try JSONDecoder().decode([LoggedRequest].self, from: exchange("GET", "/_test/log").body)
     }
 
     func served() throws -> ServedCredentials {
-        try JSONDecoder().decode(ServedCredentials.self, from: LoopbackHTTP.exchange(
-            port: port, method: "GET", target: "/_test/credentials").body)
+        try JSONDecoder().decode(ServedCredentials.self, from: exchange("GET", "/_test/credentials").body)
     }
 
     func revokeTokens() throws {
-        _ = try LoopbackHTTP.exchange(port: port, method: "POST", target: "/_test/revoke-tokens")
+        _ = try exchange("POST", "/_test/revoke-tokens")
     }
 }
 
@@ -73,23 +67,21 @@ struct IMDSServer {
 
     @Test func serverImplementsTheTokenFlow() throws {
         try withIMDSServer { server in
-            #expect(try LoopbackHTTP.exchange(port: server.port, method: "GET", target: rolePath).status == 401)
-            #expect(try LoopbackHTTP.exchange(port: server.port, method: "PUT", target: "/latest/api/token").status
-                == 400)
-            let token = try LoopbackHTTP.exchange(
-                port: server.port, method: "PUT", target: "/latest/api/token",
-                headers: [("X-aws-ec2-metadata-token-ttl-seconds", "60")])
+            #expect(try server.exchange("GET", rolePath).status == 401)
+            #expect(try server.exchange("PUT", "/latest/api/token").status == 400)
+            let token = try server.exchange(
+                "PUT", "/latest/api/token", headers: [HTTPHeader("X-aws-ec2-metadata-token-ttl-seconds", "60")])
             #expect(token.status == 200)
-            let listing = try LoopbackHTTP.exchange(
-                port: server.port, method: "GET", target: rolePath,
-                headers: [("X-aws-ec2-metadata-token", String(decoding: token.body, as: UTF8.self))])
+            let listing = try server.exchange(
+                "GET", rolePath,
+                headers: [HTTPHeader("X-aws-ec2-metadata-token", String(decoding: token.body, as: UTF8.self))])
             #expect(String(decoding: listing.body, as: UTF8.self) == "aurorad-test-role")
         }
     }
 
     @Test func fetchesCredentialsWithAnIMDSv2Token() throws {
         try withIMDSServer { server in
-            let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: LoopbackTransport())
+            let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: CurlTransport())
             let credentials = try provider.credentials()
             let served = try server.served()
             #expect(credentials.accessKeyId == served.AccessKeyId)
@@ -110,7 +102,7 @@ struct IMDSServer {
 
     @Test func cachesTheTokenAndRenewsItAfterA401() throws {
         try withIMDSServer { server in
-            let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: LoopbackTransport())
+            let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: CurlTransport())
             _ = try provider.credentials()
             _ = try provider.credentials()
             #expect(try server.log().filter { $0.method == "PUT" }.count == 1)
@@ -124,16 +116,16 @@ struct IMDSServer {
 
     @Test func instanceWithoutRoleIsAClearError() throws {
         try withIMDSServer(["--no-role"]) { server in
-            let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: LoopbackTransport())
+            let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: CurlTransport())
             let error = #expect(throws: CredentialError.self) { try provider.credentials() }
             #expect(error?.description.contains("no IAM instance profile") == true)
         }
     }
 
     @Test func unreachableEndpointIsTriedOnceAndFails() throws {
-        let transport = LoopbackTransport()
+        let transport = CountingTransport()
         let provider = try IMDSCredentialProvider(
-            endpoint: "http://127.0.0.1:\(try LoopbackHTTP.unusedPort())", transport: transport, attempts: 2)
+            endpoint: "http://127.0.0.1:\(try unusedLoopbackPort())", transport: transport, attempts: 2)
         let error = #expect(throws: CredentialError.self) { try provider.credentials() }
         #expect(error?.description.contains("did not answer") == true)
         #expect(transport.requestCount == 1, "a host that never answered is not retried")
@@ -146,7 +138,7 @@ struct IMDSServer {
         #expect(IMDSCredentialProvider.isDisabled(environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"]))
         #expect(!IMDSCredentialProvider.isDisabled(environment: ["AWS_EC2_METADATA_DISABLED": "false"]))
         #expect(throws: CredentialError.self) {
-            try IMDSCredentialProvider(endpoint: "169.254.169.254", transport: LoopbackTransport())
+            try IMDSCredentialProvider(endpoint: "169.254.169.254", transport: CurlTransport())
         }
     }
 
@@ -158,7 +150,7 @@ struct IMDSServer {
                 ])
                 let provider = try CredentialChain.resolve(
                     environment: environment, explicit: nil, roleAssumer: RecordingRoleAssumer(),
-                    transport: LoopbackTransport(), logger: quietLogger)
+                    transport: CurlTransport(), logger: quietLogger)
                 #expect(provider.sourceDescription == "EC2 instance metadata (IMDSv2) at \(server.endpoint)")
                 #expect(try provider.credentials().accessKeyId == (try server.served().AccessKeyId))
                 #expect(try server.log().count == 3, "the probe's credentials are reused, not fetched again")
@@ -173,7 +165,7 @@ struct IMDSServer {
                 #expect(throws: CredentialError.self) {
                     try CredentialChain.resolve(
                         environment: environment, explicit: nil, roleAssumer: RecordingRoleAssumer(),
-                        transport: LoopbackTransport(), logger: quietLogger)
+                        transport: CurlTransport(), logger: quietLogger)
                 }
                 let log = try server.log()
                 #expect(log.isEmpty)
@@ -193,7 +185,7 @@ struct IMDSServer {
                         "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint,
                         "AWS_CONFIG_FILE": "\(dir)/config", "AWS_PROFILE": "r",
                     ]),
-                    explicit: nil, roleAssumer: assumer, transport: LoopbackTransport(), logger: quietLogger)
+                    explicit: nil, roleAssumer: assumer, transport: CurlTransport(), logger: quietLogger)
                 _ = try provider.credentials()
                 #expect(assumer.calls.map(\.sourceAccessKeyId) == [try server.served().AccessKeyId])
                 #expect(provider.sourceDescription

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import AWSCore
 
@@ -136,22 +137,5 @@ struct XMLParserTests {
         let error = #expect(throws: XMLParseError.self) { try AWSXMLParser.parse(Data("<a></b>".utf8)) }
         #expect(error?.offset == 7)
         #expect(error?.description.contains("does not match") == true)
-    }
-}
-
-/// A small deterministic random generator, so the random-input test is repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Glibc
+import ImportSpec
 import Logging
 import Synchronization
+import TestSupport
 
 @testable import Control
 
@@ -23,15 +25,6 @@ final class EchoHandler: ControlHandler {
             "spec": request.spec ?? .null, "uid": .integer(Int(peer.uid)),
         ])
     }
-}
-
-/// A fresh directory under /tmp (short, so socket paths fit sockaddr_un), removed after `body` even if it throws.
-func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
-    var template = Array("/tmp/ctl.XXXXXX".utf8CString)
-    guard let created = mkdtemp(&template) else { throw POSIXError(.EIO) }
-    let directory = String(cString: created)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    return try body(directory)
 }
 
 /// Starts a server on a temporary socket, runs `body` with it, and stops it afterwards even if `body` throws.

@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 import Testing
 
 @testable import Control
@@ -69,6 +70,7 @@ struct ProtocolTests {
         "malformed requests are invalid_request with a message naming the problem",
         arguments: [
             ("not json", "not valid JSON"),
+            (#"{"command":"list","command":"status"}"#, "not valid JSON"),
             ("[1,2]", "must be a JSON object, not array"),
             (#"{"name":"a"}"#, "has no `command`"),
             (#"{"command":3}"#, "`command` must be a string, not number"),

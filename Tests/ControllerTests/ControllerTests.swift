@@ -2,6 +2,7 @@ import Controller
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// The queue is idle: nothing waiting, in flight or scheduled.
 private let idle = QueueMetrics(queued: 0, inFlight: 0, scheduled: 0)
@@ -71,7 +72,7 @@ private let idle = QueueMetrics(queued: 0, inFlight: 0, scheduled: 0)
         withController(reconciler, workers: 8) { controller in
             controller.start(keys: [])
             let wakers = startThreads(4) { index in
-                var random = SplitMix64(state: UInt64(index + 1))
+                var random = SplitMix64(seed: UInt64(index + 1))
                 for wake in 0..<125 {
                     controller.wake(keys.randomElement(using: &random)!)
                     if wake % 25 == 0 { Thread.sleep(forTimeInterval: 0.001) }

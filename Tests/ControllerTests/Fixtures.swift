@@ -188,16 +188,3 @@ final class RecordingReconciler: Reconciling {
     /// How many times `key` has been reconciled (started).
     func count(_ key: String) -> Int { state.withLock { $0.calls.filter { $0.key == key }.count } }
 }
-
-/// A small deterministic random generator (SplitMix64), so a stress test's choices repeat from run to run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

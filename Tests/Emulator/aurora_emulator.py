@@ -41,26 +41,23 @@ def install_raw_uri_signature_check() -> None:
 
     moto rebuilds the URI from werkzeug's `request.url`, which re-quotes the query (`prefix=backup%2F` becomes
     `prefix=backup/`), so every S3 request with an encoded query value (ListObjectsV2 with a prefix) fails with
-    SignatureDoesNotMatch. Likewise werkzeug consumes a form-encoded body, and moto re-encodes the parsed form
-    (a space becomes `+`), so a Query-protocol body that encodes a space as `%20`, as AWS's URI encoding does,
-    fails too. The raw URI and body are exactly what the client signed, and what AWS checks.
+    SignatureDoesNotMatch. The raw URI is exactly what the client signed. Likewise werkzeug consumes a form body,
+    so moto hashes a re-encoding of the parsed form instead (a space becomes `+`, not the `%20` clients send), and
+    every Query call with a space in a value (an IAM role's Description) failed; the raw body is what was signed.
     """
     original = ActionAuthenticatorMixin._authenticate_and_authorize_action
 
     def check(self, iam_request_cls, resource="*"):
         raw_uri = getattr(_request, "raw_uri", None)
-        raw_body = getattr(_request, "raw_body", b"")
         if not raw_uri:
             return original(self, iam_request_cls, resource)
-        decoded_uri, decoded_body = self.uri, getattr(self, "raw_body", None)
+        decoded_uri, parsed_body = self.uri, self.raw_body
         self.uri = raw_uri
-        if raw_body and not decoded_body:
-            self.raw_body = raw_body
+        self.raw_body = getattr(_request, "raw_body", None) or parsed_body
         try:
             return original(self, iam_request_cls, resource)
         finally:
-            self.uri = decoded_uri
-            self.raw_body = decoded_body
+            self.uri, self.raw_body = decoded_uri, parsed_body
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = check
 
@@ -86,11 +83,9 @@ class EmulatorApp:
             return self._json(start_response, "200 OK", {"Restores": restores})
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         _request.raw_uri = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{raw}" if raw else None
-        _request.raw_body = b""
-        if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            _request.raw_body = environ["wsgi.input"].read(length) if length > 0 else b""
-            environ["wsgi.input"] = io.BytesIO(_request.raw_body)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        _request.raw_body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(_request.raw_body)
         with self._lock:
             # moto's backends are not thread-safe; serialising also makes check-then-create atomic.
             return list(self._moto(environ, start_response))

@@ -122,6 +122,7 @@ let documentCases: [DecodeCase] = [
     .init("bare minus", #"{"a": -}"#, "(document)", "invalid number"),
     .init("fraction without digits", #"{"a": 1.}"#, "(document)", "after '.'"),
     .init("exponent without digits", #"{"a": 1e+}"#, "(document)", "exponent"),
+    .init("number beyond a double", "{\"a\":\n  -1e999}", "(document)", "line 2, column 3: number out of range"),
     .init("misspelled literal", #"{"a": tru}"#, "(document)", "expected true"),
     .init("deep nesting", String(repeating: "[", count: 100_000), "(document)", "nesting deeper than 64 levels"),
     .init("unterminated string", #"{"name": "abc"#, "(document)", "unterminated string"),

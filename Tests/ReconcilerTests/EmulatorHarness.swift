@@ -85,7 +85,9 @@ struct EmulatorHarness {
 
     /// The emulator's record of every accepted RestoreDBClusterFromS3 (all parameters but the password).
     func restores() throws -> [[String: Any]] {
-        let response = try LoopbackHTTP.exchange(port: emulator.port, method: "GET", target: "/_emulator/restores")
+        let response = try CurlTransport().send(
+            HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
+                        path: "/_emulator/restores"), timeout: .seconds(10))
         let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
         return object?["Restores"] as? [[String: Any]] ?? []
     }

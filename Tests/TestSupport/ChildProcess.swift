@@ -13,20 +13,29 @@ public final class ChildProcess: @unchecked Sendable {
     /// Where its standard error goes.
     public let stderrPath: String
 
+    /// The write end of its stdin when started with `stdinPipe`: closing it tells a well-behaved server to exit.
+    private let stdinPipe: Pipe?
+    private let stdinLock = NSLock()
+    private var stdinClosed = false
+
     /// Starts `executable` with `arguments` and `environment` (nil: inherit), writing output next to `logPrefix`.
+    ///
+    /// Its stdin is `/dev/null`, or with `stdinPipe` a pipe kept open until `closeStdin()` or `terminate`, so a
+    /// server that exits when its stdin closes cannot outlive the test process.
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
-                logPrefix: String) throws {
+                logPrefix: String, stdinPipe: Bool = false) throws {
         stdoutPath = logPrefix + ".stdout"
         stderrPath = logPrefix + ".stderr"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        process.standardInput = FileHandle.nullDevice
+        self.stdinPipe = stdinPipe ? Pipe() : nil
+        process.standardInput = self.stdinPipe ?? FileHandle.nullDevice
         try process.run()
     }
 
@@ -57,14 +66,46 @@ public final class ChildProcess: @unchecked Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    /// SIGTERM, then SIGKILL after `grace` seconds; returns the exit status (nil if it could not be reaped).
+    /// Waits up to `seconds` for a complete stdout line that `match` accepts and returns what it made of it; nil
+    /// if none came in time or the process exited first. For servers that announce their port on stdout.
+    public func firstOutputLine<T>(within seconds: Double, _ match: (Substring) -> T?) -> T? {
+        let deadline = Date().addingTimeInterval(seconds)
+        for _ in 0..<Int(seconds * 50) + 1 {
+            let exited = !process.isRunning
+            // Only newline-terminated lines: a line still being written is not matched half-way.
+            let complete = stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if let found = complete.lazy.compactMap(match).first { return found }
+            if exited || Date() >= deadline { return nil }
+            usleep(20_000)
+        }
+        return nil
+    }
+
+    /// Closes the pipe to its stdin (when started with `stdinPipe`); safe to call twice.
+    public func closeStdin() {
+        let first = stdinLock.withLock {
+            defer { stdinClosed = true }
+            return !stdinClosed
+        }
+        if first { try? stdinPipe?.fileHandleForWriting.close() }
+    }
+
+    /// Closes its stdin, then SIGTERM, then SIGKILL after `grace` seconds; returns the exit status (nil if it could
+    /// not be reaped).
     @discardableResult
     public func terminate(grace: Double = 10) -> Int32? {
+        closeStdin()
         guard process.isRunning else { return process.terminationStatus }
         send(SIGTERM)
         if let status = waitForExit(seconds: grace) { return status }
         send(SIGKILL)
         return waitForExit(seconds: 5)
+    }
+
+    /// Deletes its stdout and stderr files.
+    public func removeOutputFiles() {
+        try? FileManager.default.removeItem(atPath: stdoutPath)
+        try? FileManager.default.removeItem(atPath: stderrPath)
     }
 
     /// Runs `executable` to completion (bounded by `timeout` seconds, then killed) and returns status and output.
@@ -73,10 +114,7 @@ public final class ChildProcess: @unchecked Sendable {
         let prefix = "/tmp/aurorad-run-" + UUID().uuidString.prefix(8).lowercased()
         let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
                                      logPrefix: prefix)
-        defer {
-            try? FileManager.default.removeItem(atPath: child.stdoutPath)
-            try? FileManager.default.removeItem(atPath: child.stderrPath)
-        }
+        defer { child.removeOutputFiles() }
         let status = child.waitForExit(seconds: timeout) ?? child.terminate(grace: 1) ?? -1
         return (status, child.stdout, child.stderr)
     }

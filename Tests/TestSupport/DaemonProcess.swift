@@ -15,7 +15,9 @@ public final class DaemonProcess: @unchecked Sendable {
                 startTimeout: Double = 30) throws {
         socketPath = directory + "/aurorad.sock"
         databasePath = directory + "/state/aurorad.db"
+        // Never the real AWS: a loopback endpoint nothing listens on and no instance metadata, unless overridden.
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+        env.merge(Self.isolatedAWSEnvironment) { $1 }
         env.merge(environment) { $1 }
         self.environment = env
         child = try ChildProcess(
@@ -33,6 +35,14 @@ public final class DaemonProcess: @unchecked Sendable {
         child.terminate()
         throw DaemonProcessError(description: "aurorad run did not listen within \(startTimeout) s: \(child.stderr)")
     }
+
+    /// AWS settings that keep a daemon off the network: region, dummy keys, a closed loopback port, no IMDS.
+    public static let isolatedAWSEnvironment = [
+        "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    ]
 
     /// Runs `aurorad ctl --socket <socket> <arguments>` to completion.
     public func ctl(_ arguments: [String], timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An IAM access key the emulator created at start (its bootstrap users).
 public struct EmulatorCredentials: Sendable, Equatable, Decodable {
     /// The access key id, e.g. `AKIA…`.
@@ -60,7 +54,7 @@ public final class EmulatorProcess: @unchecked Sendable {
     /// The emulator's stderr (request log, tracebacks), for diagnosing a failed test.
     public let logPath: String
 
-    private let process: Process
+    private let child: ChildProcess
     private let stateDirectory: String
     private let lock = NSLock()
     private var stopped = false
@@ -78,7 +72,8 @@ public final class EmulatorProcess: @unchecked Sendable {
         } catch {
             throw EmulatorError(description: "Could not create the emulator's state directory \(stateDirectory): \(error).")
         }
-        logPath = stateDirectory + "/emulator.log"
+        let logPrefix = stateDirectory + "/emulator"
+        logPath = logPrefix + ".stderr"
 
         var arguments = [
             "python3", script, "--port", "0", "--state-dir", stateDirectory,
@@ -89,28 +84,30 @@ public final class EmulatorProcess: @unchecked Sendable {
         ]
         if options.seedDemo { arguments.append("--seed-demo") }
 
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
         do {
-            try process.run()
+            child = try ChildProcess(executable: "/usr/bin/env", arguments: arguments, logPrefix: logPrefix)
         } catch {
             try? FileManager.default.removeItem(atPath: stateDirectory)
             throw EmulatorError(description: "Could not run python3 \(script): \(error). Is python3 on PATH?")
         }
 
         do {
-            port = try Self.waitForReady(stdout.fileHandleForReading, process: process, timeout: options.startTimeout)
+            let timeout = options.startTimeout
+            let ready = "READY port="
+            let port = child.firstOutputLine(within: timeout) { line in
+                line.hasPrefix(ready) ? Int(line.dropFirst(ready.count)) : nil
+            }
+            guard let port else {
+                throw EmulatorError(
+                    description: "The emulator did not print READY within \(timeout) s (running: \(child.isRunning)).")
+            }
+            self.port = port
             endpoint = "http://127.0.0.1:\(port)"
             adminCredentials = try Self.readCredentials(stateDirectory + "/admin-credentials.json")
             limitedCredentials = try Self.readCredentials(stateDirectory + "/limited-credentials.json")
         } catch {
-            Self.terminate(process)
-            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            child.terminate()
+            let log = child.stderr
             try? FileManager.default.removeItem(atPath: stateDirectory)
             throw EmulatorError(description: "\(error) Emulator log: \(log.suffix(2000))")
         }
@@ -143,52 +140,8 @@ public final class EmulatorProcess: @unchecked Sendable {
         stopped = true
         lock.unlock()
         if alreadyStopped { return }
-        Self.terminate(process)
+        child.terminate()
         try? FileManager.default.removeItem(atPath: stateDirectory)
-    }
-
-    private static func terminate(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        if !waitForExit(process, seconds: 10) {
-            kill(process.processIdentifier, SIGKILL)
-            _ = waitForExit(process, seconds: 5)
-        }
-    }
-
-    private static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        for _ in 0..<Int(seconds * 50) + 1 where process.isRunning && Date() < deadline {
-            usleep(20_000)
-        }
-        return !process.isRunning
-    }
-
-    /// Read stdout on a helper thread until `READY port=N`; the wait on it is bounded by `timeout`.
-    private static func waitForReady(_ handle: FileHandle, process: Process, timeout: Double) throws -> Int {
-        let found = DispatchSemaphore(value: 0)
-        let box = EmulatorReadyLine()
-        Thread.detachNewThread {
-            var text = ""
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }  // EOF: the emulator exited.
-                text += String(decoding: chunk, as: UTF8.self)
-                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY port=") }),
-                    let port = Int(line.dropFirst("READY port=".count))
-                {
-                    box.set(port)
-                    found.signal()
-                }
-            }
-            found.signal()
-        }
-        _ = found.wait(timeout: .now() + timeout)
-        guard let port = box.get() else {
-            throw EmulatorError(
-                description: "The emulator did not print READY within \(timeout) s (running: \(process.isRunning)).")
-        }
-        return port
     }
 
     private static func readCredentials(_ path: String) throws -> EmulatorCredentials {
@@ -196,23 +149,5 @@ public final class EmulatorProcess: @unchecked Sendable {
             throw EmulatorError(description: "The emulator did not write its credentials file \(path).")
         }
         return try JSONDecoder().decode(EmulatorCredentials.self, from: data)
-    }
-}
-
-/// The port from the READY line, handed from the reader thread to the starting thread.
-private final class EmulatorReadyLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var port: Int?
-
-    func set(_ value: Int) {
-        lock.lock()
-        if port == nil { port = value }
-        lock.unlock()
-    }
-
-    func get() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        return port
     }
 }

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Why a Python test server could not be started.
 public struct PythonServerProcessError: Error, CustomStringConvertible {
     /// What went wrong.
@@ -14,43 +8,43 @@ public struct PythonServerProcessError: Error, CustomStringConvertible {
     public var description: String { "The Python test server could not be started: \(reason)." }
 }
 
-/// A Python script run as a local test server: it must print its TCP port on the first line of stdout, and should
-/// exit when its stdin closes (so it cannot outlive the test process). Stopped by pid with SIGKILL.
+/// A Python script run as a local test server: it must print its TCP port alone on a line of stdout (the first such
+/// line counts), and should exit when its stdin closes (so it cannot outlive the test process). `stop()` closes its
+/// stdin and terminates it.
 public final class PythonServerProcess: @unchecked Sendable {
+    // @unchecked: `child` is set once in init; ChildProcess is itself usable from any thread.
     /// The port the script printed.
     public let port: Int
     /// The server's process id.
     public let pid: Int32
-    private let process: Process
-    private let stdin: Pipe
+    private let child: ChildProcess
 
     /// Starts `python3 script arguments…` and waits (at most `startupTimeout`) for the port line.
     public init(script: URL, arguments: [String] = [], startupTimeout: Duration = .seconds(20)) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", script.path] + arguments
-        let stdout = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        try process.run()
-        self.process = process
-        self.stdin = stdin
-        pid = process.processIdentifier
-        do {
-            let line = try Self.readLine(stdout.fileHandleForReading.fileDescriptor, timeout: startupTimeout)
-            guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 else {
-                throw PythonServerProcessError(reason: "the first output line was \"\(line)\", not a port")
-            }
-            self.port = port
-        } catch {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-            throw error
+        let prefix = "/tmp/aurorad-py-" + UUID().uuidString.prefix(8).lowercased()
+        child = try ChildProcess(
+            executable: "/usr/bin/env", arguments: ["python3", "-u", script.path] + arguments, logPrefix: prefix,
+            stdinPipe: true)
+        pid = child.pid
+        let (seconds, attoseconds) = startupTimeout.components
+        let timeout = Double(seconds) + Double(attoseconds) / 1e18
+        guard let port = child.firstOutputLine(within: timeout, { Int($0.trimmingCharacters(in: .whitespaces)) }),
+            port > 0
+        else {
+            let running = child.isRunning
+            child.terminate(grace: 5)
+            let reason = "\(script.lastPathComponent) printed no port line within \(timeout) s "
+                + "(\(running ? "still running" : "exited")); stdout: \(child.stdout.prefix(200)) "
+                + "stderr: \(child.stderr.suffix(2000))"
+            child.removeOutputFiles()
+            throw PythonServerProcessError(reason: reason)
         }
+        self.port = port
     }
 
-    /// Starts the server, runs `body` with it, and kills it afterwards, even when `body` throws.
+    deinit { stop() }
+
+    /// Starts the server, runs `body` with it, and stops it afterwards, even when `body` throws.
     public static func run<T>(script: URL, arguments: [String] = [],
                               _ body: (PythonServerProcess) throws -> T) throws -> T {
         let server = try PythonServerProcess(script: script, arguments: arguments)
@@ -58,30 +52,9 @@ public final class PythonServerProcess: @unchecked Sendable {
         return try body(server)
     }
 
-    /// Kills the server by pid and reaps it.
+    /// Closes the server's stdin, terminates it (bounded) and removes its output files; safe to call twice.
     public func stop() {
-        guard process.isRunning else { return }
-        kill(pid, SIGKILL)
-        process.waitUntilExit()
-        try? stdin.fileHandleForWriting.close()
-    }
-
-    /// Reads up to the first newline from `fd`, waiting at most `timeout` in total.
-    private static func readLine(_ fd: Int32, timeout: Duration) throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while !bytes.contains(UInt8(ascii: "\n")) {
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw PythonServerProcessError(reason: "it printed no port in time") }
-            var pollfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let (seconds, attoseconds) = remaining.components
-            let millis = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-            guard poll(&pollfd, 1, max(1, millis)) > 0 else { continue }
-            let count = read(fd, &buffer, buffer.count)
-            guard count > 0 else { throw PythonServerProcessError(reason: "it exited before printing its port") }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        child.terminate(grace: 5)
+        child.removeOutputFiles()
     }
 }
