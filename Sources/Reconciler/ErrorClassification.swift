@@ -183,7 +183,7 @@ public enum ErrorClassifier {
     public static func operatorAdvice(operation: String, code: String, message: String) -> String {
         let what = "\(operation) failed with \(code) (\(message))"
         switch code {
-        case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationNotFound",
+        case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationNotFound", "Forbidden",
             "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken":
             return "\(what): aurorad's AWS identity may not call \(operation); grant that permission (see the "
                 + "README's IAM permissions) or fix the credentials, then resubmit the spec."

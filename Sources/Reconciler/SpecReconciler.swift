@@ -5,9 +5,9 @@ import Logging
 import Store
 import Synchronization
 
-/// Reconciles one spec at a time: load it, observe AWS, plan, carry out the plan's first step, record the status
-/// and events, and say when to look again. Synchronous, blocking and thread-safe; the controller never runs two
-/// reconciles of one spec at once.
+/// Reconciles one spec at a time: load it, observe AWS, plan, carry out the plan's step groups in order (a group's
+/// actions in parallel; the first error ends the pass), record the status and events, and say when to look again.
+/// Synchronous, blocking and thread-safe; the controller never runs two reconciles of one spec at once.
 ///
 /// Nothing needed for correctness lives only in memory: the last failed action is kept in the status (condition
 /// `LastError`, see `FailureRecord`), everything else is observed afresh each time.
@@ -89,29 +89,31 @@ public final class SpecReconciler: Sendable {
             return recordObservationFailure(error, stored: stored, previous: previous, now: now, logger: logger)
         }
 
-        let group = plan.steps.first ?? []
-        if group.contains(where: { $0.kind == .removeSpec }) {
-            return removeSpec(name, logger: logger)
-        }
-        let results = execute(group.filter { !$0.isReadOnly }, logger: logger)
+        // The plan's groups run in order; the first group with an error or a settling answer ends the pass.
         var events: [SpecEvent] = []
         var firstError: ReconcileError?
         var settling = false
-        for (action, error) in results {
-            guard let error else {
-                events.append(StatusRecorder.actionEvent(action, now: now))
-                continue
+        for group in plan.steps where firstError == nil && !settling {
+            if group.contains(where: { $0.kind == .removeSpec }) {
+                record(events: events, name: name, logger: logger)
+                return removeSpec(name, logger: logger)
             }
-            if error.errorClass == .retryable(.resourceState) {
-                // Already exists, already gone or busy: an observation, settled by the next reconcile.
-                settling = true
-                events.append(SpecEvent(
-                    time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
-                    message: "\(error.description) The next observation settles it."))
-                continue
+            for (action, error) in execute(group.filter { !$0.isReadOnly }, logger: logger) {
+                guard let error else {
+                    events.append(StatusRecorder.actionEvent(action, now: now))
+                    continue
+                }
+                if error.errorClass == .retryable(.resourceState) {
+                    // Already exists, already gone or busy: an observation, settled by the next reconcile.
+                    settling = true
+                    events.append(SpecEvent(
+                        time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
+                        message: "\(error.description) The next observation settles it."))
+                    continue
+                }
+                events.append(StatusRecorder.errorEvent(error, now: now))
+                if firstError == nil { firstError = error }
             }
-            events.append(StatusRecorder.errorEvent(error, now: now))
-            if firstError == nil { firstError = error }
         }
 
         let newFailure: ActionFailure?
@@ -197,11 +199,19 @@ public final class SpecReconciler: Sendable {
     }
 
     private func record(status: SpecStatus, events: [SpecEvent], logger: Logger) {
+        record(events: events, name: status.name, logger: logger)
         do {
-            for event in events { try store.appendEvent(name: status.name, event) }
             try store.writeStatus(status)
         } catch {
             logger.error("recording the status failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func record(events: [SpecEvent], name: String, logger: Logger) {
+        do {
+            for event in events { try store.appendEvent(name: name, event) }
+        } catch {
+            logger.error("recording events failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -46,6 +46,21 @@ struct AWSErrorTests {
             + "is not valid for the engine Aurora MySQL (HTTP 400, request id rds-req-1).")
     }
 
+    @Test("parses an ErrorResponse whose error sits under Errors, as moto answers a denied call")
+    func errorsUnderErrorResponse() {
+        let body = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/x \
+            is not authorized to perform: rds:DescribeDBClusters</Message></Error></Errors>\
+            <RequestID>req-9</RequestID></ErrorResponse>
+            """
+        let error = AWSError.from(response: HTTPResponse(status: 403, body: Data(body.utf8)), service: "RDS",
+                                  action: "DescribeDBClusters")
+        #expect(error.code == "AccessDenied")
+        #expect(error.message?.hasSuffix("rds:DescribeDBClusters") == true)
+        #expect(error.requestId == "req-9")
+    }
+
     @Test("parses an S3 REST error body")
     func s3Error() {
         let body = """

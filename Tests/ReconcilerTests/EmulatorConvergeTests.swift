@@ -33,7 +33,8 @@ struct EmulatorConvergeTests {
 
             // Drift: the inline policy deleted, the role removed from the cluster, an instance deleted.
             let admin = try harness.admin
-            try IAMClient(client: admin).deleteRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName)
+            try IAMClient(client: admin).deleteRolePolicy(
+                roleName: roleName, policyName: ManagedResources.inlinePolicyName)
             let roleArn = try #require(try IAMClient(client: admin).getRole(roleName: roleName)?.arn)
             try RDSClient(client: admin).removeRoleFromDBCluster(clusterIdentifier: spec.name, roleArn: roleArn)
             _ = try RDSClient(client: admin).deleteDBInstance(identifier: "\(spec.name)-2")
@@ -102,7 +103,8 @@ struct EmulatorConvergeTests {
             try limited.submit(spec)
             let denied = try limited.reconcile(spec.name, untilPhase: .failed)
             #expect(denied?.message?.contains("AccessDenied") == true)
-            #expect(denied?.message?.contains("grant that permission") == true, "\(String(describing: denied?.message))")
+            #expect(
+                denied?.message?.contains("grant that permission") == true, "\(String(describing: denied?.message))")
         }
     }
 
@@ -117,7 +119,9 @@ struct EmulatorConvergeTests {
             try harness.submit(spec)
             #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
             let events = try harness.store.events(name: spec.name, limit: 100)
-            #expect(events.contains { $0.reason == "RestoreClusterFailed" && $0.message.contains("S3_SNAPSHOT_INGESTION") })
+            #expect(events.contains {
+                $0.reason == "RestoreClusterFailed" && $0.message.contains("S3_SNAPSHOT_INGESTION")
+            })
             #expect(try harness.restores().count == 1)
         }
     }
@@ -132,7 +136,7 @@ private func checkConverged(_ harness: EmulatorHarness, spec: ImportSpec) throws
     let role = try #require(try iam.getRole(roleName: roleName))
     #expect(try PolicyDocument(parsing: role.assumeRolePolicyDocument ?? "") == ManagedResources.trustPolicy())
     let tags = Dictionary(try iam.listRoleTags(roleName: roleName).map { ($0.key, $0.value) }) { a, _ in a }
-    #expect(tags["aurorad:spec"] == spec.name && tags["aurorad:managed-by"] == "aurorad" && tags["Environment"] == "test")
+    #expect(tags == ["aurorad:spec": spec.name, "aurorad:managed-by": "aurorad", "Environment": "test"])
     let policy = try #require(try iam.getRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName))
     #expect(try PolicyDocument(parsing: policy.policyDocument)
         == ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws"))
@@ -146,7 +150,8 @@ private func checkConverged(_ harness: EmulatorHarness, spec: ImportSpec) throws
     #expect(cluster.associatedRoles.first?.status == "ACTIVE")
     #expect(cluster.associatedRoles.first?.featureName == nil)
     #expect(Dictionary(cluster.tags.map { ($0.key, $0.value) }) { a, _ in a }["aurorad:spec"] == spec.name)
-    let instances = try rds.describeDBInstances(clusterIdentifiers: [spec.name]).sorted { $0.identifier < $1.identifier }
+    let instances = try rds.describeDBInstances(clusterIdentifiers: [spec.name])
+        .sorted { $0.identifier < $1.identifier }
     #expect(instances.map(\.identifier) == ["\(spec.name)-1", "\(spec.name)-2"])
     #expect(instances.map(\.instanceClass) == ["db.r6g.large", "db.r6g.xlarge"])
     #expect(instances.allSatisfy { $0.tags.contains(AWSTag(key: "aurorad:spec", value: spec.name)) })

@@ -23,7 +23,8 @@ struct EmulatorHarness {
         self.emulator = emulator
         self.directory = directory
         store = try SQLiteStore(path: directory + "/state/aurorad.db")
-        client = try Self.client(emulator, credentials: limited ? emulator.limitedCredentials : emulator.adminCredentials)
+        let credentials = limited ? emulator.limitedCredentials : emulator.adminCredentials
+        client = try Self.client(emulator, credentials: credentials)
         reconciler = SpecReconciler(
             store: store, observer: AWSObserver(client: client, logger: logger),
             executor: AWSActionExecutor(client: client, logger: logger),

@@ -99,7 +99,8 @@ public struct AWSObserver: StateObserving {
         }
         var attached: [String: PolicyDocument] = [:]
         if withAttachedPolicies {
-            for (policy, document) in try call("GetPolicyVersion", { try iam.attachedPolicyDocuments(roleName: name) }) {
+            let documents = try call("GetPolicyVersion") { try iam.attachedPolicyDocuments(roleName: name) }
+            for (policy, document) in documents {
                 attached[policy.policyName] = parsed(document, what: "attached policy \(policy.policyName)")
             }
         }
