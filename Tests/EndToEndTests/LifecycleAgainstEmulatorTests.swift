@@ -4,7 +4,7 @@ import TestSupport
 
 /// The built daemon against the emulator: a submitted spec converges to Ready, every resource is checked in the
 /// emulator (through boto3), resubmits, restarts and a `kill -9` create no duplicates, and delete cleans up.
-@Suite(.serialized) struct ConvergeTests {
+@Suite(.serialized) struct LifecycleAgainstEmulatorTests {
     static let demoSpec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("config/demo-spec.json").path
     static let daemonArguments = ["--poll-interval", "1", "--resync-interval", "10"]
