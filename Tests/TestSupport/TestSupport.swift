@@ -1,1 +1,0 @@
-// Shared test fixtures: temporary directories, free ports, external processes.
