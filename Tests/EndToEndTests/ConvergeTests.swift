@@ -190,7 +190,10 @@ struct ConvergeTests {
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
         try await withTemporaryDirectory { directory in
-            try inspector.uploadBackup(variant: "unprepared", prefix: "e2e-unprepared/", scratchDirectory: directory)
+            let prefix = "e2e-unprepared/"
+            try await offPool {
+                try inspector.uploadBackup(variant: "unprepared", prefix: prefix, scratchDirectory: directory)
+            }
             let admin = try DaemonUnderTest(directory: directory, environment: emulator.environment)
             defer { admin.process.kill() }
             let limitedDirectory = directory + "/limited"
@@ -202,7 +205,7 @@ struct ConvergeTests {
             let unprepared = "e2e-unprepared"
             try admin.submit(try writeDemoSpec(name: unprepared, directory: directory) { spec in
                 var s3 = spec["s3_import"] as? [String: Any] ?? [:]
-                s3["bucket_prefix"] = "e2e-unprepared/"
+                s3["bucket_prefix"] = prefix
                 spec["s3_import"] = s3
             })
             let noBucket = "e2e-nobucket"

@@ -15,10 +15,9 @@ struct CrashRecoveryTests {
             let name = "e2e-kill-restore"
             try daemon.submit(try writeDemoSpec(name: name, directory: directory))
 
-            let restoring = try await eventually(timeout: 60, interval: 0.1) {
+            let restoring = try await crash(daemon.process) {
                 try inspector.rds.describeDBCluster(identifier: name) != nil
             }
-            daemon.process.kill()
             #expect(restoring, "the restore never started: \(daemon.logTail)")
             #expect(try inspector.rds.describeDBCluster(identifier: name)?.status == "creating")
             #expect(try inspector.instances(cluster: name).isEmpty)
@@ -40,10 +39,7 @@ struct CrashRecoveryTests {
             let name = "e2e-kill-instances"
             try daemon.submit(try writeDemoSpec(name: name, directory: directory))
 
-            let creating = try await eventually(timeout: 60, interval: 0.1) {
-                try !inspector.instances(cluster: name).isEmpty
-            }
-            daemon.process.kill()
+            let creating = try await crash(daemon.process) { try !inspector.instances(cluster: name).isEmpty }
             #expect(creating, "no instance was created: \(daemon.logTail)")
             #expect(try inspector.instances(cluster: name).allSatisfy { $0.status == "creating" })
 

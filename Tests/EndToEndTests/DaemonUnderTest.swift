@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 import TestSupport
@@ -122,6 +123,34 @@ func writeDemoSpec(
     try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
         .write(to: URL(fileURLWithPath: path))
     return path
+}
+
+/// Runs blocking `work` on a Dispatch thread and awaits its result, so the few cooperative threads the tests share
+/// (as many as cores) stay free for the tests that are waiting on a clock.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// SIGKILLs `daemon` as soon as `condition` holds (polled every 0.1 s, at most `timeout` seconds) and returns whether
+/// it held. The watch runs on its own thread: a busy test pool cannot delay the kill past the moment it targets.
+func crash(
+    _ daemon: DaemonProcess, when condition: @escaping @Sendable () throws -> Bool, timeout: Double = 60
+) async throws -> Bool {
+    try await offPool {
+        let deadline = Date().addingTimeInterval(timeout)
+        for _ in 0..<Int(timeout * 10) + 1 {
+            if try condition() {
+                daemon.kill()
+                return true
+            }
+            if Date() >= deadline { break }
+            usleep(100_000)
+        }
+        daemon.kill()
+        return false
+    }
 }
 
 /// Polls `condition` every `interval` seconds until it holds, at most `timeout` seconds; returns whether it held.

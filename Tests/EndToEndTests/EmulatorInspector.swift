@@ -6,7 +6,7 @@ import TestSupport
 
 /// Looks at (and changes) the emulator's world from the outside, as `aurorad-admin`, with aurorad's own typed
 /// clients: what the daemon really created, independent of what its status says.
-struct EmulatorInspector {
+struct EmulatorInspector: Sendable {
     let emulator: EmulatorProcess
     let iam: IAMClient
     let rds: RDSClient

@@ -39,10 +39,7 @@ struct IAMPropagationTests {
             let roleName = EmulatorInspector.managedRoleName(name)
             try daemon.submit(try writeDemoSpec(name: name, directory: directory))
 
-            let created = try await eventually(timeout: 60, interval: 0.1) {
-                try inspector.iam.getRole(roleName: roleName) != nil
-            }
-            daemon.process.kill()
+            let created = try await crash(daemon.process) { try inspector.iam.getRole(roleName: roleName) != nil }
             #expect(created, "the role was never created: \(daemon.logTail)")
             let role = try #require(try inspector.iam.getRole(roleName: roleName))
             // Killed before RDS could use the role: no restore was accepted yet.

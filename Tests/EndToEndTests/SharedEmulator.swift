@@ -12,7 +12,8 @@ struct SharedEmulator: SuiteTrait, TestScoping {
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        let emulator = try EmulatorProcess(options: options)
+        let options = options
+        let emulator = try await offPool { try EmulatorProcess(options: options) }
         defer { emulator.stop() }
         try await Self.$current.withValue(emulator) { try await function() }
     }
