@@ -92,6 +92,10 @@ let package = Package(
             name: "ControlTests", dependencies: ["Control", "ImportSpec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+            name: "EndToEndTests",
+            dependencies: [
+                "AWSCore", "AWSServices", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
     ]
 )

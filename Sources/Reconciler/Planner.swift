@@ -188,7 +188,9 @@ struct PlanDraft {
         let requeue: Requeue
         if deleting {
             phase = .deleting
-            requeue = steps.last?.contains { $0.kind == .removeSpec } == true ? .none : .poll
+            // Only a plan whose next step removes the spec is finished; earlier steps (the role's policies, the
+            // role) must be followed by another reconcile, or the delete stops half-way.
+            requeue = steps.first?.contains { $0.kind == .removeSpec } == true ? .none : .poll
         } else if !blockers.isEmpty {
             phase = .failed
             requeue = .resync

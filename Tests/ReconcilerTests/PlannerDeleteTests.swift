@@ -83,7 +83,8 @@ struct PlannerDeleteTests {
                 [.deleteRole(roleName: roleName)],
                 [.removeSpec(name: "ex-s3-import")],
             ])
-        #expect(plan.requeue == .none)
+        // The role still has to go after this step: the spec is looked at again, not dropped from the queue.
+        #expect(plan.requeue == .poll)
     }
 
     @Test func foreignRoleWithoutOwnershipTagsIsNeverDeleted() {
@@ -142,16 +143,21 @@ struct PlannerDeleteTests {
     }
 
     @Test func fullDeleteWalkthroughEndsWithTheSpecRemoved() {
-        // Simulates each pass succeeding: the observation loses what the previous plan deleted.
+        // Simulates each pass as SpecReconciler runs it: only the first step group is carried out and succeeds, the
+        // observation loses what it deleted, and the spec is looked at again unless the plan says it is finished.
         var observed = Fixture.converged(spec)
         var seen: [[ActionKind]] = []
-        for _ in 0..<6 {
+        var requeues: [Requeue] = []
+        for _ in 0..<8 {
             let plan = Fixture.plan(spec, observed, deleting: true)
-            seen.append(plan.actions.map(\.kind))
-            for action in plan.actions {
+            let group = plan.steps.first ?? []
+            seen.append(group.map(\.kind))
+            requeues.append(plan.requeue)
+            for action in group {
                 switch action {
                 case .deleteInstance(let id): observed.instances.removeAll { $0.identifier == id }
                 case .deleteCluster: observed.cluster = nil
+                case .deleteRolePolicy(_, let name): observed.role?.inlinePolicies[name] = nil
                 case .deleteRole: observed.role = nil
                 default: break
                 }
@@ -160,8 +166,8 @@ struct PlannerDeleteTests {
         }
         #expect(
             seen == [
-                [.deleteInstance, .deleteInstance], [.deleteCluster],
-                [.deleteRolePolicy, .deleteRole, .removeSpec],
+                [.deleteInstance, .deleteInstance], [.deleteCluster], [.deleteRolePolicy], [.deleteRole], [.removeSpec],
             ])
+        #expect(requeues == [.poll, .poll, .poll, .poll, .none])
     }
 }

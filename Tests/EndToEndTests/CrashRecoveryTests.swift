@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `kill -9` of the daemon while RDS is still working (restores and instances take 5 s here), then a restart on
+/// the same database: it resumes from what AWS shows and converges without creating anything twice.
+@Suite(.sharedEmulator(restoreSeconds: 5, instanceSeconds: 5))
+struct CrashRecoveryTests {
+    @Test func killRightAfterTheRestoreCall() async throws {
+        let emulator = try SharedEmulator.require()
+        let inspector = try EmulatorInspector(emulator)
+        try await withTemporaryDirectory { directory in
+            let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment)
+            defer { daemon.process.kill() }
+            let name = "e2e-kill-restore"
+            try daemon.submit(try writeDemoSpec(name: name, directory: directory))
+
+            let restoring = try await crash(daemon.process) {
+                try inspector.rds.describeDBCluster(identifier: name) != nil
+            }
+            #expect(restoring, "the restore never started: \(daemon.logTail)")
+            #expect(try inspector.rds.describeDBCluster(identifier: name)?.status == "creating")
+            #expect(try inspector.instances(cluster: name).isEmpty)
+
+            try daemon.restart()
+            ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
+            try ConvergeChecks.noDuplicates(inspector, spec: name)
+            let role = try ConvergeChecks.managedRole(inspector, spec: name)
+            try ConvergeChecks.cluster(inspector, spec: name, roleARN: role.arn)
+        }
+    }
+
+    @Test func killWhileInstancesAreCreating() async throws {
+        let emulator = try SharedEmulator.require()
+        let inspector = try EmulatorInspector(emulator)
+        try await withTemporaryDirectory { directory in
+            let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment)
+            defer { daemon.process.kill() }
+            let name = "e2e-kill-instances"
+            try daemon.submit(try writeDemoSpec(name: name, directory: directory))
+
+            let creating = try await crash(daemon.process) { try !inspector.instances(cluster: name).isEmpty }
+            #expect(creating, "no instance was created: \(daemon.logTail)")
+            #expect(try inspector.instances(cluster: name).allSatisfy { $0.status == "creating" })
+
+            try daemon.restart()
+            ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
+            try ConvergeChecks.noDuplicates(inspector, spec: name)
+            let role = try ConvergeChecks.managedRole(inspector, spec: name)
+            try ConvergeChecks.cluster(inspector, spec: name, roleARN: role.arn)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Dispatch
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `aurorad run` against an emulator (poll 1 s, resync 10 s), restartable on the same database, with
+/// `ctl` calls and bounded waits on a spec's status.
+final class DaemonUnderTest {
+    let directory: String
+    let environment: [String: String]
+    private(set) var process: DaemonProcess
+
+    /// The flags every end-to-end daemon runs with.
+    static let arguments = ["--poll-interval", "1", "--resync-interval", "10", "--log-level", "debug"]
+    /// Longest wait for a spec to reach a state.
+    static let statusTimeout = 90.0
+
+    /// Starts a daemon with its state in `directory`, talking to AWS as `environment` says.
+    init(directory: String, environment: [String: String]) throws {
+        self.directory = directory
+        self.environment = environment
+        process = try DaemonProcess(directory: directory, environment: environment, arguments: Self.arguments)
+    }
+
+    /// Starts the daemon again on the same database and socket (after `stop()` or `kill()`).
+    func restart() throws {
+        process = try DaemonProcess(directory: directory, environment: environment, arguments: Self.arguments)
+    }
+
+    /// The end of the daemon's log without the control requests the tests make, for failure messages.
+    var logTail: String {
+        let lines = process.child.stderr.split(separator: "\n").filter { !$0.contains("control request") }
+        return lines.suffix(40).joined(separator: "\n")
+    }
+
+    /// `ctl submit FILE`; returns its output line (`NAME generation N (created|updated|unchanged)`).
+    @discardableResult
+    func submit(_ path: String) throws -> String {
+        let result = try process.ctl(["submit", path])
+        guard result.status == 0 else {
+            throw EndToEndError(description: "ctl submit \(path) exited \(result.status): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    /// `ctl status NAME --json`.
+    func status(_ name: String) throws -> SpecStatusView {
+        let json = try process.ctlJSON(["status", name])
+        guard let object = json as? [String: Any] else {
+            throw EndToEndError(description: "ctl status \(name) --json printed no object: \(json)")
+        }
+        return SpecStatusView(object)
+    }
+
+    /// The names `ctl list --json` shows.
+    func listedNames() throws -> [String] {
+        (try process.ctlJSON(["list"]) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    }
+
+    /// Polls `ctl status NAME --json` every half second until `done` holds, at most `statusTimeout` seconds, and
+    /// returns the last status seen (the caller checks it, so a timeout fails with the full status).
+    func waitForStatus(
+        _ name: String, timeout: Double = statusTimeout, until done: (SpecStatusView) -> Bool
+    ) async throws -> SpecStatusView {
+        var last = try status(name)
+        let deadline = Date().addingTimeInterval(timeout)
+        for _ in 0..<Int(timeout * 2) + 1 where !done(last) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            last = try status(name)
+        }
+        return last
+    }
+
+    /// Waits (bounded) until the spec's phase is `phase`.
+    func waitForPhase(_ name: String, _ phase: String, timeout: Double = statusTimeout) async throws -> SpecStatusView {
+        try await waitForStatus(name, timeout: timeout) { $0.phase == phase }
+    }
+}
+
+/// One spec's `ctl status --json` object, with the fields the tests read.
+struct SpecStatusView: CustomStringConvertible {
+    let raw: [String: Any]
+
+    init(_ raw: [String: Any]) {
+        self.raw = raw
+    }
+
+    var phase: String? { raw["phase"] as? String }
+    var message: String? { raw["message"] as? String }
+    var generation: Int? { raw["generation"] as? Int }
+    var observedGeneration: Int? { raw["observedGeneration"] as? Int }
+    var clusterStatus: String? { (raw["cluster"] as? [String: Any])?["status"] as? String }
+    var roleARN: String? { (raw["role"] as? [String: Any])?["arn"] as? String }
+    /// The messages of the newest events, newest first.
+    var eventMessages: [String] { (raw["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String } }
+    /// The reasons of the newest events, newest first.
+    var eventReasons: [String] { (raw["events"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String } }
+
+    /// The status of condition `type` (`True`, `False`, `Unknown`).
+    func condition(_ type: String) -> String? {
+        (raw["conditions"] as? [[String: Any]] ?? []).first { $0["type"] as? String == type }?["status"] as? String
+    }
+
+    var description: String {
+        guard let data = try? JSONSerialization.data(withJSONObject: raw, options: [.sortedKeys]) else {
+            return "\(raw)"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `config/demo-spec.json` (the emulator's seeded bucket and subnet group) named `name`, changed by `edit`, written
+/// into `directory`; returns the file's path.
+func writeDemoSpec(
+    name: String, directory: String, edit: (inout [String: Any]) -> Void = { _ in }
+) throws -> String {
+    let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("config/demo-spec.json")
+    var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: demo)) as? [String: Any])
+    spec["name"] = name
+    edit(&spec)
+    let path = "\(directory)/\(name).json"
+    try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
+        .write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+/// Runs blocking `work` on a Dispatch thread and awaits its result, so the few cooperative threads the tests share
+/// (as many as cores) stay free for the tests that are waiting on a clock.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// SIGKILLs `daemon` as soon as `condition` holds (polled every 0.1 s, at most `timeout` seconds) and returns whether
+/// it held. The watch runs on its own thread: a busy test pool cannot delay the kill past the moment it targets.
+func crash(
+    _ daemon: DaemonProcess, when condition: @escaping @Sendable () throws -> Bool, timeout: Double = 60
+) async throws -> Bool {
+    try await offPool {
+        let deadline = Date().addingTimeInterval(timeout)
+        for _ in 0..<Int(timeout * 10) + 1 {
+            if try condition() {
+                daemon.kill()
+                return true
+            }
+            if Date() >= deadline { break }
+            usleep(100_000)
+        }
+        daemon.kill()
+        return false
+    }
+}
+
+/// Polls `condition` every `interval` seconds until it holds, at most `timeout` seconds; returns whether it held.
+func eventually(timeout: Double = 90, interval: Double = 0.5, _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    for _ in 0..<Int(timeout / interval) + 1 {
+        if try condition() { return true }
+        if Date() >= deadline { return false }
+        try await Task.sleep(for: .seconds(interval))
+    }
+    return try condition()
+}
+
+/// A failure of the end-to-end machinery itself (a ctl call, a helper script), with what happened.
+struct EndToEndError: Error, CustomStringConvertible {
+    let description: String
+}

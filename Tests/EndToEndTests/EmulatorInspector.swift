@@ -1,0 +1,146 @@
+import AWSCore
+import AWSServices
+import Foundation
+import Logging
+import TestSupport
+
+/// Looks at (and changes) the emulator's world from the outside, as `aurorad-admin`, with aurorad's own typed
+/// clients: what the daemon really created, independent of what its status says.
+struct EmulatorInspector: Sendable {
+    let emulator: EmulatorProcess
+    let iam: IAMClient
+    let rds: RDSClient
+
+    /// The demo bucket the emulator seeds with a prepared backup under `backup/`.
+    static let bucket = "aurorad-demo-backups"
+    /// The name aurorad gives the inline policy of a role it manages.
+    static let inlinePolicyName = "aurorad-s3-import"
+
+    init(_ emulator: EmulatorProcess) throws {
+        self.emulator = emulator
+        var environment = emulator.environment
+        environment["AWS_CONFIG_FILE"] = "/dev/null"
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+        let client = try AWSClient(
+            environment: environment, options: AWSClientOptions(maxAttempts: 3), logger: Logger(label: "e2e-inspector"))
+        iam = IAMClient(client: client)
+        rds = RDSClient(client: client)
+    }
+
+    /// The role aurorad creates for a spec without `ingestion_role` (README: `aurorad-<name>-s3-import`).
+    static func managedRoleName(_ spec: String) -> String { "aurorad-\(spec)-s3-import" }
+
+    /// Every accepted RestoreDBClusterFromS3 of `cluster` (all parameters but the password), from
+    /// `GET /_emulator/restores`: DescribeDBClusters does not show the S3 fields.
+    func restores(cluster: String) throws -> [[String: Any]] {
+        let response = try CurlTransport().send(
+            HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
+                        path: "/_emulator/restores"),
+            timeout: .seconds(10))
+        let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        let all = object?["Restores"] as? [[String: Any]] ?? []
+        return all.filter { $0["DBClusterIdentifier"] as? String == cluster }
+    }
+
+    /// The names of every IAM role in the account that start with `prefix` (ListRoles, every page).
+    func roleNames(prefix: String) throws -> [String] {
+        try Pagination.collect("IAM ListRoles", maxPages: 50) { marker in
+            let result = try iam.client.query(.iam, action: "ListRoles") { $0.add("Marker", marker) }
+            let names = result.elements(at: "Roles/member").compactMap { $0.trimmedText(at: "RoleName") }
+            return (names, Pagination.iamNextMarker(result))
+        }.flatMap { $0 }.filter { $0.hasPrefix(prefix) }
+    }
+
+    /// The inline policy aurorad puts on a role it manages, or nil when the role or the policy does not exist.
+    func managedInlinePolicy(roleName: String) throws -> IAMInlinePolicy? {
+        try iam.getRolePolicy(roleName: roleName, policyName: Self.inlinePolicyName)
+    }
+
+    /// The instances of `cluster`, sorted by identifier.
+    func instances(cluster: String) throws -> [RDSInstance] {
+        try rds.describeDBInstances(clusterIdentifiers: [cluster]).sorted { $0.identifier < $1.identifier }
+    }
+
+    /// Creates a role RDS may assume with a policy reading the demo bucket, the way an operator would before
+    /// naming it in `s3_import.ingestion_role`.
+    func createForeignRole(name: String, policyName: String) throws -> IAMRole {
+        let trust = #"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},\#
+            "Action":"sts:AssumeRole"}]}
+            """#
+        let role = try iam.createRole(
+            roleName: name, assumeRolePolicyDocument: trust, tags: [AWSTag(key: "team", value: "data")])
+        let bucketARN = "arn:aws:s3:::\(Self.bucket)"
+        try iam.putRolePolicy(roleName: name, policyName: policyName, policyDocument: """
+            {"Version":"2012-10-17","Statement":[\
+            {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"\(bucketARN)"},\
+            {"Effect":"Allow","Action":"s3:GetObject","Resource":"\(bucketARN)/*"}]}
+            """)
+        return role
+    }
+
+    /// Uploads a sample backup variant (`prepared`, `unprepared`, …) into the demo bucket under `prefix` with the
+    /// emulator's own tool (`Tests/Emulator/sample_backups.py`, boto3), as `aurorad-admin`.
+    func uploadBackup(variant: String, prefix: String, scratchDirectory: String) throws {
+        let credentials = scratchDirectory + "/admin-credentials.json"
+        let key = emulator.adminCredentials
+        try writeFile(
+            credentials, #"{"AccessKeyId": "\#(key.accessKeyId)", "SecretAccessKey": "\#(key.secretAccessKey)"}"#)
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Emulator/sample_backups.py").path
+        let result = try ChildProcess.run(
+            "/usr/bin/env",
+            ["python3", script, "--endpoint", emulator.endpoint, "--credentials", credentials, "--bucket", Self.bucket,
+             "--prefix", prefix, "--variant", variant],
+            timeout: 60)
+        guard result.status == 0 else {
+            throw EndToEndError(description: "sample_backups.py exited \(result.status): \(result.stderr.suffix(1000))")
+        }
+    }
+}
+
+/// Tags as a dictionary (the last value wins for a repeated key, which AWS does not allow anyway).
+func tagDictionary(_ tags: [AWSTag]) -> [String: String] {
+    Dictionary(tags.map { ($0.key, $0.value) }) { _, last in last }
+}
+
+/// A policy document parsed into comparable form: each statement's effect, principal, sorted actions and resources.
+struct PolicyShape: Equatable, CustomStringConvertible {
+    struct Statement: Equatable, Hashable {
+        var effect: String
+        var principalServices: [String]
+        var actions: [String]
+        var resources: [String]
+    }
+
+    var statements: Set<Statement>
+
+    init(json: String) throws {
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw EndToEndError(description: "The policy is not a JSON object: \(json)")
+        }
+        let raw: [[String: Any]] = (object["Statement"] as? [[String: Any]])
+            ?? (object["Statement"] as? [String: Any]).map { [$0] } ?? []
+        statements = Set(raw.map { statement in
+            let principal = statement["Principal"] as? [String: Any]
+            return Statement(
+                effect: statement["Effect"] as? String ?? "",
+                principalServices: Self.strings(principal?["Service"]),
+                actions: Self.strings(statement["Action"]),
+                resources: Self.strings(statement["Resource"]))
+        })
+    }
+
+    init(_ statements: [Statement]) {
+        self.statements = Set(statements)
+    }
+
+    var description: String { "\(statements.sorted { $0.actions.joined() < $1.actions.joined() })" }
+
+    /// A string or an array of strings, sorted.
+    private static func strings(_ value: Any?) -> [String] {
+        if let one = value as? String { return [one] }
+        return (value as? [String] ?? []).sorted()
+    }
+}
