@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `kill -9` of the daemon while RDS is still working (restores and instances take 5 s here), then a restart on
+/// `kill -9` of the daemon while RDS is still working (restores and instances take 12 s here, long enough for a loaded machine to notice them), then a restart on
 /// the same database: it resumes from what AWS shows and converges without creating anything twice.
-@Suite(.sharedEmulator(restoreSeconds: 5, instanceSeconds: 5))
+@Suite(.sharedEmulator(restoreSeconds: 12, instanceSeconds: 12))
 struct CrashRecoveryTests {
     @Test func killRightAfterTheRestoreCall() async throws {
         let emulator = try SharedEmulator.require()
