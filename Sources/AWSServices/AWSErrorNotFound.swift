@@ -1,12 +1,13 @@
 import AWSCore
 
 extension AWSError {
-    /// The error codes that say the thing asked about does not exist (botocore models: IAM `NoSuchEntity`, RDS
-    /// `DBClusterNotFoundFault` / `DBInstanceNotFound` / `DBClusterRoleNotFound`, S3 `NoSuchBucket` / `NoSuchKey`,
-    /// and `NotFound` for a 404 without a body, as HeadBucket answers).
+    /// The error codes that say the thing asked about does not exist: the wire codes of botocore's models (IAM
+    /// `NoSuchEntity`, RDS `DBClusterNotFoundFault` / `DBInstanceNotFound` / `DBClusterRoleNotFound`, S3
+    /// `NoSuchBucket` / `NoSuchKey`), the RDS shape names an emulator may send instead (`DBInstanceNotFoundFault`,
+    /// `DBClusterRoleNotFoundFault`), and `NotFound` for a 404 without a body, as HeadBucket answers.
     public static let notFoundCodes: Set<String> = [
         "NoSuchEntity", "DBClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
-        "DBClusterRoleNotFound", "NoSuchBucket", "NoSuchKey", "NotFound",
+        "DBClusterRoleNotFound", "DBClusterRoleNotFoundFault", "NoSuchBucket", "NoSuchKey", "NotFound",
     ]
 
     /// Whether the error says the resource does not exist: an observation, not a failure.

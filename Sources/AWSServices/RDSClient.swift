@@ -85,9 +85,15 @@ public struct RDSClient: Sendable {
         }
     }
 
-    /// `DeleteDBInstance` (an Aurora instance has no snapshot of its own); returns it (`deleting`).
+    /// `DeleteDBInstance` with `SkipFinalSnapshot=true`; returns the instance (`deleting`). An Aurora instance's data
+    /// lives in the cluster (the cluster's delete takes the final snapshot), and the API reference says that without
+    /// `SkipFinalSnapshot` a `FinalDBSnapshotIdentifier` is required and that an instance in `failed`,
+    /// `incompatible-restore` or `incompatible-network` can only be deleted with it, as the Terraform provider sends.
     public func deleteDBInstance(identifier: String) throws -> RDSInstance {
-        let result = try client.query(.rds, action: "DeleteDBInstance") { $0.add("DBInstanceIdentifier", identifier) }
+        let result = try client.query(.rds, action: "DeleteDBInstance") {
+            $0.add("DBInstanceIdentifier", identifier)
+            $0.add("SkipFinalSnapshot", true)
+        }
         return try instance(in: result, action: "DeleteDBInstance")
     }
 

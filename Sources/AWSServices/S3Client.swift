@@ -21,11 +21,20 @@ public struct S3Client: Sendable {
     }
 
     /// `GetBucketLocation`: the bucket's region, or nil when the bucket does not exist. An empty (or `null`)
-    /// `LocationConstraint` means us-east-1 and the legacy `EU` means eu-west-1, as botocore documents.
+    /// `LocationConstraint` means us-east-1 and the legacy `EU` means eu-west-1, as botocore documents. When S3
+    /// answers from another region's endpoint with the bucket's region instead (`301 PermanentRedirect`,
+    /// `400 AuthorizationHeaderMalformed`: the `x-amz-bucket-region` header or `<Region>`), that region is returned.
     public func getBucketLocation(bucket: String) throws -> String? {
         try nilIfNotFound {
-            let response = try client.rest(
-                .s3, action: "GetBucketLocation", method: "GET", path: "/\(bucket)", query: [QueryItem("location", "")])
+            let response: HTTPResponse
+            do {
+                response = try client.rest(
+                    .s3, action: "GetBucketLocation", method: "GET", path: "/\(bucket)",
+                    query: [QueryItem("location", "")])
+            } catch let error as AWSError where Self.wrongRegionStatuses.contains(error.status) {
+                guard let region = error.bucketRegion, !region.isEmpty else { throw error }
+                return region
+            }
             let root: AWSXMLElement
             do {
                 root = try AWSXMLParser.parse(response.body)
@@ -40,6 +49,9 @@ public struct S3Client: Sendable {
             return Self.region(locationConstraint: root.text)
         }
     }
+
+    /// The statuses S3 answers a request signed for, or sent to, the wrong region with (naming the bucket's region).
+    static let wrongRegionStatuses: Set<Int> = [301, 307, 400]
 
     /// The region a `LocationConstraint` value names.
     public static func region(locationConstraint: String) -> String {
@@ -90,9 +102,15 @@ public struct S3Client: Sendable {
     public func getObject(bucket: String, key: String, maxBytes: Int) throws -> S3ObjectRange? {
         precondition(maxBytes > 0, "maxBytes must be positive")
         return try nilIfNotFound {
-            let response = try client.rest(
-                .s3, action: "GetObject", method: "GET", path: "/\(bucket)/\(key)",
-                headers: [HTTPHeader("Range", "bytes=0-\(maxBytes - 1)")])
+            let response: HTTPResponse
+            do {
+                response = try client.rest(
+                    .s3, action: "GetObject", method: "GET", path: "/\(bucket)/\(key)",
+                    headers: [HTTPHeader("Range", "bytes=0-\(maxBytes - 1)")])
+            } catch let error as AWSError where error.status == 416 {
+                // S3 answers a range on an empty object with 416 InvalidRange: the object is there, and empty.
+                return S3ObjectRange(data: Data(), objectSize: 0)
+            }
             // Content-Range: bytes 0-99/1234 (206); a 200 carries the whole object.
             let total = response.header("Content-Range").flatMap { $0.split(separator: "/").last.flatMap { Int($0) } }
                 ?? (response.status == 200 ? response.body.count : nil)

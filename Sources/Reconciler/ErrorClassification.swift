@@ -150,20 +150,26 @@ public enum ErrorClassifier {
         }
     }
 
-    /// AddRoleToDBCluster: the cluster may be busy (DESIGN: retry `InvalidDBClusterStateFault`) or already have it.
+    /// AddRoleToDBCluster: the cluster may be busy (DESIGN: retry `InvalidDBClusterStateFault`) or already have it
+    /// (wire code `DBClusterRoleAlreadyExists`, shape `DBClusterRoleAlreadyExistsFault` in botocore's model).
     public static func classifyAddRoleError(code: String) -> ErrorClass? {
-        ["InvalidDBClusterStateFault", "DBClusterRoleAlreadyExists"].contains(code) ? .retryable(.resourceState) : nil
+        ["InvalidDBClusterStateFault", "DBClusterRoleAlreadyExists", "DBClusterRoleAlreadyExistsFault"].contains(code)
+            ? .retryable(.resourceState) : nil
     }
 
-    /// CreateDBInstance: a busy cluster or an instance that already exists settles at the next observation.
+    /// CreateDBInstance: a busy cluster or an instance that already exists (wire code `DBInstanceAlreadyExists`,
+    /// shape `DBInstanceAlreadyExistsFault`) settles at the next observation.
     public static func classifyCreateInstanceError(code: String) -> ErrorClass? {
-        ["InvalidDBClusterStateFault", "DBInstanceAlreadyExists"].contains(code) ? .retryable(.resourceState) : nil
+        ["InvalidDBClusterStateFault", "DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"].contains(code)
+            ? .retryable(.resourceState) : nil
     }
 
-    /// DeleteDBInstance, DeleteDBCluster, AddTagsToResource: busy or already gone settles at the next observation.
+    /// DeleteDBInstance, DeleteDBCluster, AddTagsToResource: busy or already gone settles at the next observation
+    /// (botocore wire codes `InvalidDBInstanceState` and `DBInstanceNotFound`, and their shape names ending in Fault).
     public static func classifyRDSMutationError(code: String) -> ErrorClass? {
         let settles = [
-            "InvalidDBClusterStateFault", "InvalidDBInstanceState", "DBClusterNotFoundFault", "DBInstanceNotFound",
+            "InvalidDBClusterStateFault", "InvalidDBInstanceState", "InvalidDBInstanceStateFault",
+            "DBClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
         ]
         return settles.contains(code) ? .retryable(.resourceState) : nil
     }
@@ -202,8 +208,8 @@ public enum ErrorClassifier {
             return "\(what): detach the managed policies and instance profiles an operator added to the role; "
                 + "aurorad then deletes it."
         case "DBClusterQuotaExceededFault", "InstanceQuotaExceeded", "StorageQuotaExceeded", "LimitExceeded",
-            "DBClusterRoleQuotaExceeded", "SnapshotQuotaExceeded", "InsufficientDBInstanceCapacity",
-            "InsufficientStorageClusterCapacity":
+            "DBClusterRoleQuotaExceeded", "DBClusterRoleQuotaExceededFault", "SnapshotQuotaExceeded",
+            "InsufficientDBInstanceCapacity", "InsufficientStorageClusterCapacity":
             return "\(what): an account quota or capacity limit was reached; raise the quota, free capacity or choose "
                 + "another instance class, then resubmit the spec."
         default:

@@ -23,10 +23,12 @@ public enum ResourceStatus {
         "migration-failed", "failed", "inaccessible-encryption-credentials", "incompatible-network",
         "incompatible-restore",
     ]
-    /// Instance statuses that need the operator.
+    /// Instance statuses that need the operator (RDS User Guide, "Viewing Amazon RDS DB instance status";
+    /// `insufficient-capacity`: no capacity for the class, delete and recreate later or pick another class).
     public static let instanceTerminal: Set<String> = [
         "failed", "incompatible-network", "incompatible-option-group", "incompatible-parameters",
-        "incompatible-restore", "inaccessible-encryption-credentials", "restore-error", "storage-full",
+        "incompatible-restore", "inaccessible-encryption-credentials", "insufficient-capacity", "restore-error",
+        "storage-full",
     ]
     /// Cluster statuses during which the initial restore is still running (ClusterRestored is not yet true).
     public static let clusterRestoring: Set<String> = ["creating", "migrating", "preparing-data-migration"]

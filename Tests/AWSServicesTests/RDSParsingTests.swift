@@ -70,6 +70,17 @@ struct RDSParsingTests {
         #expect(try RDSClient(client: StubTransport.client(transport)).describeDBCluster(identifier: "db1") == nil)
     }
 
+    @Test("DBInstanceNotFound (the wire code of shape DBInstanceNotFoundFault) makes describe-by-id nil")
+    func instanceNotFound() throws {
+        let body = """
+            <ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type>
+            <Code>DBInstanceNotFound</Code><Message>DBInstance c1-1 not found.</Message></Error>
+            <RequestId>3c8e1e2a-EXAMPLE</RequestId></ErrorResponse>
+            """
+        let transport = StubTransport([HTTPResponse(status: 404, body: Data(body.utf8))])
+        #expect(try RDSClient(client: StubTransport.client(transport)).describeDBInstance(identifier: "c1-1") == nil)
+    }
+
     @Test("Batched describes chunk the db-cluster-id filter at 100 values and follow Marker")
     func batchedDescribe() throws {
         let ids = (1...150).map { "c\($0)" }

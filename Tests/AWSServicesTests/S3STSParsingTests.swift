@@ -178,3 +178,43 @@ struct S3STSParsingTests {
         #expect(!logs.text.contains("very-secret-key"))
     }
 }
+
+/// S3 answers that real S3 gives and an emulator may not: wrong-region redirects and ranges on empty objects.
+@Suite("S3 wrong-region and empty-object answers")
+struct S3EdgeAnswerTests {
+    @Test("GetBucketLocation from another region's endpoint: the region from the 301 header or the 400 body")
+    func bucketLocationFromRedirect() throws {
+        let malformed = """
+            <Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region \
+            'eu-west-1' is wrong; expecting 'us-west-2'</Message><Region>us-west-2</Region><RequestId>R</RequestId>
+            </Error>
+            """
+        let transport = StubTransport([
+            HTTPResponse(status: 301, headers: [HTTPHeader("x-amz-bucket-region", "ap-south-1")]),
+            HTTPResponse(status: 400, body: Data(malformed.utf8)),
+            HTTPResponse(status: 404, body: Data("<Error><Code>NoSuchBucket</Code><Message>m</Message></Error>".utf8)),
+            HTTPResponse(status: 403, body: Data("<Error><Code>AccessDenied</Code><Message>m</Message></Error>".utf8)),
+        ])
+        let s3 = S3Client(client: try StubTransport.client(transport))
+        #expect(try s3.getBucketLocation(bucket: "b") == "ap-south-1")
+        #expect(try s3.getBucketLocation(bucket: "b") == "us-west-2")
+        #expect(try s3.getBucketLocation(bucket: "b") == nil)
+        #expect(throws: AWSError.self) { try s3.getBucketLocation(bucket: "b") }
+    }
+
+    @Test("GetObject of an empty object: S3's 416 InvalidRange reads as an empty, complete object")
+    func emptyObjectRange() throws {
+        let invalidRange = """
+            <Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message>
+            <RangeRequested>bytes=0-99</RangeRequested><ActualObjectSize>0</ActualObjectSize></Error>
+            """
+        let transport = StubTransport([
+            HTTPResponse(status: 416, body: Data(invalidRange.utf8)),
+            HTTPResponse(status: 404, body: Data("<Error><Code>NoSuchKey</Code><Message>m</Message></Error>".utf8)),
+        ])
+        let s3 = S3Client(client: try StubTransport.client(transport))
+        let object = try #require(try s3.getObject(bucket: "b", key: "k", maxBytes: 100))
+        #expect(object.data.isEmpty && object.objectSize == 0 && object.isComplete)
+        #expect(try s3.getObject(bucket: "b", key: "k", maxBytes: 100) == nil)
+    }
+}

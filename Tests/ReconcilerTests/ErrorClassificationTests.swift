@@ -34,6 +34,13 @@ struct ErrorClassificationTests {
         (.createInstance, "InsufficientDBInstanceCapacity", .terminal),
         (.deleteCluster, "DBClusterNotFoundFault", .retryable(.resourceState)),
         (.deleteInstance, "InvalidDBInstanceState", .retryable(.resourceState)),
+        // botocore's shape names, which some emulators send instead of the wire codes above.
+        (.addRoleToCluster, "DBClusterRoleAlreadyExistsFault", .retryable(.resourceState)),
+        (.createInstance, "DBInstanceAlreadyExistsFault", .retryable(.resourceState)),
+        (.deleteInstance, "InvalidDBInstanceStateFault", .retryable(.resourceState)),
+        (.deleteInstance, "DBInstanceNotFound", .retryable(.resourceState)),
+        (.deleteInstance, "DBInstanceNotFoundFault", .retryable(.resourceState)),
+        (.deleteCluster, "DBClusterSnapshotAlreadyExistsFault", .terminal),
         (.createRole, "EntityAlreadyExists", .retryable(.resourceState)),
         (.createRole, "MalformedPolicyDocument", .terminal),
         (.putRolePolicy, "NoSuchEntity", .retryable(.resourceState)),
