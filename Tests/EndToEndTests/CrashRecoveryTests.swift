@@ -6,6 +6,24 @@ import TestSupport
 /// the same database: it resumes from what AWS shows and converges without creating anything twice.
 @Suite(.sharedEmulator(restoreSeconds: 12, instanceSeconds: 12))
 struct CrashRecoveryTests {
+    /// An acknowledged submit is committed: a `kill -9` right after `ctl submit` answers loses nothing.
+    @Test func killRightAfterTheSubmitIsAcknowledged() async throws {
+        let emulator = try SharedEmulator.require()
+        let inspector = try EmulatorInspector(emulator)
+        try await withTemporaryDirectory { directory in
+            let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment)
+            defer { daemon.process.kill() }
+            let name = "e2e-kill-submit"
+            try daemon.submit(try writeDemoSpec(name: name, directory: directory))
+            daemon.process.kill()
+
+            try daemon.restart()
+            #expect(try daemon.listedNames().contains(name))
+            ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
+            try ConvergeChecks.noDuplicates(inspector, spec: name)
+        }
+    }
+
     @Test func killRightAfterTheRestoreCall() async throws {
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
