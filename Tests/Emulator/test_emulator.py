@@ -114,7 +114,7 @@ def test_wrong_secret_is_signature_does_not_match(emulator):
 
 
 def test_unknown_access_key_is_invalid_client_token(emulator):
-    stranger = {"AccessKeyId": "AKIAUNKNOWNUNKNOWN00", "SecretAccessKey": "x"}
+    stranger = {"AccessKeyId": "AKIAUNKNOWNEXAMPLE00", "SecretAccessKey": "x"}
     response = error_of(emulator.client("iam", stranger).list_roles)
     assert response["Error"]["Code"] == "InvalidClientTokenId"
 
