@@ -50,7 +50,8 @@ struct PlanRenderingTests {
 
     @Test func convergedSpecHasNoActions() throws {
         let result: JSONValue = [
-            "phase": "Ready", "steps": .array([]), "now": .array([]), "projectedPhase": "Ready", "projectedMessage": "Done.",
+            "phase": "Ready", "steps": .array([]), "now": .array([]), "projectedPhase": "Ready",
+            "projectedMessage": "Done.",
         ]
         #expect(try StatusRendering.plan(result) == "No actions: AWS already matches the spec.\nPhase: Ready")
     }
