@@ -39,16 +39,37 @@ public enum StatusRendering {
         return lines.joined(separator: "\n")
     }
 
-    /// A plan result (`steps`: groups of action descriptions, `phase`, `conditions`) as numbered steps.
+    /// A plan result (`steps`: every projected group of action descriptions, `now`: the groups runnable now,
+    /// `phase`, `projectedPhase`, `projectedMessage`) as numbered steps in order, saying which run now.
     public static func plan(_ result: JSONValue) throws -> String {
         let steps = try (result["steps"] ?? .array([])).decode([[String]].self)
-        var lines = steps.isEmpty
-            ? ["No actions: AWS already matches the spec."]
-            : ["Actions a submit would start now (a group runs in parallel; later steps follow as AWS settles):"]
-        for (index, group) in steps.enumerated() {
-            for action in group { lines.append("  \(index + 1). \(action)") }
+        let runnable = try (result["now"] ?? .array([])).decode([[String]].self).count
+        let phase = result["phase"]?.stringValue ?? "Unknown"
+        let projected = result["projectedPhase"]?.stringValue ?? phase
+        let message = result["projectedMessage"]?.stringValue ?? ""
+        guard !steps.isEmpty else {
+            if projected == "Ready" { return "No actions: AWS already matches the spec.\nPhase: \(phase)" }
+            return "No actions: \(message)\nPhase: \(phase)"
         }
-        if let phase = result["phase"]?.stringValue { lines.append("Resulting phase: \(phase)") }
+        var lines = ["Steps a submit would carry out, in order (a step's actions run in parallel):"]
+        for (index, group) in steps.enumerated() {
+            let number = "  \(index + 1). "
+            if group.count == 1 {
+                lines.append(number + group[0])
+            } else {
+                lines.append(number + "in parallel:")
+                lines += group.map { String(repeating: " ", count: number.count + 2) + $0 }
+            }
+        }
+        if runnable >= steps.count {
+            lines.append("All of them start now.")
+        } else {
+            let now = runnable == 1 ? "step 1" : "steps 1-\(runnable)"
+            lines.append("Start now: \(now); the rest follow as AWS settles (each needs what the steps before it "
+                + "create).")
+        }
+        let outcome = message.isEmpty ? projected : "\(projected): \(message)"
+        lines.append("Phase now: \(phase); after these steps: \(outcome)")
         return lines.joined(separator: "\n")
     }
 

@@ -89,12 +89,16 @@ public final class DaemonRuntime: Sendable {
             logger: logger)
     }
 
-    /// A plan preview as the JSON `ctl plan` prints.
+    /// A plan preview as the JSON `ctl plan --json` prints: `phase`, `steps` (every projected group), `now` (the
+    /// groups runnable now), `conditions`, `projectedPhase` and `projectedMessage`.
     private static func planJSON(_ preview: PlanPreview) throws -> JSONValue {
         .object([
             "phase": .string(preview.phase.rawValue),
             "steps": .array(preview.steps.map { .array($0.map { .string($0) }) }),
+            "now": .array(preview.now.map { .array($0.map { .string($0) }) }),
             "conditions": try JSONValue(encoding: preview.conditions),
+            "projectedPhase": .string(preview.projectedPhase.rawValue),
+            "projectedMessage": .string(preview.projectedMessage),
         ])
     }
 

@@ -48,6 +48,14 @@ public enum ManagedResources {
         return String(parts[1])
     }
 
+    /// The account named by an ARN (`arn:aws:iam::123456789012:role/x` → `123456789012`), or `nil` when it names
+    /// none (S3 bucket ARNs) or the text is not an ARN.
+    public static func account(fromARN arn: String) -> String? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", !parts[4].isEmpty else { return nil }
+        return String(parts[4])
+    }
+
     /// The role name inside a role ARN (`arn:aws:iam::123456789012:role/path/name` → `name`).
     public static func roleName(fromARN arn: String) -> String? {
         guard let range = arn.range(of: ":role/") else { return nil }

@@ -157,11 +157,16 @@ public final class SpecReconciler: Sendable {
         }
     }
 
-    /// What a submit of `spec` would cause now, from live observation; nothing is changed and nothing is stored.
+    /// What a submit of `spec` would cause, from live observation: the phase and conditions now, and the whole
+    /// projected sequence of actions (see `Planner.project`). Nothing is changed and nothing is stored.
     public func preview(_ spec: ImportSpec) throws(ObservationError) -> PlanPreview {
-        let (_, plan) = try observeAndPlan(spec, generation: 0, deleting: false, failure: nil, now: clock())
+        let now = clock()
+        let (observed, plan) = try observeAndPlan(spec, generation: 0, deleting: false, failure: nil, now: now)
+        let projection = Planner.project(desired: spec, observed: observed, now: now, options: options.plan)
         return PlanPreview(
-            steps: plan.steps.map { $0.map(\.description) }, phase: plan.phase, conditions: plan.conditions)
+            steps: projection.steps.map { $0.map(\.description) }, now: projection.now.map { $0.map(\.description) },
+            phase: plan.phase, conditions: plan.conditions, projectedPhase: projection.finalPhase,
+            projectedMessage: projection.finalMessage)
     }
 
     /// Observes, plans, and when the plan first needs the backup preflight runs it and plans again: the preflight
@@ -269,19 +274,32 @@ public final class SpecReconciler: Sendable {
     }
 }
 
-/// What `ctl plan` shows: the action groups a submit would run now, and how the spec would stand.
+/// What `ctl plan` shows: the whole projected sequence of action groups, the part of it a submit would run now, and
+/// how the spec stands now and would stand at the end.
 public struct PlanPreview: Equatable, Sendable {
-    /// Action descriptions, grouped as the reconciler runs them (one group per reconcile, in order).
+    /// Action descriptions of every projected step group, in order (a group's actions run in parallel).
     public var steps: [[String]]
-    /// The phase the spec would show.
+    /// The groups a submit would run now: a prefix of `steps`; the rest follow as AWS settles.
+    public var now: [[String]]
+    /// The phase the spec would show now.
     public var phase: Phase
-    /// The conditions computed from the observation.
+    /// The conditions computed from the observation now.
     public var conditions: [Condition]
+    /// The phase the spec would show after the last projected step.
+    public var projectedPhase: Phase
+    /// A sentence about the end of the projection: converged, the failure and what to do, or what it waits for.
+    public var projectedMessage: String
 
     /// Creates a preview.
-    public init(steps: [[String]], phase: Phase, conditions: [Condition]) {
+    public init(
+        steps: [[String]], now: [[String]], phase: Phase, conditions: [Condition], projectedPhase: Phase,
+        projectedMessage: String
+    ) {
         self.steps = steps
+        self.now = now
         self.phase = phase
         self.conditions = conditions
+        self.projectedPhase = projectedPhase
+        self.projectedMessage = projectedMessage
     }
 }

@@ -17,14 +17,30 @@ struct ConvergeTests {
             let name = "e2e-converge"
             let spec = try writeDemoSpec(name: name, directory: directory)
 
-            // `ctl plan` on a new spec: the role and its policy come first; nothing is created.
+            // `ctl plan` on a new spec: the whole sequence in order, the role and its policy runnable now, the
+            // rest (which needs the role's ARN and the available cluster) after; nothing is created.
             let plan = try daemon.process.ctl(["plan", spec])
             #expect(plan.status == 0, "\(plan.stderr)")
             let roleName = EmulatorInspector.managedRoleName(name)
-            #expect(plan.stdout.contains("1. create IAM role \(roleName) trusted by rds.amazonaws.com"), "\(plan)")
-            #expect(plan.stdout.contains("put inline policy aurorad-s3-import on IAM role \(roleName)"))
+            let newRole = "arn:aws:iam::(new):role/\(roleName)"
+            for expected in [
+                "  1. create IAM role \(roleName) trusted by rds.amazonaws.com",
+                "  2. put inline policy aurorad-s3-import on IAM role \(roleName)",
+                "  3. restore cluster \(name) (aurora-mysql 5.7.mysql_aurora.2.11.2",
+                "  4. associate IAM role \(newRole) with cluster \(name) (no feature name",
+                "  5. in parallel:\n       create instance \(name)-1 (db.r8g.large) in cluster \(name)\n"
+                    + "       create instance \(name)-2 (db.r8g.xlarge) in cluster \(name)",
+                "Start now: steps 1-2; the rest follow as AWS settles",
+                "Phase now: Pending; after these steps: Ready",
+            ] {
+                #expect(plan.stdout.contains(expected), "missing \(expected) in\n\(plan.stdout)")
+            }
             let planJSON = try #require(try daemon.process.ctlJSON(["plan", spec]) as? [String: Any])
-            #expect((planJSON["steps"] as? [[String]])?.isEmpty == false)
+            let steps = try #require(planJSON["steps"] as? [[String]])
+            #expect(steps.map(\.count) == [1, 1, 1, 1, 2])
+            #expect((planJSON["now"] as? [[String]]) == Array(steps.prefix(2)))
+            #expect(planJSON["phase"] as? String == "Pending")
+            #expect(planJSON["projectedPhase"] as? String == "Ready")
             #expect(try inspector.iam.getRole(roleName: roleName) == nil)
             #expect(try inspector.rds.describeDBCluster(identifier: name) == nil)
             #expect(try inspector.restores(cluster: name).isEmpty)
@@ -43,7 +59,9 @@ struct ConvergeTests {
             #expect(converged.stdout.contains("No actions: AWS already matches the spec."), "\(converged.stdout)")
             let convergedJSON = try #require(try daemon.process.ctlJSON(["plan", spec]) as? [String: Any])
             #expect((convergedJSON["steps"] as? [[String]]) == [])
+            #expect((convergedJSON["now"] as? [[String]]) == [])
             #expect(convergedJSON["phase"] as? String == "Ready")
+            #expect(convergedJSON["projectedPhase"] as? String == "Ready")
         }
     }
 
@@ -156,10 +174,13 @@ struct ConvergeTests {
                 spec["s3_import"] = s3
             }
 
-            // With the role given, the plan goes straight to the restore, as that role.
+            // With the role given, the plan goes straight to the restore, as that role, then associates it.
             let plan = try daemon.process.ctl(["plan", spec])
-            #expect(plan.stdout.contains("restore cluster \(name) (aurora-mysql 5.7.mysql_aurora.2.11.2"), "\(plan)")
+            #expect(plan.stdout.contains("1. restore cluster \(name) (aurora-mysql 5.7.mysql_aurora.2.11.2"), "\(plan)")
             #expect(plan.stdout.contains("as \(foreign.arn)"))
+            #expect(plan.stdout.contains("2. associate IAM role \(foreign.arn) with cluster \(name)"))
+            #expect(plan.stdout.contains("3. in parallel:"))
+            #expect(plan.stdout.contains("Start now: step 1; the rest follow as AWS settles"))
             #expect(!plan.stdout.contains("create IAM role"))
             #expect(try inspector.restores(cluster: name).isEmpty)
 

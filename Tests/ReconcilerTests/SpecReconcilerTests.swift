@@ -203,15 +203,20 @@ struct SpecReconcilerTests {
             let harness = try DriverHarness(directory: directory)
             let reconciler = harness.reconciler()
             let fresh = try reconciler.preview(harness.spec)
-            #expect(fresh.steps.count == 2)
+            #expect(fresh.steps.count == 5, "\(fresh.steps)")
             #expect(fresh.steps[0].first?.hasPrefix("create IAM role aurorad-ex-s3-import-s3-import") == true)
+            #expect(fresh.steps[2].first?.hasPrefix("restore cluster ex-s3-import") == true)
+            #expect(fresh.steps[4].count == harness.spec.instances.count)
+            #expect(fresh.now == Array(fresh.steps.prefix(2)))
             #expect(fresh.phase == .pending)
+            #expect(fresh.projectedPhase == .ready)
             #expect(harness.aws.executed.isEmpty)
             #expect(try harness.status.observedGeneration == 0)
             try harness.reconcile(reconciler, until: .ready)
             let converged = try reconciler.preview(harness.spec)
-            #expect(converged.steps.isEmpty)
+            #expect(converged.steps.isEmpty && converged.now.isEmpty)
             #expect(converged.phase == .ready)
+            #expect(converged.projectedPhase == .ready)
         }
     }
 }

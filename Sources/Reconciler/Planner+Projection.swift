@@ -1,0 +1,155 @@
+import Foundation
+import ImportSpec
+import Store
+
+/// A dry run of a whole convergence, like `terraform plan`: every step group the daemon would run, in order, found by
+/// planning, assuming each action has its expected effect, and planning again. Pure: no I/O, deterministic.
+public struct PlanProjection: Equatable, Sendable {
+    /// How a projection ends.
+    public enum End: String, Equatable, Sendable {
+        /// The spec would reach Ready (when deleting: the spec would be removed).
+        case converged
+        /// The spec would stop Failed; `message` says why and what to do.
+        case failed
+        /// Nothing more would happen but the spec would not be Ready; `message` says what it waits for.
+        case stalled
+        /// The round limit was reached with work left; later steps are not shown.
+        case roundLimit
+    }
+
+    /// Every step group in order; a group's actions are independent and run in parallel.
+    public var steps: [[Action]]
+    /// The groups a reconcile would run now, from the observation as it is: a prefix of `steps`.
+    public var now: [[Action]]
+    /// How the projection ends.
+    public var end: End
+    /// The phase the spec would show after the last projected step.
+    public var finalPhase: Phase
+    /// A sentence about the end: the Ready condition's message, the failure, or the round limit.
+    public var finalMessage: String
+}
+
+extension Planner {
+    /// The most plan-and-apply rounds a projection runs; a new spec with a managed role needs three.
+    public static let projectionRounds = 12
+
+    /// Projects the whole sequence of actions for `desired` from `observed`: plans, applies each planned action's
+    /// expected effect to a copy of the observation (see `ObservedState.applyExpectedEffect`), and plans again,
+    /// until the plan is empty, an action would change nothing, or `rounds` rounds have run.
+    public static func project(
+        desired: ImportSpec, observed: ObservedState, deleting: Bool = false, now: Date,
+        options: PlanOptions = PlanOptions(), rounds: Int = projectionRounds
+    ) -> PlanProjection {
+        var state = observed
+        var projection = PlanProjection(steps: [], now: [], end: .roundLimit, finalPhase: .pending, finalMessage: "")
+        var round = 0
+        while true {
+            let plan = Planner.plan(
+                desired: desired, generation: 0, observed: state, deleting: deleting, now: now, options: options)
+            let ready = plan.condition(.ready)?.message ?? ""
+            projection.finalPhase = plan.phase
+            if round == 0 { projection.now = plan.steps }
+            if plan.steps.isEmpty {
+                projection.end = plan.phase == .ready ? .converged : plan.phase == .failed ? .failed : .stalled
+                projection.finalMessage = ready
+                return projection
+            }
+            if round >= rounds {
+                projection.finalMessage = "The projection stops after \(rounds) rounds with work left: \(ready)"
+                return projection
+            }
+            projection.steps += plan.steps
+            var next = state
+            for action in plan.actions {
+                if case .removeSpec(let name) = action {
+                    projection.end = .converged
+                    projection.finalMessage = "Everything spec \(name) owned is gone and the spec is removed."
+                    return projection
+                }
+                next.applyExpectedEffect(of: action)
+            }
+            if next == state {
+                projection.end = .stalled
+                projection.finalMessage = ready
+                return projection
+            }
+            state = next
+            round += 1
+        }
+    }
+}
+
+extension ObservedState {
+    /// Applies what a successful `action` is expected to leave in AWS. A new role's ARN is a placeholder
+    /// (`arn:<partition>:iam::<account>:role/<name>`, the account taken from any ARN already observed, else `(new)`);
+    /// a restored cluster and a created instance are `available`, an association `ACTIVE`, a wait satisfied, a
+    /// deleted resource gone. A preflight not yet run is assumed to pass; a run one stays as observed.
+    mutating func applyExpectedEffect(of action: Action) {
+        switch action {
+        case .verifyBackup(_, _, let version):
+            if backup == .notChecked { backup = .verified(serverVersion: version) }
+        case .createRole(let name, let trustPolicy, let tags, _):
+            role = ObservedRole(
+                name: name, arn: placeholderARN(service: "iam", region: "", resource: "role/\(name)"),
+                trustPolicy: trustPolicy, tags: tags)
+        case .updateAssumeRolePolicy(_, let policy):
+            role?.trustPolicy = policy
+        case .putRolePolicy(_, let name, let policy):
+            role?.inlinePolicies[name] = policy
+        case .tagRole(_, let tags):
+            role?.tags.merge(tags) { _, new in new }
+        case .restoreCluster(let p):
+            cluster = ObservedCluster(
+                identifier: p.clusterIdentifier, status: "available",
+                arn: placeholderARN(service: "rds", region: region, resource: "cluster:\(p.clusterIdentifier)"),
+                engine: p.engine, engineVersion: p.engineVersion, masterUsername: p.masterUsername, tags: p.tags,
+                deletionProtection: p.deletionProtection, storageEncrypted: p.storageEncrypted, kmsKeyId: p.kmsKeyId,
+                enabledCloudwatchLogsExports: p.enabledCloudwatchLogsExports,
+                vpcSecurityGroupIds: p.vpcSecurityGroupIds, dbSubnetGroup: p.dbSubnetGroupName)
+        case .addRoleToCluster(_, let roleArn, let featureName):
+            cluster?.associatedRoles.removeAll { $0.roleArn == roleArn }
+            cluster?.associatedRoles.append(
+                ObservedRoleAssociation(roleArn: roleArn, status: .active, featureName: featureName))
+        case .waitForRoleAssociation(_, let roleArn):
+            for index in cluster?.associatedRoles.indices ?? 0..<0
+            where cluster?.associatedRoles[index].roleArn == roleArn {
+                cluster?.associatedRoles[index].status = .active
+            }
+        case .createInstance(let p):
+            instances.append(ObservedInstance(
+                identifier: p.identifier, status: "available", instanceClass: p.instanceClass,
+                clusterIdentifier: p.clusterIdentifier,
+                arn: placeholderARN(service: "rds", region: region, resource: "db:\(p.identifier)"), tags: p.tags))
+        case .deleteInstance(let identifier):
+            instances.removeAll { $0.identifier == identifier }
+        case .deleteCluster:
+            cluster = nil
+        case .deleteRolePolicy(_, let name):
+            role?.inlinePolicies[name] = nil
+        case .deleteRole:
+            role = nil
+        case .addTagsToResource(let arn, let tags):
+            if cluster?.arn == arn { cluster?.tags.merge(tags) { _, new in new } }
+            for index in instances.indices where instances[index].arn == arn {
+                instances[index].tags.merge(tags) { _, new in new }
+            }
+        case .waitForCluster:
+            if cluster?.status == "deleting" { cluster = nil } else { cluster?.status = "available" }
+        case .waitForInstances(let identifiers):
+            let waited = Set(identifiers)
+            instances.removeAll { waited.contains($0.identifier) && $0.status == "deleting" }
+            for index in instances.indices where waited.contains(instances[index].identifier) {
+                instances[index].status = "available"
+            }
+        case .removeSpec:
+            break
+        }
+    }
+
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>` with the account of an ARN already observed.
+    private func placeholderARN(service: String, region: String, resource: String) -> String {
+        let known = [role?.arn, cluster?.arn] + instances.map(\.arn)
+        let account = known.compactMap { $0.flatMap(ManagedResources.account(fromARN:)) }.first ?? "(new)"
+        return "arn:\(ManagedResources.partition(forRegion: self.region)):\(service):\(region):\(account):\(resource)"
+    }
+}
