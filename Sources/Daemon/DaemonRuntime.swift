@@ -39,7 +39,8 @@ public final class DaemonRuntime: Sendable {
             submitted: { [logger] name, changed in
                 if !changed {
                     do { try reconciler.requestRetry(name: name) } catch {
-                        logger.error("could not record a retry request", metadata: ["spec": "\(name)", "error": "\(error)"])
+                        logger.error(
+                            "could not record a retry request", metadata: ["spec": "\(name)", "error": "\(error)"])
                     }
                 }
                 controller.wake(name)
