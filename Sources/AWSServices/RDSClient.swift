@@ -108,20 +108,32 @@ public struct RDSClient: Sendable {
         return try cluster(in: result, action: "DeleteDBCluster")
     }
 
-    /// `ModifyDBCluster` of the fields aurorad may change, applied immediately: deletion protection and the
-    /// CloudWatch log exports (`CloudwatchLogsExportConfiguration.EnableLogTypes` / `DisableLogTypes`).
+    /// `ModifyDBCluster` of the fields aurorad may change, applied immediately: deletion protection, the
+    /// CloudWatch log exports (`CloudwatchLogsExportConfiguration.EnableLogTypes` / `DisableLogTypes`) and the VPC
+    /// security groups (`VpcSecurityGroupIds.VpcSecurityGroupId.N`, the complete new set).
     public func modifyDBCluster(
         identifier: String, deletionProtection: Bool? = nil, enableLogTypes: [String]? = nil,
-        disableLogTypes: [String]? = nil
+        disableLogTypes: [String]? = nil, vpcSecurityGroupIds: [String]? = nil
     ) throws -> RDSCluster {
         let result = try client.query(.rds, action: "ModifyDBCluster") {
             $0.add("DBClusterIdentifier", identifier)
             $0.add("ApplyImmediately", true)
             $0.addList("CloudwatchLogsExportConfiguration.EnableLogTypes", enableLogTypes)
             $0.addList("CloudwatchLogsExportConfiguration.DisableLogTypes", disableLogTypes)
+            $0.addList("VpcSecurityGroupIds", vpcSecurityGroupIds, member: "VpcSecurityGroupId")
             $0.add("DeletionProtection", deletionProtection)
         }
         return try cluster(in: result, action: "ModifyDBCluster")
+    }
+
+    /// `ModifyDBInstance` of the instance class, applied immediately; returns the instance (`modifying` soon after).
+    public func modifyDBInstance(identifier: String, instanceClass: String) throws -> RDSInstance {
+        let result = try client.query(.rds, action: "ModifyDBInstance") {
+            $0.add("DBInstanceIdentifier", identifier)
+            $0.add("DBInstanceClass", instanceClass)
+            $0.add("ApplyImmediately", true)
+        }
+        return try instance(in: result, action: "ModifyDBInstance")
     }
 
     /// `AddTagsToResource` (ARN of a cluster or instance).

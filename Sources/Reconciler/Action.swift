@@ -20,6 +20,10 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     case createInstance(InstanceParameters)
     /// DeleteDBInstance.
     case deleteInstance(identifier: String)
+    /// ModifyDBCluster of the settings that differ from the spec, applied immediately.
+    case modifyCluster(identifier: String, changes: ClusterChanges)
+    /// ModifyDBInstance of the instance class, applied immediately.
+    case modifyInstance(identifier: String, instanceClass: String)
     /// DeleteDBCluster; `nil` snapshot identifier means `SkipFinalSnapshot`.
     case deleteCluster(identifier: String, finalSnapshotIdentifier: String?)
     /// DeleteRolePolicy.
@@ -48,6 +52,8 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
         case .waitForRoleAssociation: .waitForRoleAssociation
         case .createInstance: .createInstance
         case .deleteInstance: .deleteInstance
+        case .modifyCluster: .modifyCluster
+        case .modifyInstance: .modifyInstance
         case .deleteCluster: .deleteCluster
         case .deleteRolePolicy: .deleteRolePolicy
         case .deleteRole: .deleteRole
@@ -92,6 +98,10 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
                 + parameters.clusterIdentifier
         case .deleteInstance(let identifier):
             "delete instance \(identifier)"
+        case .modifyCluster(let identifier, let changes):
+            "modify cluster \(identifier), applied immediately: \(changes)"
+        case .modifyInstance(let identifier, let instanceClass):
+            "modify instance \(identifier) to class \(instanceClass), applied immediately"
         case .deleteCluster(let identifier, let snapshot):
             "delete cluster \(identifier) "
                 + (snapshot.map { "with final snapshot \($0)" } ?? "without a final snapshot (skip_final_snapshot)")
@@ -115,7 +125,7 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
 public enum ActionKind: String, Equatable, Sendable, CaseIterable {
     case verifyBackup, createRole, updateAssumeRolePolicy, putRolePolicy, tagRole, restoreCluster, addRoleToCluster
     case waitForRoleAssociation, createInstance, deleteInstance, deleteCluster, deleteRolePolicy, deleteRole
-    case addTagsToResource, waitForCluster, waitForInstances, removeSpec
+    case addTagsToResource, waitForCluster, waitForInstances, removeSpec, modifyCluster, modifyInstance
 }
 
 /// Every input of RestoreDBClusterFromS3, taken from the spec with aurorad's defaults applied.

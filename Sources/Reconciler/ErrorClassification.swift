@@ -118,7 +118,8 @@ public enum ErrorClassifier {
         case .restoreCluster: specific = classifyRestoreError(code: code, message: message)
         case .addRoleToCluster: specific = classifyAddRoleError(code: code)
         case .createInstance: specific = classifyCreateInstanceError(code: code)
-        case .deleteInstance, .deleteCluster, .addTagsToResource: specific = classifyRDSMutationError(code: code)
+        case .deleteInstance, .deleteCluster, .addTagsToResource, .modifyCluster, .modifyInstance:
+            specific = classifyRDSMutationError(code: code)
         case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole:
             specific = classifyIAMError(code: code)
         case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
@@ -164,8 +165,9 @@ public enum ErrorClassifier {
             ? .retryable(.resourceState) : nil
     }
 
-    /// DeleteDBInstance, DeleteDBCluster, AddTagsToResource: busy or already gone settles at the next observation
-    /// (botocore wire codes `InvalidDBInstanceState` and `DBInstanceNotFound`, and their shape names ending in Fault).
+    /// DeleteDBInstance, DeleteDBCluster, AddTagsToResource, ModifyDBCluster, ModifyDBInstance: busy or already gone
+    /// settles at the next observation (botocore wire codes `InvalidDBInstanceState` and `DBInstanceNotFound`, and
+    /// their shape names ending in Fault).
     public static func classifyRDSMutationError(code: String) -> ErrorClass? {
         let settles = [
             "InvalidDBClusterStateFault", "InvalidDBInstanceState", "InvalidDBInstanceStateFault",
@@ -235,6 +237,8 @@ extension ActionKind {
         case .deleteRolePolicy: "DeleteRolePolicy"
         case .deleteRole: "DeleteRole"
         case .addTagsToResource: "AddTagsToResource"
+        case .modifyCluster: "ModifyDBCluster"
+        case .modifyInstance: "ModifyDBInstance"
         case .waitForRoleAssociation, .waitForCluster, .waitForInstances: "Waiting"
         case .removeSpec: "Removing the spec"
         }

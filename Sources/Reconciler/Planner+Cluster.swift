@@ -93,6 +93,7 @@ extension PlanDraft {
         if !clusterDrift.isEmpty { mutations.append(.addTagsToResource(arn: cluster.arn, tags: clusterDrift)) }
         var waits: [Action] = []
         if ResourceStatus.classifyCluster(cluster.status) == .available {
+            if changed.isEmpty { planClusterSettings(cluster, mutations: &mutations) }
             planAssociations(cluster, roleArn: role.arn, mutations: &mutations, waits: &waits)
             let creations = planInstances(cluster, mutations: &mutations, waits: &waits)
             add(mutations)
@@ -102,6 +103,18 @@ extension PlanDraft {
             waits.append(.waitForCluster(identifier: cluster.identifier, status: cluster.status))
         }
         add(waits)
+    }
+
+    /// Puts the mutable settings back to the spec with one ModifyDBCluster: deletion protection, log exports (as a
+    /// set) and, when the spec names any, security groups (as a set). RDS shows the cluster `modifying` meanwhile.
+    private mutating func planClusterSettings(_ cluster: ObservedCluster, mutations: inout [Action]) {
+        let changes = ClusterChanges.needed(
+            for: cluster, deletionProtection: spec.effectiveDeletionProtection,
+            logExports: spec.enabledCloudwatchLogsExports ?? [], desiredSecurityGroups: spec.vpcSecurityGroupIds)
+        guard !changes.isEmpty else { return }
+        mutations.append(.modifyCluster(identifier: cluster.identifier, changes: changes))
+        set(.clusterRestored, .false, "SettingsDiffer",
+            "Cluster \(cluster.identifier) differs from the spec; aurorad modifies it: \(changes).")
     }
 
     /// The role associations the spec wants: its `role_associations` (an entry without `role_arn` means the
@@ -155,51 +168,5 @@ extension PlanDraft {
                 desired.isEmpty ? "The spec asks for no role association."
                     : "Every role association of cluster \(cluster.identifier) is ACTIVE.")
         }
-    }
-
-    /// Plans instances: create the missing ones (returned, as one parallel group), re-tag drifted ones, wait for
-    /// the rest.
-    private mutating func planInstances(
-        _ cluster: ObservedCluster, mutations: inout [Action], waits: inout [Action]
-    ) -> [Action] {
-        var creations: [Action] = []
-        var busy: [String] = []
-        var failed: [String] = []
-        for key in spec.instances.keys.sorted() {
-            let identifier = spec.instanceIdentifier(forKey: key)
-            guard let instance = observed.instances.first(where: { $0.identifier == identifier }) else {
-                creations.append(.createInstance(InstanceParameters(
-                    identifier: identifier, instanceClass: spec.instanceClass(forKey: key), engine: spec.engine,
-                    clusterIdentifier: cluster.identifier, tags: desiredTags)))
-                continue
-            }
-            let drift = ManagedResources.tagDrift(desired: desiredTags, observed: instance.tags)
-            if let arn = instance.arn, !drift.isEmpty { mutations.append(.addTagsToResource(arn: arn, tags: drift)) }
-            switch ResourceStatus.classifyInstance(instance.status) {
-            case .available: continue
-            case .terminal: failed.append("\(identifier) is \(instance.status)")
-            case .pending, .unknown: busy.append(identifier)
-            }
-        }
-        if !busy.isEmpty { waits.append(.waitForInstances(identifiers: busy)) }
-        if !failed.isEmpty {
-            block(
-                .instancesReady, reason: "InstanceFailed",
-                message: "Instance \(failed.joined(separator: ", ")); inspect it in the RDS console, delete it, and "
-                    + "aurorad creates it again.")
-        } else if !creations.isEmpty {
-            let names = creations.compactMap { action -> String? in
-                if case .createInstance(let parameters) = action { return parameters.identifier }
-                return nil
-            }
-            set(.instancesReady, .false, "InstancesMissing",
-                "Instance(s) \(names.joined(separator: ", ")) do not exist; aurorad creates them.")
-        } else if !busy.isEmpty {
-            set(.instancesReady, .false, "InstancesNotAvailable",
-                "Instance(s) \(busy.joined(separator: ", ")) are not available yet.")
-        } else {
-            set(.instancesReady, .true, "InstancesAvailable", "All \(spec.instances.count) instance(s) are available.")
-        }
-        return creations
     }
 }

@@ -122,6 +122,12 @@ extension ObservedState {
                 arn: placeholderARN(service: "rds", region: region, resource: "db:\(p.identifier)"), tags: p.tags))
         case .deleteInstance(let identifier):
             instances.removeAll { $0.identifier == identifier }
+        case .modifyCluster(_, let changes):
+            cluster?.apply(changes)
+        case .modifyInstance(let identifier, let instanceClass):
+            for index in instances.indices where instances[index].identifier == identifier {
+                instances[index].instanceClass = instanceClass
+            }
         case .deleteCluster:
             cluster = nil
         case .deleteRolePolicy(_, let name):
@@ -151,5 +157,17 @@ extension ObservedState {
         let known = [role?.arn, cluster?.arn] + instances.map(\.arn)
         let account = known.compactMap { $0.flatMap(ManagedResources.account(fromARN:)) }.first ?? "(new)"
         return "arn:\(ManagedResources.partition(forRegion: self.region)):\(service):\(region):\(account):\(resource)"
+    }
+}
+
+extension ObservedCluster {
+    /// Applies what a successful ModifyDBCluster of `changes` leaves: the new settings (the projection and the tests'
+    /// simulated AWS skip the `modifying` status in between).
+    public mutating func apply(_ changes: ClusterChanges) {
+        if let deletionProtection = changes.deletionProtection { self.deletionProtection = deletionProtection }
+        let disabled = Set(changes.disableLogTypes)
+        enabledCloudwatchLogsExports = (Set(enabledCloudwatchLogsExports).subtracting(disabled)
+            .union(changes.enableLogTypes)).sorted()
+        if let groups = changes.vpcSecurityGroupIds { vpcSecurityGroupIds = groups }
     }
 }

@@ -214,9 +214,9 @@ extension ActionKind {
         case .verifyBackup: .backupVerified
         case .createRole, .updateAssumeRolePolicy, .tagRole, .deleteRole: .roleReady
         case .putRolePolicy, .deleteRolePolicy: .policyReady
-        case .restoreCluster, .deleteCluster, .waitForCluster, .addTagsToResource: .clusterRestored
+        case .restoreCluster, .deleteCluster, .waitForCluster, .addTagsToResource, .modifyCluster: .clusterRestored
         case .addRoleToCluster, .waitForRoleAssociation: .roleAssociated
-        case .createInstance, .deleteInstance, .waitForInstances: .instancesReady
+        case .createInstance, .deleteInstance, .modifyInstance, .waitForInstances: .instancesReady
         case .removeSpec: .ready
         }
     }

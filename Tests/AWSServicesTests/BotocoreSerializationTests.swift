@@ -160,16 +160,26 @@ struct BotocoreSerializationTests {
             response: query("DeleteDBCluster", cluster),
             invoke: { _ = try RDSClient(client: $0).deleteDBCluster(identifier: "c1", finalSnapshotIdentifier: nil) }),
         Call(
-            name: "ModifyDBCluster of log exports and deletion protection", service: "rds",
+            name: "ModifyDBCluster of log exports, deletion protection and security groups", service: "rds",
             operation: "ModifyDBCluster",
             params: """
                 {"DBClusterIdentifier": "c1", "ApplyImmediately": true, "DeletionProtection": true,
-                 "CloudwatchLogsExportConfiguration": {"EnableLogTypes": ["audit"], "DisableLogTypes": ["general"]}}
+                 "CloudwatchLogsExportConfiguration": {"EnableLogTypes": ["audit"], "DisableLogTypes": ["general"]},
+                 "VpcSecurityGroupIds": ["sg-1", "sg-2"]}
                 """,
             response: query("ModifyDBCluster", cluster),
             invoke: {
                 _ = try RDSClient(client: $0).modifyDBCluster(
-                    identifier: "c1", deletionProtection: true, enableLogTypes: ["audit"], disableLogTypes: ["general"])
+                    identifier: "c1", deletionProtection: true, enableLogTypes: ["audit"], disableLogTypes: ["general"],
+                    vpcSecurityGroupIds: ["sg-1", "sg-2"])
+            }),
+        Call(
+            name: "ModifyDBInstance of the class, applied immediately", service: "rds",
+            operation: "ModifyDBInstance",
+            params: #"{"DBInstanceIdentifier": "c1-1", "DBInstanceClass": "db.r6g.xlarge", "ApplyImmediately": true}"#,
+            response: query("ModifyDBInstance", instance),
+            invoke: {
+                _ = try RDSClient(client: $0).modifyDBInstance(identifier: "c1-1", instanceClass: "db.r6g.xlarge")
             }),
         Call(
             name: "AddTagsToResource", service: "rds", operation: "AddTagsToResource",

@@ -54,6 +54,42 @@ struct EmulatorConvergeTests {
         }
     }
 
+    /// moto's ModifyDBCluster ignores `CloudwatchLogsExportConfiguration` (it reads another key), so log exports are
+    /// covered by the planner and driver tests; here: deletion protection, an instance class, a removed instance.
+    @Test func mutableFieldChangesConvergeInTheEmulator() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            var spec = EmulatorHarness.spec(name: "mutable-import")
+            try harness.submit(spec)
+            #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
+            let rds = RDSClient(client: try harness.admin)
+
+            spec.deletionProtection = true
+            spec.instances = ["1": .init(instanceClass: "db.r6g.xlarge")]
+            try harness.submit(spec)
+            let changed = try harness.reconcile(spec.name) { status in
+                status?.phase == .ready && status?.observedGeneration == 2
+            }
+            #expect(changed?.phase == .ready, "status: \(String(describing: changed))")
+            #expect(try rds.describeDBCluster(identifier: spec.name)?.deletionProtection == true)
+            let instances = try rds.describeDBInstances(clusterIdentifiers: [spec.name])
+            #expect(instances.map(\.identifier) == ["\(spec.name)-1"])
+            #expect(instances.map(\.instanceClass) == ["db.r6g.xlarge"])
+            #expect(try harness.reconciler.preview(spec).steps.isEmpty)
+
+            // Drift made in the console is put back: deletion protection turned off behind aurorad's back.
+            _ = try rds.modifyDBCluster(identifier: spec.name, deletionProtection: false)
+            let repaired = try harness.reconcile(spec.name) { status in
+                let protected = try? rds.describeDBCluster(identifier: spec.name)?.deletionProtection
+                return status?.phase == .ready && protected == true
+            }
+            #expect(repaired?.phase == .ready)
+            #expect(try rds.describeDBCluster(identifier: spec.name)?.deletionProtection == true)
+        }
+    }
+
     @Test func givenRoleIsUsedAsIsAndSurvivesDelete() throws {
         let emulator = try EmulatorProcess()
         defer { emulator.stop() }

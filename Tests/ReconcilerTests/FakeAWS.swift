@@ -41,7 +41,8 @@ final class FakeAWS: StateObserving, ActionExecuting {
             for index in world.observed.cluster?.associatedRoles.indices ?? 0..<0 {
                 world.observed.cluster?.associatedRoles[index].status = .active
             }
-            for index in world.observed.instances.indices where world.observed.instances[index].status == "creating" {
+            for index in world.observed.instances.indices
+            where ["creating", "modifying"].contains(world.observed.instances[index].status) {
                 world.observed.instances[index].status = "available"
             }
             world.observed.instances.removeAll { $0.status == "deleting" }
@@ -90,6 +91,12 @@ final class FakeAWS: StateObserving, ActionExecuting {
                 observed.instances[index].status = "deleting"
             }
         case .deleteCluster: observed.cluster?.status = "deleting"
+        case .modifyCluster(_, let changes): observed.cluster?.apply(changes)
+        case .modifyInstance(let identifier, let instanceClass):
+            if let index = observed.instances.firstIndex(where: { $0.identifier == identifier }) {
+                observed.instances[index].instanceClass = instanceClass
+                observed.instances[index].status = "modifying"
+            }
         case .tagRole(_, let tags): observed.role?.tags.merge(tags) { _, new in new }
         case .addTagsToResource(let arn, let tags):
             if observed.cluster?.arn == arn { observed.cluster?.tags.merge(tags) { _, new in new } }

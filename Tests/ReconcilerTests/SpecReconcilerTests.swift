@@ -56,6 +56,40 @@ struct SpecReconcilerTests {
         }
     }
 
+    @Test func mutableFieldChangesOfANewGenerationAreAppliedAndRecorded() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            try harness.reconcile(harness.reconciler(), until: .ready)
+            var changed = harness.spec
+            changed.deletionProtection = true
+            changed.enabledCloudwatchLogsExports = ["slowquery", "audit"]
+            changed.instances = ["1": .init(instanceClass: "db.r8g.2xlarge")]
+            try harness.store.put(name: changed.name, specJSON: changed.canonicalJSON())
+            let reconciler = harness.reconciler()
+            _ = reconciler.reconcile(name: changed.name)
+            #expect(try harness.status.phase == .converging)
+            try harness.reconcile(reconciler, until: .ready)
+            #expect(try harness.status.observedGeneration == 2)
+            let world = harness.aws.world.withLock { $0.observed }
+            #expect(world.cluster?.deletionProtection == true)
+            #expect(Set(world.cluster?.enabledCloudwatchLogsExports ?? []) == ["audit", "slowquery"])
+            #expect(world.instances.map(\.identifier) == ["ex-s3-import-1"])
+            #expect(world.instances.first?.instanceClass == "db.r8g.2xlarge")
+            let events = try harness.store.events(name: changed.name, limit: 50)
+            #expect(events.contains {
+                $0.reason == "ModifyCluster" && $0.message.contains("deletion protection on")
+                    && $0.message.contains("start exporting slowquery logs")
+                    && $0.message.contains("stop exporting error logs")
+            })
+            #expect(events.contains { $0.reason == "ModifyInstance" && $0.message.contains("db.r8g.2xlarge") })
+            #expect(events.contains { $0.reason == "DeleteInstance" && $0.message.contains("ex-s3-import-2") })
+            // Converged again: another reconcile only reads.
+            let before = harness.aws.executed.count
+            _ = harness.reconciler().reconcile(name: changed.name)
+            #expect(harness.aws.executed.count == before)
+        }
+    }
+
     @Test func terminalActionErrorFailsAndStaysFailedAcrossARestart() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)

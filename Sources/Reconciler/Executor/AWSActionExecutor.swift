@@ -49,6 +49,15 @@ public struct AWSActionExecutor: ActionExecuting {
                 tags: awsTags(parameters.tags)))
         case .deleteInstance(let identifier):
             _ = try rds.deleteDBInstance(identifier: identifier)
+        case .modifyCluster(let identifier, let changes):
+            // Empty lists are left out: the query encoding sends an empty list as a member with no value.
+            _ = try rds.modifyDBCluster(
+                identifier: identifier, deletionProtection: changes.deletionProtection,
+                enableLogTypes: changes.enableLogTypes.isEmpty ? nil : changes.enableLogTypes,
+                disableLogTypes: changes.disableLogTypes.isEmpty ? nil : changes.disableLogTypes,
+                vpcSecurityGroupIds: changes.vpcSecurityGroupIds)
+        case .modifyInstance(let identifier, let instanceClass):
+            _ = try rds.modifyDBInstance(identifier: identifier, instanceClass: instanceClass)
         case .deleteCluster(let identifier, let snapshot):
             _ = try rds.deleteDBCluster(identifier: identifier, finalSnapshotIdentifier: snapshot)
         case .deleteRolePolicy(let role, let name):

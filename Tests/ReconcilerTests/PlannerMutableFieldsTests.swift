@@ -1,0 +1,187 @@
+import Foundation
+import ImportSpec
+import Reconciler
+import Store
+import Testing
+
+@Suite("Planner: mutable fields after the restore")
+struct PlannerMutableFieldsTests {
+    let spec = Fixture.spec()
+
+    /// The converged observation with `edit` applied to the cluster.
+    func observed(_ edit: (inout ObservedCluster) -> Void) -> ObservedState {
+        var observed = Fixture.converged(spec)
+        edit(&observed.cluster!)
+        return observed
+    }
+
+    struct ClusterCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let protection: Bool
+        let logs: [String]
+        let groups: [String]
+        let changes: ClusterChanges
+        var testDescription: String { name }
+    }
+
+    @Test(arguments: [
+        ClusterCase(
+            name: "deletion protection turned off in the console", protection: false, logs: ["audit", "error"],
+            groups: ["sg-0123456789abcdef0"], changes: ClusterChanges(deletionProtection: true)),
+        ClusterCase(
+            name: "a log type disabled and another enabled", protection: true, logs: ["error", "general"],
+            groups: ["sg-0123456789abcdef0"],
+            changes: ClusterChanges(enableLogTypes: ["audit"], disableLogTypes: ["general"])),
+        ClusterCase(
+            name: "security groups replaced", protection: true, logs: ["audit", "error"], groups: ["sg-other"],
+            changes: ClusterChanges(vpcSecurityGroupIds: ["sg-0123456789abcdef0"])),
+        ClusterCase(
+            name: "everything at once", protection: false, logs: [], groups: ["sg-a", "sg-b"],
+            changes: ClusterChanges(
+                deletionProtection: true, enableLogTypes: ["audit", "error"],
+                vpcSecurityGroupIds: ["sg-0123456789abcdef0"])),
+    ])
+    func clusterSettingsDriftIsModifiedImmediately(_ test: ClusterCase) {
+        var desired = spec
+        desired.deletionProtection = true
+        let plan = Fixture.plan(desired, observed {
+            $0.deletionProtection = test.protection
+            $0.enabledCloudwatchLogsExports = test.logs
+            $0.vpcSecurityGroupIds = test.groups
+        })
+        #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: test.changes)])
+        #expect(plan.phase == .converging)
+        #expect(plan.requeue == .poll)
+        #expect(plan.reason(.clusterRestored) == "SettingsDiffer")
+        #expect(plan.condition(.ready)?.message.contains(test.changes.description) == true)
+    }
+
+    @Test func equalSettingsInAnotherOrderNeedNoAction() {
+        var desired = spec
+        desired.vpcSecurityGroupIds = ["sg-b", "sg-a"]
+        let plan = Fixture.plan(desired, observed {
+            $0.enabledCloudwatchLogsExports = ["error", "audit"]
+            $0.vpcSecurityGroupIds = ["sg-a", "sg-b"]
+        })
+        #expect(plan.actions.isEmpty)
+        #expect(plan.phase == .ready)
+    }
+
+    @Test func securityGroupsAreLeftAloneWhenTheSpecNamesNone() {
+        var desired = spec
+        desired.vpcSecurityGroupIds = nil
+        let plan = Fixture.plan(desired, observed { $0.vpcSecurityGroupIds = ["sg-default"] })
+        #expect(plan.actions.isEmpty)
+        #expect(plan.phase == .ready)
+    }
+
+    @Test func logExportsEnabledInTheConsoleAreDisabledWhenTheSpecHasNone() {
+        var desired = spec
+        desired.enabledCloudwatchLogsExports = nil
+        let plan = Fixture.plan(desired, observed { $0.enabledCloudwatchLogsExports = ["slowquery"] })
+        #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: ClusterChanges(
+            disableLogTypes: ["slowquery"]))])
+    }
+
+    @Test func busyClusterIsNotModifiedUntilAvailable() {
+        let plan = Fixture.plan(spec, observed {
+            $0.status = "modifying"
+            $0.deletionProtection = true
+        })
+        #expect(plan.kinds == [[.waitForCluster]])
+    }
+
+    @Test func deletingNeverModifiesTheCluster() {
+        var desired = spec
+        desired.deletionProtection = true
+        let plan = Fixture.plan(desired, observed { $0.enabledCloudwatchLogsExports = [] }, deleting: true)
+        #expect(!plan.actions.contains { $0.kind == .modifyCluster })
+        #expect(plan.kinds.first == [.deleteInstance, .deleteInstance])
+    }
+
+    @Test func immutableChangeHaltsTheModificationToo() {
+        var desired = spec
+        desired.masterUsername = "admin"
+        let plan = Fixture.plan(desired, observed { $0.deletionProtection = true })
+        #expect(plan.actions.isEmpty)
+        #expect(plan.reason(.clusterRestored) == "ImmutableFieldChanged")
+    }
+
+    @Test func instanceClassChangeModifiesTheInstance() {
+        var desired = spec
+        desired.instances["1"] = .init(instanceClass: "db.r8g.2xlarge")
+        let plan = Fixture.plan(desired, Fixture.converged(spec))
+        #expect(plan.actions == [.modifyInstance(identifier: "ex-s3-import-1", instanceClass: "db.r8g.2xlarge")])
+        #expect(plan.reason(.instancesReady) == "InstanceClassDiffers")
+        #expect(plan.condition(.instancesReady)?.message.contains("db.r8g.large → db.r8g.2xlarge") == true)
+        #expect(plan.phase == .converging)
+    }
+
+    @Test func busyInstanceIsResizedOnlyOnceAvailable() {
+        var desired = spec
+        desired.clusterInstanceClass = "db.r8g.2xlarge"
+        var observed = Fixture.converged(spec)
+        observed.instances[0].status = "modifying"
+        let plan = Fixture.plan(desired, observed)
+        #expect(plan.kinds == [[.waitForInstances]])
+    }
+
+    @Test func removedInstanceOwnedByTheSpecIsDeleted() {
+        var desired = spec
+        desired.instances["2"] = nil
+        let plan = Fixture.plan(desired, Fixture.converged(spec))
+        #expect(plan.actions == [.deleteInstance(identifier: "ex-s3-import-2")])
+        #expect(plan.reason(.instancesReady) == "InstancesNotInSpec")
+    }
+
+    @Test func removedInstanceWaitsUntilItsReplacementIsAvailable() {
+        var desired = spec
+        desired.instances = ["1": .init(), "3": .init()]
+        let creating = Fixture.plan(desired, Fixture.converged(spec))
+        #expect(creating.kinds == [[.createInstance]])
+        #expect(creating.condition(.instancesReady)?.message.contains("ex-s3-import-2 are no longer in the spec")
+            == true)
+        var observed = Fixture.converged(spec)
+        observed.instances.append(ObservedInstance(
+            identifier: "ex-s3-import-3", status: "creating", instanceClass: "db.r8g.large",
+            clusterIdentifier: spec.name, tags: ManagedResources.desiredTags(for: spec)))
+        #expect(Fixture.plan(desired, observed).kinds == [[.waitForInstances]])
+        observed.instances[2].status = "available"
+        #expect(Fixture.plan(desired, observed).actions == [.deleteInstance(identifier: "ex-s3-import-2")])
+        observed.instances[1].status = "deleting"
+        #expect(Fixture.plan(desired, observed).actions == [.waitForInstances(identifiers: ["ex-s3-import-2"])])
+    }
+
+    @Test func foreignInstanceInTheClusterIsNeverDeleted() {
+        var observed = Fixture.converged(spec)
+        observed.instances.append(ObservedInstance(
+            identifier: "reporting-replica", status: "available", instanceClass: "db.r8g.large",
+            clusterIdentifier: spec.name, tags: ["team": "bi"]))
+        let plan = Fixture.plan(spec, observed)
+        #expect(plan.actions.isEmpty)
+        #expect(plan.phase == .ready)
+        #expect(plan.condition(.instancesReady)?.message.contains("reporting-replica") == true)
+        #expect(plan.condition(.instancesReady)?.message.contains("leaves them alone") == true)
+    }
+
+    @Test func projectionShowsTheModificationsAndConverges() {
+        var desired = spec
+        desired.deletionProtection = true
+        desired.instances = ["1": .init(instanceClass: "db.r8g.2xlarge")]
+        let projection = Planner.project(desired: desired, observed: Fixture.converged(spec), now: Fixture.now)
+        #expect(projection.now.map { $0.map(\.kind) } == [[.modifyCluster, .modifyInstance]])
+        #expect(projection.steps.map { $0.map(\.kind) } == [[.modifyCluster, .modifyInstance], [.deleteInstance]])
+        #expect(projection.end == .converged)
+        #expect(projection.finalPhase == .ready)
+    }
+
+    @Test func descriptionsSayWhatChanges() {
+        let modify = Action.modifyCluster(identifier: "c1", changes: ClusterChanges(
+            deletionProtection: false, enableLogTypes: ["audit"], disableLogTypes: ["general", "slowquery"],
+            vpcSecurityGroupIds: ["sg-1"]))
+        #expect(modify.description == "modify cluster c1, applied immediately: deletion protection off; start "
+            + "exporting audit logs; stop exporting general, slowquery logs; security groups sg-1")
+        #expect(Action.modifyInstance(identifier: "c1-1", instanceClass: "db.r8g.xlarge").description
+            == "modify instance c1-1 to class db.r8g.xlarge, applied immediately")
+    }
+}
