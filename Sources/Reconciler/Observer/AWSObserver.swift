@@ -90,8 +90,8 @@ public struct AWSObserver: StateObserving {
     private func observeRole(named name: String, withAttachedPolicies: Bool) throws(ObservationError)
         -> ObservedRole?
     {
+        // GetRole returns the role's tags (at most 50, IAM's limit), so no ListRoleTags call is needed.
         guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
-        let tags = try call("ListRoleTags") { try iam.listRoleTags(roleName: name) }
         var inline: [String: PolicyDocument] = [:]
         for policyName in try call("ListRolePolicies", { try iam.listRolePolicies(roleName: name) }) {
             let policy = try call("GetRolePolicy") { try iam.getRolePolicy(roleName: name, policyName: policyName) }
@@ -108,7 +108,7 @@ public struct AWSObserver: StateObserving {
             name: role.roleName, arn: role.arn,
             trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
             inlinePolicies: inline, attachedPolicies: attached,
-            tags: Dictionary(tags.map { ($0.key, $0.value) }) { _, last in last })
+            tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
     }
 
     /// A policy document, or an empty one (grants nothing, so it reads as drift) when IAM's text does not parse.
