@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ImportSpecTests", dependencies: ["ImportSpec"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ReconcilerTests", dependencies: ["AWSCore", "Reconciler", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ControlTests", dependencies: ["Control", "ImportSpec", "TestSupport"], swiftSettings: strict),

@@ -18,6 +18,9 @@ public enum StatusRendering {
         if let role = status.role.arn ?? status.role.name { lines.append("Ingestion role:      \(role)") }
         if status.deletionRequested { lines.append("Deletion requested:  yes") }
         if let message = status.message { lines.append("Message:             \(message)") }
+        if let managed = try result["managedSettings"]?.decode([String].self) {
+            lines.append("Managed settings:    \(managed.joined(separator: ", "))")
+        }
         lines.append("Updated:             \(status.updatedAt)")
         if !status.conditions.isEmpty {
             lines.append("")
@@ -48,8 +51,8 @@ public enum StatusRendering {
         let projected = result["projectedPhase"]?.stringValue ?? phase
         let message = result["projectedMessage"]?.stringValue ?? ""
         guard !steps.isEmpty else {
-            if projected == "Ready" { return "No actions: AWS already matches the spec.\nPhase: \(phase)" }
-            return "No actions: \(message)\nPhase: \(phase)"
+            let head = projected == "Ready" ? "No actions: AWS already matches the spec." : "No actions: \(message)"
+            return ([head, "Phase: \(phase)"] + (try ownership(result))).joined(separator: "\n")
         }
         var lines = ["Steps a submit would carry out, in order (a step's actions run in parallel):"]
         for (index, group) in steps.enumerated() {
@@ -70,7 +73,20 @@ public enum StatusRendering {
         }
         let outcome = message.isEmpty ? projected : "\(projected): \(message)"
         lines.append("Phase now: \(phase); after these steps: \(outcome)")
-        return lines.joined(separator: "\n")
+        return (lines + (try ownership(result))).joined(separator: "\n")
+    }
+
+    /// The lines of a plan result saying which settings aurorad manages after the restore and which it leaves as
+    /// they are in AWS; none when the result has no such lists.
+    private static func ownership(_ result: JSONValue) throws -> [String] {
+        var lines: [String] = []
+        if let managed = try result["managedSettings"]?.decode([String].self), !managed.isEmpty {
+            lines.append("Managed after the restore: \(managed.joined(separator: ", ")).")
+        }
+        if let unmanaged = try result["unmanagedSettings"]?.decode([String].self), !unmanaged.isEmpty {
+            lines.append("Not in the spec, so left as they are in AWS: \(unmanaged.joined(separator: ", ")).")
+        }
+        return lines
     }
 
     /// A list result (an array of `SpecStatus`) as a table, one spec per row.

@@ -46,7 +46,7 @@ public final class DaemonRuntime: Sendable {
                 controller.wake(name)
             },
             deletionRequested: { name in controller.wake(name) },
-            plan: { spec in try Self.planJSON(reconciler.preview(spec)) })
+            plan: { spec in try Self.planJSON(reconciler.preview(spec), of: spec) })
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),
@@ -90,10 +90,13 @@ public final class DaemonRuntime: Sendable {
             logger: logger)
     }
 
-    /// A plan preview as the JSON `ctl plan --json` prints: `phase`, `steps` (every projected group), `now` (the
-    /// groups runnable now), `conditions`, `projectedPhase` and `projectedMessage`.
-    private static func planJSON(_ preview: PlanPreview) throws -> JSONValue {
+    /// A plan preview of `spec` as the JSON `ctl plan --json` prints: `phase`, `steps` (every projected group),
+    /// `now` (the groups runnable now), `conditions`, `projectedPhase`, `projectedMessage`, and the settings aurorad
+    /// manages after the restore and those it leaves as they are in AWS (`managedSettings`, `unmanagedSettings`).
+    private static func planJSON(_ preview: PlanPreview, of spec: ImportSpec) throws -> JSONValue {
         .object([
+            "managedSettings": .array(FieldOwnership.managed(by: spec).map { .string($0) }),
+            "unmanagedSettings": .array(FieldOwnership.unmanaged(by: spec).map { .string($0) }),
             "phase": .string(preview.phase.rawValue),
             "steps": .array(preview.steps.map { .array($0.map { .string($0) }) }),
             "now": .array(preview.now.map { .array($0.map { .string($0) }) }),

@@ -2,6 +2,7 @@ import Control
 import Foundation
 import ImportSpec
 import Logging
+import Reconciler
 import Store
 
 /// Answers control-socket requests from the store: submit validates and stores a spec, status and list read the
@@ -102,6 +103,9 @@ public struct SpecControlHandler: ControlHandler {
         var result = try JSONValue(encoding: status)
         if case .object(var fields) = result {
             fields["events"] = try JSONValue(encoding: store.events(name: name, limit: statusEventCount))
+            if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
+                fields["managedSettings"] = .array(FieldOwnership.managed(by: spec).map { .string($0) })
+            }
             result = .object(fields)
         }
         return .success(result)

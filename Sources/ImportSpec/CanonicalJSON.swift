@@ -29,6 +29,7 @@ extension ImportSpec {
         add(.kmsKeyId, kmsKeyId.map(JSONValue.string))
         add(.deletionProtection, deletionProtection.map(JSONValue.bool))
         add(.enabledCloudwatchLogsExports, enabledCloudwatchLogsExports.map { .array($0.map(JSONValue.string)) })
+        add(.applyImmediately, applyImmediately.map(JSONValue.bool))
         add(.tags, tags.map { .object($0.mapValues(JSONValue.string)) })
         return .object(members)
     }

@@ -38,6 +38,9 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     public var deletionProtection: Bool?
     /// CloudWatch log types to export.
     public var enabledCloudwatchLogsExports: [String]?
+    /// Apply changes that restart instances (an instance class) now, one instance at a time, instead of in the
+    /// next maintenance window; defaults to `false` as in the rds-aurora module.
+    public var applyImmediately: Bool?
     /// Tags applied to every resource aurorad creates for this spec (besides its own ownership tags).
     public var tags: [String: String]?
 
@@ -116,6 +119,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         case kmsKeyId = "kms_key_id"
         case deletionProtection = "deletion_protection"
         case enabledCloudwatchLogsExports = "enabled_cloudwatch_logs_exports"
+        case applyImmediately = "apply_immediately"
     }
 
     public init(
@@ -124,7 +128,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         instances: [String: InstanceSpec], dbSubnetGroupName: String? = nil, vpcSecurityGroupIds: [String]? = nil,
         roleAssociations: [String: RoleAssociation]? = nil, s3Import: S3Import, skipFinalSnapshot: Bool? = nil,
         storageEncrypted: Bool? = nil, kmsKeyId: String? = nil, deletionProtection: Bool? = nil,
-        enabledCloudwatchLogsExports: [String]? = nil, tags: [String: String]? = nil
+        enabledCloudwatchLogsExports: [String]? = nil, applyImmediately: Bool? = nil, tags: [String: String]? = nil
     ) {
         self.name = name
         self.engine = engine
@@ -143,6 +147,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         self.kmsKeyId = kmsKeyId
         self.deletionProtection = deletionProtection
         self.enabledCloudwatchLogsExports = enabledCloudwatchLogsExports
+        self.applyImmediately = applyImmediately
         self.tags = tags
     }
 }
@@ -154,8 +159,10 @@ extension ImportSpec {
     public var effectiveManageMasterUserPassword: Bool { manageMasterUserPassword ?? (masterPasswordFile == nil) }
     /// `skip_final_snapshot`, default `false` (take a final snapshot on delete), as in the module.
     public var effectiveSkipFinalSnapshot: Bool { skipFinalSnapshot ?? false }
-    /// `deletion_protection`, default `false`.
+    /// `deletion_protection` at the restore, default `false`; after the restore it is managed only when set.
     public var effectiveDeletionProtection: Bool { deletionProtection ?? false }
+    /// `apply_immediately`, default `false` (the module's): instance restarts wait for the maintenance window.
+    public var effectiveApplyImmediately: Bool { applyImmediately ?? false }
 
     /// The RDS identifier of the instance under `key`: its override, or `<name>-<key>`.
     public func instanceIdentifier(forKey key: String) -> String {

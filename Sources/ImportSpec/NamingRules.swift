@@ -15,6 +15,11 @@ enum NamingRules {
         }
         if value.contains("--") { broken.append("it must not contain two consecutive hyphens") }
         if value.hasSuffix("-") { broken.append("it must not end with a hyphen") }
+        if value.unicodeScalars.contains(where: { ("A"..."Z").contains($0) }) {
+            // RDS stores identifiers in lower case and compares them case-insensitively; a capital in the spec
+            // would never match what DescribeDBClusters and DescribeDBInstances return.
+            broken.append("it must be lower case, as RDS stores it (use \"\(value.lowercased())\")")
+        }
         return broken
     }
 

@@ -34,6 +34,7 @@ struct SpecReader {
             kmsKeyId: string(.kmsKeyId),
             deletionProtection: bool(.deletionProtection),
             enabledCloudwatchLogsExports: stringArray(fields, Key.enabledCloudwatchLogsExports.rawValue),
+            applyImmediately: bool(.applyImmediately),
             tags: stringMap(fields, Key.tags.rawValue))
     }
 

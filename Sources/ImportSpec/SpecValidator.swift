@@ -13,8 +13,6 @@ struct SpecValidator {
     static let engine = "aurora-mysql"
     /// Aurora MySQL's CloudWatch log types (RestoreDBClusterFromS3 `EnableCloudwatchLogsExports`).
     static let logExports = ["audit", "error", "general", "slowquery", "iam-db-auth-error", "instance"]
-    /// RDS allows at most 50 tags per resource.
-    static let maxTags = 50
 
     let spec: ImportSpec
     let unusable: Set<String>
@@ -139,7 +137,9 @@ struct SpecValidator {
             if let override = instance.identifier {
                 identifier = override
                 identifierPath = FieldPath.member(path, "identifier")
-                report(identifierPath, override, isNot: "instance identifier", NamingRules.identifier(override))
+                let broken = NamingRules.identifier(override)
+                report(identifierPath, override, isNot: "instance identifier", broken)
+                if !broken.isEmpty { continue }
             } else {
                 guard nameIsValid else { continue }
                 identifier = spec.instanceIdentifier(forKey: key)
@@ -148,6 +148,7 @@ struct SpecValidator {
                 if !broken.isEmpty {
                     report(path, "the derived instance identifier \(quote(identifier)) (name-key) is not valid: "
                         + "\(broken.joined(separator: "; ")); use another key or set identifier.")
+                    continue
                 }
             }
             // RDS identifiers are case-insensitive (stored in lowercase).
@@ -235,8 +236,10 @@ struct SpecValidator {
 
     private mutating func checkTags() {
         guard let tags = spec.tags, usable("tags") else { return }
-        if tags.count > Self.maxTags {
-            report("tags", "has \(tags.count) tags but RDS allows at most \(Self.maxTags) per resource.")
+        if tags.count > AuroradTags.maxUserTags {
+            report("tags", "has \(tags.count) tags, but RDS and IAM allow \(AuroradTags.maxTagsPerResource) per "
+                + "resource and aurorad adds up to \(AuroradTags.maxOwnTagsPerResource) of its own, so at most "
+                + "\(AuroradTags.maxUserTags) fit; remove \(tags.count - AuroradTags.maxUserTags).")
         }
         for key in tags.keys.sorted() {
             let path = FieldPath.member("tags", key)
@@ -249,6 +252,10 @@ struct SpecValidator {
             let lowered = key.lowercased()
             if lowered.hasPrefix("aws:") || lowered.hasPrefix("rds:") {
                 broken.append("the key must not start with aws: or rds:, which are reserved for AWS")
+            }
+            if lowered.hasPrefix(AuroradTags.keyPrefix) {
+                broken.append("the key must not start with \(AuroradTags.keyPrefix), which aurorad reserves for its "
+                    + "ownership and restore tags")
             }
             if !NamingRules.tagTextAllowed(key) {
                 broken.append("the key may contain only letters, digits, white space and _ . : / = + - @")

@@ -25,6 +25,7 @@ extension ImportSpec {
             deletionProtection: try fields.decodeIfPresent(Bool.self, forKey: .deletionProtection),
             enabledCloudwatchLogsExports:
                 try fields.decodeIfPresent([String].self, forKey: .enabledCloudwatchLogsExports),
+            applyImmediately: try fields.decodeIfPresent(Bool.self, forKey: .applyImmediately),
             tags: try fields.decodeIfPresent([String: String].self, forKey: .tags))
     }
 }

@@ -20,17 +20,23 @@ public struct ClusterChanges: Equatable, Sendable, CustomStringConvertible {
         self.vpcSecurityGroupIds = vpcSecurityGroupIds
     }
 
-    /// The changes that bring `cluster` to the spec's deletion protection, log exports (compared as sets) and, when
-    /// the spec names any (`desiredSecurityGroups` non-nil), security groups (as a set).
+    /// The changes that bring `cluster` to the settings the spec sets, and only those (field ownership): deletion
+    /// protection when `deletionProtection` is non-nil, log exports (as a set) when `logExports` is non-nil, security
+    /// groups (as a set) when `desiredSecurityGroups` is non-empty. A setting the spec leaves out stays as the
+    /// operator has it.
     public static func needed(
-        for cluster: ObservedCluster, deletionProtection: Bool, logExports: [String], desiredSecurityGroups: [String]?
+        for cluster: ObservedCluster, deletionProtection: Bool?, logExports: [String]?, desiredSecurityGroups: [String]?
     ) -> ClusterChanges {
-        let wantedLogs = Set(logExports)
-        let exported = Set(cluster.enabledCloudwatchLogsExports)
-        var changes = ClusterChanges(
-            enableLogTypes: wantedLogs.subtracting(exported).sorted(),
-            disableLogTypes: exported.subtracting(wantedLogs).sorted())
-        if cluster.deletionProtection != deletionProtection { changes.deletionProtection = deletionProtection }
+        var changes = ClusterChanges()
+        if let logExports {
+            let wanted = Set(logExports)
+            let exported = Set(cluster.enabledCloudwatchLogsExports)
+            changes.enableLogTypes = wanted.subtracting(exported).sorted()
+            changes.disableLogTypes = exported.subtracting(wanted).sorted()
+        }
+        if let deletionProtection, cluster.deletionProtection != deletionProtection {
+            changes.deletionProtection = deletionProtection
+        }
         if let groups = desiredSecurityGroups, !groups.isEmpty, Set(groups) != Set(cluster.vpcSecurityGroupIds) {
             changes.vpcSecurityGroupIds = Set(groups).sorted()
         }

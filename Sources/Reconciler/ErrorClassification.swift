@@ -187,35 +187,54 @@ public enum ErrorClassifier {
         operatorAdvice(operation: action.operationName, code: code, message: message)
     }
 
-    /// The operator-facing sentence for a terminal error of the AWS operation named `operation` (reads included).
+    /// The code given when no AWS credentials could be obtained or refreshed: an authentication failure that the
+    /// operator fixes in the credential source, never a network error.
+    public static let credentialsUnavailableCode = "CredentialsUnavailable"
+    /// The sentence every terminal error ends with: terminal errors are retried at every resync, so a fix made
+    /// outside the spec (a permission granted, a key enabled, a quota raised) heals the spec on its own.
+    public static let retryAtResync = " aurorad tries again at every resync, so a fix made outside the spec needs no "
+        + "resubmit; resubmitting the spec tries at once."
+
+    /// The operator-facing sentence for a terminal error of the AWS operation named `operation` (reads included):
+    /// what failed, what to do, and that aurorad retries at the next resync. The text after the AWS message
+    /// depends only on `operation` and `code` (`FailureRecord` reads the message back by it).
     public static func operatorAdvice(operation: String, code: String, message: String) -> String {
-        let what = "\(operation) failed with \(code) (\(message))"
+        "\(operation) failed with \(code) (\(message)): \(remedy(operation: operation, code: code))\(retryAtResync)"
+    }
+
+    /// What the operator should do about a terminal `code` from `operation`, as one sentence.
+    static func remedy(operation: String, code: String) -> String {
         switch code {
-        case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationNotFound", "Forbidden",
-            "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken":
-            return "\(what): aurorad's AWS identity may not call \(operation); grant that permission (see the "
-                + "README's IAM permissions) or fix the credentials, then resubmit the spec."
+        case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationNotFound", "Forbidden":
+            let permissions = RequiredPermissions.forOperation(operation)
+            let named = permissions.isEmpty ? "" : " (\(permissions.joined(separator: ", ")))"
+            return "aurorad's AWS identity may not call \(operation); grant that permission\(named) to the identity "
+                + "`aurorad aws whoami` shows (see the README's IAM permissions)."
+        case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException",
+            credentialsUnavailableCode:
+            return "AWS did not accept aurorad's credentials; fix the credential source `aurorad aws whoami` "
+                + "reports (keys, profile, role or instance metadata)."
         case passwordFileUnreadableCode:
-            return "\(what): make the file exist, hold the password and be readable by aurorad's user, then "
-                + "resubmit the spec."
+            return "make the file exist, hold the password and be readable by aurorad's user."
         case "InvalidS3BucketFault":
-            return "\(what): RDS cannot read the backup; check that the bucket exists in the cluster's region and "
-                + "that the ingestion role can list it and read its objects, then resubmit the spec."
+            return "RDS cannot read the backup; check that the bucket exists in the cluster's region and that the "
+                + "ingestion role can list it and read its objects."
         case "KMSKeyNotAccessibleFault":
-            return "\(what): the KMS key cannot be used; fix kms_key_id or the key policy, then resubmit the spec."
+            return "the KMS key cannot be used (disabled, pending deletion or not allowed by its key policy); enable "
+                + "it, fix its key policy or change kms_key_id."
         case "DBSubnetGroupNotFoundFault", "InvalidSubnet", "InvalidVPCNetworkStateFault",
             "DBSubnetGroupDoesNotCoverEnoughAZs":
-            return "\(what): fix db_subnet_group_name or vpc_security_group_ids, then resubmit the spec."
+            return "fix db_subnet_group_name or vpc_security_group_ids in the spec, or the subnet group in AWS."
         case "DeleteConflict":
-            return "\(what): detach the managed policies and instance profiles an operator added to the role; "
-                + "aurorad then deletes it."
+            return "detach the managed policies and instance profiles an operator added to the role; aurorad then "
+                + "deletes it."
         case "DBClusterQuotaExceededFault", "InstanceQuotaExceeded", "StorageQuotaExceeded", "LimitExceeded",
             "DBClusterRoleQuotaExceeded", "DBClusterRoleQuotaExceededFault", "SnapshotQuotaExceeded",
             "InsufficientDBInstanceCapacity", "InsufficientStorageClusterCapacity":
-            return "\(what): an account quota or capacity limit was reached; raise the quota, free capacity or choose "
-                + "another instance class, then resubmit the spec."
+            return "an account quota or capacity limit was reached; raise the quota, free capacity or choose another "
+                + "instance class."
         default:
-            return "\(what): AWS rejected the request; fix the spec field it names, then resubmit the spec."
+            return "AWS rejected the request; fix the spec field it names and resubmit the spec."
         }
     }
 }

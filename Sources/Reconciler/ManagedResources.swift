@@ -4,11 +4,11 @@ import ImportSpec
 /// Deterministic names, documents and tags of what aurorad creates for a spec; the same spec always yields the same.
 public enum ManagedResources {
     /// The ownership tag saying a resource is managed by aurorad.
-    public static let managedByTagKey = "aurorad:managed-by"
+    public static let managedByTagKey = AuroradTags.keyPrefix + "managed-by"
     /// The value of `managedByTagKey`.
     public static let managedByTagValue = "aurorad"
     /// The ownership tag naming the spec a resource belongs to.
-    public static let specTagKey = "aurorad:spec"
+    public static let specTagKey = AuroradTags.keyPrefix + "spec"
     /// The name of the inline policy aurorad puts on a managed role.
     public static let inlinePolicyName = "aurorad-s3-import"
     /// The description given to a managed role.

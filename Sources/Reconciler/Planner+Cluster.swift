@@ -105,12 +105,13 @@ extension PlanDraft {
         add(waits)
     }
 
-    /// Puts the mutable settings back to the spec with one ModifyDBCluster: deletion protection, log exports (as a
-    /// set) and, when the spec names any, security groups (as a set). RDS shows the cluster `modifying` meanwhile.
+    /// Puts the cluster settings the spec sets back with one ModifyDBCluster: deletion protection, log exports (as
+    /// a set) and security groups (as a set), each only when the spec sets it (see `FieldOwnership`). None of them
+    /// restarts an instance, so they are applied immediately; RDS shows the cluster `modifying` meanwhile.
     private mutating func planClusterSettings(_ cluster: ObservedCluster, mutations: inout [Action]) {
         let changes = ClusterChanges.needed(
-            for: cluster, deletionProtection: spec.effectiveDeletionProtection,
-            logExports: spec.enabledCloudwatchLogsExports ?? [], desiredSecurityGroups: spec.vpcSecurityGroupIds)
+            for: cluster, deletionProtection: spec.deletionProtection,
+            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: spec.vpcSecurityGroupIds)
         guard !changes.isEmpty else { return }
         mutations.append(.modifyCluster(identifier: cluster.identifier, changes: changes))
         set(.clusterRestored, .false, "SettingsDiffer",

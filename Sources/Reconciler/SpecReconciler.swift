@@ -76,7 +76,10 @@ public final class SpecReconciler: Sendable {
             return recordUnreadableSpec(error, stored: stored, previous: previous, now: now, logger: logger)
         }
         let retry = retryRequests.withLock { $0.remove(name) != nil }
-        let failure = retry ? nil : FailureRecord.failure(in: previous).flatMap {
+        // A recorded failure holds for its generation until the next resync, which tries again: what the operator
+        // fixed outside the spec (a permission, a KMS key, a quota) then converges with no resubmit.
+        let resyncDue = now.timeIntervalSince(previous.updatedAt.date) >= options.resyncInterval / .seconds(1)
+        let failure = retry || resyncDue ? nil : FailureRecord.failure(in: previous).flatMap {
             $0.generation == stored.generation ? $0 : nil
         }
 
@@ -92,8 +95,8 @@ public final class SpecReconciler: Sendable {
         // The plan's groups run in order; the first group with an error or a settling answer ends the pass.
         var events: [SpecEvent] = []
         var firstError: ReconcileError?
-        var settling = false
-        for group in plan.steps where firstError == nil && !settling {
+        var settling: ReconcileError?
+        for group in plan.steps where firstError == nil && settling == nil {
             if group.contains(where: { $0.kind == .removeSpec }) {
                 record(events: events, name: name, logger: logger)
                 return removeSpec(name, logger: logger)
@@ -105,7 +108,7 @@ public final class SpecReconciler: Sendable {
                 }
                 if error.errorClass == .retryable(.resourceState) {
                     // Already exists, already gone or busy: an observation, settled by the next reconcile.
-                    settling = true
+                    settling = error
                     events.append(SpecEvent(
                         time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
                         message: "\(error.description) The next observation settles it."))
@@ -142,13 +145,20 @@ public final class SpecReconciler: Sendable {
 
         if let firstError {
             if firstError.errorClass == .terminal || status.phase == .failed {
-                logger.warning("action failed; the operator must act", metadata: ["error": "\(firstError)"])
-                return .terminalError(firstError)
+                logger.warning(
+                    "action failed; the operator must act, and aurorad tries again at the next resync",
+                    metadata: ["error": "\(firstError)"])
+                return .requeueAfter(options.resyncInterval)
             }
             logger.info("action failed; retrying with backoff", metadata: ["error": "\(firstError)"])
             return .retryableError(firstError)
         }
-        if settling { return .requeueAfter(options.pollInterval) }
+        if let settling {
+            // Through the controller's backoff, so a write AWS keeps answering this way is never repeated faster.
+            logger.info("AWS answered with a state the observation did not show; observing again after backoff",
+                metadata: ["error": "\(settling)"])
+            return .retryableError(settling)
+        }
         switch plan.requeue {
         case .immediately: return .requeueAfter(.zero)
         case .poll: return .requeueAfter(options.pollInterval)
@@ -250,8 +260,10 @@ public final class SpecReconciler: Sendable {
         }
         record(status: status, events: events, logger: logger)
         if error.errorClass == .terminal {
-            logger.warning("observation failed; the operator must act", metadata: ["error": "\(error)"])
-            return .terminalError(error)
+            logger.warning(
+                "observation failed; the operator must act, and aurorad observes again at the next resync",
+                metadata: ["error": "\(error)"])
+            return .requeueAfter(options.resyncInterval)
         }
         logger.info("observation failed; retrying with backoff", metadata: ["error": "\(error)"])
         return .retryableError(error)

@@ -35,7 +35,7 @@ let goodValues: [RuleCase] = [
         $0.instances = ["1": .init(identifier: "writer"), "2": .init(identifier: "reader")]
     },
     .good("61-character name whose derived identifiers are 63 long") { $0.name = String(letters63.dropLast(2)) },
-    .good("mixed-case name with digits") { $0.name = "Ex1-b2" },
+    .good("name with digits") { $0.name = "ex1-b2" },
     .good("instance key that is a word") { $0.instances = ["writer": .init()] },
     .good("overridden instance identifier") { $0.instances["2"]?.identifier = "custom-reader" },
     .good("instance identifier override that makes an odd key fine") {
@@ -74,8 +74,8 @@ let goodValues: [RuleCase] = [
         $0.enabledCloudwatchLogsExports = ["audit", "error", "general", "slowquery", "iam-db-auth-error", "instance"]
     },
     .good("no log exports") { $0.enabledCloudwatchLogsExports = [] },
-    .good("50 tags") { spec in
-        spec.tags = Dictionary(uniqueKeysWithValues: (1...50).map { ("k\($0)", "v") })
+    .good("44 tags: 50 less aurorad's own 6") { spec in
+        spec.tags = Dictionary(uniqueKeysWithValues: (1...44).map { ("k\($0)", "v") })
     },
     .good("128-character tag key and 256-character value") {
         $0.tags = [String(repeating: "k", count: 128): String(repeating: "v", count: 256)]
@@ -126,7 +126,7 @@ let badValues: [RuleCase] = [
     .bad("duplicate identifier", "instances.2.identifier", "already used by instances.1") {
         $0.instances["2"]?.identifier = "ex-s3-import-1"
     },
-    .bad("duplicate identifier differing in case", "instances.2.identifier", "must be unique") {
+    .bad("duplicate identifier in capitals", "instances.2.identifier", "must be lower case") {
         $0.instances["2"]?.identifier = "EX-S3-IMPORT-1"
     },
     .bad("2-character bucket", "s3_import.bucket_name", "3 to 63 characters") { $0.s3Import.bucketName = "ab" },
@@ -249,8 +249,8 @@ let badValues: [RuleCase] = [
     .bad("duplicate log type", "enabled_cloudwatch_logs_exports[2]", "more than once") {
         $0.enabledCloudwatchLogsExports = ["audit", "error", "audit"]
     },
-    .bad("51 tags", "tags", "at most 50") { spec in
-        spec.tags = Dictionary(uniqueKeysWithValues: (1...51).map { ("k\($0)", "v") })
+    .bad("45 tags: with aurorad's own 6 over 50", "tags", "at most 44 fit; remove 1") { spec in
+        spec.tags = Dictionary(uniqueKeysWithValues: (1...45).map { ("k\($0)", "v") })
     },
     .bad("129-character tag key", "tags." + String(repeating: "k", count: 129), "1 to 128") {
         $0.tags = [String(repeating: "k", count: 129): "v"]
@@ -261,6 +261,19 @@ let badValues: [RuleCase] = [
     .bad("aws: tag", "tags[\"aws:owner\"]", "must not start with aws:") { $0.tags = ["aws:owner": "me"] },
     .bad("AWS: tag in capitals", "tags[\"AWS:Owner\"]", "must not start with aws:") { $0.tags = ["AWS:Owner": "me"] },
     .bad("rds: tag", "tags[\"rds:x\"]", "reserved for AWS") { $0.tags = ["rds:x": "me"] },
+    .bad("aurorad: tag", "tags[\"aurorad:spec\"]", "aurorad reserves") { $0.tags = ["aurorad:spec": "other"] },
+    .bad("Aurorad: tag in capitals", "tags[\"Aurorad:x\"]", "must not start with aurorad:") {
+        $0.tags = ["Aurorad:x": "me"]
+    },
+    .bad("capital in the name", "name", "must be lower case, as RDS stores it (use \"prod-import\")") {
+        $0.name = "Prod-Import"
+    },
+    .bad("capital in an instance identifier", "instances.1.identifier", "must be lower case") {
+        $0.instances = ["1": ImportSpec.InstanceSpec(identifier: "Reader-1")]
+    },
+    .bad("capital in an instance key", "instances.A", "(use \"ex-s3-import-a\")") {
+        $0.instances = ["A": ImportSpec.InstanceSpec()]
+    },
     .bad("empty tag key", "tags[\"\"]", "1 to 128") { $0.tags = ["": "v"] },
     .bad("tag key with #", "tags[\"a#b\"]", "the key may contain only") { $0.tags = ["a#b": "v"] },
     .bad("tag value with a newline", "tags.Environment", "the value may contain only") {

@@ -130,4 +130,11 @@ struct ManagedResourcesTests {
     func clusterStatusSets(status: String, expected: StatusClass) {
         #expect(ResourceStatus.classifyCluster(status) == expected)
     }
+
+    @Test func ownTagsOnTheClusterAreWhatTheSpecValidatorBudgetsFor() {
+        let spec = Fixture.spec()
+        let own = ManagedResources.ownershipTags(forSpec: spec.name).merging(RestoreFacts.tags(for: spec)) { a, _ in a }
+        #expect(own.count == AuroradTags.maxOwnTagsPerResource)
+        #expect(own.keys.allSatisfy { $0.hasPrefix(AuroradTags.keyPrefix) })
+    }
 }

@@ -75,12 +75,48 @@ struct PlannerMutableFieldsTests {
         #expect(plan.phase == .ready)
     }
 
-    @Test func logExportsEnabledInTheConsoleAreDisabledWhenTheSpecHasNone() {
+    @Test func settingsTheSpecLeavesOutStayAsTheOperatorSetThem() {
         var desired = spec
+        desired.deletionProtection = nil
         desired.enabledCloudwatchLogsExports = nil
+        desired.vpcSecurityGroupIds = nil
+        let plan = Fixture.plan(desired, observed {
+            $0.deletionProtection = true
+            $0.enabledCloudwatchLogsExports = ["slowquery", "audit"]
+            $0.vpcSecurityGroupIds = ["sg-console"]
+        })
+        #expect(plan.actions.isEmpty)
+        #expect(plan.phase == .ready)
+    }
+
+    @Test func deletionProtectionIsTurnedOffOnlyWhenTheSpecSaysFalse() {
+        var desired = spec
+        desired.deletionProtection = false
+        let plan = Fixture.plan(desired, observed { $0.deletionProtection = true })
+        #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: ClusterChanges(
+            deletionProtection: false))])
+    }
+
+    @Test func anEmptyLogExportListInTheSpecDisablesEveryExport() {
+        var desired = spec
+        desired.enabledCloudwatchLogsExports = []
         let plan = Fixture.plan(desired, observed { $0.enabledCloudwatchLogsExports = ["slowquery"] })
         #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: ClusterChanges(
             disableLogTypes: ["slowquery"]))])
+    }
+
+    @Test func ownershipListsFollowWhatTheSpecSets() {
+        var desired = spec
+        desired.deletionProtection = nil
+        desired.enabledCloudwatchLogsExports = ["audit"]
+        desired.vpcSecurityGroupIds = nil
+        #expect(FieldOwnership.managed(by: desired) == [
+            "enabled_cloudwatch_logs_exports", "instances", "role_associations", "s3_import (the managed ingestion role)",
+            "tags",
+        ])
+        #expect(FieldOwnership.unmanaged(by: desired) == ["deletion_protection", "vpc_security_group_ids"])
+        desired.s3Import.ingestionRole = "arn:aws:iam::123456789012:role/given"
+        #expect(!FieldOwnership.managed(by: desired).contains { $0.hasPrefix("s3_import") })
     }
 
     @Test func busyClusterIsNotModifiedUntilAvailable() {

@@ -1,7 +1,9 @@
 import AWSCore
 import AWSServices
 
-/// Turns what the AWS clients throw into the reconciler's classified errors.
+/// Turns what the AWS clients throw into the reconciler's classified errors. Credentials that cannot be obtained or
+/// refreshed are an authentication failure (`ErrorClassifier.credentialsUnavailableCode`, terminal), never a
+/// network error: retrying sooner does not help, fixing the credential source does.
 enum AWSErrorMapping {
     /// The error of a failed read `operation`.
     static func observation(_ error: any Error, operation: String) -> ObservationError {
@@ -15,6 +17,9 @@ enum AWSErrorMapping {
             .network(operation: operation, detail: error.description)
         case let error as AWSResponseError:
             ObservationError(operation: error.action, code: "UnreadableResponse", message: error.reason)
+        case let error as CredentialError:
+            ObservationError(
+                operation: operation, code: ErrorClassifier.credentialsUnavailableCode, message: error.description)
         default:
             .network(operation: operation, detail: "\(error)")
         }
@@ -34,6 +39,8 @@ enum AWSErrorMapping {
         case let error as AWSResponseError:
             // The call reached AWS and may have taken effect: the next observation settles it.
             ReconcileError(action: kind, code: "UnreadableResponse", message: error.reason, httpStatus: 500)
+        case let error as CredentialError:
+            ReconcileError(action: kind, code: ErrorClassifier.credentialsUnavailableCode, message: error.description)
         default:
             .network(action: kind, detail: "\(error)")
         }

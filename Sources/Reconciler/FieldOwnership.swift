@@ -1,0 +1,29 @@
+import ImportSpec
+
+/// Which settings aurorad keeps matching the spec after the restore, like a server-side-apply manager that owns only
+/// the fields it set: a setting the spec leaves out is never changed after the restore, so what an operator sets in
+/// the console (deletion protection, log exports, security groups) stays. `ctl status` and `ctl plan` show both lists.
+public enum FieldOwnership {
+    /// The optional cluster settings aurorad manages only when the spec sets them, each with whether a spec sets it.
+    static let optionalClusterSettings: [(field: String, isSet: @Sendable (ImportSpec) -> Bool)] = [
+        ("deletion_protection", { $0.deletionProtection != nil }),
+        ("enabled_cloudwatch_logs_exports", { $0.enabledCloudwatchLogsExports != nil }),
+        ("vpc_security_group_ids", { !($0.vpcSecurityGroupIds ?? []).isEmpty }),
+    ]
+
+    /// The spec fields aurorad keeps AWS matching after the restore, sorted: the instances (which exist and their
+    /// class), the role associations, the spec's and aurorad's tags (other tags are left alone), the managed role's
+    /// trust and inline policy when the spec gives no `ingestion_role`, and each optional setting the spec sets.
+    public static func managed(by spec: ImportSpec) -> [String] {
+        var fields = ["instances", "role_associations", "tags"]
+        if spec.s3Import.ingestionRole == nil { fields.append("s3_import (the managed ingestion role)") }
+        fields += optionalClusterSettings.filter { $0.isSet(spec) }.map(\.field)
+        return fields.sorted()
+    }
+
+    /// The optional cluster settings the spec leaves out, sorted: aurorad sets RDS's default at the restore and
+    /// never changes them afterwards.
+    public static func unmanaged(by spec: ImportSpec) -> [String] {
+        optionalClusterSettings.filter { !$0.isSet(spec) }.map(\.field).sorted()
+    }
+}

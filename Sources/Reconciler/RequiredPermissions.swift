@@ -1,0 +1,47 @@
+/// The IAM permissions each AWS operation aurorad calls needs, so an AccessDenied failure names what to grant.
+///
+/// Most operations need the permission of their own name; the exceptions are AWS's documented ones: ListObjectsV2 is
+/// authorised as `s3:ListBucket` and GetObject/HeadObject as `s3:GetObject` (S3 User Guide, "Policy actions for
+/// Amazon S3"); tagging on create needs the tagging permission too (`iam:TagRole` for CreateRole with tags,
+/// `rds:AddTagsToResource` for RDS creates with tags: IAM User Guide "Tagging IAM resources", RDS User Guide
+/// "Tagging Amazon RDS resources"); handing a role to RDS needs `iam:PassRole` (RestoreDBClusterFromS3,
+/// AddRoleToDBCluster); a final snapshot needs `rds:CreateDBClusterSnapshot`.
+public enum RequiredPermissions {
+    private static let iamOperations: Set<String> = [
+        "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
+        "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
+        "GetAccountAuthorizationDetails",
+    ]
+    private static let rdsOperations: Set<String> = [
+        "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "DeleteDBInstance", "DeleteDBCluster",
+        "AddTagsToResource", "ModifyDBCluster", "ModifyDBInstance", "DescribeDBClusters", "DescribeDBInstances",
+        "DescribeEvents", "DescribeDBEngineVersions",
+    ]
+    private static let s3Permissions = [
+        "GetBucketLocation": "s3:GetBucketLocation", "ListObjectsV2": "s3:ListBucket", "GetObject": "s3:GetObject",
+        "HeadObject": "s3:GetObject",
+    ]
+    private static let companions = [
+        "CreateRole": ["iam:TagRole"],
+        "RestoreDBClusterFromS3": ["iam:PassRole", "rds:AddTagsToResource"],
+        "AddRoleToDBCluster": ["iam:PassRole"],
+        "CreateDBInstance": ["rds:AddTagsToResource"],
+        "DeleteDBCluster": ["rds:CreateDBClusterSnapshot"],
+    ]
+
+    /// The permissions `operation` (an AWS API operation name, e.g. `PutRolePolicy`) needs, its own first; empty
+    /// for an operation this table does not know.
+    public static func forOperation(_ operation: String) -> [String] {
+        let own: String
+        if iamOperations.contains(operation) {
+            own = "iam:\(operation)"
+        } else if rdsOperations.contains(operation) {
+            own = "rds:\(operation)"
+        } else if let permission = s3Permissions[operation] {
+            own = permission
+        } else {
+            return []
+        }
+        return [own] + (companions[operation] ?? [])
+    }
+}
