@@ -126,12 +126,15 @@ public struct RDSClient: Sendable {
         return try cluster(in: result, action: "ModifyDBCluster")
     }
 
-    /// `ModifyDBInstance` of the instance class, applied immediately; returns the instance (`modifying` soon after).
-    public func modifyDBInstance(identifier: String, instanceClass: String) throws -> RDSInstance {
+    /// `ModifyDBInstance` of the instance class, which restarts the instance: now (`modifying` soon after) when
+    /// `applyImmediately`, else in its next maintenance window (shown meanwhile in `PendingModifiedValues`).
+    public func modifyDBInstance(identifier: String, instanceClass: String, applyImmediately: Bool) throws
+        -> RDSInstance
+    {
         let result = try client.query(.rds, action: "ModifyDBInstance") {
             $0.add("DBInstanceIdentifier", identifier)
             $0.add("DBInstanceClass", instanceClass)
-            $0.add("ApplyImmediately", true)
+            $0.add("ApplyImmediately", applyImmediately)
         }
         return try instance(in: result, action: "ModifyDBInstance")
     }

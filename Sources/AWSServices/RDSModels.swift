@@ -132,6 +132,9 @@ public struct RDSInstance: Sendable, Equatable {
     public var endpointAddress: String?
     /// The instance's tags.
     public var tags: [AWSTag]
+    /// The instance class a modification waits to apply in the next maintenance window
+    /// (`PendingModifiedValues.DBInstanceClass`), if any.
+    public var pendingInstanceClass: String?
 
     /// Reads a `<DBInstance>`.
     init(element: AWSXMLElement, action: String) throws {
@@ -144,6 +147,7 @@ public struct RDSInstance: Sendable, Equatable {
         clusterIdentifier = element.trimmedText(at: "DBClusterIdentifier")
         endpointAddress = element.trimmedText(at: "Endpoint/Address")
         tags = try reader.tags(element.elements(at: "TagList/Tag"))
+        pendingInstanceClass = element.trimmedText(at: "PendingModifiedValues/DBInstanceClass")
     }
 }
 

@@ -22,8 +22,9 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     case deleteInstance(identifier: String)
     /// ModifyDBCluster of the settings that differ from the spec, applied immediately.
     case modifyCluster(identifier: String, changes: ClusterChanges)
-    /// ModifyDBInstance of the instance class, applied immediately.
-    case modifyInstance(identifier: String, instanceClass: String)
+    /// ModifyDBInstance of the instance class, which restarts the instance: now when `applyImmediately`, else in
+    /// its next maintenance window.
+    case modifyInstance(identifier: String, instanceClass: String, applyImmediately: Bool)
     /// DeleteDBCluster; `nil` snapshot identifier means `SkipFinalSnapshot`.
     case deleteCluster(identifier: String, finalSnapshotIdentifier: String?)
     /// DeleteRolePolicy.
@@ -100,8 +101,10 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             "delete instance \(identifier)"
         case .modifyCluster(let identifier, let changes):
             "modify cluster \(identifier), applied immediately: \(changes)"
-        case .modifyInstance(let identifier, let instanceClass):
-            "modify instance \(identifier) to class \(instanceClass), applied immediately"
+        case .modifyInstance(let identifier, let instanceClass, let immediately):
+            "modify instance \(identifier) to class \(instanceClass), "
+                + (immediately ? "applied immediately (it restarts)"
+                    : "in its next maintenance window (apply_immediately is false)")
         case .deleteCluster(let identifier, let snapshot):
             "delete cluster \(identifier) "
                 + (snapshot.map { "with final snapshot \($0)" } ?? "without a final snapshot (skip_final_snapshot)")

@@ -120,6 +120,8 @@ public struct ObservedCluster: Equatable, Sendable {
     public var vpcSecurityGroupIds: [String]
     /// The DB subnet group.
     public var dbSubnetGroup: String?
+    /// The instance RDS lists as the cluster's writer (`DBClusterMembers`), if any.
+    public var writerIdentifier: String?
 
     /// Creates an observed cluster.
     public init(
@@ -127,7 +129,7 @@ public struct ObservedCluster: Equatable, Sendable {
         engineVersion: String? = nil, masterUsername: String, associatedRoles: [ObservedRoleAssociation] = [],
         tags: [String: String] = [:], deletionProtection: Bool = false, storageEncrypted: Bool = true,
         kmsKeyId: String? = nil, enabledCloudwatchLogsExports: [String] = [], vpcSecurityGroupIds: [String] = [],
-        dbSubnetGroup: String? = nil
+        dbSubnetGroup: String? = nil, writerIdentifier: String? = nil
     ) {
         self.identifier = identifier
         self.status = status
@@ -144,6 +146,7 @@ public struct ObservedCluster: Equatable, Sendable {
         self.enabledCloudwatchLogsExports = enabledCloudwatchLogsExports
         self.vpcSecurityGroupIds = vpcSecurityGroupIds
         self.dbSubnetGroup = dbSubnetGroup
+        self.writerIdentifier = writerIdentifier
     }
 }
 
@@ -161,11 +164,13 @@ public struct ObservedInstance: Equatable, Sendable {
     public var arn: String?
     /// The instance's tags.
     public var tags: [String: String]
+    /// The instance class waiting for the next maintenance window (`PendingModifiedValues`), if any.
+    public var pendingInstanceClass: String?
 
     /// Creates an observed instance.
     public init(
         identifier: String, status: String, instanceClass: String, clusterIdentifier: String?, arn: String? = nil,
-        tags: [String: String] = [:]
+        tags: [String: String] = [:], pendingInstanceClass: String? = nil
     ) {
         self.identifier = identifier
         self.status = status
@@ -173,6 +178,7 @@ public struct ObservedInstance: Equatable, Sendable {
         self.clusterIdentifier = clusterIdentifier
         self.arn = arn
         self.tags = tags
+        self.pendingInstanceClass = pendingInstanceClass
     }
 }
 

@@ -1,21 +1,22 @@
 import ImportSpec
 
 extension PlanDraft {
-    /// Plans instances: create the missing ones (returned, as one parallel group), re-tag drifted ones,
-    /// resize available ones whose class differs, delete aurorad's instances the spec no longer lists (only once
-    /// every listed one is available at its class, so capacity is replaced before it is removed), and wait for the
-    /// rest. An instance of the cluster without aurorad's ownership tags is never touched; the condition names it.
+    /// Plans instances: create the missing ones (returned, as one parallel group), re-tag drifted ones, change the
+    /// class of available ones whose class differs (see `planClassChanges`), delete aurorad's instances the spec no
+    /// longer lists (only once every listed one is settled, so capacity is replaced before it is removed), and wait
+    /// for the rest. An instance of the cluster without aurorad's ownership tags is never touched; the condition
+    /// names it. Identifiers compare case-insensitively, as RDS stores them in lower case.
     mutating func planInstances(
         _ cluster: ObservedCluster, mutations: inout [Action], waits: inout [Action]
     ) -> [Action] {
         var creations: [Action] = []
-        var resizes: [String] = []
+        var classChanges: [ClassChange] = []
         var busy: [String] = []
         var failed: [String] = []
         for key in spec.instances.keys.sorted() {
             let identifier = spec.instanceIdentifier(forKey: key)
             let instanceClass = spec.instanceClass(forKey: key)
-            guard let instance = observed.instances.first(where: { $0.identifier == identifier }) else {
+            guard let instance = observed.instances.first(where: { $0.identifier.lowercased() == identifier }) else {
                 creations.append(.createInstance(InstanceParameters(
                     identifier: identifier, instanceClass: instanceClass, engine: spec.engine,
                     clusterIdentifier: cluster.identifier, tags: desiredTags)))
@@ -25,21 +26,24 @@ extension PlanDraft {
             if let arn = instance.arn, !drift.isEmpty { mutations.append(.addTagsToResource(arn: arn, tags: drift)) }
             switch ResourceStatus.classifyInstance(instance.status) {
             case .available where instance.instanceClass != instanceClass:
-                mutations.append(.modifyInstance(identifier: identifier, instanceClass: instanceClass))
-                resizes.append("\(identifier) (\(instance.instanceClass) → \(instanceClass))")
+                classChanges.append(ClassChange(
+                    identifier: instance.identifier, from: instance.instanceClass, to: instanceClass,
+                    pendingInWindow: instance.pendingInstanceClass == instanceClass,
+                    isWriter: cluster.writerIdentifier?.lowercased() == instance.identifier.lowercased()))
             case .available: continue
             case .terminal: failed.append("\(identifier) is \(instance.status)")
-            case .pending, .unknown: busy.append(identifier)
+            case .pending, .unknown: busy.append(instance.identifier)
             }
         }
-        let listedSettled = creations.isEmpty && resizes.isEmpty && busy.isEmpty && failed.isEmpty
         let extras = extraInstances(cluster)
+        for instance in extras.owned where instance.status == "deleting" { busy.append(instance.identifier) }
+        let classPlan = planClassChanges(classChanges, othersBusy: !busy.isEmpty || !creations.isEmpty)
+        mutations += classPlan.actions
+        let listedSettled = creations.isEmpty && classPlan.outstanding.isEmpty && busy.isEmpty && failed.isEmpty
         var removals: [String] = []
         var deferred: [String] = []
-        for instance in extras.owned {
-            if instance.status == "deleting" {
-                busy.append(instance.identifier)
-            } else if listedSettled {
+        for instance in extras.owned where instance.status != "deleting" {
+            if listedSettled {
                 mutations.append(.deleteInstance(identifier: instance.identifier))
                 removals.append(instance.identifier)
             } else {
@@ -48,17 +52,66 @@ extension PlanDraft {
         }
         if !busy.isEmpty { waits.append(.waitForInstances(identifiers: busy)) }
         setInstancesCondition(
-            creations: creations, resizes: resizes, removals: removals + deferred, busy: busy, failed: failed,
+            creations: creations, classPlan: classPlan, removals: removals + deferred, busy: busy, failed: failed,
             foreign: extras.foreign)
         return creations
+    }
+
+    /// One available instance whose class differs from the spec's.
+    struct ClassChange {
+        let identifier: String
+        let from: String
+        let to: String
+        /// RDS already holds this change for the next maintenance window (`PendingModifiedValues`).
+        let pendingInWindow: Bool
+        let isWriter: Bool
+
+        var text: String { "\(identifier) (\(from) → \(to))" }
+    }
+
+    /// What to do about class changes, which restart instances: the actions now, the changes still to make, those
+    /// waiting for the maintenance window, and a sentence on how they go.
+    struct ClassPlan {
+        var actions: [Action] = []
+        var outstanding: [ClassChange] = []
+        var inWindow: [ClassChange] = []
+        var how = ""
+    }
+
+    /// With `apply_immediately` false (the module's default) every change is handed to RDS for the instance's next
+    /// maintenance window, once: a change already in `PendingModifiedValues` is not sent again. With it true, one
+    /// instance at a time, readers first and the writer last, and only while every other instance is available, so
+    /// the cluster never loses more than one instance to a restart.
+    func planClassChanges(_ changes: [ClassChange], othersBusy: Bool) -> ClassPlan {
+        var plan = ClassPlan()
+        guard spec.effectiveApplyImmediately else {
+            plan.inWindow = changes.filter(\.pendingInWindow)
+            plan.outstanding = changes.filter { !$0.pendingInWindow }
+            plan.actions = plan.outstanding.map {
+                .modifyInstance(identifier: $0.identifier, instanceClass: $0.to, applyImmediately: false)
+            }
+            plan.how = "aurorad hands the change to RDS for the instance's next maintenance window (apply_immediately "
+                + "is false)."
+            return plan
+        }
+        plan.outstanding = changes.sorted { ($0.isWriter ? 1 : 0, $0.identifier) < ($1.isWriter ? 1 : 0, $1.identifier) }
+        guard let next = plan.outstanding.first else { return plan }
+        if othersBusy {
+            plan.how = "aurorad changes one instance at a time, readers first and the writer last, once every other "
+                + "instance is available."
+        } else {
+            plan.actions = [.modifyInstance(identifier: next.identifier, instanceClass: next.to, applyImmediately: true)]
+            plan.how = "aurorad changes one instance at a time, readers first and the writer last: now \(next.identifier)."
+        }
+        return plan
     }
 
     /// The cluster's instances the spec does not list: aurorad's own (tagged for this spec) and foreign ones.
     private func extraInstances(_ cluster: ObservedCluster) -> (owned: [ObservedInstance], foreign: [String]) {
         let listed = Set(spec.instances.keys.map { spec.instanceIdentifier(forKey: $0) })
         let extras = observed.instances.filter {
-            !listed.contains($0.identifier)
-                && ($0.clusterIdentifier == nil || $0.clusterIdentifier == cluster.identifier)
+            !listed.contains($0.identifier.lowercased())
+                && ($0.clusterIdentifier == nil || $0.clusterIdentifier?.lowercased() == cluster.identifier.lowercased())
         }.sorted { $0.identifier < $1.identifier }
         let owned = extras.filter { ManagedResources.isOwned(tags: $0.tags, bySpec: spec.name) }
         let foreign = extras.filter { !ManagedResources.isOwned(tags: $0.tags, bySpec: spec.name) }
@@ -66,7 +119,7 @@ extension PlanDraft {
     }
 
     private mutating func setInstancesCondition(
-        creations: [Action], resizes: [String], removals: [String], busy: [String], failed: [String],
+        creations: [Action], classPlan: ClassPlan, removals: [String], busy: [String], failed: [String],
         foreign: [String]
     ) {
         let note = foreign.isEmpty ? "" : " Instance(s) \(foreign.joined(separator: ", ")) in the cluster are not in "
@@ -88,9 +141,10 @@ extension PlanDraft {
             problems.append(("InstancesMissing",
                 "Instance(s) \(names.joined(separator: ", ")) do not exist; aurorad creates them."))
         }
-        if !resizes.isEmpty {
+        if !classPlan.outstanding.isEmpty {
             problems.append(("InstanceClassDiffers",
-                "Instance(s) \(resizes.joined(separator: ", ")) differ from the spec's class; aurorad modifies them."))
+                "Instance(s) \(classPlan.outstanding.map(\.text).joined(separator: ", ")) differ from the spec's "
+                    + "class; \(classPlan.how)"))
         }
         if !removals.isEmpty {
             problems.append(("InstancesNotInSpec",
@@ -101,8 +155,14 @@ extension PlanDraft {
             problems.append(("InstancesNotAvailable",
                 "Instance(s) \(busy.joined(separator: ", ")) are not available yet."))
         }
+        let window = classPlan.inWindow.isEmpty ? "" : " Class change(s) "
+            + "\(classPlan.inWindow.map(\.text).joined(separator: ", ")) wait for the next maintenance window "
+            + "(apply_immediately is false; set it to true to apply them now, one instance at a time)."
         if let first = problems.first {
-            set(.instancesReady, .false, first.reason, problems.map(\.message).joined(separator: " ") + note)
+            set(.instancesReady, .false, first.reason, problems.map(\.message).joined(separator: " ") + window + note)
+        } else if !window.isEmpty {
+            set(.instancesReady, .true, "ChangesPendingMaintenance",
+                "All \(spec.instances.count) instance(s) are available.\(window)\(note)")
         } else {
             set(.instancesReady, .true, "InstancesAvailable",
                 "All \(spec.instances.count) instance(s) are available.\(note)")

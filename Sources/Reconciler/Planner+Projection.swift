@@ -124,9 +124,14 @@ extension ObservedState {
             instances.removeAll { $0.identifier == identifier }
         case .modifyCluster(_, let changes):
             cluster?.apply(changes)
-        case .modifyInstance(let identifier, let instanceClass):
+        case .modifyInstance(let identifier, let instanceClass, let immediately):
             for index in instances.indices where instances[index].identifier == identifier {
-                instances[index].instanceClass = instanceClass
+                if immediately {
+                    instances[index].instanceClass = instanceClass
+                    instances[index].pendingInstanceClass = nil
+                } else {
+                    instances[index].pendingInstanceClass = instanceClass
+                }
             }
         case .deleteCluster:
             cluster = nil

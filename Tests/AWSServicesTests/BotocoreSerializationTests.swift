@@ -179,7 +179,17 @@ struct BotocoreSerializationTests {
             params: #"{"DBInstanceIdentifier": "c1-1", "DBInstanceClass": "db.r6g.xlarge", "ApplyImmediately": true}"#,
             response: query("ModifyDBInstance", instance),
             invoke: {
-                _ = try RDSClient(client: $0).modifyDBInstance(identifier: "c1-1", instanceClass: "db.r6g.xlarge")
+                _ = try RDSClient(client: $0).modifyDBInstance(
+                    identifier: "c1-1", instanceClass: "db.r6g.xlarge", applyImmediately: true)
+            }),
+        Call(
+            name: "ModifyDBInstance of the class, in the maintenance window", service: "rds",
+            operation: "ModifyDBInstance",
+            params: #"{"DBInstanceIdentifier": "c1-1", "DBInstanceClass": "db.r6g.xlarge", "ApplyImmediately": false}"#,
+            response: query("ModifyDBInstance", instance),
+            invoke: {
+                _ = try RDSClient(client: $0).modifyDBInstance(
+                    identifier: "c1-1", instanceClass: "db.r6g.xlarge", applyImmediately: false)
             }),
         Call(
             name: "AddTagsToResource", service: "rds", operation: "AddTagsToResource",

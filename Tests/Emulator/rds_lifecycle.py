@@ -88,12 +88,19 @@ def _cluster_status_set(self: DBCluster, value: str) -> None:
     self._status = value
 
 
-# --- Instance status: `creating` for TIMINGS.instance_seconds after creation, unless moto set something else. ---
+# --- Instance status: `creating` for TIMINGS.instance_seconds after creation, unless moto set something else; ---
+# --- `modifying` for as long while an instance class change applied immediately is carried out.            ---
 
 def _instance_status_get(self: DBInstance) -> str:
     status = self.__dict__.get("_emu_status", "available")
     if status == "available" and time.monotonic() < self.__dict__.get("_emu_ready_at", 0.0):
         return "creating"
+    modified_at = self.__dict__.get("_emu_modified_at")
+    if status == "available" and modified_at is not None:
+        if time.monotonic() < modified_at:
+            return "modifying"
+        self.db_instance_class = self.__dict__.pop("_emu_new_class")
+        del self.__dict__["_emu_modified_at"]
     return status
 
 
@@ -186,6 +193,39 @@ def create_db_instance(self: RDSBackend, db_kwargs: dict) -> DBInstance:
     return _original_create_db_instance(self, db_kwargs)
 
 
+_original_modify_db_instance = RDSBackend.modify_db_instance
+
+
+def modify_db_instance(self: RDSBackend, db_instance_identifier: str, db_kwargs) -> DBInstance:
+    """ModifyDBInstance of the instance class as RDS does it (moto applies every change at once).
+
+    A class change restarts the instance, so RDS applies it in the next maintenance window and shows it meanwhile in
+    `PendingModifiedValues.DBInstanceClass`, unless `ApplyImmediately` is true (its default is false): then the
+    instance is `modifying` for a while and comes back `available` with the new class (ModifyDBInstance API
+    reference, `ApplyImmediately`; RDS User Guide, "Modifying an Amazon RDS DB instance"). A call on an instance that
+    is not `available` fails with InvalidDBInstanceState. The maintenance window never comes in the emulator.
+    """
+    database = self.describe_db_instances(db_instance_identifier)[0]
+    new_class = db_kwargs.pop("DBInstanceClass", None)
+    immediately = str(db_kwargs.get("ApplyImmediately", "false")).lower() == "true"
+    if new_class is not None and database.status != "available":
+        raise RDSClientError(
+            "InvalidDBInstanceState",
+            f"Database instance is not in available state: {database.db_instance_identifier} is {database.status}.",
+        )
+    database = _original_modify_db_instance(self, db_instance_identifier, db_kwargs)
+    if new_class is not None and new_class != database.db_instance_class:
+        if immediately:
+            database.pending_modified_values = None
+            database.__dict__["_emu_new_class"] = new_class
+            database.__dict__["_emu_modified_at"] = time.monotonic() + TIMINGS.instance_seconds
+        else:
+            database.pending_modified_values = {"DBInstanceClass": new_class}
+    elif new_class is not None:
+        database.pending_modified_values = None
+    return database
+
+
 _original_describe_events = RDSBackend.describe_events
 
 
@@ -204,5 +244,7 @@ def install() -> None:
     RDSBackend.add_role_to_db_cluster = add_role_to_db_cluster
     RDSBackend.remove_role_from_db_cluster = remove_role_from_db_cluster
     RDSBackend.create_db_instance = create_db_instance
+    RDSBackend.modify_db_instance = modify_db_instance
+    DBInstance.pending_modified_values = None
     RDSBackend.describe_events = describe_events
     RDSResponse.remove_role_from_db_cluster = _remove_role_from_db_cluster_response

@@ -380,6 +380,34 @@ def test_instances_wait_for_the_cluster_and_then_go_creating_to_available(emulat
     assert error_of(rds.create_db_instance, **missing)["Error"]["Code"] == "DBClusterNotFoundFault"
 
 
+def test_instance_class_change_waits_for_the_window_unless_applied_immediately(emulator):
+    rds = emulator.client("rds")
+    cluster_id, _ = restored_cluster(emulator, wait=True)
+    identifier = cluster_id + "-1"
+    rds.create_db_instance(DBInstanceIdentifier=identifier, DBInstanceClass="db.r6g.large", Engine="aurora-mysql",
+                           DBClusterIdentifier=cluster_id)
+
+    def instance():
+        return rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+
+    wait_for(lambda: instance()["DBInstanceStatus"] == "available", "the instance to be available")
+    # ApplyImmediately defaults to false: the change waits for the maintenance window, shown as pending.
+    rds.modify_db_instance(DBInstanceIdentifier=identifier, DBInstanceClass="db.r6g.xlarge")
+    pending = instance()
+    assert pending["DBInstanceClass"] == "db.r6g.large"
+    assert pending["DBInstanceStatus"] == "available"
+    assert pending["PendingModifiedValues"] == {"DBInstanceClass": "db.r6g.xlarge"}
+    # Applied immediately: modifying, then available with the new class and nothing pending.
+    rds.modify_db_instance(DBInstanceIdentifier=identifier, DBInstanceClass="db.r6g.xlarge", ApplyImmediately=True)
+    assert instance()["DBInstanceStatus"] == "modifying"
+    again = {"DBInstanceIdentifier": identifier, "DBInstanceClass": "db.r6g.2xlarge", "ApplyImmediately": True}
+    assert error_of(rds.modify_db_instance, **again)["Error"]["Code"] == "InvalidDBInstanceState"
+    wait_for(lambda: instance()["DBInstanceStatus"] == "available", "the modification to finish")
+    done = instance()
+    assert done["DBInstanceClass"] == "db.r6g.xlarge"
+    assert not done.get("PendingModifiedValues")
+
+
 def test_demo_world_is_seeded(emulator):
     rds = emulator.client("rds")
     group = rds.describe_db_subnet_groups(DBSubnetGroupName="aurorad-demo-subnets")["DBSubnetGroups"][0]

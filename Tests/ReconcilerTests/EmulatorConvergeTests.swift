@@ -68,6 +68,7 @@ struct EmulatorConvergeTests {
 
             spec.deletionProtection = true
             spec.instances = ["1": .init(instanceClass: "db.r6g.xlarge")]
+            spec.applyImmediately = true
             try harness.submit(spec)
             let changed = try harness.reconcile(spec.name) { status in
                 status?.phase == .ready && status?.observedGeneration == 2

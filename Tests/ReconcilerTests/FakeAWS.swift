@@ -92,10 +92,14 @@ final class FakeAWS: StateObserving, ActionExecuting {
             }
         case .deleteCluster: observed.cluster?.status = "deleting"
         case .modifyCluster(_, let changes): observed.cluster?.apply(changes)
-        case .modifyInstance(let identifier, let instanceClass):
+        case .modifyInstance(let identifier, let instanceClass, let immediately):
             if let index = observed.instances.firstIndex(where: { $0.identifier == identifier }) {
-                observed.instances[index].instanceClass = instanceClass
-                observed.instances[index].status = "modifying"
+                if immediately {
+                    observed.instances[index].instanceClass = instanceClass
+                    observed.instances[index].status = "modifying"
+                } else {
+                    observed.instances[index].pendingInstanceClass = instanceClass
+                }
             }
         case .tagRole(_, let tags): observed.role?.tags.merge(tags) { _, new in new }
         case .addTagsToResource(let arn, let tags):

@@ -143,14 +143,75 @@ struct PlannerMutableFieldsTests {
         #expect(plan.reason(.clusterRestored) == "ImmutableFieldChanged")
     }
 
-    @Test func instanceClassChangeModifiesTheInstance() {
+    @Test func instanceClassChangeGoesToTheMaintenanceWindowByDefault() {
         var desired = spec
         desired.instances["1"] = .init(instanceClass: "db.r8g.2xlarge")
         let plan = Fixture.plan(desired, Fixture.converged(spec))
-        #expect(plan.actions == [.modifyInstance(identifier: "ex-s3-import-1", instanceClass: "db.r8g.2xlarge")])
+        #expect(plan.actions == [
+            .modifyInstance(identifier: "ex-s3-import-1", instanceClass: "db.r8g.2xlarge", applyImmediately: false)
+        ])
         #expect(plan.reason(.instancesReady) == "InstanceClassDiffers")
         #expect(plan.condition(.instancesReady)?.message.contains("db.r8g.large → db.r8g.2xlarge") == true)
+        #expect(plan.condition(.instancesReady)?.message.contains("next maintenance window") == true)
         #expect(plan.phase == .converging)
+    }
+
+    @Test func aChangePendingForTheWindowIsNotSentAgain() {
+        var desired = spec
+        desired.instances["1"] = .init(instanceClass: "db.r8g.2xlarge")
+        var observed = Fixture.converged(spec)
+        observed.instances[0].pendingInstanceClass = "db.r8g.2xlarge"
+        let plan = Fixture.plan(desired, observed)
+        #expect(plan.actions.isEmpty)
+        #expect(plan.phase == .ready)
+        #expect(plan.reason(.instancesReady) == "ChangesPendingMaintenance")
+        #expect(plan.condition(.instancesReady)?.message.contains("wait for the next maintenance window") == true)
+        // A different pending class (the spec changed again) is replaced.
+        observed.instances[0].pendingInstanceClass = "db.r8g.4xlarge"
+        #expect(Fixture.plan(desired, observed).actions == [
+            .modifyInstance(identifier: "ex-s3-import-1", instanceClass: "db.r8g.2xlarge", applyImmediately: false)
+        ])
+    }
+
+    @Test func applyImmediatelyChangesOneInstanceAtATimeReadersFirstWriterLast() {
+        var desired = spec
+        desired.instances = ["1": .init(), "2": .init(), "3": .init()]
+        var observed = Fixture.converged(desired)
+        observed.cluster?.writerIdentifier = "ex-s3-import-1"
+        desired.clusterInstanceClass = "db.r8g.2xlarge"
+        desired.applyImmediately = true
+        let first = Fixture.plan(desired, observed)
+        #expect(first.actions == [
+            .modifyInstance(identifier: "ex-s3-import-2", instanceClass: "db.r8g.2xlarge", applyImmediately: true)
+        ])
+        #expect(first.condition(.instancesReady)?.message.contains("readers first and the writer last") == true)
+        // While one restarts, nothing else is changed.
+        observed.instances[1].status = "modifying"
+        observed.instances[1].instanceClass = "db.r8g.2xlarge"
+        #expect(Fixture.plan(desired, observed).kinds == [[.waitForInstances]])
+        // A change already pending for the window is applied now too once apply_immediately is true.
+        observed.instances[1].status = "available"
+        observed.instances[2].pendingInstanceClass = "db.r8g.2xlarge"
+        #expect(Fixture.plan(desired, observed).actions == [
+            .modifyInstance(identifier: "ex-s3-import-3", instanceClass: "db.r8g.2xlarge", applyImmediately: true)
+        ])
+        // `ctl plan` shows the order: the readers, then the writer, each a step of its own.
+        var before = Fixture.converged(spec)
+        before.instances = Fixture.instances(for: {
+            var three = spec
+            three.instances = ["1": .init(), "2": .init(), "3": .init()]
+            return three
+        }())
+        before.cluster?.writerIdentifier = "ex-s3-import-1"
+        let projection = Planner.project(desired: desired, observed: before, now: Fixture.now)
+        let modified = projection.steps.map { group in
+            group.compactMap { action -> String? in
+                if case .modifyInstance(let identifier, _, _) = action { return identifier }
+                return nil
+            }
+        }
+        #expect(modified == [["ex-s3-import-2"], ["ex-s3-import-3"], ["ex-s3-import-1"]])
+        #expect(projection.finalPhase == .ready)
     }
 
     @Test func busyInstanceIsResizedOnlyOnceAvailable() {
@@ -217,7 +278,10 @@ struct PlannerMutableFieldsTests {
             vpcSecurityGroupIds: ["sg-1"]))
         #expect(modify.description == "modify cluster c1, applied immediately: deletion protection off; start "
             + "exporting audit logs; stop exporting general, slowquery logs; security groups sg-1")
-        #expect(Action.modifyInstance(identifier: "c1-1", instanceClass: "db.r8g.xlarge").description
-            == "modify instance c1-1 to class db.r8g.xlarge, applied immediately")
+        #expect(Action.modifyInstance(identifier: "c1-1", instanceClass: "db.r8g.xlarge", applyImmediately: true)
+            .description == "modify instance c1-1 to class db.r8g.xlarge, applied immediately (it restarts)")
+        #expect(Action.modifyInstance(identifier: "c1-1", instanceClass: "db.r8g.xlarge", applyImmediately: false)
+            .description == "modify instance c1-1 to class db.r8g.xlarge, in its next maintenance window "
+                + "(apply_immediately is false)")
     }
 }

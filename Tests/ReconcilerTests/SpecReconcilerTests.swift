@@ -64,6 +64,7 @@ struct SpecReconcilerTests {
             changed.deletionProtection = true
             changed.enabledCloudwatchLogsExports = ["slowquery", "audit"]
             changed.instances = ["1": .init(instanceClass: "db.r8g.2xlarge")]
+            changed.applyImmediately = true
             try harness.store.put(name: changed.name, specJSON: changed.canonicalJSON())
             let reconciler = harness.reconciler()
             _ = reconciler.reconcile(name: changed.name)

@@ -56,8 +56,9 @@ public struct AWSActionExecutor: ActionExecuting {
                 enableLogTypes: changes.enableLogTypes.isEmpty ? nil : changes.enableLogTypes,
                 disableLogTypes: changes.disableLogTypes.isEmpty ? nil : changes.disableLogTypes,
                 vpcSecurityGroupIds: changes.vpcSecurityGroupIds)
-        case .modifyInstance(let identifier, let instanceClass):
-            _ = try rds.modifyDBInstance(identifier: identifier, instanceClass: instanceClass)
+        case .modifyInstance(let identifier, let instanceClass, let immediately):
+            _ = try rds.modifyDBInstance(
+                identifier: identifier, instanceClass: instanceClass, applyImmediately: immediately)
         case .deleteCluster(let identifier, let snapshot):
             _ = try rds.deleteDBCluster(identifier: identifier, finalSnapshotIdentifier: snapshot)
         case .deleteRolePolicy(let role, let name):

@@ -141,13 +141,15 @@ public struct AWSObserver: StateObserving {
             tags: Dictionary(cluster.tags.map { ($0.key, $0.value) }) { _, last in last },
             deletionProtection: cluster.deletionProtection, storageEncrypted: cluster.storageEncrypted,
             kmsKeyId: cluster.kmsKeyId, enabledCloudwatchLogsExports: cluster.enabledCloudwatchLogsExports,
-            vpcSecurityGroupIds: cluster.vpcSecurityGroups.map(\.id), dbSubnetGroup: cluster.dbSubnetGroup)
+            vpcSecurityGroupIds: cluster.vpcSecurityGroups.map(\.id), dbSubnetGroup: cluster.dbSubnetGroup,
+            writerIdentifier: cluster.members.first(where: \.isClusterWriter)?.instanceIdentifier)
     }
 
     static func observedInstance(_ instance: RDSInstance) -> ObservedInstance {
         ObservedInstance(
             identifier: instance.identifier, status: instance.status, instanceClass: instance.instanceClass,
             clusterIdentifier: instance.clusterIdentifier, arn: instance.arn,
-            tags: Dictionary(instance.tags.map { ($0.key, $0.value) }) { _, last in last })
+            tags: Dictionary(instance.tags.map { ($0.key, $0.value) }) { _, last in last },
+            pendingInstanceClass: instance.pendingInstanceClass)
     }
 }
