@@ -85,6 +85,14 @@ public struct RDSClient: Sendable {
         }
     }
 
+    /// `DescribeDBInstances` with the `db-instance-id` filter: the instances that exist among `identifiers`, in any
+    /// cluster or none, chunked by 100 (AWS rejects more values in one filter).
+    public func describeDBInstances(identifiers: [String]) throws -> [RDSInstance] {
+        try Self.chunks(identifiers).flatMap { chunk in
+            try describeInstances { $0.addFilters([AWSFilter(name: "db-instance-id", values: chunk)]) }
+        }
+    }
+
     /// `DeleteDBInstance` with `SkipFinalSnapshot=true`; returns the instance (`deleting`). An Aurora instance's data
     /// lives in the cluster (the cluster's delete takes the final snapshot), and the API reference says that without
     /// `SkipFinalSnapshot` a `FinalDBSnapshotIdentifier` is required and that an instance in `failed`,

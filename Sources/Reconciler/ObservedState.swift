@@ -14,6 +14,9 @@ public struct ObservedState: Equatable, Sendable {
     public var backup: BackupPreflight
     /// The message of the latest RDS event for the cluster, quoted when the cluster fails.
     public var latestClusterEvent: String?
+    /// Instances named like one of the spec's that are not in its cluster (another cluster's, or standalone): the
+    /// identifier is taken, so creating it would fail again and again.
+    public var conflictingInstances: [ObservedInstance] = []
 
     /// Creates an observation; an empty one means "nothing exists yet and the backup was not checked".
     public init(

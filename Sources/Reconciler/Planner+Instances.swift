@@ -17,6 +17,15 @@ extension PlanDraft {
             let identifier = spec.instanceIdentifier(forKey: key)
             let instanceClass = spec.instanceClass(forKey: key)
             guard let instance = observed.instances.first(where: { $0.identifier.lowercased() == identifier }) else {
+                if let taken = observed.conflictingInstances.first(where: { $0.identifier.lowercased() == identifier }) {
+                    let owner = taken.clusterIdentifier.map { "cluster \($0)" } ?? "no cluster (a standalone instance)"
+                    block(
+                        .instancesReady, reason: "InstanceIdentifierTaken",
+                        message: "Instance \(identifier) (instances.\(key)) cannot be created in cluster "
+                            + "\(cluster.identifier): the identifier is already used by an instance of \(owner); "
+                            + "set instances.\(key).identifier to a free name, or delete that instance.")
+                    continue
+                }
                 creations.append(.createInstance(InstanceParameters(
                     identifier: identifier, instanceClass: instanceClass, engine: spec.engine,
                     clusterIdentifier: cluster.identifier, tags: desiredTags)))

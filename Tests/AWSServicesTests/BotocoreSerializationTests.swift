@@ -139,6 +139,12 @@ struct BotocoreSerializationTests {
             response: query("DescribeDBInstances", "<DBInstances/>"),
             invoke: { _ = try RDSClient(client: $0).describeDBInstances(clusterIdentifiers: ["c1"], maxRecords: 50) }),
         Call(
+            name: "DescribeDBInstances with the db-instance-id filter", service: "rds",
+            operation: "DescribeDBInstances",
+            params: #"{"Filters": [{"Name": "db-instance-id", "Values": ["c1-1", "c1-2"]}]}"#,
+            response: query("DescribeDBInstances", "<DBInstances/>"),
+            invoke: { _ = try RDSClient(client: $0).describeDBInstances(identifiers: ["c1-1", "c1-2"]) }),
+        Call(
             name: "DeleteDBInstance skips the final snapshot", service: "rds", operation: "DeleteDBInstance",
             params: #"{"DBInstanceIdentifier": "c1-1", "SkipFinalSnapshot": true}"#,
             response: query("DeleteDBInstance", instance),

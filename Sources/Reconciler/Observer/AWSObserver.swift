@@ -34,6 +34,14 @@ public struct AWSObserver: StateObserving {
             observed.instances = try call("DescribeDBInstances") {
                 try rds.describeDBInstances(clusterIdentifiers: [spec.name])
             }.map(Self.observedInstance)
+            // Only while an instance of the spec is missing from the cluster: is its identifier taken elsewhere?
+            let present = Set(observed.instances.map { $0.identifier.lowercased() })
+            let missing = spec.instances.keys.map(spec.instanceIdentifier(forKey:)).filter { !present.contains($0) }
+            if !missing.isEmpty {
+                observed.conflictingInstances = try call("DescribeDBInstances") {
+                    try rds.describeDBInstances(identifiers: missing.sorted())
+                }.map(Self.observedInstance).filter { $0.clusterIdentifier?.lowercased() != spec.name }
+            }
         }
         if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
             observed.latestClusterEvent = try call("DescribeEvents") {
