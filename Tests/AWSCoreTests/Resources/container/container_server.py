@@ -1,11 +1,11 @@
 """A local container credentials endpoint (ECS task role agent, EKS Pod Identity agent) for the credential tests.
 
 Any GET outside /_test/ is a credentials request: when an authorization token is required (--token, or set later
-with POST /_test/token), the Authorization header must equal it (401 with an error JSON otherwise). Every answer
-carries fresh credentials (AccessKeyId ASIACONTAINER<n>) expiring --lifetime seconds from now. --error-status makes
-every credentials request fail with that status and the agents' error JSON {"code", "message"}. POST
-/_test/fail-next with a count in the body fails that many following requests with HTTP 500. GET /_test/log lists
-the requests. Prints its port, then serves until its stdin closes.
+with POST /_test/token), the Authorization header must equal it (otherwise 401, with an error JSON that echoes the
+token sent). Every answer carries fresh credentials (AccessKeyId ASIACONTAINER<n>) expiring --lifetime seconds from
+now. --error-status makes every credentials request fail with that status and the agents' error JSON {"code",
+"message"}. POST /_test/fail-next with a count in the body fails that many following requests with HTTP 500. GET
+/_test/log lists the requests. Prints its port, then serves until its stdin closes.
 """
 import argparse
 import datetime
@@ -70,7 +70,9 @@ def make_handler(state):
                     state.fail_next -= 1
                     status, document = 500, {"code": "InternalError", "message": "the agent failed"}
                 elif state.token is not None and authorization != state.token:
-                    status, document = 401, {"code": "InvalidToken", "message": "the authorization token is wrong"}
+                    # Echoes the token it was sent, as a careless agent might: the provider must not repeat it.
+                    message = "the authorization token %s is not valid" % authorization
+                    status, document = 401, {"code": "InvalidToken", "message": message}
                 elif state.error_status is not None:
                     status = state.error_status
                     document = {"code": "AccessDenied", "message": "no role is associated with this service account"}
