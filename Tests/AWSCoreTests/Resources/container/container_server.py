@@ -2,10 +2,11 @@
 
 Any GET outside /_test/ is a credentials request: when an authorization token is required (--token, or set later
 with POST /_test/token), the Authorization header must equal it (otherwise 401, with an error JSON that echoes the
-token sent). Every answer carries fresh credentials (AccessKeyId ASIACONTAINER<n>) expiring --lifetime seconds from
-now. --error-status makes every credentials request fail with that status and the agents' error JSON {"code",
-"message"}. POST /_test/fail-next with a count in the body fails that many following requests with HTTP 500. GET
-/_test/log lists the requests. Prints its port, then serves until its stdin closes.
+token sent). Every answer carries fresh credentials (AccessKeyId ASIACONTAINER<n>, or the fixed
+--access-key-id/--secret-access-key/--session-token set) expiring --lifetime seconds from now. --error-status makes
+every credentials request fail with that status and the agents' error JSON {"code", "message"}. POST
+/_test/fail-next with a count in the body fails that many following requests with HTTP 500. GET /_test/log lists the
+requests. Prints its port, then serves until its stdin closes.
 """
 import argparse
 import datetime
@@ -17,8 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class State:
-    def __init__(self, token, lifetime, error_status):
+    def __init__(self, token, lifetime, error_status, fixed):
         self.lock = threading.Lock()
+        self.fixed = fixed
         self.token = token
         self.lifetime = lifetime
         self.error_status = error_status
@@ -80,10 +82,13 @@ def make_handler(state):
                     state.served += 1
                     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
                     expiration = now + datetime.timedelta(seconds=state.lifetime)
+                    access_key, secret_key, session_token = state.fixed or (
+                        "ASIACONTAINER%d" % state.served, "container-secret-%d" % state.served,
+                        "container-session-token-%d" % state.served)
                     status, document = 200, {
-                        "AccessKeyId": "ASIACONTAINER%d" % state.served,
-                        "SecretAccessKey": "container-secret-%d" % state.served,
-                        "Token": "container-session-token-%d" % state.served,
+                        "AccessKeyId": access_key,
+                        "SecretAccessKey": secret_key,
+                        "Token": session_token,
                         "Expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
                         "AccountId": "123456789012",
                     }
@@ -103,8 +108,12 @@ def main():
     parser.add_argument("--token", default=None, help="the Authorization header value required")
     parser.add_argument("--lifetime", type=int, default=3600, help="seconds until served credentials expire")
     parser.add_argument("--error-status", type=int, default=None, help="answer every request with this error")
+    parser.add_argument("--access-key-id", default=None, help="serve these credentials, with the next two")
+    parser.add_argument("--secret-access-key", default=None)
+    parser.add_argument("--session-token", default=None)
     args = parser.parse_args()
-    state = State(args.token, args.lifetime, args.error_status)
+    fixed = (args.access_key_id, args.secret_access_key, args.session_token) if args.access_key_id else None
+    state = State(args.token, args.lifetime, args.error_status, fixed)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
