@@ -81,13 +81,13 @@ public struct ContainerCredentialProvider: CredentialProvider {
                 "The endpoint did not answer (\(error)). On ECS, give the task a task role; on EKS, check that the "
                     + "Pod Identity agent runs on the node; otherwise check the agent the URI points at.")
         }
-        let origin = "The container credentials endpoint \(endpoint.url.displayString)"
         guard response.status == 200 else {
             throw CredentialError(.retrievalFailed, refusal(response, token: token))
         }
-        let json = try CredentialJSON(response.body, origin: origin)
+        // The caller's sentence names the endpoint; these name only the field.
+        let json = try CredentialJSON(response.body, origin: "The endpoint")
         guard let expiration = try json.date("Expiration") else {
-            throw CredentialError(.retrievalFailed, "\(origin) returned no Expiration; the field is required.")
+            throw CredentialError(.retrievalFailed, "The endpoint returned no Expiration; the field is required.")
         }
         return AWSCredentials(
             accessKeyId: try json.requiredString("AccessKeyId"),

@@ -10,10 +10,9 @@ public enum CredentialChain {
     /// A source that is configured but broken (half the environment variables, a bad profile, `AWS_PROFILE` naming
     /// a missing profile, a container URI that is not allowed) throws at once instead of falling through, so the
     /// operator sees the real problem; a configured container endpoint that fails later reports its own error and
-    /// never hands over to the instance role. IMDS is
-    /// probed (its credentials fetched) since only an answer shows it exists. When no source has credentials, the
-    /// error lists each one tried, in order, and what to set. Temporary credentials come wrapped in a
-    /// `RefreshingCredentialProvider`.
+    /// never hands over to the instance role. IMDS is probed (its credentials fetched) since only an answer shows it
+    /// exists. When no source has credentials, the error lists each one tried, in order, and what to set. Temporary
+    /// credentials come wrapped in a `RefreshingCredentialProvider`.
     public static func resolve(
         environment: [String: String], explicit: AWSCredentials?, roleAssumer: any RoleAssumer,
         transport: any HTTPTransport, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
