@@ -145,6 +145,16 @@ import TestSupport
         }
     }
 
+    @Test(arguments: ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"])
+    func answerWithoutARequiredFieldIsACredentialError(field: String) throws {
+        try withContainerServer(["--omit", field]) { server in
+            let provider = try containerProvider([full: "\(server.base)/creds"])
+            let error = #expect(throws: CredentialError.self) { try provider.credentials() }
+            #expect(error?.description.contains("The endpoint returned no \(field); the field is required.") == true)
+            #expect(error?.description.contains("container-secret") == false)
+        }
+    }
+
     @Test func failedAttemptsAreRetried() throws {
         try withContainerServer { server in
             try server.failNext(2)

@@ -6,7 +6,7 @@ token sent). Every answer carries fresh credentials (AccessKeyId ASIACONTAINER<n
 --access-key-id/--secret-access-key/--session-token set) expiring --lifetime seconds from now. --error-status makes
 every credentials request fail with that status and the agents' error JSON {"code", "message"}. POST
 /_test/fail-next with a count in the body fails that many following requests with HTTP 500. GET /_test/log lists the
-requests. Prints its port, then serves until its stdin closes.
+requests. --omit FIELD leaves that field out of the credentials. Prints its port, then serves until its stdin closes.
 """
 import argparse
 import datetime
@@ -18,8 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class State:
-    def __init__(self, token, lifetime, error_status, fixed):
+    def __init__(self, token, lifetime, error_status, fixed, omit):
         self.lock = threading.Lock()
+        self.omit = omit
         self.fixed = fixed
         self.token = token
         self.lifetime = lifetime
@@ -92,6 +93,7 @@ def make_handler(state):
                         "Expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
                         "AccountId": "123456789012",
                     }
+                    document.pop(state.omit, None)
                 state.log.append({
                     "path": self.path,
                     "authorization": authorization,
@@ -111,9 +113,10 @@ def main():
     parser.add_argument("--access-key-id", default=None, help="serve these credentials, with the next two")
     parser.add_argument("--secret-access-key", default=None)
     parser.add_argument("--session-token", default=None)
+    parser.add_argument("--omit", default=None, help="a credentials field to leave out")
     args = parser.parse_args()
     fixed = (args.access_key_id, args.secret_access_key, args.session_token) if args.access_key_id else None
-    state = State(args.token, args.lifetime, args.error_status, fixed)
+    state = State(args.token, args.lifetime, args.error_status, fixed, args.omit)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
