@@ -2,15 +2,17 @@ import Foundation
 import Logging
 
 /// Finds AWS credentials the way the AWS SDKs do, in order: explicit configuration, environment variables, the
-/// shared files' profile, a web identity token file, and EC2 instance metadata (IMDSv2).
+/// shared files' profile, a web identity token file, the container credentials endpoint (ECS task role, EKS Pod
+/// Identity), and EC2 instance metadata (IMDSv2).
 public enum CredentialChain {
     /// The provider of the first source that is configured.
     ///
     /// A source that is configured but broken (half the environment variables, a bad profile, `AWS_PROFILE` naming
-    /// a missing profile) throws at once instead of falling through, so the operator sees the real problem. IMDS is
-    /// probed (its credentials fetched) since only an answer shows it exists. When no source has credentials, the
-    /// error lists each one tried, in order, and what to set. Temporary credentials come wrapped in a
-    /// `RefreshingCredentialProvider`.
+    /// a missing profile, a container URI that is not allowed) throws at once instead of falling through, so the
+    /// operator sees the real problem; a configured container endpoint that fails later reports its own error and
+    /// never hands over to the instance role. IMDS is probed (its credentials fetched) since only an answer shows it
+    /// exists. When no source has credentials, the error lists each one tried, in order, and what to set. Temporary
+    /// credentials come wrapped in a `RefreshingCredentialProvider`.
     public static func resolve(
         environment: [String: String], explicit: AWSCredentials?, roleAssumer: any RoleAssumer,
         transport: any HTTPTransport, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
@@ -67,6 +69,12 @@ public enum CredentialChain {
         }
         tried.append("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set")
 
+        if let container = try ContainerCredentialProvider.fromEnvironment(environment, transport: transport) {
+            return RefreshingCredentialProvider(wrapping: container, now: now, logger: logger)
+        }
+        tried.append(
+            "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set")
+
         if IMDSCredentialProvider.isDisabled(environment: environment) {
             tried.append("EC2 instance metadata (IMDSv2): disabled by AWS_EC2_METADATA_DISABLED")
         } else {
@@ -86,6 +94,7 @@ public enum CredentialChain {
             .notFound,
             "No AWS credentials were found. Tried, in order: \(steps). Set AWS_ACCESS_KEY_ID and "
                 + "AWS_SECRET_ACCESS_KEY, or set AWS_PROFILE to a profile of \(fileNames), or set "
-                + "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run on an EC2 instance with an instance profile.")
+                + "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run in an ECS task with a task role or an EKS "
+                + "pod with a Pod Identity association, or on an EC2 instance with an instance profile.")
     }
 }

@@ -58,7 +58,7 @@ struct ProfileCredentialResolver {
             throw invalid(
                 "Profile \(name) sets role_arn but neither source_profile nor credential_source, so nothing can "
                     + "assume \(roleArn). Add source_profile = <profile with keys> or credential_source = "
-                    + "Environment | Ec2InstanceMetadata.")
+                    + "Environment | Ec2InstanceMetadata | EcsContainer.")
         case (nil, let credentialSource?):
             source = try credentialSourceProvider(credentialSource, profile: name)
         case (let sourceName?, nil):
@@ -87,7 +87,7 @@ struct ProfileCredentialResolver {
                 durationSeconds: try durationSeconds(name, properties), source: source, roleAssumer: roleAssumer))
     }
 
-    /// The provider a `credential_source` names; only the sources that exist on an EC2 host are supported.
+    /// The provider a `credential_source` names: the environment, EC2 instance metadata or the container endpoint.
     private func credentialSourceProvider(_ value: String, profile: String) throws -> any CredentialProvider {
         switch value {
         case "Environment":
@@ -108,13 +108,18 @@ struct ProfileCredentialResolver {
                     endpoint: IMDSCredentialProvider.endpoint(environment: environment), transport: transport,
                     now: now))
         case "EcsContainer":
-            throw invalid(
-                "Profile \(profile) sets credential_source = EcsContainer, which aurorad does not support (it runs on "
-                    + "EC2 hosts). Use Environment or Ec2InstanceMetadata.")
+            guard let container = try ContainerCredentialProvider.fromEnvironment(environment, transport: transport)
+            else {
+                throw invalid(
+                    "Profile \(profile) sets credential_source = EcsContainer, but neither "
+                        + "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set. Run "
+                        + "in an ECS task or EKS pod that sets them, or use another credential_source.")
+            }
+            return refreshing(container)
         default:
             throw invalid(
-                "Profile \(profile) sets credential_source = \(value), which is not valid. Use Environment or "
-                    + "Ec2InstanceMetadata.")
+                "Profile \(profile) sets credential_source = \(value), which is not valid. Use Environment, "
+                    + "Ec2InstanceMetadata or EcsContainer.")
         }
     }
 

@@ -40,16 +40,14 @@ public final class IMDSCredentialProvider: CredentialProvider {
         endpoint: String = IMDSCredentialProvider.defaultEndpoint, transport: any HTTPTransport,
         timeout: Duration = .seconds(1), attempts: Int = 2, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        guard let url = URLComponents(string: endpoint), let scheme = url.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-        else {
+        guard let url = HTTPEndpointURL(endpoint) else {
             throw CredentialError(
                 .invalidConfiguration,
                 "The EC2 metadata endpoint \"\(endpoint)\" is not an http:// or https:// URL. Fix "
                     + "AWS_EC2_METADATA_SERVICE_ENDPOINT or unset it to use \(Self.defaultEndpoint).")
         }
-        self.scheme = scheme
-        self.host = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        self.scheme = url.scheme
+        self.host = url.host
         self.port = url.port
         self.basePath = url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path
         self.endpoint = endpoint

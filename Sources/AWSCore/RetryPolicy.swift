@@ -97,6 +97,6 @@ public final class RetryPolicy: Sendable {
 }
 
 /// `duration` in (fractional) seconds.
-private func seconds(_ duration: Duration) -> Double {
+func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }

@@ -8,6 +8,8 @@ public enum RetryReason: String, Equatable, Sendable {
     case serverError
     /// The request did not reach AWS or its answer did not come back.
     case network
+    /// aurorad's own AWS credentials could not be obtained or refreshed; they return when their source does.
+    case credentials
     /// RDS cannot assume a freshly created or changed role yet (IAM is eventually consistent).
     case iamPropagation
     /// The resource is busy or already in the target state: the next observation settles it.
@@ -26,7 +28,7 @@ public enum ErrorClass: Equatable, Sendable {
 public struct ReconcileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The action that failed.
     public var action: ActionKind
-    /// The AWS error code, or `NetworkError` when AWS did not answer.
+    /// The AWS error code, `NetworkError` when AWS did not answer, or `CredentialsUnavailable` when aurorad had no credentials.
     public var code: String
     /// AWS's error message (AWS messages carry no secrets).
     public var message: String
@@ -87,6 +89,8 @@ public struct ActionFailure: Equatable, Sendable {
 public enum ErrorClassifier {
     /// The code given to failures where AWS did not answer.
     public static let networkErrorCode = "NetworkError"
+    /// The code given when no call was made because aurorad's AWS credentials could not be obtained or refreshed.
+    public static let credentialsErrorCode = "CredentialsUnavailable"
     /// The code given when the spec's `master_password_file` cannot be read (no call was made).
     public static let passwordFileUnreadableCode = "MasterPasswordFileUnreadable"
 
@@ -128,9 +132,11 @@ public enum ErrorClassifier {
         return specific ?? classifyAWSError(code: code, httpStatus: httpStatus)
     }
 
-    /// The classification shared by every call: throttling, 5xx and network failures retry; the rest is terminal.
+    /// The classification shared by every call: throttling, 5xx, network and credential failures retry (the spec is
+    /// not at fault, and aurorad recovers once the host's credentials do); the rest is terminal.
     public static func classifyAWSError(code: String, httpStatus: Int?) -> ErrorClass {
         if code == networkErrorCode { return .retryable(.network) }
+        if code == credentialsErrorCode { return .retryable(.credentials) }
         if throttlingCodes.contains(code) { return .retryable(.throttling) }
         if serverErrorCodes.contains(code) { return .retryable(.serverError) }
         if let httpStatus, [500, 502, 503, 504].contains(httpStatus) { return .retryable(.serverError) }

@@ -3,7 +3,7 @@
 public struct ObservationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The AWS operation that failed, e.g. `DescribeDBClusters`.
     public var operation: String
-    /// The AWS error code, or `NetworkError` when AWS did not answer.
+    /// The AWS error code, `NetworkError` when AWS did not answer, or `CredentialsUnavailable` when aurorad had no credentials.
     public var code: String
     /// AWS's error message, or the transport's description of the failure.
     public var message: String

@@ -18,7 +18,7 @@ struct WhoAmICommand: ParsableCommand {
         abstract: "Print the caller's account and ARN, where the credentials came from, the region and endpoints.",
         discussion: """
             Calls STS GetCallerIdentity with the credentials the daemon would use (environment, shared files with \
-            AWS_PROFILE, web identity, EC2 instance metadata). Nothing is changed. Exit 1 when AWS cannot be reached \
+            AWS_PROFILE, web identity, the ECS/EKS container endpoint, EC2 instance metadata). Nothing is changed. Exit 1 when AWS cannot be reached \
             or the credentials are refused.
             """)
 

@@ -102,8 +102,8 @@ import TestSupport
             #expect(error?.kind == .notFound)
             let text = error?.description ?? ""
             let steps = ["1. explicit configuration", "2. environment", "3. shared files: no profile default in "
-                + "\(dir)/.aws/credentials or \(dir)/.aws/config", "4. web identity",
-                "5. EC2 instance metadata (IMDSv2) at http://127.0.0.1:\(port)"]
+                + "\(dir)/.aws/credentials or \(dir)/.aws/config", "4. web identity", "5. container",
+                "6. EC2 instance metadata (IMDSv2) at http://127.0.0.1:\(port)"]
             let positions = steps.map { text.range(of: $0)?.lowerBound }
             #expect(positions.allSatisfy { $0 != nil }, "\(text)")
             #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())

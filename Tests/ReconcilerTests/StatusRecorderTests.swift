@@ -53,6 +53,10 @@ struct StatusRecorderTests {
         ReconcileError(action: .deleteRolePolicy, code: "Throttling", message: "Rate exceeded", requestId: "r"),
         ReconcileError(action: .createInstance, code: "Unavailable", message: "Service unavailable", httpStatus: 503),
         ReconcileError.network(action: .putRolePolicy, detail: "Connection refused (127.0.0.1:1)"),
+        ReconcileError(
+            action: .createRole, code: ErrorClassifier.credentialsErrorCode,
+            message: "Could not get credentials from the container credentials endpoint http://127.0.0.1:1/creds in 3 "
+                + "attempts. The endpoint answered HTTP 500 (InternalError: the agent failed). Check the agent."),
     ]
 
     @Test(arguments: errors)

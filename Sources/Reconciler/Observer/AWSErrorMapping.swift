@@ -15,6 +15,9 @@ enum AWSErrorMapping {
                 requestId: error.requestId)
         case let error as TransportError:
             .network(operation: operation, detail: error.description)
+        case let error as CredentialError:
+            ObservationError(
+                operation: operation, code: ErrorClassifier.credentialsErrorCode, message: error.description)
         case let error as AWSResponseError:
             ObservationError(operation: error.action, code: "UnreadableResponse", message: error.reason)
         case let error as CredentialError:
@@ -36,6 +39,8 @@ enum AWSErrorMapping {
                 httpStatus: error.status, requestId: error.requestId)
         case let error as TransportError:
             .network(action: kind, detail: error.description)
+        case let error as CredentialError:
+            ReconcileError(action: kind, code: ErrorClassifier.credentialsErrorCode, message: error.description)
         case let error as AWSResponseError:
             // The call reached AWS and may have taken effect: the next observation settles it.
             ReconcileError(action: kind, code: "UnreadableResponse", message: error.reason, httpStatus: 500)
