@@ -193,9 +193,6 @@ public enum ErrorClassifier {
         operatorAdvice(operation: action.operationName, code: code, message: message)
     }
 
-    /// The code given when no AWS credentials could be obtained or refreshed: an authentication failure that the
-    /// operator fixes in the credential source, never a network error.
-    public static let credentialsUnavailableCode = "CredentialsUnavailable"
     /// The sentence every terminal error ends with: terminal errors are retried at every resync, so a fix made
     /// outside the spec (a permission granted, a key enabled, a quota raised) heals the spec on its own.
     public static let retryAtResync = " aurorad tries again at every resync, so a fix made outside the spec needs no "
@@ -216,8 +213,7 @@ public enum ErrorClassifier {
             let named = permissions.isEmpty ? "" : " (\(permissions.joined(separator: ", ")))"
             return "aurorad's AWS identity may not call \(operation); grant that permission\(named) to the identity "
                 + "`aurorad aws whoami` shows (see the README's IAM permissions)."
-        case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException",
-            credentialsUnavailableCode:
+        case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException":
             return "AWS did not accept aurorad's credentials; fix the credential source `aurorad aws whoami` "
                 + "reports (keys, profile, role or instance metadata)."
         case passwordFileUnreadableCode:

@@ -2,8 +2,7 @@ import AWSCore
 import AWSServices
 
 /// Turns what the AWS clients throw into the reconciler's classified errors. Credentials that cannot be obtained or
-/// refreshed are an authentication failure (`ErrorClassifier.credentialsUnavailableCode`, terminal), never a
-/// network error: retrying sooner does not help, fixing the credential source does.
+/// refreshed are a credentials failure (`ErrorClassifier.credentialsErrorCode`), never a network error.
 enum AWSErrorMapping {
     /// The error of a failed read `operation`.
     static func observation(_ error: any Error, operation: String) -> ObservationError {
@@ -20,9 +19,6 @@ enum AWSErrorMapping {
                 operation: operation, code: ErrorClassifier.credentialsErrorCode, message: error.description)
         case let error as AWSResponseError:
             ObservationError(operation: error.action, code: "UnreadableResponse", message: error.reason)
-        case let error as CredentialError:
-            ObservationError(
-                operation: operation, code: ErrorClassifier.credentialsUnavailableCode, message: error.description)
         default:
             .network(operation: operation, detail: "\(error)")
         }
@@ -44,8 +40,6 @@ enum AWSErrorMapping {
         case let error as AWSResponseError:
             // The call reached AWS and may have taken effect: the next observation settles it.
             ReconcileError(action: kind, code: "UnreadableResponse", message: error.reason, httpStatus: 500)
-        case let error as CredentialError:
-            ReconcileError(action: kind, code: ErrorClassifier.credentialsUnavailableCode, message: error.description)
         default:
             .network(action: kind, detail: "\(error)")
         }
