@@ -101,6 +101,11 @@ struct SpecStatusView: CustomStringConvertible {
         (raw["conditions"] as? [[String: Any]] ?? []).first { $0["type"] as? String == type }?["status"] as? String
     }
 
+    /// The message of condition `type`.
+    func conditionMessage(_ type: String) -> String? {
+        (raw["conditions"] as? [[String: Any]] ?? []).first { $0["type"] as? String == type }?["message"] as? String
+    }
+
     var description: String {
         guard let data = try? JSONSerialization.data(withJSONObject: raw, options: [.sortedKeys]) else {
             return "\(raw)"

@@ -144,3 +144,39 @@ struct PolicyShape: Equatable, CustomStringConvertible {
         return (value as? [String] ?? []).sorted()
     }
 }
+
+extension EmulatorInspector {
+    /// Creates IAM user `name` allowed everything except `deniedActions` (an explicit Deny in policy `deny`, which
+    /// `allow(_:)` later removes), with an access key; returns the key, for a daemon that runs as that user.
+    func createUser(_ name: String, denying deniedActions: [String]) throws -> EmulatorCredentials {
+        _ = try iam.client.query(.iam, action: "CreateUser") { $0.add("UserName", name) }
+        try putUserPolicy(user: name, policy: "allow-all", document: #"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}
+            """#)
+        let actions = deniedActions.map { "\"\($0)\"" }.joined(separator: ",")
+        try putUserPolicy(user: name, policy: "deny", document: """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":[\(actions)],"Resource":"*"}]}
+            """)
+        let key = try iam.client.query(.iam, action: "CreateAccessKey") { $0.add("UserName", name) }
+        guard let id = key.trimmedText(at: "AccessKey/AccessKeyId"),
+            let secret = key.trimmedText(at: "AccessKey/SecretAccessKey")
+        else { throw EndToEndError(description: "CreateAccessKey for \(name) returned no key") }
+        return EmulatorCredentials(accessKeyId: id, secretAccessKey: secret)
+    }
+
+    /// Lifts the explicit Deny `createUser(_:denying:)` gave `user`: what an operator does outside the spec.
+    func allow(_ user: String) throws {
+        _ = try iam.client.query(.iam, action: "DeleteUserPolicy") {
+            $0.add("UserName", user)
+            $0.add("PolicyName", "deny")
+        }
+    }
+
+    private func putUserPolicy(user: String, policy: String, document: String) throws {
+        _ = try iam.client.query(.iam, action: "PutUserPolicy") {
+            $0.add("UserName", user)
+            $0.add("PolicyName", policy)
+            $0.add("PolicyDocument", document)
+        }
+    }
+}

@@ -7,6 +7,12 @@ public struct EmulatorCredentials: Sendable, Equatable, Decodable {
     /// The secret access key; only for signing, never for logs.
     public let secretAccessKey: String
 
+    /// Credentials of an access key a test created in the emulator itself.
+    public init(accessKeyId: String, secretAccessKey: String) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+    }
+
     enum CodingKeys: String, CodingKey {
         case accessKeyId = "AccessKeyId"
         case secretAccessKey = "SecretAccessKey"
