@@ -205,8 +205,9 @@ public final class SpecReconciler: Sendable {
         let observed = try observer.observe(spec)
         let projection = Planner.project(desired: spec, observed: observed, deleting: true, now: now,
                                          options: options.plan)
+        let steps = projection.steps.map { $0.filter { $0.kind != .removeSpec }.map(\.description) }
         return DeletionPreview(
-            steps: projection.steps.map { $0.map(\.description) }, leftInPlace: projection.leftInPlace,
+            steps: steps.filter { !$0.isEmpty }, leftInPlace: projection.leftInPlace,
             completes: projection.end == .converged, message: projection.finalMessage)
     }
 

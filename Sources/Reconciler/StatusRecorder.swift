@@ -35,7 +35,9 @@ public enum StatusRecorder {
 
     /// When the cluster aurorad restored was last seen: now when this observation shows it (tagged for the spec),
     /// else the previous time, kept so that a vanished cluster is never restored again on its own.
-    static func lastSeen(previous: ClusterFacts, observed: ObservedCluster?, spec: ImportSpec, now: Date) -> Timestamp? {
+    static func lastSeen(
+        previous: ClusterFacts, observed: ObservedCluster?, spec: ImportSpec, now: Date
+    ) -> Timestamp? {
         guard let observed, ManagedResources.isOwned(tags: observed.tags, bySpec: spec.name) else {
             return previous.lastSeen
         }

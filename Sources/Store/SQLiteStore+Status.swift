@@ -46,7 +46,8 @@ extension SQLiteStore {
                 endpoint: row.optionalText(11),
                 lastSeen: row.isNull(17) ? nil : Timestamp(secondsSince1970: row.int64(17))),
             role: RoleFacts(name: row.optionalText(12), arn: row.optionalText(13)), message: row.optionalText(14),
-            deletionRequested: deletionRequested, restoreRequestedAt: restoreRequestedAt, updatedAt: Timestamp(secondsSince1970: row.int64(15)))
+            deletionRequested: deletionRequested, restoreRequestedAt: restoreRequestedAt,
+            updatedAt: Timestamp(secondsSince1970: row.int64(15)))
     }
 
     /// The status of `name`, or nil when there is no such spec.

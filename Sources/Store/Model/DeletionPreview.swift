@@ -1,7 +1,7 @@
 /// What `aurorad ctl delete` shows before asking: the deletion's steps and what it leaves in place. The
 /// reconciler computes it and `ctl` renders it; this one Codable type is the wire format between them.
 public struct DeletionPreview: Codable, Equatable, Sendable {
-    /// Action descriptions of every projected step group of the deletion, in order.
+    /// Action descriptions of every projected step group of the deletion, in order; removing the spec is implied.
     public var steps: [[String]]
     /// What the deletion leaves in place because aurorad does not own it, one phrase each.
     public var leftInPlace: [String]
