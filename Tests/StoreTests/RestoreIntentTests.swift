@@ -11,6 +11,7 @@ struct RestoreIntentTests {
         try withTemporaryDirectory { directory in
             let path = directory + "/aurorad.db"
             do {
+                #expect(FileManager.default.createFile(atPath: path, contents: nil))
                 let connection = try Connection(path: path)
                 try connection.executeScript(
                     "CREATE TABLE schema_version (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL);"
