@@ -221,6 +221,8 @@ public final class SpecReconciler: Sendable {
     }
 
     /// Drops the operator's restore request once the restored cluster is observed (and not the old one going away).
+    /// Only an observation consumes it, so a crash between the restore call and the status write is harmless: the
+    /// next pass observes the new cluster (or, not yet visible, asks again and RDS answers that it already exists).
     private func consumeRestoreRequest(_ stored: StoredSpec, observed: ObservedState, logger: Logger) {
         guard let requestedAt = stored.restoreRequestedAt, let cluster = observed.cluster, cluster.status != "deleting",
             ManagedResources.isOwned(tags: cluster.tags, bySpec: stored.name)

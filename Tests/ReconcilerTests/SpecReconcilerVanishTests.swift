@@ -41,6 +41,33 @@ struct SpecReconcilerVanishTests {
         }
     }
 
+    @Test func aCrashBetweenTheRequestedRestoreAndTheStatusWriteIsNotTakenForAVanish() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            try harness.reconcile(harness.reconciler(), until: .ready)
+            harness.aws.world.withLock {
+                $0.observed.cluster = nil
+                $0.observed.instances = []
+            }
+            _ = harness.reconciler().reconcile(name: harness.spec.name)
+            let vanished = try harness.status
+            try harness.store.requestRestore(name: harness.spec.name)
+            // Reconcile until the restore call is made, then lose the status written since (kill -9 before the write).
+            for _ in 0..<5 where !harness.aws.executed.suffix(1).contains(.restoreCluster) {
+                harness.clock.advance(seconds: 5)
+                _ = harness.reconciler().reconcile(name: harness.spec.name)
+            }
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 2)
+            try harness.store.writeStatus(vanished)
+
+            harness.clock.advance(seconds: 5)
+            _ = harness.reconciler().reconcile(name: harness.spec.name)
+            #expect(try harness.status.phase != .failed)
+            try harness.reconcile(harness.reconciler(), until: .ready)
+            #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 2)
+        }
+    }
+
     @Test func aForgottenSpecIsNotReconciled() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)
