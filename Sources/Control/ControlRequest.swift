@@ -3,19 +3,20 @@ import ImportSpec
 
 /// The commands the socket understands.
 public enum ControlCommand: String, Sendable, Codable, CaseIterable {
-    case submit, status, list, delete, plan
+    case submit, status, list, delete, plan, restore
 
     /// The fields this command cannot do without.
     var requiredFields: [String] {
         switch self {
         case .submit, .plan: ["spec"]
-        case .status, .delete: ["name"]
+        case .status, .delete, .restore: ["name"]
         case .list: []
         }
     }
 }
 
-/// One request line: `{"command": …, "name"?: String, "spec"?: {…}, "id"?: any}`.
+/// One request line: `{"command": …, "name"?: String, "spec"?: {…}, "dryRun"?: Bool, "keepResources"?: Bool,
+/// "id"?: any}`; the two flags are for `delete` only, and exclusive.
 public struct ControlRequest: Sendable, Equatable, Encodable {
     /// What to do.
     public var command: ControlCommand
@@ -25,13 +26,22 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     public var spec: JSONValue?
     /// Any value the client wants echoed back in the response.
     public var id: JSONValue?
+    /// For delete: answer what the deletion would destroy and leave in place, and change nothing.
+    public var dryRun: Bool
+    /// For delete: forget the spec (remove it from the store) and leave every AWS resource as it is.
+    public var keepResources: Bool
 
     /// Creates a request; prefer the static constructors, which set the fields each command needs.
-    public init(command: ControlCommand, name: String? = nil, spec: JSONValue? = nil, id: JSONValue? = nil) {
+    public init(
+        command: ControlCommand, name: String? = nil, spec: JSONValue? = nil, id: JSONValue? = nil,
+        dryRun: Bool = false, keepResources: Bool = false
+    ) {
         self.command = command
         self.name = name
         self.spec = spec
         self.id = id
+        self.dryRun = dryRun
+        self.keepResources = keepResources
     }
 
     /// Create or update a spec.
@@ -44,8 +54,18 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     public static func list() -> ControlRequest { ControlRequest(command: .list) }
     /// Request deletion of a spec.
     public static func delete(name: String) -> ControlRequest { ControlRequest(command: .delete, name: name) }
+    /// What deleting a spec would destroy and leave in place, from live observation; changes nothing.
+    public static func deletePreview(name: String) -> ControlRequest {
+        ControlRequest(command: .delete, name: name, dryRun: true)
+    }
+    /// Forget a spec and leave its AWS resources untouched.
+    public static func forget(name: String) -> ControlRequest {
+        ControlRequest(command: .delete, name: name, keepResources: true)
+    }
+    /// Ask for the vanished cluster of a spec to be restored again from its backup.
+    public static func restore(name: String) -> ControlRequest { ControlRequest(command: .restore, name: name) }
 
-    private static let knownFields: Set<String> = ["command", "name", "spec", "id"]
+    private static let knownFields: Set<String> = ["command", "name", "spec", "id", "dryRun", "keepResources"]
 
     /// Parses one request line, reporting what is wrong with it as an `invalid_request` error.
     ///
@@ -74,7 +94,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         guard unknown.isEmpty else {
             throw Self.invalid(
                 "Unknown field \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in the request; "
-                    + "known fields are command, name, spec and id.")
+                    + "known fields are command, name, spec, dryRun, keepResources and id.")
         }
         guard let commandValue = fields["command"] else {
             throw Self.invalid("The request has no `command`; use one of \(Self.commandList).")
@@ -101,6 +121,23 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         for field in command.requiredFields where (field == "name" ? name == nil : spec == nil) {
             throw Self.invalid("The \(command.rawValue) command needs `\(field)`.")
         }
+        dryRun = try Self.deleteFlag("dryRun", in: fields, command: command)
+        keepResources = try Self.deleteFlag("keepResources", in: fields, command: command)
+        if dryRun && keepResources {
+            throw Self.invalid("`dryRun` and `keepResources` exclude each other; send at most one of them.")
+        }
+    }
+
+    /// A boolean field only the delete command takes; absent or null is false.
+    private static func deleteFlag(
+        _ field: String, in fields: [String: JSONValue], command: ControlCommand
+    ) throws(ControlError) -> Bool {
+        switch fields[field] {
+        case nil, .null?: return false
+        case .bool(let value)? where command == .delete: return value
+        case .bool?: throw invalid("`\(field)` is only for the delete command, not \(command.rawValue).")
+        case let other?: throw invalid("`\(field)` must be a boolean, not \(other.typeName).")
+        }
     }
 
     private static var commandList: String { ControlCommand.allCases.map(\.rawValue).joined(separator: ", ") }
@@ -109,7 +146,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         ControlError(code: .invalidRequest, message: message)
     }
 
-    private enum CodingKeys: String, CodingKey { case command, name, spec, id }
+    private enum CodingKeys: String, CodingKey { case command, name, spec, id, dryRun, keepResources }
 
     /// Encodes only the fields that are set.
     public func encode(to encoder: any Encoder) throws {
@@ -118,5 +155,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(spec, forKey: .spec)
         try container.encodeIfPresent(id, forKey: .id)
+        if dryRun { try container.encode(true, forKey: .dryRun) }
+        if keepResources { try container.encode(true, forKey: .keepResources) }
     }
 }

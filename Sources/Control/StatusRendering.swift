@@ -15,8 +15,12 @@ public enum StatusRendering {
         ]
         if let arn = status.cluster.arn { lines.append("Cluster ARN:         \(arn)") }
         if let endpoint = status.cluster.endpoint { lines.append("Endpoint:            \(endpoint)") }
+        if let lastSeen = status.cluster.lastSeen { lines.append("Cluster last seen:   \(lastSeen)") }
         if let role = status.role.arn ?? status.role.name { lines.append("Ingestion role:      \(role)") }
         if status.deletionRequested { lines.append("Deletion requested:  yes") }
+        if let restore = status.restoreRequestedAt {
+            lines.append("Restore requested:   \(restore) (the next reconcile restores the cluster from the backup)")
+        }
         if let message = status.message { lines.append("Message:             \(message)") }
         if let managed = try result["managedSettings"]?.decode([String].self) {
             lines.append("Managed settings:    \(managed.joined(separator: ", "))")
@@ -87,6 +91,22 @@ public enum StatusRendering {
             lines.append("Not in the spec, so left as they are in AWS: \(unmanaged.joined(separator: ", ")).")
         }
         return lines
+    }
+
+    /// A deletion preview (`DeletionPreview`) of spec `name`: what `aurorad ctl delete` destroys, in order, and
+    /// what it leaves in place.
+    public static func deletionPreview(_ result: JSONValue, name: String) throws -> String {
+        let preview = try result.decode(DeletionPreview.self)
+        var lines = ["Deleting spec \(name) would, in order:"]
+        let actions = preview.steps.flatMap { $0 }
+        lines += actions.isEmpty ? ["  (nothing in AWS)"] : actions.map { "  - \($0)" }
+        if preview.completes { lines.append("  - forget the spec") }
+        if !preview.leftInPlace.isEmpty {
+            lines.append("Left in place, because aurorad did not create them:")
+            lines += preview.leftInPlace.map { "  - \($0)" }
+        }
+        if !preview.completes { lines.append("Then it waits: \(preview.message)") }
+        return lines.joined(separator: "\n")
     }
 
     /// A list result (an array of `SpecStatus`) as a table, one spec per row.

@@ -46,7 +46,9 @@ public final class DaemonRuntime: Sendable {
                 controller.wake(name)
             },
             deletionRequested: { name in controller.wake(name) },
-            plan: { spec in try Self.planJSON(reconciler.preview(spec), of: spec) })
+            plan: { spec in try Self.planJSON(reconciler.preview(spec), of: spec) },
+            restoreRequested: { name in controller.wake(name) },
+            deletePreview: { spec in try JSONValue(encoding: reconciler.previewDeletion(spec)) })
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),

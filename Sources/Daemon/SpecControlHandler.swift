@@ -6,8 +6,9 @@ import Reconciler
 import Store
 
 /// Answers control-socket requests from the store: submit validates and stores a spec, status and list read the
-/// store (never AWS), delete marks a spec for deletion, plan asks the reconciler for a dry run. Accepted submits and
-/// deletes are passed on to `SpecHooks` so the controller works on the spec at once.
+/// store (never AWS), delete marks a spec for deletion (or previews it, or forgets the spec leaving AWS as it is),
+/// restore records the operator's intent to restore a vanished cluster, plan asks the reconciler for a dry run.
+/// Accepted submits, deletes and restores are passed on to `SpecHooks` so the controller works on the spec at once.
 public struct SpecControlHandler: ControlHandler {
     /// What the daemon does around control requests.
     public struct SpecHooks: Sendable {
@@ -17,14 +18,22 @@ public struct SpecControlHandler: ControlHandler {
         public var deletionRequested: @Sendable (_ name: String) -> Void
         /// The actions a spec would cause now, without changing anything; nil when no reconciler is wired.
         public var plan: (@Sendable (ImportSpec) throws -> JSONValue)?
+        /// A restore of a vanished cluster was requested.
+        public var restoreRequested: @Sendable (_ name: String) -> Void
+        /// What deleting a spec would destroy and leave in place, without changing anything; nil: no reconciler.
+        public var deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)?
 
         /// Hooks from closures.
         public init(submitted: @escaping @Sendable (String, Bool) -> Void,
                     deletionRequested: @escaping @Sendable (String) -> Void,
-                    plan: (@Sendable (ImportSpec) throws -> JSONValue)? = nil) {
+                    plan: (@Sendable (ImportSpec) throws -> JSONValue)? = nil,
+                    restoreRequested: @escaping @Sendable (String) -> Void = { _ in },
+                    deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)? = nil) {
             self.submitted = submitted
             self.deletionRequested = deletionRequested
             self.plan = plan
+            self.restoreRequested = restoreRequested
+            self.deletePreview = deletePreview
         }
     }
 
@@ -47,8 +56,11 @@ public struct SpecControlHandler: ControlHandler {
             case .submit: return try submit(request.spec, peer: peer)
             case .status: return try status(request.name)
             case .list: return try list()
+            case .delete where request.dryRun: return try previewDeletion(request.name)
+            case .delete where request.keepResources: return try forget(request.name, peer: peer)
             case .delete: return try delete(request.name, peer: peer)
             case .plan: return try plan(request.spec)
+            case .restore: return try restore(request.name, peer: peer)
             }
         } catch StoreError.specBeingDeleted(let name) {
             return .failure(.conflict, StoreError.specBeingDeleted(name: name).description)
@@ -123,6 +135,50 @@ public struct SpecControlHandler: ControlHandler {
         logger.notice("spec deletion requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
         hooks.deletionRequested(name)
         return .success(["name": .string(spec.name), "deletionRequested": .bool(true)])
+    }
+
+    private func previewDeletion(_ name: String?) throws -> ControlResponse {
+        if let refusal = requireName(name) { return refusal }
+        guard let name, let stored = try store.spec(named: name) else {
+            return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
+        }
+        guard let preview = hooks.deletePreview else {
+            return .failure(.internal, "This daemon has no reconciler to preview the deletion with.")
+        }
+        let spec: ImportSpec
+        do {
+            spec = try ImportSpec.decode(from: stored.specJSON)
+        } catch {
+            return .failure(.conflict, "The stored spec \(name) no longer passes validation (\(error)), so its "
+                + "deletion cannot be previewed; delete it with --yes, or forget it with --keep-resources.")
+        }
+        return .success(try preview(spec))
+    }
+
+    private func forget(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
+        if let refusal = requireName(name) { return refusal }
+        guard let name, try store.remove(name: name) else {
+            return .failure(.notFound, "No spec named \(name ?? "") exists; nothing was changed.")
+        }
+        logger.notice("spec forgotten; its AWS resources are left as they are",
+                      metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
+        return .success(["name": .string(name), "forgotten": .bool(true)])
+    }
+
+    private func restore(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
+        if let refusal = requireName(name) { return refusal }
+        guard let name, let status = try store.status(named: name) else {
+            return .failure(.notFound, "No spec named \(name ?? "") exists; nothing was changed.")
+        }
+        if let refusal = ClusterHistory.restoreRefusal(status: status) { return .failure(.conflict, refusal) }
+        guard let stored = try store.requestRestore(name: name), let requestedAt = stored.restoreRequestedAt else {
+            return .failure(.notFound, "No spec named \(name) exists; nothing was changed.")
+        }
+        logger.notice("cluster restore requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
+        hooks.restoreRequested(name)
+        return .success([
+            "name": .string(name), "restoreRequested": .bool(true), "restoreRequestedAt": .string("\(requestedAt)"),
+        ])
     }
 
     private func plan(_ value: JSONValue?) throws -> ControlResponse {

@@ -6,7 +6,6 @@ extension PlanDraft {
     /// shown and retried with backoff.
     mutating func planDeletion(failure: ActionFailure?) {
         let retrying = failure.map { " Last error: \($0.error.description)" } ?? ""
-        var leftInPlace: [String] = []
         if let cluster = observed.cluster {
             if ManagedResources.isOwned(tags: cluster.tags, bySpec: spec.name) {
                 planClusterDeletion(cluster, retrying: retrying)
@@ -38,16 +37,26 @@ extension PlanDraft {
                     + "and aurorad continues the delete; nothing was deleted.")
             return
         }
-        let instances = observed.instances.filter {
+        let all = observed.instances.filter {
             $0.clusterIdentifier == nil || $0.clusterIdentifier == cluster.identifier
+        }
+        let instances = all.filter { ManagedResources.isOwned(tags: $0.tags, bySpec: spec.name) }
+        let foreign = all.filter { !ManagedResources.isOwned(tags: $0.tags, bySpec: spec.name) }
+        leftInPlace += foreign.map {
+            "instance \($0.identifier) (not tagged \(ManagedResources.specTagKey)=\(spec.name))"
         }
         if !instances.isEmpty {
             add(instances.filter { $0.status != "deleting" }.map { .deleteInstance(identifier: $0.identifier) })
             let going = instances.filter { $0.status == "deleting" }.map(\.identifier)
             if !going.isEmpty { add([.waitForInstances(identifiers: going)]) }
+            let waiting = foreign.isEmpty ? "" : " " + foreignInstancesMessage(foreign, cluster: cluster)
             set(.ready, .false, "DeletingInstances",
                 "Deleting instance(s) \(instances.map(\.identifier).joined(separator: ", ")); the cluster follows."
-                    + retrying)
+                    + waiting + retrying)
+            return
+        }
+        if !foreign.isEmpty {
+            set(.ready, .false, "ForeignInstances", foreignInstancesMessage(foreign, cluster: cluster) + retrying)
             return
         }
         if cluster.status == "deleting" {
@@ -61,5 +70,15 @@ extension PlanDraft {
         set(.ready, .false, "DeletingCluster",
             "Deleting cluster \(cluster.identifier) "
                 + (snapshot.map { "with final snapshot \($0)." } ?? "without a final snapshot.") + retrying)
+    }
+
+    /// Names the instances aurorad did not create that keep the cluster from being deleted, and how to remove them.
+    private func foreignInstancesMessage(_ foreign: [ObservedInstance], cluster: ObservedCluster) -> String {
+        let commands = foreign.map { "aws rds delete-db-instance --db-instance-identifier \($0.identifier)" }
+        return "Cluster \(cluster.identifier) cannot be deleted while it has instance(s) aurorad did not create "
+            + "(not tagged \(ManagedResources.specTagKey)=\(spec.name)), which it never deletes: "
+            + foreign.map(\.identifier).joined(separator: ", ") + ". Delete them yourself ("
+            + commands.joined(separator: "; ") + ") or move them out of the cluster; the delete goes on on its own "
+            + "once they are gone."
     }
 }

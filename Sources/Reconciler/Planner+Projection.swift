@@ -27,6 +27,8 @@ public struct PlanProjection: Equatable, Sendable {
     public var finalPhase: Phase
     /// A sentence about the end: the Ready condition's message, the failure, or the round limit.
     public var finalMessage: String
+    /// When deleting: what every round leaves in place because aurorad does not own it, without repeats.
+    public var leftInPlace: [String] = []
 }
 
 extension Planner {
@@ -35,18 +37,22 @@ extension Planner {
 
     /// Projects the whole sequence of actions for `desired` from `observed`: plans, applies each planned action's
     /// expected effect to a copy of the observation (see `ObservedState.applyExpectedEffect`), and plans again,
-    /// until the plan is empty, an action would change nothing, or `rounds` rounds have run.
+    /// until the plan is empty, an action would change nothing, or `rounds` rounds have run. `history` is the
+    /// stored spec's (a vanished cluster is restored only when asked for).
     public static func project(
         desired: ImportSpec, observed: ObservedState, deleting: Bool = false, now: Date,
-        options: PlanOptions = PlanOptions(), rounds: Int = projectionRounds
+        options: PlanOptions = PlanOptions(), rounds: Int = projectionRounds,
+        history: ClusterHistory = ClusterHistory()
     ) -> PlanProjection {
         var state = observed
         var projection = PlanProjection(steps: [], now: [], end: .roundLimit, finalPhase: .pending, finalMessage: "")
         var round = 0
         while true {
             let plan = Planner.plan(
-                desired: desired, generation: 0, observed: state, deleting: deleting, now: now, options: options)
+                desired: desired, generation: 0, observed: state, deleting: deleting, now: now, options: options,
+                history: history)
             let ready = plan.condition(.ready)?.message ?? ""
+            projection.leftInPlace += plan.leftInPlace.filter { !projection.leftInPlace.contains($0) }
             projection.finalPhase = plan.phase
             if round == 0 { projection.now = plan.steps }
             if plan.steps.isEmpty {

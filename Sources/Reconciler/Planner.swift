@@ -13,6 +13,8 @@ public struct Plan: Equatable, Sendable {
     public var conditions: [Condition]
     /// When to reconcile again if every action succeeds.
     public var requeue: Requeue
+    /// While deleting: what is left in place because aurorad does not own it, one phrase each.
+    public var leftInPlace: [String] = []
 
     /// Every action in order.
     public var actions: [Action] { steps.flatMap { $0 } }
@@ -41,12 +43,14 @@ public enum Planner {
     ///
     /// `lastFailure` is the last failed action as the controller stored it; a terminal failure of this generation
     /// makes the spec Failed until a new generation arrives. `now` names the final snapshot and stamps conditions.
+    /// `history` says whether the cluster was seen before and a restore was asked for (a vanished cluster).
     public static func plan(
         desired: ImportSpec, generation: Int64, observed: ObservedState, deleting: Bool, now: Date,
-        lastFailure: ActionFailure? = nil, options: PlanOptions = PlanOptions()
+        lastFailure: ActionFailure? = nil, options: PlanOptions = PlanOptions(),
+        history: ClusterHistory = ClusterHistory()
     ) -> Plan {
         let failure = lastFailure.flatMap { $0.generation == generation ? $0 : nil }
-        var draft = PlanDraft(spec: desired, observed: observed, now: now)
+        var draft = PlanDraft(spec: desired, observed: observed, now: now, history: history)
         if deleting {
             draft.planDeletion(failure: failure)
         } else {
@@ -76,6 +80,8 @@ struct PlanDraft {
     let spec: ImportSpec
     let observed: ObservedState
     let now: Date
+    /// What the store remembers about the cluster (see `ClusterHistory`).
+    let history: ClusterHistory
     /// The partition of the bucket ARNs: the given role's, else the region's.
     let partition: String
     var conditions: [ConditionType: Condition] = [:]
@@ -84,11 +90,14 @@ struct PlanDraft {
     var blockers: [(reason: String, message: String)] = []
     /// Set when this plan must not take any action at all (a terminal state such as a failed backup).
     var halted = false
+    /// What a delete leaves in place because aurorad does not own it, one phrase each (e.g. `instance x (…)`).
+    var leftInPlace: [String] = []
 
-    init(spec: ImportSpec, observed: ObservedState, now: Date) {
+    init(spec: ImportSpec, observed: ObservedState, now: Date, history: ClusterHistory = ClusterHistory()) {
         self.spec = spec
         self.observed = observed
         self.now = now
+        self.history = history
         self.partition =
             spec.s3Import.ingestionRole.flatMap(ManagedResources.partition(fromARN:))
             ?? ManagedResources.partition(forRegion: observed.region)
@@ -125,6 +134,7 @@ struct PlanDraft {
                     + "aurorad does not adopt resources it did not create: choose another spec name.")
             return
         }
+        if planVanishedCluster() { return }
         let role = planRole()
         if let cluster = observed.cluster {
             set(
@@ -203,7 +213,7 @@ struct PlanDraft {
             requeue = steps.flatMap { $0 }.allSatisfy { $0.kind == .verifyBackup } && !steps.isEmpty
                 ? .immediately : .poll
         }
-        return Plan(steps: steps, phase: phase, conditions: ordered, requeue: requeue)
+        return Plan(steps: steps, phase: phase, conditions: ordered, requeue: requeue, leftInPlace: leftInPlace)
     }
 }
 

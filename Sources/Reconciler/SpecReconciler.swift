@@ -83,20 +83,25 @@ public final class SpecReconciler: Sendable {
             $0.generation == stored.generation ? $0 : nil
         }
 
+        let history = ClusterHistory(
+            lastSeen: previous.cluster.lastSeen?.date, restoreRequested: stored.restoreRequestedAt != nil)
         var observed: ObservedState
         var plan: Plan
         do {
             (observed, plan) = try observeAndPlan(
-                spec, generation: stored.generation, deleting: stored.deletionRequested, failure: failure, now: now)
+                spec, generation: stored.generation, deleting: stored.deletionRequested, failure: failure, now: now,
+                history: history)
         } catch {
             return recordObservationFailure(error, stored: stored, previous: previous, now: now, logger: logger)
         }
+        consumeRestoreRequest(stored, observed: observed, logger: logger)
 
         // The plan's groups run in order; the first group with an error or a settling answer ends the pass.
         var events: [SpecEvent] = []
         var firstError: ReconcileError?
         var settling: ReconcileError?
         for group in plan.steps where firstError == nil && settling == nil {
+            guard isStored(name, logger: logger) else { return .done }
             if group.contains(where: { $0.kind == .removeSpec }) {
                 record(events: events, name: name, logger: logger)
                 return removeSpec(name, logger: logger)
@@ -128,7 +133,8 @@ public final class SpecReconciler: Sendable {
             newFailure = ActionFailure(generation: stored.generation, error: error, firstOccurred: earlier ?? now)
             plan = Planner.plan(
                 desired: spec, generation: stored.generation, observed: observed,
-                deleting: stored.deletionRequested, now: now, lastFailure: newFailure, options: options.plan)
+                deleting: stored.deletionRequested, now: now, lastFailure: newFailure, options: options.plan,
+                history: history)
         } else {
             newFailure = plan.phase == .failed ? failure : nil
         }
@@ -169,10 +175,14 @@ public final class SpecReconciler: Sendable {
 
     /// What a submit of `spec` would cause, from live observation: the phase and conditions now, and the whole
     /// projected sequence of actions (see `Planner.project`). Nothing is changed and nothing is stored.
+    /// A stored spec of that name lends its `ClusterHistory`, so a vanished cluster shows as waiting for a restore.
     public func preview(_ spec: ImportSpec) throws(ObservationError) -> PlanPreview {
         let now = clock()
-        let (observed, plan) = try observeAndPlan(spec, generation: 0, deleting: false, failure: nil, now: now)
-        let projection = Planner.project(desired: spec, observed: observed, now: now, options: options.plan)
+        let history = storedHistory(name: spec.name)
+        let (observed, plan) = try observeAndPlan(
+            spec, generation: 0, deleting: false, failure: nil, now: now, history: history)
+        let projection = Planner.project(
+            desired: spec, observed: observed, now: now, options: options.plan, history: history)
         return PlanPreview(
             steps: projection.steps.map { $0.map(\.description) }, now: projection.now.map { $0.map(\.description) },
             phase: plan.phase, conditions: plan.conditions, projectedPhase: projection.finalPhase,
@@ -182,19 +192,72 @@ public final class SpecReconciler: Sendable {
     /// Observes, plans, and when the plan first needs the backup preflight runs it and plans again: the preflight
     /// is a read, so it belongs to the observation (its result is never remembered between reconciles).
     private func observeAndPlan(
-        _ spec: ImportSpec, generation: Int64, deleting: Bool, failure: ActionFailure?, now: Date
+        _ spec: ImportSpec, generation: Int64, deleting: Bool, failure: ActionFailure?, now: Date,
+        history: ClusterHistory
     ) throws(ObservationError) -> (ObservedState, Plan) {
         var observed = try observer.observe(spec)
         var plan = Planner.plan(
             desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
-            lastFailure: failure, options: options.plan)
+            lastFailure: failure, options: options.plan, history: history)
         if case .verifyBackup(let bucket, let prefix, _) = plan.steps.first?.first {
             observed.backup = try observer.preflight(bucket: bucket, prefix: prefix)
             plan = Planner.plan(
                 desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
-                lastFailure: failure, options: options.plan)
+                lastFailure: failure, options: options.plan, history: history)
         }
         return (observed, plan)
+    }
+
+    /// What `aurorad ctl delete` would destroy, from live observation: the deletion's projected steps and what it
+    /// leaves in place because aurorad does not own it (see `Planner.project` with `deleting`). Changes nothing.
+    public func previewDeletion(_ spec: ImportSpec) throws(ObservationError) -> DeletionPreview {
+        let now = clock()
+        let observed = try observer.observe(spec)
+        let projection = Planner.project(desired: spec, observed: observed, deleting: true, now: now,
+                                         options: options.plan)
+        let steps = projection.steps.map { $0.filter { $0.kind != .removeSpec }.map(\.description) }
+        return DeletionPreview(
+            steps: steps.filter { !$0.isEmpty }, leftInPlace: projection.leftInPlace,
+            completes: projection.end == .converged, message: projection.finalMessage)
+    }
+
+    /// The stored `ClusterHistory` of the spec `name`; empty when there is none (or the store cannot be read: a
+    /// preview then shows a vanished cluster as a plain restore, and the reconcile itself still refuses it).
+    private func storedHistory(name: String) -> ClusterHistory {
+        let stored = try? store.spec(named: name)
+        let status = try? store.status(named: name)
+        return ClusterHistory(
+            lastSeen: status?.cluster.lastSeen?.date, restoreRequested: stored?.restoreRequestedAt != nil)
+    }
+
+    /// Drops the operator's restore request once the restored cluster is observed (and not the old one going away).
+    /// Only an observation consumes it, so a crash between the restore call and the status write is harmless: the
+    /// next pass observes the new cluster (or, not yet visible, asks again and RDS answers that it already exists).
+    private func consumeRestoreRequest(_ stored: StoredSpec, observed: ObservedState, logger: Logger) {
+        guard let requestedAt = stored.restoreRequestedAt, let cluster = observed.cluster, cluster.status != "deleting",
+            ManagedResources.isOwned(tags: cluster.tags, bySpec: stored.name)
+        else { return }
+        do {
+            try store.consumeRestoreRequest(name: stored.name, requestedAt: requestedAt)
+            logger.info("restore request fulfilled: the cluster is observed again")
+        } catch {
+            logger.error("clearing the restore request failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Whether the spec is still stored: `aurorad ctl delete --keep-resources` may forget it during a reconcile,
+    /// and then nothing more is done in AWS.
+    private func isStored(_ name: String, logger: Logger) -> Bool {
+        do {
+            guard try store.spec(named: name) != nil else {
+                logger.notice("spec forgotten during the reconcile; no further action")
+                return false
+            }
+            return true
+        } catch {
+            logger.error("reading the store failed", metadata: ["error": "\(error)"])
+            return true
+        }
     }
 
     /// Runs independent actions in parallel and returns each with its error (nil: it succeeded), in order.

@@ -20,6 +20,7 @@ public enum StatusRecorder {
         status.cluster = observed.cluster.map {
             ClusterFacts(identifier: $0.identifier, status: $0.status, arn: $0.arn, endpoint: $0.endpoint)
         } ?? ClusterFacts(identifier: spec.name, status: clusterAbsentStatus)
+        status.cluster.lastSeen = lastSeen(previous: previous.cluster, observed: observed.cluster, spec: spec, now: now)
         if let role = observed.role {
             status.role = RoleFacts(name: role.name, arn: role.arn)
         } else if let given = spec.s3Import.ingestionRole {
@@ -30,6 +31,17 @@ public enum StatusRecorder {
         status.message = plan.condition(.ready)?.message
         status.updatedAt = Timestamp(now)
         return status
+    }
+
+    /// When the cluster aurorad restored was last seen: now when this observation shows it (tagged for the spec),
+    /// else the previous time, kept so that a vanished cluster is never restored again on its own.
+    static func lastSeen(
+        previous: ClusterFacts, observed: ObservedCluster?, spec: ImportSpec, now: Date
+    ) -> Timestamp? {
+        guard let observed, ManagedResources.isOwned(tags: observed.tags, bySpec: spec.name) else {
+            return previous.lastSeen
+        }
+        return Timestamp(now)
     }
 
     /// Merges freshly computed conditions into the previous ones with the Store's `[Condition].set` (a condition

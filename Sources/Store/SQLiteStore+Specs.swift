@@ -2,14 +2,16 @@ import Foundation
 
 extension SQLiteStore {
     /// The columns `decodeSpec` reads, in order.
-    private static let specColumns = "name, spec_json, generation, created_at, updated_at, deletion_requested"
+    private static let specColumns =
+        "name, spec_json, generation, created_at, updated_at, deletion_requested, restore_requested_at"
 
     /// Builds a `StoredSpec` from a row selected with `specColumns`.
     private static func decodeSpec(_ row: Row) -> StoredSpec {
         StoredSpec(
             name: row.text(0), specJSON: row.data(1), generation: row.int64(2),
             createdAt: Timestamp(secondsSince1970: row.int64(3)), updatedAt: Timestamp(secondsSince1970: row.int64(4)),
-            deletionRequested: row.int64(5) != 0)
+            deletionRequested: row.int64(5) != 0,
+            restoreRequestedAt: row.isNull(6) ? nil : Timestamp(secondsSince1970: row.int64(6)))
     }
 
     /// Stores `specJSON` under `name`; identical bytes keep the generation, different bytes increment it.
@@ -82,6 +84,40 @@ extension SQLiteStore {
                 return try db.queryFirst(
                     "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
                     decode: Self.decodeSpec)
+            }
+        }
+    }
+
+    /// Records the operator's intent to restore the cluster of `name` again and returns the spec; nil when absent.
+    /// Throws `StoreError.specBeingDeleted` when deletion is pending.
+    public func requestRestore(name: String) throws -> StoredSpec? {
+        let operation = "requesting a restore of spec '\(name)'"
+        let now = now()
+        return try withWriter { db in
+            try db.writeTransaction(operation: operation) {
+                let existing = try db.queryFirst(
+                    "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
+                    decode: Self.decodeSpec)
+                guard let existing else { return nil }
+                if existing.deletionRequested { throw StoreError.specBeingDeleted(name: name) }
+                try db.execute(
+                    "UPDATE specs SET restore_requested_at = ?2 WHERE name = ?1", [.text(name), .integer(now)],
+                    operation: operation)
+                return try db.queryFirst(
+                    "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
+                    decode: Self.decodeSpec)
+            }
+        }
+    }
+
+    /// Drops the restore intent of `name` if it is still the one made at `requestedAt` (a newer one stays).
+    public func consumeRestoreRequest(name: String, requestedAt: Timestamp) throws {
+        let operation = "consuming the restore request of spec '\(name)'"
+        try withWriter { db in
+            try db.writeTransaction(operation: operation) {
+                _ = try db.execute(
+                    "UPDATE specs SET restore_requested_at = NULL WHERE name = ?1 AND restore_requested_at = ?2",
+                    [.text(name), .integer(requestedAt.secondsSince1970)], operation: operation)
             }
         }
     }

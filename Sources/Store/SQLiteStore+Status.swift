@@ -6,7 +6,7 @@ extension SQLiteStore {
         SELECT s.name, s.generation, s.deletion_requested, s.updated_at,
                st.name, st.phase, st.observed_generation, st.conditions_json,
                st.cluster_identifier, st.cluster_status, st.cluster_arn, st.cluster_endpoint,
-               st.role_name, st.role_arn, st.message, st.updated_at
+               st.role_name, st.role_arn, st.message, st.updated_at, s.restore_requested_at, st.cluster_last_seen
         FROM specs s LEFT JOIN status st ON st.name = s.name
         """
 
@@ -18,12 +18,14 @@ extension SQLiteStore {
         let name = row.text(0)
         let generation = row.int64(1)
         let deletionRequested = row.int64(2) != 0
+        let restoreRequestedAt = row.isNull(16) ? nil : Timestamp(secondsSince1970: row.int64(16))
         guard !row.isNull(4) else {
             return SpecStatus(
                 name: name, generation: generation, observedGeneration: 0,
                 phase: deletionRequested ? .deleting : .pending,
                 cluster: ClusterFacts(identifier: name, status: ClusterFacts.notObservedStatus),
-                deletionRequested: deletionRequested, updatedAt: Timestamp(secondsSince1970: row.int64(3)))
+                deletionRequested: deletionRequested, restoreRequestedAt: restoreRequestedAt,
+                updatedAt: Timestamp(secondsSince1970: row.int64(3)))
         }
         let phaseText = row.text(5)
         guard let phase = Phase(rawValue: phaseText) else {
@@ -41,9 +43,11 @@ extension SQLiteStore {
             conditions: conditions,
             cluster: ClusterFacts(
                 identifier: row.text(8), status: row.text(9), arn: row.optionalText(10),
-                endpoint: row.optionalText(11)),
+                endpoint: row.optionalText(11),
+                lastSeen: row.isNull(17) ? nil : Timestamp(secondsSince1970: row.int64(17))),
             role: RoleFacts(name: row.optionalText(12), arn: row.optionalText(13)), message: row.optionalText(14),
-            deletionRequested: deletionRequested, updatedAt: Timestamp(secondsSince1970: row.int64(15)))
+            deletionRequested: deletionRequested, restoreRequestedAt: restoreRequestedAt,
+            updatedAt: Timestamp(secondsSince1970: row.int64(15)))
     }
 
     /// The status of `name`, or nil when there is no such spec.
@@ -89,8 +93,8 @@ extension SQLiteStore {
                     """
                     INSERT OR REPLACE INTO status (
                         name, phase, observed_generation, conditions_json, cluster_identifier, cluster_status,
-                        cluster_arn, cluster_endpoint, role_name, role_arn, message, updated_at)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                        cluster_arn, cluster_endpoint, role_name, role_arn, message, updated_at, cluster_last_seen)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                     """,
                     [
                         .text(status.name), .text(status.phase.rawValue), .integer(status.observedGeneration),
@@ -99,6 +103,7 @@ extension SQLiteStore {
                         .optionalText(status.cluster.endpoint), .optionalText(status.role.name),
                         .optionalText(status.role.arn), .optionalText(status.message),
                         .integer(status.updatedAt.secondsSince1970),
+                        status.cluster.lastSeen.map { .integer($0.secondsSince1970) } ?? .null,
                     ],
                     operation: operation)
                 return .written

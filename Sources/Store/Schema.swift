@@ -43,6 +43,16 @@ enum Schema {
                 );
                 CREATE INDEX events_by_name ON events(name, id);
                 """),
+        // The operator's `ctl restore` intent, and when the cluster was last observed (a cluster that disappears
+        // after being seen is never restored again without that intent). A status with a cluster ARN was written
+        // while the cluster existed, so its write time is the best last-seen time an older build left.
+        Migration(
+            version: 2,
+            sql: """
+                ALTER TABLE specs ADD COLUMN restore_requested_at INTEGER;
+                ALTER TABLE status ADD COLUMN cluster_last_seen INTEGER;
+                UPDATE status SET cluster_last_seen = updated_at WHERE cluster_arn IS NOT NULL;
+                """),
     ]
 
     /// The newest schema version this build knows.

@@ -18,6 +18,11 @@ public protocol SpecStore: Sendable {
     func specs() throws -> [StoredSpec]
     /// Marks `name` for deletion and returns it, or returns nil when there is no such spec.
     func requestDeletion(name: String) throws -> StoredSpec?
+    /// Records the operator's intent to restore the vanished cluster of `name` (`aurorad ctl restore`) and returns
+    /// the spec, or nil when there is no such spec. Throws `StoreError.specBeingDeleted` while deletion is pending.
+    func requestRestore(name: String) throws -> StoredSpec?
+    /// Drops the restore intent of `name` made at `requestedAt` (the reconciler observed the restored cluster).
+    func consumeRestoreRequest(name: String, requestedAt: Timestamp) throws
     /// Removes `name` with its status and events (the reconciler's last step of deletion); false if it was absent.
     @discardableResult
     func remove(name: String) throws -> Bool

@@ -17,7 +17,7 @@ struct Ctl: ParsableCommand {
             Exit codes: 0 success; 1 the operation failed (including no daemon listening on the socket); \
             2 usage error or invalid spec.
             """,
-        subcommands: [Submit.self, Status.self, List.self, Delete.self, Plan.self])
+        subcommands: [Submit.self, Status.self, List.self, Delete.self, Restore.self, Plan.self])
 
     @OptionGroup var options: CtlOptions
 }
@@ -129,17 +129,99 @@ extension Ctl {
         static let configuration = CommandConfiguration(
             abstract: "Delete a spec's AWS resources (instances, cluster, managed role), then the spec.",
             discussion: """
-                Returns once deletion is requested; `aurorad ctl status NAME` follows it. A final snapshot \
-                <name>-final-<UTC time> is taken unless the spec sets skip_final_snapshot. A role aurorad did \
-                not create is never deleted.
+                aurorad deletes only what it created and tagged (aurorad:managed-by=aurorad and \
+                aurorad:spec=NAME): its instances, then the cluster with a final snapshot <name>-final-<UTC time> \
+                unless the spec sets skip_final_snapshot, then the managed role and its inline policy, then the \
+                spec. Anything else is left in place. An instance aurorad did not create keeps the cluster from \
+                being deleted: `aurorad ctl status NAME` names it and says how to delete it, and the delete goes \
+                on by itself once it is gone.
+
+                On a terminal (stdin and stdout), the command first shows what would be destroyed and what is \
+                left in place, from live AWS observation, and asks for confirmation: y or yes deletes, anything \
+                else aborts with exit 1 and changes nothing. --yes skips the question. Without a terminal it does \
+                not ask, and prints the same preview to standard error. It returns once deletion is requested; \
+                `aurorad ctl status NAME` follows it.
+
+                --keep-resources forgets the spec instead: the daemon removes it from its store (a reconcile \
+                already scheduled finds it gone and stops) and makes no AWS call at all, so the cluster, its \
+                instances and the role stay as they are, tags included.
+                """)
+
+        @OptionGroup var options: CtlOptions
+        @Argument(help: "The spec name.") var name: String
+        @Flag(name: [.customShort("y"), .long], help: "Delete without asking for confirmation.") var yes = false
+        @Flag(help: "Forget the spec and leave every AWS resource as it is; no AWS call is made.")
+        var keepResources = false
+
+        func validate() throws {
+            if yes && keepResources {
+                throw ValidationError("--keep-resources deletes nothing in AWS and asks nothing; drop --yes.")
+            }
+        }
+
+        func run() throws {
+            if keepResources {
+                _ = try exchange(.forget(name: name), options: options)
+                print("\(name) forgotten: aurorad no longer manages it; its cluster, instances and role are left "
+                    + "in AWS as they are")
+                return
+            }
+            if !yes {
+                if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+                    try confirm()
+                } else {
+                    printPreviewToStandardError()
+                }
+            }
+            _ = try exchange(.delete(name: name), options: options)
+            print("\(name) deletion requested")
+        }
+
+        /// Shows the preview and asks; throws exit 1 unless the answer is y or yes.
+        private func confirm() throws {
+            let preview = try exchange(.deletePreview(name: name), options: options)
+            print(try StatusRendering.deletionPreview(preview, name: name))
+            // On a terminal stdout is line-buffered: the lines above are out; the prompt goes out unbuffered.
+            FileHandle.standardOutput.write(Data("Delete spec \(name) as shown? [y/N] ".utf8))
+            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "y" || answer == "yes" else {
+                printError("aurorad ctl: deletion of \(name) aborted; nothing was changed.")
+                throw ExitCode.failure
+            }
+        }
+
+        /// Without a terminal the preview is informational: failing to get it never stops the delete.
+        private func printPreviewToStandardError() {
+            do {
+                let response = try ControlClient(path: options.socket).send(.deletePreview(name: name))
+                printError(try StatusRendering.deletionPreview(try response.get(), name: name))
+            } catch let error as ControlError where error.code == .notFound {
+                return
+            } catch {
+                printError("aurorad ctl: no deletion preview (\(error)); requesting the deletion anyway.")
+            }
+        }
+    }
+
+    /// `aurorad ctl restore NAME`.
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restore a spec's vanished cluster again from its backup.",
+            discussion: """
+                When the cluster aurorad restored is deleted outside aurorad, the spec goes Failed \
+                (ClusterVanished) and aurorad restores nothing on its own: the backup may be older than the data \
+                that was lost. This command records the intent in the daemon's store (it survives restarts); the \
+                next reconcile restores the cluster under the same identifier from the spec's backup, and the \
+                intent is dropped once the new cluster is observed. It is refused, changing nothing, when the \
+                cluster exists, was never restored, or the spec is being deleted.
                 """)
 
         @OptionGroup var options: CtlOptions
         @Argument(help: "The spec name.") var name: String
 
         func run() throws {
-            _ = try exchange(.delete(name: name), options: options)
-            print("\(name) deletion requested")
+            _ = try exchange(.restore(name: name), options: options)
+            print("\(name) restore requested; `aurorad ctl status \(name)` follows it")
         }
     }
 

@@ -58,7 +58,8 @@ struct ProtocolTests {
     func requestRoundTrip() throws {
         let requests: [ControlRequest] = [
             .submit(spec: ["name": "a"]), .plan(spec: ["name": "a"]), .status(name: "a"), .list(),
-            .delete(name: "a"), ControlRequest(command: .list, id: ["k": 1]),
+            .delete(name: "a"), ControlRequest(command: .list, id: ["k": 1]), .deletePreview(name: "a"),
+            .forget(name: "a"), .restore(name: "a"),
         ]
         for request in requests {
             let line = try WireFormat.line(request)
@@ -81,6 +82,10 @@ struct ProtocolTests {
             (#"{"command":"submit"}"#, "submit command needs `spec`"),
             (#"{"command":"delete"}"#, "delete command needs `name`"),
             (#"{"command":"list","nmae":"a"}"#, "Unknown field `nmae`"),
+            (#"{"command":"restore"}"#, "restore command needs `name`"),
+            (#"{"command":"status","name":"a","dryRun":true}"#, "`dryRun` is only for the delete command"),
+            (#"{"command":"delete","name":"a","keepResources":"yes"}"#, "`keepResources` must be a boolean"),
+            (#"{"command":"delete","name":"a","dryRun":true,"keepResources":true}"#, "exclude each other"),
         ])
     func malformedRequests(line: String, expected: String) {
         #expect {
@@ -89,6 +94,16 @@ struct ProtocolTests {
             guard let error = error as? ControlError else { return false }
             return error.code == .invalidRequest && error.message.contains(expected)
         }
+    }
+
+    @Test("the delete flags are on the wire only when set")
+    func deleteFlagsOnTheWire() throws {
+        #expect(String(decoding: try WireFormat.line(ControlRequest.delete(name: "a")), as: UTF8.self)
+            == #"{"command":"delete","name":"a"}"# + "\n")
+        #expect(String(decoding: try WireFormat.line(ControlRequest.forget(name: "a")), as: UTF8.self)
+            == #"{"command":"delete","keepResources":true,"name":"a"}"# + "\n")
+        let preview = try ControlRequest(parsing: Data(#"{"command":"delete","name":"a","dryRun":true}"#.utf8))
+        #expect(preview.dryRun && !preview.keepResources)
     }
 
     @Test("peers pass by uid, primary group or supplementary group, and nothing else")

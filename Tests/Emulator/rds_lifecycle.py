@@ -236,6 +236,20 @@ def describe_events(self: RDSBackend, *args, **kwargs):
     return _original_describe_events(self, *args, **kwargs)
 
 
+_original_delete_db_cluster = RDSBackend.delete_db_cluster
+
+
+def delete_db_cluster(self: RDSBackend, cluster_identifier: str, snapshot_name: str | None = None) -> DBCluster:
+    """DeleteDBCluster that also removes the cluster's automated snapshots, as RDS does by default
+    (`DeleteAutomatedBackups` defaults to true). moto keeps them, so a cluster restored again under the same
+    identifier within the same minute failed with DBClusterSnapshotAlreadyExistsFault on `rds:<id>-<minute>`."""
+    cluster = _original_delete_db_cluster(self, cluster_identifier, snapshot_name)
+    for snapshot_id, snapshot in list(self.cluster_snapshots.items()):
+        if snapshot.snapshot_type == "automated" and snapshot.db_cluster_identifier == cluster.db_cluster_identifier:
+            del self.cluster_snapshots[snapshot_id]
+    return cluster
+
+
 def install() -> None:
     """Patch moto's RDS models and responses. Call once, before serving."""
     DBCluster.status = property(_cluster_status_get, _cluster_status_set)
@@ -246,5 +260,6 @@ def install() -> None:
     RDSBackend.create_db_instance = create_db_instance
     RDSBackend.modify_db_instance = modify_db_instance
     DBInstance.pending_modified_values = None
+    RDSBackend.delete_db_cluster = delete_db_cluster
     RDSBackend.describe_events = describe_events
     RDSResponse.remove_role_from_db_cluster = _remove_role_from_db_cluster_response

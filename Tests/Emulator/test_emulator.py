@@ -455,3 +455,18 @@ def test_delete_instance_then_cluster_with_a_final_snapshot(emulator):
     assert error_of(rds.describe_db_clusters, DBClusterIdentifier=cluster_id)["Error"]["Code"] == "DBClusterNotFoundFault"
     snapshots = rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=cluster_id + "-final")
     assert len(snapshots["DBClusterSnapshots"]) == 1
+
+
+def test_deleted_cluster_can_be_restored_again_under_its_identifier(emulator):
+    rds = emulator.client("rds")
+    bucket = make_bucket(emulator)
+    role = make_role(emulator, policy=s3_read_policy(bucket))
+    args = restore_args(bucket, role)
+    cluster_id = args["DBClusterIdentifier"]
+    rds.restore_db_cluster_from_s3(**args)
+    wait_for(lambda: cluster_status(rds, cluster_id) == "available", "the cluster")
+    rds.delete_db_cluster(DBClusterIdentifier=cluster_id, SkipFinalSnapshot=True)
+    automated = rds.describe_db_cluster_snapshots(DBClusterIdentifier=cluster_id, SnapshotType="automated")
+    assert automated["DBClusterSnapshots"] == []
+    # Within the same minute, so the automated snapshot's name would collide if it had been kept.
+    assert rds.restore_db_cluster_from_s3(**args)["DBCluster"]["Status"] == "creating"

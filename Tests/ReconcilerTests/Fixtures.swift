@@ -80,11 +80,12 @@ enum Fixture {
 
     static func plan(
         _ spec: ImportSpec, _ observed: ObservedState, deleting: Bool = false, generation: Int64 = 1,
-        lastFailure: ActionFailure? = nil, options: PlanOptions = PlanOptions()
+        lastFailure: ActionFailure? = nil, options: PlanOptions = PlanOptions(),
+        history: ClusterHistory = ClusterHistory()
     ) -> Plan {
         Planner.plan(
             desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
-            lastFailure: lastFailure, options: options)
+            lastFailure: lastFailure, options: options, history: history)
     }
 }
 

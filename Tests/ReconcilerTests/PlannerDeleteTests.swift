@@ -170,4 +170,61 @@ struct PlannerDeleteTests {
             ])
         #expect(requeues == [.poll, .poll, .poll, .poll, .none])
     }
+
+    /// A reader someone added by hand to the cluster: no aurorad tags.
+    var handMade: ObservedInstance {
+        ObservedInstance(
+            identifier: "ex-reader", status: "available", instanceClass: "db.r8g.large",
+            clusterIdentifier: spec.name, tags: ["team": "data"])
+    }
+
+    @Test func instancesWithoutTheSpecsTagsAreNeverDeletedAndAreNamed() {
+        var observed = Fixture.converged(spec)
+        observed.instances.append(handMade)
+        let plan = Fixture.plan(spec, observed, deleting: true)
+        #expect(
+            plan.steps == [
+                [.deleteInstance(identifier: "ex-s3-import-1"), .deleteInstance(identifier: "ex-s3-import-2")]
+            ])
+        #expect(plan.condition(.ready)?.message.contains("ex-reader") == true)
+        #expect(plan.leftInPlace == ["instance ex-reader (not tagged aurorad:spec=ex-s3-import)"])
+    }
+
+    @Test func anInstanceTaggedForAnotherSpecIsNotOwned() {
+        var observed = Fixture.converged(spec)
+        observed.instances[1].tags[ManagedResources.specTagKey] = "other"
+        let plan = Fixture.plan(spec, observed, deleting: true)
+        #expect(plan.steps == [[.deleteInstance(identifier: "ex-s3-import-1")]])
+    }
+
+    @Test func onlyForeignInstancesLeftMakesTheDeleteWaitAndSayWhatToDo() {
+        var observed = Fixture.converged(spec)
+        observed.instances = [handMade]
+        let plan = Fixture.plan(spec, observed, deleting: true)
+        #expect(plan.steps.isEmpty)
+        #expect(plan.phase == .deleting)
+        #expect(plan.requeue == .poll)
+        #expect(plan.reason(.ready) == "ForeignInstances")
+        let message = plan.condition(.ready)?.message ?? ""
+        #expect(message.contains("aws rds delete-db-instance --db-instance-identifier ex-reader"), "\(message)")
+        #expect(message.contains("goes on on its own"))
+        observed.instances = []
+        #expect(Fixture.plan(spec, observed, deleting: true).kinds == [[.deleteCluster]])
+    }
+
+    @Test func theDeletionProjectionListsWhatIsDestroyedAndWhatIsLeft() {
+        let whole = Planner.project(desired: spec, observed: Fixture.converged(spec), deleting: true, now: Fixture.now)
+        #expect(whole.end == .converged)
+        #expect(whole.steps.map { $0.map(\.kind) } == [
+            [.deleteInstance, .deleteInstance], [.deleteCluster], [.deleteRolePolicy], [.deleteRole], [.removeSpec],
+        ])
+        #expect(whole.leftInPlace.isEmpty)
+        var observed = Fixture.converged(spec)
+        observed.instances.append(handMade)
+        let blocked = Planner.project(desired: spec, observed: observed, deleting: true, now: Fixture.now)
+        #expect(blocked.steps.map { $0.map(\.kind) } == [[.deleteInstance, .deleteInstance]])
+        #expect(blocked.end == .stalled)
+        #expect(blocked.finalMessage.contains("ex-reader"))
+        #expect(blocked.leftInPlace == ["instance ex-reader (not tagged aurorad:spec=ex-s3-import)"])
+    }
 }

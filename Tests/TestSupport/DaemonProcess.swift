@@ -50,6 +50,52 @@ public final class DaemonProcess: @unchecked Sendable {
                              environment: environment, timeout: timeout)
     }
 
+    /// Runs `aurorad ctl --socket <socket> <arguments>` with stdin, stdout and stderr on a pseudo-terminal (python3's
+    /// `pty`), types `answer` and Enter once the `[y/N]` prompt shows, and returns the exit status and everything
+    /// the terminal showed. Bounded by `timeout` seconds.
+    public func ctlOnTerminal(
+        _ arguments: [String], answer: String, timeout: Double = 60
+    ) throws -> (status: Int32, output: String) {
+        let result = try ChildProcess.run(
+            "/usr/bin/env",
+            ["python3", "-c", Self.terminalDriver, answer, String(timeout), BuiltProducts.aurorad, "ctl", "--socket",
+             socketPath] + arguments,
+            environment: environment, timeout: timeout + 5)
+        return (result.status, result.stdout + result.stderr)
+    }
+
+    /// `python3 -c` driver: runs argv[3:] on a new pty, answers argv[1] to the prompt, copies the output.
+    private static let terminalDriver = """
+        import os, pty, select, subprocess, sys, time
+        answer, deadline, command = sys.argv[1], time.time() + float(sys.argv[2]), sys.argv[3:]
+        master, slave = pty.openpty()
+        child = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+        os.close(slave)
+        output, sent = b"", False
+        while time.time() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if not ready:
+                if child.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if not sent and b"[y/N]" in output:
+                os.write(master, (answer + "\\n").encode())
+                sent = True
+        sys.stdout.write(output.decode(errors="replace"))
+        try:
+            sys.exit(child.wait(timeout=max(1, deadline - time.time())))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            sys.exit(124)
+        """
+
     /// Runs `ctl <arguments> --json` and decodes the output.
     public func ctlJSON(_ arguments: [String]) throws -> Any {
         let result = try ctl(arguments + ["--json"])

@@ -25,13 +25,19 @@ public struct ClusterFacts: Codable, Sendable, Equatable {
     public var arn: String?
     /// The writer endpoint, once RDS has assigned it.
     public var endpoint: String?
+    /// When aurorad last observed the cluster it restored; kept after the cluster disappears, so a vanished
+    /// cluster is told apart from one never restored.
+    public var lastSeen: Timestamp?
 
     /// Creates cluster facts.
-    public init(identifier: String, status: String, arn: String? = nil, endpoint: String? = nil) {
+    public init(
+        identifier: String, status: String, arn: String? = nil, endpoint: String? = nil, lastSeen: Timestamp? = nil
+    ) {
         self.identifier = identifier
         self.status = status
         self.arn = arn
         self.endpoint = endpoint
+        self.lastSeen = lastSeen
     }
 }
 
@@ -72,6 +78,8 @@ public struct SpecStatus: Codable, Sendable, Equatable {
     public var message: String?
     /// Whether deletion was requested.
     public var deletionRequested: Bool
+    /// When the operator asked to restore the vanished cluster again (`aurorad ctl restore`); nil when not pending.
+    public var restoreRequestedAt: Timestamp?
     /// When this status was last written.
     public var updatedAt: Timestamp
 
@@ -79,7 +87,7 @@ public struct SpecStatus: Codable, Sendable, Equatable {
     public init(
         name: String, generation: Int64, observedGeneration: Int64, phase: Phase, conditions: [Condition] = [],
         cluster: ClusterFacts, role: RoleFacts = RoleFacts(), message: String? = nil, deletionRequested: Bool = false,
-        updatedAt: Timestamp
+        restoreRequestedAt: Timestamp? = nil, updatedAt: Timestamp
     ) {
         self.name = name
         self.generation = generation
@@ -90,6 +98,7 @@ public struct SpecStatus: Codable, Sendable, Equatable {
         self.role = role
         self.message = message
         self.deletionRequested = deletionRequested
+        self.restoreRequestedAt = restoreRequestedAt
         self.updatedAt = updatedAt
     }
 }

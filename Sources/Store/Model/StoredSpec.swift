@@ -14,11 +14,14 @@ public struct StoredSpec: Codable, Sendable, Equatable {
     public var updatedAt: Timestamp
     /// Whether deletion was requested (the reconciler removes the row when AWS is cleaned up).
     public var deletionRequested: Bool
+    /// When the operator asked (`aurorad ctl restore`) to restore the cluster again; nil when not asked, or once
+    /// the restored cluster was observed.
+    public var restoreRequestedAt: Timestamp?
 
     /// Creates a stored spec.
     public init(
         name: String, specJSON: Data, generation: Int64, createdAt: Timestamp, updatedAt: Timestamp,
-        deletionRequested: Bool
+        deletionRequested: Bool, restoreRequestedAt: Timestamp? = nil
     ) {
         self.name = name
         self.specJSON = specJSON
@@ -26,6 +29,7 @@ public struct StoredSpec: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deletionRequested = deletionRequested
+        self.restoreRequestedAt = restoreRequestedAt
     }
 }
 
