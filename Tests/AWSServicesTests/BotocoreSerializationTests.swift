@@ -557,6 +557,7 @@ struct BotocoreSerializationTests {
         let transport = StubTransport([call.response])
         try call.invoke(StubTransport.client(transport))
         let request = try #require(transport.requests.first)
+        #expect((expected.form != nil) == (call.service != "s3"), "botocore serialized it as a form body")
         if let form = expected.form {
             var ours = transport.form(0)
             #expect(ours.removeValue(forKey: "Action") == call.operation)
