@@ -149,7 +149,8 @@ public struct EC2Client: Sendable {
 
 extension QueryEncoding {
     /// Adds one `TagSpecification` (`TagSpecification.1.ResourceType`, `TagSpecification.1.Tag.N.Key`); with no
-    /// tags it adds nothing rather than an empty specification.
+    /// tags it adds nothing, as EC2 rejects an empty one (`InvalidParameterValue`: "Tag specification must have at
+    /// least one tag").
     fileprivate mutating func addTagSpecification(resourceType: String, tags: [AWSTag]) {
         guard !tags.isEmpty else { return }
         addFlattenedStructureList("TagSpecification", [tags]) { tags, fields in
