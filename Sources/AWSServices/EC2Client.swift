@@ -38,6 +38,7 @@ public struct EC2Client: Sendable {
     /// `DescribeSecurityGroups` with the `group-id` filter: the groups that exist among `ids` (a missing id is
     /// absent, where `GroupId.N` would fail the whole call with `InvalidGroup.NotFound`), chunked by 100.
     public func describeSecurityGroups(ids: [String], maxResults: Int? = nil) throws -> [EC2SecurityGroup] {
+        // One chunking rule for both clients: at most `RDSClient.maxFilterValues` (100) values in a filter.
         try RDSClient.chunks(ids).flatMap { chunk in
             try describeSecurityGroups(filters: [AWSFilter(name: "group-id", values: chunk)], maxResults: maxResults)
         }

@@ -82,7 +82,11 @@ public struct EC2SecurityGroupRule: Sendable, Equatable {
         let reader = ResultReader(service: .ec2, action: action)
         id = try reader.required(element, "securityGroupRuleId")
         groupId = try reader.required(element, "groupId")
-        isEgress = element.bool(at: "isEgress") ?? false
+        // Required: revoking a rule goes through the call of its direction.
+        guard let isEgress = element.bool(at: "isEgress") else {
+            throw AWSResponseError(service: .ec2, action: action, reason: "rule \(id) has no <isEgress>")
+        }
+        self.isEgress = isEgress
         let peer: EC2RulePeer
         if let cidr = element.trimmedText(at: "cidrIpv4") {
             peer = .cidrIpv4(cidr)

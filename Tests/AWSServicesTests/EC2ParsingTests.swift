@@ -202,18 +202,22 @@ struct EC2ParsingTests {
         ])
     }
 
-    @Test("A rule with no peer, or a port that is not a number, is an unreadable answer that says which")
+    @Test("A rule with no peer, a port that is not a number or no direction is an unreadable answer that says so")
     func unreadableRules() throws {
         let noPeer = Self.response("DescribeSecurityGroupRules", """
             <securityGroupRuleSet><item><securityGroupRuleId>sgr-1</securityGroupRuleId><groupId>sg-1</groupId>
-            <ipProtocol>tcp</ipProtocol></item></securityGroupRuleSet>
+            <isEgress>false</isEgress><ipProtocol>tcp</ipProtocol></item></securityGroupRuleSet>
             """)
         let badPort = Self.response("DescribeSecurityGroupRules", """
             <securityGroupRuleSet><item><securityGroupRuleId>sgr-1</securityGroupRuleId><groupId>sg-1</groupId>
-            <ipProtocol>tcp</ipProtocol><fromPort>many</fromPort><cidrIpv4>10.0.0.0/8</cidrIpv4></item>
-            </securityGroupRuleSet>
+            <isEgress>false</isEgress><ipProtocol>tcp</ipProtocol><fromPort>many</fromPort>
+            <cidrIpv4>10.0.0.0/8</cidrIpv4></item></securityGroupRuleSet>
             """)
-        let ec2 = EC2Client(client: try StubTransport.client(StubTransport(bodies: [noPeer, badPort])))
+        let noDirection = Self.response("DescribeSecurityGroupRules", """
+            <securityGroupRuleSet><item><securityGroupRuleId>sgr-1</securityGroupRuleId><groupId>sg-1</groupId>
+            <ipProtocol>tcp</ipProtocol><cidrIpv4>10.0.0.0/8</cidrIpv4></item></securityGroupRuleSet>
+            """)
+        let ec2 = EC2Client(client: try StubTransport.client(StubTransport(bodies: [noPeer, badPort, noDirection])))
         let missing = try #require(throws: AWSResponseError.self) {
             try ec2.describeSecurityGroupRules(groupIds: ["sg-1"])
         }
@@ -222,6 +226,10 @@ struct EC2ParsingTests {
             try ec2.describeSecurityGroupRules(groupIds: ["sg-1"])
         }
         #expect(port.reason == "<fromPort> is not an integer: many")
+        let direction = try #require(throws: AWSResponseError.self) {
+            try ec2.describeSecurityGroupRules(groupIds: ["sg-1"])
+        }
+        #expect(direction.reason == "rule sgr-1 has no <isEgress>")
     }
 
     @Test("AuthorizeSecurityGroupIngress returns the created rules; InvalidPermission.Duplicate is a duplicate")
