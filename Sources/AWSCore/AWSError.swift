@@ -14,7 +14,7 @@ public enum AWSErrorKind: String, Sendable, Equatable {
 
 /// An error answer from an AWS service: code, message, request id and HTTP status, for one service call.
 public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The service, as shown to people (`RDS`, `IAM`, `S3`, `STS`).
+    /// The service, as shown to people (`EC2`, `RDS`, `IAM`, `S3`, `STS`).
     public var service: String
     /// The API action (`RestoreDBClusterFromS3`, `HeadBucket`, …).
     public var action: String

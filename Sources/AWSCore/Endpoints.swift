@@ -5,12 +5,15 @@ import Foundation
 /// Values are those of botocore's service models (`data/<service>/*/service-2.json`: `apiVersion`, `protocol`,
 /// `signingName`, `serviceId`).
 public enum AWSService: String, Sendable, CaseIterable {
-    case iam, rds, s3, sts
+    case ec2, iam, rds, s3, sts
 
     /// The wire protocols of these services.
     public enum WireProtocol: Sendable {
         /// AWS Query: form-encoded POST with `Action` and `Version`, XML answers (IAM, RDS, STS).
         case query
+        /// EC2's variant of Query (botocore `EC2Serializer`): lists flattened as `Name.N`, with no `.member.` and
+        /// no empty-list marker; results directly under `<ActionResponse>`; errors as `<Response><Errors><Error>`.
+        case ec2
         /// REST with XML bodies (S3).
         case restXML
     }
@@ -21,6 +24,7 @@ public enum AWSService: String, Sendable, CaseIterable {
     /// The API version sent as `Version` by the Query protocol.
     public var apiVersion: String {
         switch self {
+        case .ec2: "2016-11-15"
         case .iam: "2010-05-08"
         case .rds: "2014-10-31"
         case .s3: "2006-03-01"
@@ -29,7 +33,13 @@ public enum AWSService: String, Sendable, CaseIterable {
     }
 
     /// How requests are serialized.
-    public var wireProtocol: WireProtocol { self == .s3 ? .restXML : .query }
+    public var wireProtocol: WireProtocol {
+        switch self {
+        case .s3: .restXML
+        case .ec2: .ec2
+        case .iam, .rds, .sts: .query
+        }
+    }
 
     /// The service-specific endpoint variable, `AWS_ENDPOINT_URL_<serviceId>` (`AWS_ENDPOINT_URL_RDS`, …).
     public var endpointEnvironmentVariable: String { "AWS_ENDPOINT_URL_\(rawValue.uppercased())" }

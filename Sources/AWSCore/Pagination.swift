@@ -61,6 +61,12 @@ public enum Pagination {
         result.trimmedText(at: "Marker")
     }
 
+    /// EC2 style: the `nextToken` directly under e.g. `<DescribeSecurityGroupsResponse>`; absent or empty means the
+    /// last page.
+    public static func ec2NextToken(_ response: AWSXMLElement) -> String? {
+        response.trimmedText(at: "nextToken")
+    }
+
     /// S3 `ListObjectsV2` style: `NextContinuationToken` when `IsTruncated` is `true` (in `ListBucketResult`).
     public static func s3NextContinuationToken(_ result: AWSXMLElement) -> String? {
         guard result.bool(at: "IsTruncated") == true else { return nil }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A key/value tag as the Query APIs take it (`Tags.member.N.Key` in IAM, `Tags.Tag.N.Key` in RDS).
+/// A key/value tag as the Query APIs take it (`Tags.member.N.Key` in IAM, `Tags.Tag.N.Key` in RDS, `Tag.N.Key` in
+/// EC2).
 public struct AWSTag: Sendable, Equatable, Hashable {
     /// The tag key.
     public var key: String
@@ -13,7 +14,7 @@ public struct AWSTag: Sendable, Equatable, Hashable {
     }
 }
 
-/// A `Name` plus `Values` filter as RDS `Describe*` calls take it.
+/// A `Name` plus `Values` filter as RDS and EC2 `Describe*` calls take it.
 public struct AWSFilter: Sendable, Equatable {
     /// The filter name, e.g. `db-cluster-id`.
     public var name: String
@@ -120,6 +121,42 @@ public struct QueryEncoding: Sendable, Equatable {
         }
     }
 
+    /// Adds an EC2 string list (botocore `EC2Serializer`): flattened as `name.N` (1-based) with no member element;
+    /// an empty list or `nil` adds nothing, as EC2 sends no empty lists.
+    public mutating func addFlattenedList(_ name: String, _ values: [String]?) {
+        withRootWriter { $0.addFlattenedList(name, values) }
+    }
+
+    /// Adds an EC2 list of structures as `name.N.<Field>`; `fields` gives each item's members in model order.
+    public mutating func addFlattenedStructureList<Item>(
+        _ name: String, _ items: [Item]?, fields: (Item, inout FieldWriter) -> Void
+    ) {
+        withRootWriter { $0.addFlattenedStructureList(name, items, fields: fields) }
+    }
+
+    /// Adds EC2 tags as `name.N.Key` / `name.N.Value` (EC2 `TagList`, whose `locationName` is `Tag`).
+    public mutating func addFlattenedTags(_ tags: [AWSTag]?, name: String = "Tag") {
+        withRootWriter { $0.addFlattenedTags(name, tags) }
+    }
+
+    /// Adds EC2 filters as `name.N.Name` and `name.N.Value.M` (EC2 `FilterList` and `ValueStringList`, whose
+    /// `locationName`s are `Filter` and `Value`).
+    public mutating func addFlattenedFilters(_ filters: [AWSFilter]?, name: String = "Filter") {
+        withRootWriter { writer in
+            writer.addFlattenedStructureList(name, filters) { filter, fields in
+                fields.add("Name", filter.name)
+                fields.addFlattenedList("Value", filter.values)
+            }
+        }
+    }
+
+    /// Runs `body` with a writer whose fields are top-level parameters, then appends what it wrote.
+    private mutating func withRootWriter(_ body: (inout FieldWriter) -> Void) {
+        var writer = FieldWriter(prefix: "")
+        body(&writer)
+        parameters += writer.items
+    }
+
     /// The form-encoded body text.
     public var encoded: String {
         parameters.map { "\(AWSURIEncoding.encode($0.name))=\(AWSURIEncoding.encode($0.value))" }
@@ -139,10 +176,20 @@ public struct QueryEncoding: Sendable, Equatable {
             self.prefix = prefix
         }
 
-        /// Adds `prefix.field=value`; `nil` adds nothing.
+        /// Adds `prefix.field=value` (`field=value` under the empty prefix); `nil` adds nothing.
         public mutating func add(_ field: String, _ value: String?) {
             guard let value else { return }
-            items.append(QueryItem("\(prefix).\(field)", value))
+            items.append(QueryItem(qualified(field), value))
+        }
+
+        /// `prefix.field`, or `field` under the empty prefix of top-level parameters.
+        private func qualified(_ field: String) -> String {
+            prefix.isEmpty ? field : "\(prefix).\(field)"
+        }
+
+        /// Adds an integer in decimal; `nil` adds nothing.
+        public mutating func add(_ field: String, _ value: Int?) {
+            add(field, value.map(String.init))
         }
 
         /// Adds a nested string list `prefix.field.<member>.M`; empty sends `prefix.field=`, `nil` adds nothing.
@@ -151,6 +198,32 @@ public struct QueryEncoding: Sendable, Equatable {
             guard !values.isEmpty else { return add(field, "") }
             for (offset, value) in values.enumerated() {
                 add("\(field).\(member).\(offset + 1)", value)
+            }
+        }
+
+        /// Adds a nested EC2 string list `prefix.field.M`; empty or `nil` adds nothing.
+        public mutating func addFlattenedList(_ field: String, _ values: [String]?) {
+            for (offset, value) in (values ?? []).enumerated() {
+                add("\(field).\(offset + 1)", value)
+            }
+        }
+
+        /// Adds a nested EC2 list of structures `prefix.field.M.<Member>`; empty or `nil` adds nothing.
+        public mutating func addFlattenedStructureList<Item>(
+            _ field: String, _ items: [Item]?, fields: (Item, inout FieldWriter) -> Void
+        ) {
+            for (offset, item) in (items ?? []).enumerated() {
+                var writer = FieldWriter(prefix: qualified("\(field).\(offset + 1)"))
+                fields(item, &writer)
+                self.items += writer.items
+            }
+        }
+
+        /// Adds nested EC2 tags `prefix.field.M.Key` / `.Value` (e.g. `TagSpecification.1.Tag.M.Key`).
+        public mutating func addFlattenedTags(_ field: String, _ tags: [AWSTag]?) {
+            addFlattenedStructureList(field, tags) { tag, fields in
+                fields.add("Key", tag.key)
+                fields.add("Value", tag.value)
             }
         }
     }

@@ -78,6 +78,6 @@ struct AWSCallEngine: Sendable {
 }
 
 extension AWSService {
-    /// The service name as shown to people and in `AWSError.service`: `IAM`, `RDS`, `S3`, `STS`.
+    /// The service name as shown to people and in `AWSError.service`: `EC2`, `IAM`, `RDS`, `S3`, `STS`.
     public var displayName: String { rawValue.uppercased() }
 }

@@ -5,7 +5,8 @@ import Logging
 /// The one AWS client a process needs: region, endpoints and credentials resolved once, and one signing-key cache,
 /// retry policy (with its quota and clock skew) and transport shared by every call, from any thread.
 ///
-/// The typed clients (`IAMClient`, `RDSClient`, `S3Client`, `STSClient`) are thin wrappers over `query` and `rest`.
+/// The typed clients (`EC2Client`, `IAMClient`, `RDSClient`, `S3Client`, `STSClient`) are thin wrappers over `query`
+/// and `rest`.
 public final class AWSClient: Sendable {
     /// The region and the setting it came from.
     public let region: ResolvedRegion
@@ -58,8 +59,8 @@ public final class AWSClient: Sendable {
         endpoints[service]!
     }
 
-    /// Calls a Query-protocol action (IAM, RDS, STS) and returns its `<ActionResult>` element (or the response root
-    /// when the action has no result). Non-2xx answers throw `AWSError`; unreadable ones `AWSResponseError`.
+    /// Calls a Query-protocol action (IAM, RDS, STS, and EC2's variant) and returns its `<ActionResult>` element, or
+    /// the response root when the action has no result (as every EC2 answer). Non-2xx answers throw `AWSError`; unreadable ones `AWSResponseError`.
     public func query(_ service: AWSService, action: String, params: QueryEncoding) throws -> AWSXMLElement {
         try engine.query(
             service, endpoint: endpoint(service), action: action, params: params,

@@ -46,13 +46,30 @@ struct ResultReader {
         return date
     }
 
-    /// Tags from `<Key/><Value/>` elements: IAM `Tags/member`, RDS `TagList/Tag`; a missing value is empty.
-    func tags(_ elements: [AWSXMLElement]) throws(AWSResponseError) -> [AWSTag] {
+    /// The integer at `path` under `element`, or nil when absent; throws when present but not an integer.
+    func optionalInt(_ element: AWSXMLElement, _ path: String) throws(AWSResponseError) -> Int? {
+        guard let text = element.trimmedText(at: path) else { return nil }
+        guard let value = Int(text) else {
+            throw AWSResponseError(service: service, action: action, reason: "<\(path)> is not an integer: \(text)")
+        }
+        return value
+    }
+
+    /// Tags from `<Key/><Value/>` elements (IAM `Tags/member`, RDS `TagList/Tag`), or from `<key/><value/>` ones
+    /// with `key: "key", value: "value"` (EC2 `tagSet/item`); a missing value is empty.
+    func tags(
+        _ elements: [AWSXMLElement], key: String = "Key", value: String = "Value"
+    ) throws(AWSResponseError) -> [AWSTag] {
         var tags: [AWSTag] = []
         for element in elements {
-            tags.append(AWSTag(key: try required(element, "Key"), value: element.text(at: "Value") ?? ""))
+            tags.append(AWSTag(key: try required(element, key), value: element.text(at: value) ?? ""))
         }
         return tags
+    }
+
+    /// The tags of an EC2 resource or rule: its `tagSet/item` elements, with lower-case `<key/>` and `<value/>`.
+    func ec2Tags(of element: AWSXMLElement) throws(AWSResponseError) -> [AWSTag] {
+        try tags(element.elements(at: "tagSet/item"), key: "key", value: "value")
     }
 }
 

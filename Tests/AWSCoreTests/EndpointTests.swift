@@ -40,6 +40,9 @@ import Testing
         (.rds, "cn-north-1", "rds.cn-north-1.amazonaws.com.cn", "cn-north-1"),
         (.s3, "cn-northwest-1", "s3.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1"),
         (.sts, "us-gov-west-1", "sts.us-gov-west-1.amazonaws.com", "us-gov-west-1"),
+        (.ec2, "eu-west-1", "ec2.eu-west-1.amazonaws.com", "eu-west-1"),
+        (.ec2, "cn-north-1", "ec2.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+        (.ec2, "us-gov-west-1", "ec2.us-gov-west-1.amazonaws.com", "us-gov-west-1"),
     ])
     func defaultEndpoints(service: AWSService, region: String, host: String, signingRegion: String) throws {
         let endpoint = try AWSEndpoints.resolveEndpoint(service: service, region: region, environment: [:])
@@ -57,6 +60,11 @@ import Testing
                                         signingRegion: "eu-west-1", signingName: "rds", source: "AWS_ENDPOINT_URL_RDS"))
         let iam = try AWSEndpoints.resolveEndpoint(service: .iam, region: "eu-west-1", environment: environment)
         #expect(iam.source == "AWS_ENDPOINT_URL" && iam.host == "local.test" && iam.port == 8443)
+        let ec2 = try AWSEndpoints.resolveEndpoint(
+            service: .ec2, region: "eu-west-1",
+            environment: environment.merging(["AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:5001"]) { $1 })
+        #expect(ec2 == ResolvedEndpoint(scheme: "http", host: "127.0.0.1", port: 5001, basePath: "",
+                                        signingRegion: "eu-west-1", signingName: "ec2", source: "AWS_ENDPOINT_URL_EC2"))
         #expect(iam.signingRegion == "eu-west-1", "a custom endpoint is signed for the configured region")
         let explicit = try AWSEndpoints.resolveEndpoint(service: .rds, region: "eu-west-1", environment: environment,
                                                         explicitURL: "https://vpce.example:443/base/")
@@ -103,10 +111,13 @@ import Testing
     }
 
     @Test func servicesCarryTheirModelFacts() {
-        #expect(AWSService.allCases.map(\.apiVersion) == ["2010-05-08", "2014-10-31", "2006-03-01", "2011-06-15"])
+        #expect(AWSService.allCases.map(\.apiVersion)
+                == ["2016-11-15", "2010-05-08", "2014-10-31", "2006-03-01", "2011-06-15"])
         #expect(AWSService.allCases.map(\.endpointEnvironmentVariable)
-                == ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_RDS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS"])
+                == ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_RDS", "AWS_ENDPOINT_URL_S3",
+                    "AWS_ENDPOINT_URL_STS"])
         #expect(AWSService.s3.wireProtocol == .restXML && AWSService.rds.wireProtocol == .query)
+        #expect(AWSService.ec2.wireProtocol == .ec2 && AWSService.ec2.signer(region: "eu-west-1").service == "ec2")
         #expect(AWSService.s3.signer(region: "us-east-1").contentSHA256Header)
         #expect(AWSService.iam.signer(region: "us-east-1").uriEncodingMode == .double)
     }

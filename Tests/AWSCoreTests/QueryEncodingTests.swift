@@ -82,6 +82,64 @@ struct QueryEncodingTests {
             == "Action=ModifyDBCluster&Version=2014-10-31&DBClusterIdentifier=orders&VpcSecurityGroupIds=")
     }
 
+    @Test("EC2 DescribeSecurityGroups: Filter.N.Name and Filter.N.Value.M, flattened; an empty list sends nothing")
+    func ec2Filters() {
+        var query = QueryEncoding(action: "DescribeSecurityGroups", version: "2016-11-15")
+        query.addFlattenedFilters([
+            AWSFilter(name: "vpc-id", values: ["vpc-1"]),
+            AWSFilter(name: "tag:aurorad:spec", values: ["orders db", "billing"]),
+        ])
+        query.add("MaxResults", 5)
+        query.addFlattenedList("GroupId", [])
+        query.addFlattenedList("GroupName", nil)
+        #expect(query.encoded == "Action=DescribeSecurityGroups&Version=2016-11-15&Filter.1.Name=vpc-id"
+            + "&Filter.1.Value.1=vpc-1&Filter.2.Name=tag%3Aaurorad%3Aspec&Filter.2.Value.1=orders%20db"
+            + "&Filter.2.Value.2=billing&MaxResults=5")
+    }
+
+    @Test("EC2 AuthorizeSecurityGroupIngress: nested flattened structure lists and TagSpecification.N.Tag.M")
+    func ec2NestedLists() {
+        struct Permission {
+            var field: String
+            var list: String
+            var value: String
+            var description: String?
+        }
+        var query = QueryEncoding(action: "AuthorizeSecurityGroupIngress", version: "2016-11-15")
+        query.add("GroupId", "sg-1")
+        query.addFlattenedStructureList("IpPermissions", [
+            Permission(field: "CidrIp", list: "IpRanges", value: "10.0.0.0/16", description: "app subnet"),
+            Permission(field: "GroupId", list: "Groups", value: "sg-2"),
+        ]) { permission, fields in
+            fields.add("IpProtocol", "tcp")
+            fields.add("FromPort", 3306)
+            fields.add("ToPort", 3306)
+            fields.addFlattenedStructureList(permission.list, [permission]) { permission, range in
+                range.add("Description", permission.description)
+                range.add(permission.field, permission.value)
+            }
+        }
+        query.addFlattenedStructureList("TagSpecification", ["security-group-rule"]) { type, fields in
+            fields.add("ResourceType", type)
+            fields.addFlattenedTags("Tag", [AWSTag(key: "aurorad:spec", value: "orders")])
+        }
+        #expect(query.encoded == "Action=AuthorizeSecurityGroupIngress&Version=2016-11-15&GroupId=sg-1"
+            + "&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=3306&IpPermissions.1.ToPort=3306"
+            + "&IpPermissions.1.IpRanges.1.Description=app%20subnet&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0%2F16"
+            + "&IpPermissions.2.IpProtocol=tcp&IpPermissions.2.FromPort=3306&IpPermissions.2.ToPort=3306"
+            + "&IpPermissions.2.Groups.1.GroupId=sg-2&TagSpecification.1.ResourceType=security-group-rule"
+            + "&TagSpecification.1.Tag.1.Key=aurorad%3Aspec&TagSpecification.1.Tag.1.Value=orders")
+    }
+
+    @Test("EC2 CreateTags: ResourceId.N and Tag.N.Key/Value")
+    func ec2Tags() {
+        var query = QueryEncoding(action: "CreateTags", version: "2016-11-15")
+        query.addFlattenedList("ResourceId", ["sg-1", "sgr-2"])
+        query.addFlattenedTags([AWSTag(key: "aurorad:spec", value: "orders")])
+        #expect(query.encoded == "Action=CreateTags&Version=2016-11-15&ResourceId.1=sg-1&ResourceId.2=sgr-2"
+            + "&Tag.1.Key=aurorad%3Aspec&Tag.1.Value=orders")
+    }
+
     @Test("the body is the UTF-8 of the encoded text, with non-ASCII percent-encoded")
     func bodyBytes() {
         var query = QueryEncoding(action: "TagRole", version: "2010-05-08")

@@ -2,7 +2,7 @@ import AWSCore
 import Foundation
 import Testing
 
-/// Byte-for-byte agreement with botocore's `SigV4Auth` / `S3SigV4Auth` on IAM, RDS, S3 and STS requests that
+/// Byte-for-byte agreement with botocore's `SigV4Auth` / `S3SigV4Auth` on EC2, IAM, RDS, S3 and STS requests that
 /// botocore itself serialized (`botocore_expectations.py`, output committed as `botocore_expectations.json`).
 @Suite struct SigV4BotocoreTests {
     struct Document: Decodable, Equatable {
@@ -50,9 +50,9 @@ import Testing
 
     @Test func theRequestSetCoversEveryServiceWithAndWithoutSessionToken() {
         let cases = Self.document.cases
-        #expect(Set(cases.map(\.service)) == ["iam", "rds", "s3", "sts"])
+        #expect(Set(cases.map(\.service)) == ["ec2", "iam", "rds", "s3", "sts"])
         #expect(cases.contains { $0.sessionToken != nil } && cases.contains { $0.sessionToken == nil })
-        #expect(cases.count == 16)
+        #expect(cases.count == 18)
     }
 
     @Test(arguments: document.cases)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Signs a fixed set of IAM, RDS, S3 and STS requests with botocore's SigV4Auth / S3SigV4Auth and prints the
+"""Signs a fixed set of EC2, IAM, RDS, S3 and STS requests with botocore's SigV4Auth / S3SigV4Auth and prints the
 expectations the Swift signer must agree with, byte for byte, as JSON on stdout.
 
-The requests are serialized by botocore itself (its service models, Query and REST-XML serializers and
+The requests are serialized by botocore itself (its service models, Query, EC2 and REST-XML serializers and
 prepare_request_dict), so their bodies, paths and query strings are what a real botocore client would send. The clock
 is fixed with a patch of botocore.auth.get_current_datetime, so the output is deterministic.
 
@@ -60,6 +60,15 @@ CASES = [
      "https://s3.eu-west-1.amazonaws.com", "eu-west-1"),
     ("s3-head-bucket-custom-endpoint", "s3", "HeadBucket", {"Bucket": "backups-eu"},
      "http://127.0.0.1:9000", "us-east-1"),
+    ("ec2-authorize-security-group-ingress", "ec2", "AuthorizeSecurityGroupIngress",
+     {"GroupId": "sg-0123456789abcdef0", "IpPermissions": [
+         {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306,
+          "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "app subnet, Zürich"}]},
+         {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306,
+          "UserIdGroupPairs": [{"GroupId": "sg-0fedcba9876543210", "Description": "bastion"}]}],
+      "TagSpecifications": [{"ResourceType": "security-group-rule",
+                             "Tags": [{"Key": "aurorad:spec", "Value": "orders & billing=ü"}]}]},
+     "https://ec2.eu-west-1.amazonaws.com", "eu-west-1"),
 ]
 
 

@@ -95,7 +95,7 @@ struct S3STSEmulatorTests {
         #expect(report.credentialSource == "environment")
         #expect(report.region == "eu-west-1")
         #expect(report.regionSource == "AWS_REGION")
-        #expect(report.endpoints.map(\.service) == ["iam", "rds", "s3", "sts"])
+        #expect(report.endpoints.map(\.service) == ["ec2", "iam", "rds", "s3", "sts"])
         #expect(report.endpoints.first { $0.service == "rds" }?.source == "AWS_ENDPOINT_URL_RDS")
         #expect(report.endpoints.first { $0.service == "iam" }?.source == "AWS_ENDPOINT_URL")
         #expect(report.endpoints.allSatisfy { $0.url == emulator.endpoint && $0.signingRegion == "eu-west-1" })

@@ -29,6 +29,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import make_server  # noqa: E402
 
 import bootstrap  # noqa: E402
+import ec2_security_groups  # noqa: E402
 import rds_lifecycle  # noqa: E402
 import rds_s3_restore  # noqa: E402
 
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     install_raw_uri_signature_check()
     rds_lifecycle.install()
     rds_s3_restore.install(args.iam_propagation_seconds)
+    ec2_security_groups.install()
 
     users = bootstrap.create_users()
     info: dict[str, object] = {"Region": args.region, "Users": [u["UserName"] for u in users.values()]}

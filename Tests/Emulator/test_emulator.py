@@ -470,3 +470,40 @@ def test_deleted_cluster_can_be_restored_again_under_its_identifier(emulator):
     assert automated["DBClusterSnapshots"] == []
     # Within the same minute, so the automated snapshot's name would collide if it had been kept.
     assert rds.restore_db_cluster_from_s3(**args)["DBCluster"]["Status"] == "creating"
+
+
+# --- EC2 security groups (ec2_security_groups.py) ----------------------------------------------------------------
+
+def test_security_group_rules_keep_every_description_and_authorize_answers_every_rule(emulator):
+    ec2 = emulator.client("ec2")
+    demo = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["aurorad-demo-db"]}])
+    demo_id = demo["SecurityGroups"][0]["GroupId"]
+    group_id = ec2.create_security_group(GroupName=unique("sg"), Description="d",
+                                         VpcId=demo["SecurityGroups"][0]["VpcId"])["GroupId"]
+    port = {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306}
+    created = ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[
+        {**port, "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "cidr"}]},
+        {**port, "UserIdGroupPairs": [{"GroupId": demo_id, "Description": "group"}]},
+        {**port, "PrefixListIds": [{"PrefixListId": "pl-0123456789abcdef0", "Description": "prefix list"}]},
+    ])["SecurityGroupRules"]
+    assert len(created) == 3
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])
+    descriptions = {r.get("Description") for r in rules["SecurityGroupRules"] if not r["IsEgress"]}
+    assert descriptions == {"cidr", "group", "prefix list"}
+    ec2.delete_security_group(GroupId=group_id)
+
+
+def test_a_referenced_security_group_is_a_dependency_violation(emulator):
+    ec2 = emulator.client("ec2")
+    vpc_id = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["aurorad-demo-db"]}])["SecurityGroups"][0]["VpcId"]
+    referenced = ec2.create_security_group(GroupName=unique("sg"), Description="d", VpcId=vpc_id)["GroupId"]
+    referencing = ec2.create_security_group(GroupName=unique("sg"), Description="d", VpcId=vpc_id)["GroupId"]
+    rule = ec2.authorize_security_group_ingress(GroupId=referencing, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "UserIdGroupPairs": [{"GroupId": referenced}]},
+    ])["SecurityGroupRules"][0]
+    error = error_of(ec2.delete_security_group, GroupId=referenced)["Error"]
+    assert error == {"Code": "DependencyViolation", "Message": f"resource {referenced} has a dependent object"}
+    ec2.revoke_security_group_ingress(GroupId=referencing, SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])
+    ec2.delete_security_group(GroupId=referenced)
+    ec2.delete_security_group(GroupId=referencing)
