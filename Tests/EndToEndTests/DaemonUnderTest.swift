@@ -54,7 +54,34 @@ final class DaemonUnderTest {
 
     /// The names `ctl list --json` shows.
     func listedNames() throws -> [String] {
-        (try process.ctlJSON(["list"]) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        try listedStatuses().compactMap(\.name)
+    }
+
+    /// Every spec's status as `ctl list --json` shows it: one call for all specs.
+    func listedStatuses() throws -> [SpecStatusView] {
+        (try process.ctlJSON(["list"]) as? [[String: Any]] ?? []).map(SpecStatusView.init)
+    }
+
+    /// The database file as SQLite itself reads it, with python3's `sqlite3` module (no daemon code involved):
+    /// the rows of `PRAGMA integrity_check` (`["ok"]` when sound) and the names in the `specs` table, sorted.
+    /// Call it only while no daemon runs.
+    func readDatabase() throws -> (integrity: [String], specNames: [String]) {
+        let script = """
+            import json, sqlite3, sys
+            connection = sqlite3.connect(sys.argv[1])
+            integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+            names = [row[0] for row in connection.execute("SELECT name FROM specs ORDER BY name")]
+            print(json.dumps({"integrity": integrity, "names": names}))
+            """
+        let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, process.databasePath], timeout: 60)
+        guard result.status == 0,
+              let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+              let integrity = object["integrity"] as? [String], let names = object["names"] as? [String]
+        else {
+            throw EndToEndError(
+                description: "Reading \(process.databasePath) with python3 failed (\(result.status)): \(result.stderr)")
+        }
+        return (integrity, names)
     }
 
     /// Polls `ctl status NAME --json` every half second until `done` holds, at most `statusTimeout` seconds, and
@@ -85,6 +112,7 @@ struct SpecStatusView: CustomStringConvertible {
         self.raw = raw
     }
 
+    var name: String? { raw["name"] as? String }
     var phase: String? { raw["phase"] as? String }
     var message: String? { raw["message"] as? String }
     var generation: Int? { raw["generation"] as? Int }
