@@ -16,98 +16,149 @@ struct CrashLoopTests {
     static let specCount = 10
     /// SIGKILLs, each followed by a restart.
     static let killCount = 20
-    /// Seconds from a restart (the socket answers) to the next kill.
+    /// Seconds from a restart (the socket answers) to the earliest moment of the next kill.
     static let killDelays = 0.2...2.5
+    /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
+    static let targetWait = 3.0
     /// Longest wait, after the last restart, for every spec to be Ready.
     static let readyTimeout = 180.0
 
     @Test func twentyKillsWhileTenSpecsConverge() async throws {
         let seed = ProcessInfo.processInfo.environment["CRASHLOOP_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix64(seed: seed)
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
         let started = Date()
         try await withTemporaryDirectory { directory in
-            let specs = try (0..<Self.specCount).map { index in
-                let name = String(format: "crashloop-%02d", index)
-                return SpecFile(name: name, path: try writeDemoSpec(name: name, directory: directory))
+            let loop = try CrashLoop(seed: seed, directory: directory, environment: emulator.environment)
+            defer { loop.daemon.process.kill() }
+            for round in 1...Self.killCount {
+                try await loop.killAndRestart(round: round, inspector: inspector)
             }
-            let names = specs.map(\.name)
-            let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment)
-            defer { daemon.process.kill() }
-            var lives = [daemon.process]
-            /// A failure message: what failed, the seed that repeats the run, and the running daemon's log tail.
-            func failure(_ what: String) -> Comment {
-                Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
-            }
-            var acknowledged: Set<String> = []
-            var kills: [KillRecord] = []
-
-            for round in 0..<Self.killCount {
-                // Spec `round` becomes due now; a due spec whose submit failed (daemon down) is retried.
-                let due = specs.prefix(round + 1).filter { !acknowledged.contains($0.name) }
-                let delay = Double.random(in: Self.killDelays, using: &random)
-                // Up to 0.3 s past the kill, so some submits race it or find the daemon down.
-                let submitAfter = Double.random(in: 0...(delay + 0.3), using: &random)
-                let process = daemon.process
-                let killAt = Date().addingTimeInterval(delay)
-                async let submitted = offPool { try Self.submit(due, to: process, after: submitAfter) }
-                _ = try await crash(process, when: { Date() >= killAt }, timeout: delay + 1)
-                let answers = try await submitted
-                for answer in answers {
-                    #expect(answer.output.contains("\(answer.name) generation 1 "),
-                            "seed \(seed), kill \(round + 1): ctl submit said \(answer.output)")
-                }
-                acknowledged.formUnion(answers.map(\.name))
-                let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
-                kills.append(KillRecord(stages: stages, midReconcile: Self.isMidReconcile(log: process.child.stderr)))
-
-                try daemon.restart()
-                lives.append(daemon.process)
-                let lost = acknowledged.subtracting(try daemon.listedNames()).sorted()
-                #expect(lost.isEmpty, failure("after kill \(round + 1), acknowledged submits are lost: \(lost)"))
-            }
-
-            for spec in specs where !acknowledged.contains(spec.name) {
-                try daemon.submit(spec.path)
-                acknowledged.insert(spec.name)
-            }
-            var statuses: [SpecStatusView] = []
-            let allReady = try await eventually(timeout: Self.readyTimeout, interval: 1) {
-                statuses = try daemon.listedStatuses()
-                return statuses.count == names.count && statuses.allSatisfy { $0.phase == "Ready" }
-            }
-            let notReady = statuses.filter { $0.phase != "Ready" }.map(\.description).joined(separator: "\n")
-            #expect(allReady, failure("not Ready \(Self.readyTimeout) s after the last restart:\n\(notReady)"))
-
-            for name in names {
-                ConvergeChecks.readyStatus(try daemon.status(name))
-                try ConvergeChecks.noDuplicates(
-                    inspector, spec: name,
-                    context: "(seed \(seed)); its actions over \(lives.count) daemon lives:\n"
-                        + Self.actionHistory(of: name, in: lives))
-            }
-            let roles = try inspector.roleNames(prefix: "aurorad-").sorted()
-            #expect(roles == names.map(EmulatorInspector.managedRoleName),
-                    "seed \(seed): the emulator's aurorad- roles are \(roles)")
-            let restored = try inspector.allRestores().compactMap { $0["DBClusterIdentifier"] as? String }.sorted()
-            #expect(restored == names, "seed \(seed): accepted restores by cluster: \(restored)")
-
-            let exit = daemon.process.stop()
-            #expect(exit == 0, failure("on SIGTERM the daemon exited \(exit.map(String.init) ?? "late")"))
-            let database = try daemon.readDatabase()
-            #expect(database.integrity == ["ok"], "seed \(seed): PRAGMA integrity_check: \(database.integrity)")
-            #expect(database.specNames == names, "seed \(seed): the specs table holds \(database.specNames)")
-
-            let summary = KillRecord.summary(kills)
-            print("CrashLoopTests: seed \(seed), \(kills.count) kills, \(summary), "
-                  + "\(Int(Date().timeIntervalSince(started))) s")
-            for stage in [ConvergenceStage.restoring, .instances] {
-                let landed = kills.contains { $0.stages.contains(stage) }
-                #expect(landed, "seed \(seed): no kill landed during \(stage.rawValue): \(summary)")
-            }
+            try await loop.convergeAndCheck(inspector: inspector)
+            print("CrashLoopTests: seed \(seed), \(loop.summary), \(Int(Date().timeIntervalSince(started))) s")
         }
+    }
+}
+
+/// One run of the crash loop: the daemon under test, the seeded choices, and what the run has seen so far.
+private final class CrashLoop {
+    let seed: UInt64
+    let daemon: DaemonUnderTest
+    let specs: [SpecFile]
+    private var random: SplitMix64
+    /// Every daemon process of the run, oldest first.
+    private var lives: [DaemonProcess]
+    /// The specs whose `ctl submit` exited 0.
+    private var acknowledged: Set<String> = []
+    /// Submits that failed because the daemon was down or went down, and were retried.
+    private var refusedSubmits = 0
+    /// Retried submits the daemon had already stored before it went down (`unchanged`).
+    private var storedBeforeRefusal = 0
+    private var kills: [KillRecord] = []
+
+    /// Writes the specs and starts the daemon in `directory`.
+    init(seed: UInt64, directory: String, environment: [String: String]) throws {
+        self.seed = seed
+        random = SplitMix64(seed: seed)
+        specs = try (0..<CrashLoopTests.specCount).map { index in
+            let name = String(format: "crashloop-%02d", index)
+            return SpecFile(name: name, path: try writeDemoSpec(name: name, directory: directory))
+        }
+        daemon = try DaemonUnderTest(directory: directory, environment: environment)
+        lives = [daemon.process]
+    }
+
+    var names: [String] { specs.map(\.name) }
+
+    /// The kills and submits so far, for the report and for failure messages.
+    var summary: String {
+        "\(kills.count) kills, \(KillRecord.summary(kills)); submits: \(acknowledged.count) acknowledged, "
+            + "\(refusedSubmits) refused and retried (\(storedBeforeRefusal) of them already stored)"
+    }
+
+    /// A failure message: what failed, the seed that repeats the run, and the running daemon's log tail.
+    func failure(_ what: String) -> Comment {
+        Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
+    }
+
+    /// Kill number `round`: submits what is due while a watch SIGKILLs the daemon at a random moment (for two
+    /// thirds of the kills, the first moment after it in which a reconcile or an action runs), notes where the
+    /// kill landed, restarts the daemon and checks that every acknowledged submit survived.
+    func killAndRestart(round: Int, inspector: EmulatorInspector) async throws {
+        // Spec `round` becomes due now; a due spec whose submit failed (daemon down) is retried.
+        let due = specs.prefix(round).filter { !acknowledged.contains($0.name) }
+        let delay = Double.random(in: CrashLoopTests.killDelays, using: &random)
+        // Up to 0.3 s past the earliest kill, so some submits race the kill or find the daemon down.
+        let submitAfter = Double.random(in: 0...(delay + 0.3), using: &random)
+        let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
+        let process = daemon.process
+        let killAt = Date().addingTimeInterval(delay)
+        async let submitted = offPool { try Self.submit(due, to: process, after: submitAfter) }
+        _ = try await crash(process, interval: 0.02, when: {
+            Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
+        }, timeout: delay + CrashLoopTests.targetWait)
+        let answers = try await submitted
+
+        let killedBySignal = process.child.process.terminationReason == .uncaughtSignal
+            && process.child.process.terminationStatus == SIGKILL
+        #expect(killedBySignal,
+                "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
+        for answer in answers {
+            #expect(answer.output.contains("\(answer.name) generation 1 "),
+                    "seed \(seed), kill \(round): ctl submit said \(answer.output)")
+        }
+        if answers.count < due.count { refusedSubmits += 1 }
+        storedBeforeRefusal += answers.count { $0.output.contains("(unchanged)") }
+        acknowledged.formUnion(answers.map(\.name))
+        let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
+        kills.append(KillRecord(stages: stages, activity: DaemonActivity(log: process.child.stderr)))
+
+        try daemon.restart()
+        lives.append(daemon.process)
+        let lost = acknowledged.subtracting(try daemon.listedNames()).sorted()
+        #expect(lost.isEmpty, failure("after kill \(round), acknowledged submits are lost: \(lost)"))
+    }
+
+    /// After the last restart: submits what never got through, waits until every spec is Ready, checks the
+    /// emulator's world resource by resource, stops the daemon and checks the database; and that the kills spread
+    /// over the convergence.
+    func convergeAndCheck(inspector: EmulatorInspector) async throws {
+        for spec in specs where !acknowledged.contains(spec.name) {
+            try daemon.submit(spec.path)
+            acknowledged.insert(spec.name)
+        }
+        var statuses: [SpecStatusView] = []
+        let allReady = try await eventually(timeout: CrashLoopTests.readyTimeout, interval: 1) {
+            statuses = try daemon.listedStatuses()
+            return statuses.count == specs.count && statuses.allSatisfy { $0.phase == "Ready" }
+        }
+        let notReady = statuses.filter { $0.phase != "Ready" }.map(\.description).joined(separator: "\n")
+        #expect(allReady, failure("not Ready \(CrashLoopTests.readyTimeout) s after the last restart:\n\(notReady)"))
+
+        for name in names {
+            ConvergeChecks.readyStatus(try daemon.status(name))
+            try ConvergeChecks.noDuplicates(
+                inspector, spec: name,
+                context: "(seed \(seed)); its actions over \(lives.count) daemon lives:\n\(actionHistory(of: name))")
+        }
+        let roles = try inspector.roleNames(prefix: "aurorad-").sorted()
+        #expect(roles == names.map(EmulatorInspector.managedRoleName),
+                "seed \(seed): the emulator's aurorad- roles are \(roles)")
+        let restored = try inspector.allRestores().compactMap { $0["DBClusterIdentifier"] as? String }.sorted()
+        #expect(restored == names, "seed \(seed): accepted restores by cluster: \(restored)")
+
+        let exit = daemon.process.stop()
+        #expect(exit == 0, failure("on SIGTERM the daemon exited \(exit.map(String.init) ?? "late")"))
+        let database = try daemon.readDatabase()
+        #expect(database.integrity == ["ok"], "seed \(seed): PRAGMA integrity_check: \(database.integrity)")
+        #expect(database.specNames == names, "seed \(seed): the specs table holds \(database.specNames)")
+
+        for stage in [ConvergenceStage.restoring, .instances] {
+            let landed = kills.contains { $0.stages.contains(stage) }
+            #expect(landed, "seed \(seed): no kill landed during \(stage.rawValue): \(summary)")
+        }
+        #expect(kills.contains { $0.activity != .idle }, "seed \(seed): no kill during a reconcile: \(summary)")
     }
 
     /// `ctl submit`s `specs` in order, `delay` seconds from now, stopping at the first that fails (the daemon is
@@ -125,17 +176,8 @@ struct CrashLoopTests {
         return acknowledged
     }
 
-    /// Whether a daemon's log ends with a reconcile started (`Reconciling`) and not finished (`Reconciled…` or
-    /// `Reconcile failed…`): the controller logs both around every reconcile.
-    private static func isMidReconcile(log: String) -> Bool {
-        let lines = log.split(separator: "\n")
-        let started = lines.count { $0.hasSuffix("] Reconciling") }
-        let finished = lines.count { $0.contains("] Reconciled") || $0.contains("] Reconcile failed") }
-        return started > finished
-    }
-
     /// The lines of every daemon life's log where `spec` executes an action or something fails, oldest life first.
-    private static func actionHistory(of spec: String, in lives: [DaemonProcess]) -> String {
+    private func actionHistory(of spec: String) -> String {
         lives.enumerated().flatMap { life, process in
             process.child.stderr.split(separator: "\n")
                 .filter { $0.contains("spec=\(spec)") && ($0.contains("executing") || $0.contains("failed")) }
@@ -185,22 +227,56 @@ private enum ConvergenceStage: String, CaseIterable, Hashable {
     }
 }
 
-/// Where one kill landed: the stage of every acknowledged spec, and whether a reconcile was running.
-private struct KillRecord {
-    let stages: Set<ConvergenceStage>
-    let midReconcile: Bool
+/// What a daemon was doing when its log ends, per the controller's `Reconciling` and `Reconciled…` / `Reconcile
+/// failed…` lines around every reconcile and the reconciler's `executing` line before every action: the busiest
+/// spec's activity.
+private enum DaemonActivity: String, CaseIterable, Comparable {
+    /// No reconcile running.
+    case idle
+    /// A reconcile observing or planning (or recording after an action).
+    case reconciling
+    /// A reconcile that has started an action (an AWS write) and not finished.
+    case acting
 
-    init(stages: [String: ConvergenceStage], midReconcile: Bool) {
-        self.stages = Set(stages.values)
-        self.midReconcile = midReconcile
+    init(log: String) {
+        var activity: [Substring: DaemonActivity] = [:]
+        for line in log.split(separator: "\n") {
+            guard let key = line.firstRange(of: "spec=") else { continue }
+            let spec = line[key.upperBound...].prefix { $0 != " " }
+            if line.hasSuffix("] Reconciling") {
+                activity[spec] = .reconciling
+            } else if line.hasSuffix("] executing") {
+                activity[spec] = .acting
+            } else if line.contains("] Reconciled") || line.contains("] Reconcile failed") {
+                activity[spec] = .idle
+            }
+        }
+        self = activity.values.max() ?? .idle
     }
 
-    /// How many kills found some spec in each unfinished stage, and how many landed mid-reconcile.
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// Where one kill landed: the stages of the acknowledged specs, and what the daemon was doing.
+private struct KillRecord {
+    let stages: Set<ConvergenceStage>
+    let activity: DaemonActivity
+
+    init(stages: [String: ConvergenceStage], activity: DaemonActivity) {
+        self.stages = Set(stages.values)
+        self.activity = activity
+    }
+
+    /// How many kills found some spec in each unfinished stage, and how many found the daemon doing what.
     static func summary(_ kills: [KillRecord]) -> String {
         let stages = ConvergenceStage.allCases.filter { $0 != .ready }.map { stage in
             "\(stage.rawValue) \(kills.count { $0.stages.contains(stage) })"
         }
-        let midReconcile = kills.count(where: \.midReconcile)
-        return "kills during: " + stages.joined(separator: ", ") + "; mid-reconcile \(midReconcile)"
+        let activities = DaemonActivity.allCases.map { activity in
+            "\(activity.rawValue) \(kills.count { $0.activity == activity })"
+        }
+        return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", "))"
     }
 }

@@ -161,20 +161,22 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
     }
 }
 
-/// SIGKILLs `daemon` as soon as `condition` holds (polled every 0.1 s, at most `timeout` seconds) and returns whether
-/// it held. The watch runs on its own thread: a busy test pool cannot delay the kill past the moment it targets.
+/// SIGKILLs `daemon` as soon as `condition` holds (polled every `interval` seconds, at most `timeout` seconds) and
+/// returns whether it held. The watch runs on its own thread: a busy test pool cannot delay the kill past the moment
+/// it targets.
 func crash(
-    _ daemon: DaemonProcess, when condition: @escaping @Sendable () throws -> Bool, timeout: Double = 60
+    _ daemon: DaemonProcess, interval: Double = 0.1, when condition: @escaping @Sendable () throws -> Bool,
+    timeout: Double = 60
 ) async throws -> Bool {
     try await offPool {
         let deadline = Date().addingTimeInterval(timeout)
-        for _ in 0..<Int(timeout * 10) + 1 {
+        for _ in 0..<Int(timeout / interval) + 1 {
             if try condition() {
                 daemon.kill()
                 return true
             }
             if Date() >= deadline { break }
-            usleep(100_000)
+            usleep(UInt32(interval * 1_000_000))
         }
         daemon.kill()
         return false
