@@ -1,15 +1,17 @@
 import AWSServices
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
 /// Twenty `kill -9`s at random moments while ten specs converge, each followed by a restart on the same database and
-/// socket, with the submits interleaved among the kills. Afterwards every spec is Ready, the emulator holds each
-/// resource exactly once, the database passes `PRAGMA integrity_check`, and no acknowledged submit is lost.
+/// socket, while an operator submits the specs one by one whenever it likes. Afterwards every spec is Ready, the
+/// emulator holds each resource exactly once, the database passes `PRAGMA integrity_check`, and every acknowledged
+/// submit is stored.
 ///
 /// The emulator's RDS delays (restore 3.5 s, instances 2.5 s, association 1 s) are long enough for kills to land in
 /// the middle of each step. The seed is printed and in every failure message; `CRASHLOOP_SEED=<n>` repeats a run's
-/// random choices (the kill moments still depend on the machine's speed).
+/// random choices (the moments they lead to still depend on the machine's speed).
 @Suite(.sharedEmulator(restoreSeconds: 3.5, instanceSeconds: 2.5, associationSeconds: 1))
 struct CrashLoopTests {
     /// Specs converging at once.
@@ -20,6 +22,10 @@ struct CrashLoopTests {
     static let killDelays = 0.2...2.5
     /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
     static let targetWait = 3.0
+    /// Seconds between one acknowledged submit and the next spec's first attempt.
+    static let submitGaps = 0.3...2.5
+    /// Longest time the operator keeps retrying one submit.
+    static let submitTimeout = 60.0
     /// Longest wait, after the last restart, for every spec to be Ready.
     static let readyTimeout = 180.0
 
@@ -31,10 +37,16 @@ struct CrashLoopTests {
         let started = Date()
         try await withTemporaryDirectory { directory in
             let loop = try CrashLoop(seed: seed, directory: directory, environment: emulator.environment)
-            defer { loop.daemon.process.kill() }
+            let submitter = loop.submitter
+            defer {
+                submitter.stop()
+                loop.daemon.process.kill()
+            }
+            async let submitting: Void = offPool { try submitter.submitAll() }
             for round in 1...Self.killCount {
                 try await loop.killAndRestart(round: round, inspector: inspector)
             }
+            try await submitting
             try await loop.convergeAndCheck(inspector: inspector)
             print("CrashLoopTests: seed \(seed), \(loop.summary), \(Int(Date().timeIntervalSince(started))) s")
         }
@@ -46,71 +58,56 @@ private final class CrashLoop {
     let seed: UInt64
     let daemon: DaemonUnderTest
     let specs: [SpecFile]
+    /// Submits the specs, concurrently with the kills.
+    let submitter: SubmittingOperator
     private var random: SplitMix64
     /// Every daemon process of the run, oldest first.
     private var lives: [DaemonProcess]
-    /// The specs whose `ctl submit` exited 0.
-    private var acknowledged: Set<String> = []
-    /// Submits that failed because the daemon was down or went down, and were retried.
-    private var refusedSubmits = 0
-    /// Retried submits the daemon had already stored before it went down (`unchanged`).
-    private var storedBeforeRefusal = 0
     private var kills: [KillRecord] = []
 
-    /// Writes the specs and starts the daemon in `directory`.
+    /// Writes the specs, starts the daemon in `directory` and draws the operator's pauses.
     init(seed: UInt64, directory: String, environment: [String: String]) throws {
         self.seed = seed
-        random = SplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         specs = try (0..<CrashLoopTests.specCount).map { index in
             let name = String(format: "crashloop-%02d", index)
             return SpecFile(name: name, path: try writeDemoSpec(name: name, directory: directory))
         }
         daemon = try DaemonUnderTest(directory: directory, environment: environment)
         lives = [daemon.process]
+        submitter = SubmittingOperator(
+            specs: specs, gaps: specs.map { _ in Double.random(in: CrashLoopTests.submitGaps, using: &random) },
+            socket: daemon.process)
+        self.random = random
     }
 
     var names: [String] { specs.map(\.name) }
 
     /// The kills and submits so far, for the report and for failure messages.
-    var summary: String {
-        "\(kills.count) kills, \(KillRecord.summary(kills)); submits: \(acknowledged.count) acknowledged, "
-            + "\(refusedSubmits) refused and retried (\(storedBeforeRefusal) of them already stored)"
-    }
+    var summary: String { "\(kills.count) kills, \(KillRecord.summary(kills)); \(submitter.summary)" }
 
     /// A failure message: what failed, the seed that repeats the run, and the running daemon's log tail.
     func failure(_ what: String) -> Comment {
         Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
     }
 
-    /// Kill number `round`: submits what is due while a watch SIGKILLs the daemon at a random moment (for two
-    /// thirds of the kills, the first moment after it in which a reconcile or an action runs), notes where the
-    /// kill landed, restarts the daemon and checks that every acknowledged submit survived.
+    /// Kill number `round`: a watch SIGKILLs the daemon at a random moment (for two thirds of the kills, the first
+    /// moment after it in which a reconcile, or an action, runs); then notes where the kill landed, restarts the
+    /// daemon, and checks that every submit acknowledged before the kill is stored.
     func killAndRestart(round: Int, inspector: EmulatorInspector) async throws {
-        // Spec `round` becomes due now; a due spec whose submit failed (daemon down) is retried.
-        let due = specs.prefix(round).filter { !acknowledged.contains($0.name) }
         let delay = Double.random(in: CrashLoopTests.killDelays, using: &random)
-        // Up to 0.3 s past the earliest kill, so some submits race the kill or find the daemon down.
-        let submitAfter = Double.random(in: 0...(delay + 0.3), using: &random)
         let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
         let process = daemon.process
         let killAt = Date().addingTimeInterval(delay)
-        async let submitted = offPool { try Self.submit(due, to: process, after: submitAfter) }
         _ = try await crash(process, interval: 0.02, when: {
             Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
         }, timeout: delay + CrashLoopTests.targetWait)
-        let answers = try await submitted
+        let acknowledged = submitter.acknowledged
 
         let killedBySignal = process.child.process.terminationReason == .uncaughtSignal
             && process.child.process.terminationStatus == SIGKILL
         #expect(killedBySignal,
                 "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
-        for answer in answers {
-            #expect(answer.output.contains("\(answer.name) generation 1 "),
-                    "seed \(seed), kill \(round): ctl submit said \(answer.output)")
-        }
-        if answers.count < due.count { refusedSubmits += 1 }
-        storedBeforeRefusal += answers.count { $0.output.contains("(unchanged)") }
-        acknowledged.formUnion(answers.map(\.name))
         let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
         kills.append(KillRecord(stages: stages, activity: DaemonActivity(log: process.child.stderr)))
 
@@ -120,14 +117,10 @@ private final class CrashLoop {
         #expect(lost.isEmpty, failure("after kill \(round), acknowledged submits are lost: \(lost)"))
     }
 
-    /// After the last restart: submits what never got through, waits until every spec is Ready, checks the
-    /// emulator's world resource by resource, stops the daemon and checks the database; and that the kills spread
-    /// over the convergence.
+    /// After the last restart and submit: waits until every spec is Ready, checks the emulator's world resource by
+    /// resource, stops the daemon and checks the database; and that the kills spread over the convergence.
     func convergeAndCheck(inspector: EmulatorInspector) async throws {
-        for spec in specs where !acknowledged.contains(spec.name) {
-            try daemon.submit(spec.path)
-            acknowledged.insert(spec.name)
-        }
+        #expect(submitter.acknowledged == Set(names), "seed \(seed): \(submitter.summary)")
         var statuses: [SpecStatusView] = []
         let allReady = try await eventually(timeout: CrashLoopTests.readyTimeout, interval: 1) {
             statuses = try daemon.listedStatuses()
@@ -161,21 +154,6 @@ private final class CrashLoop {
         #expect(kills.contains { $0.activity != .idle }, "seed \(seed): no kill during a reconcile: \(summary)")
     }
 
-    /// `ctl submit`s `specs` in order, `delay` seconds from now, stopping at the first that fails (the daemon is
-    /// down or went down meanwhile); returns the acknowledged ones (exit status 0) with what `ctl` printed.
-    private static func submit(
-        _ specs: [SpecFile], to daemon: DaemonProcess, after delay: Double
-    ) throws -> [(name: String, output: String)] {
-        Thread.sleep(forTimeInterval: delay)
-        var acknowledged: [(name: String, output: String)] = []
-        for spec in specs {
-            let result = try daemon.ctl(["submit", spec.path])
-            guard result.status == 0 else { break }
-            acknowledged.append((spec.name, result.stdout))
-        }
-        return acknowledged
-    }
-
     /// The lines of every daemon life's log where `spec` executes an action or something fails, oldest life first.
     private func actionHistory(of spec: String) -> String {
         lives.enumerated().flatMap { life, process in
@@ -183,6 +161,78 @@ private final class CrashLoop {
                 .filter { $0.contains("spec=\(spec)") && ($0.contains("executing") || $0.contains("failed")) }
                 .map { "life \(life + 1): \($0)" }
         }.joined(separator: "\n")
+    }
+}
+
+/// An operator who submits the specs one after another, pausing between them, whatever the daemon is going
+/// through: a submit refused because the daemon is down (or went down answering it) is retried after a short pause.
+/// A submit is acknowledged when `ctl submit` exits 0.
+private final class SubmittingOperator: Sendable {
+    private let specs: [SpecFile]
+    private let gaps: [Double]
+    /// Any of the daemon's lives: `ctl` talks to the socket path they all share.
+    private let socket: DaemonProcess
+    private let state = Mutex(State())
+
+    private struct State {
+        var acknowledged: Set<String> = []
+        var refused = 0
+        /// Acknowledged submits whose spec a refused attempt had already stored (`unchanged`).
+        var storedBeforeRefusal = 0
+        var stopped = false
+    }
+
+    init(specs: [SpecFile], gaps: [Double], socket: DaemonProcess) {
+        self.specs = specs
+        self.gaps = gaps
+        self.socket = socket
+    }
+
+    /// The specs acknowledged so far.
+    var acknowledged: Set<String> { state.withLock { $0.acknowledged } }
+
+    var summary: String {
+        state.withLock {
+            "submits: \($0.acknowledged.count) acknowledged, \($0.refused) refused and retried, "
+                + "\($0.storedBeforeRefusal) stored although refused"
+        }
+    }
+
+    /// Submits every spec in order, each after its pause, retrying each for at most `submitTimeout` seconds;
+    /// returns early after `stop()`. Throws when a submit is never acknowledged or is not at generation 1.
+    func submitAll() throws {
+        for (spec, gap) in zip(specs, gaps) {
+            Thread.sleep(forTimeInterval: gap)
+            let deadline = Date().addingTimeInterval(CrashLoopTests.submitTimeout)
+            var lastError = ""
+            for _ in 0..<Int(CrashLoopTests.submitTimeout / 0.2) where Date() < deadline {
+                if state.withLock({ $0.stopped }) { return }
+                let result = try socket.ctl(["submit", spec.path])
+                if result.status == 0 {
+                    // A retry of what a refused attempt stored must not make a new generation.
+                    guard result.stdout.contains("\(spec.name) generation 1 ") else {
+                        throw EndToEndError(description: "ctl submit \(spec.path) said \(result.stdout)")
+                    }
+                    state.withLock {
+                        $0.acknowledged.insert(spec.name)
+                        if result.stdout.contains("(unchanged)") { $0.storedBeforeRefusal += 1 }
+                    }
+                    break
+                }
+                lastError = result.stderr
+                state.withLock { $0.refused += 1 }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            guard acknowledged.contains(spec.name) else {
+                throw EndToEndError(
+                    description: "ctl submit \(spec.path) failed for \(CrashLoopTests.submitTimeout) s: \(lastError)")
+            }
+        }
+    }
+
+    /// Makes `submitAll` return at its next attempt.
+    func stop() {
+        state.withLock { $0.stopped = true }
     }
 }
 
