@@ -22,8 +22,9 @@ struct CrashLoopTests {
     static let killDelays = 0.2...2.5
     /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
     static let targetWait = 3.0
-    /// Seconds between one acknowledged submit and the next spec's first attempt.
-    static let submitGaps = 0.3...2.5
+    /// Seconds between one acknowledged submit and the next spec's first attempt: the last submits come when about
+    /// half the kills are done, so the later kills still find specs converging.
+    static let submitGaps = 1.0...4.5
     /// Longest time the operator keeps retrying one submit.
     static let submitTimeout = 60.0
     /// Longest wait, after the last restart, for every spec to be Ready.
