@@ -62,15 +62,22 @@ final class DaemonUnderTest {
         (try process.ctlJSON(["list"]) as? [[String: Any]] ?? []).map(SpecStatusView.init)
     }
 
-    /// The database file as SQLite itself reads it, with python3's `sqlite3` module (no daemon code involved):
-    /// the rows of `PRAGMA integrity_check` (`["ok"]` when sound) and the names in the `specs` table, sorted.
+    /// The database as SQLite itself reads it, with python3's `sqlite3` module (no daemon code involved): the rows
+    /// of `PRAGMA integrity_check` (`["ok"]` when sound) and the names in the `specs` table, sorted. It reads a copy
+    /// of the database and its WAL, so a crashed daemon's files stay as the crash left them for the next start.
     /// Call it only while no daemon runs.
     func readDatabase() throws -> (integrity: [String], specNames: [String]) {
         let script = """
-            import json, sqlite3, sys
-            connection = sqlite3.connect(sys.argv[1])
-            integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-            names = [row[0] for row in connection.execute("SELECT name FROM specs ORDER BY name")]
+            import json, os, shutil, sqlite3, sys, tempfile
+            with tempfile.TemporaryDirectory() as scratch:
+                copy = os.path.join(scratch, "copy.db")
+                for suffix in ("", "-wal"):
+                    if os.path.exists(sys.argv[1] + suffix):
+                        shutil.copyfile(sys.argv[1] + suffix, copy + suffix)
+                connection = sqlite3.connect(copy)
+                integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+                names = [row[0] for row in connection.execute("SELECT name FROM specs ORDER BY name")]
+                connection.close()
             print(json.dumps({"integrity": integrity, "names": names}))
             """
         let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, process.databasePath], timeout: 60)
