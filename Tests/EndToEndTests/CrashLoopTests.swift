@@ -57,11 +57,11 @@ struct CrashLoopTests {
 
 /// One run of the crash loop: the daemon under test, the seeded choices, and what the run has seen so far.
 private final class CrashLoop {
-    let seed: UInt64
     let daemon: DaemonUnderTest
-    let specs: [SpecFile]
     /// Submits the specs, concurrently with the kills.
     let submitter: SubmittingOperator
+    private let seed: UInt64
+    private let specs: [SpecFile]
     private var random: SplitMix64
     /// Every daemon process of the run, oldest first.
     private var lives: [DaemonProcess]
@@ -83,13 +83,14 @@ private final class CrashLoop {
         self.random = random
     }
 
-    var names: [String] { specs.map(\.name) }
+    /// The spec names, in submit order.
+    private var names: [String] { specs.map(\.name) }
 
     /// The kills and submits so far, for the report and for failure messages.
     var summary: String { "\(kills.count) kills, \(KillRecord.summary(kills)); \(submitter.summary)" }
 
     /// A failure message: what failed, the seed that repeats the run, and the running daemon's log tail.
-    func failure(_ what: String) -> Comment {
+    private func failure(_ what: String) -> Comment {
         Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
     }
 
