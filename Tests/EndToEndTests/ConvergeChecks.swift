@@ -87,13 +87,25 @@ enum ConvergeChecks {
         #expect(restoreTags["Environment"] == "demo" && restoreTags["aurorad:spec"] == name, "\(restoreTags)")
     }
 
-    /// Nothing twice: one managed role among the roles named after the spec, one cluster, `instances` instances,
-    /// one accepted restore.
-    static func noDuplicates(_ inspector: EmulatorInspector, spec name: String, instances: Int = 2) throws {
-        #expect(try inspector.roleNames(prefix: "aurorad-\(name)-") == [EmulatorInspector.managedRoleName(name)])
-        #expect(try inspector.rds.describeDBClusters(identifiers: [name]).count == 1)
-        #expect(try inspector.instances(cluster: name).count == instances)
-        #expect(try inspector.restores(cluster: name).count == 1)
+    /// Nothing twice: among the roles named after the spec only its managed role, with exactly one inline policy;
+    /// one cluster; exactly the demo spec's instances; one accepted restore. Every failure message names the spec
+    /// and ends with `context` (evaluated only on failure).
+    static func noDuplicates(
+        _ inspector: EmulatorInspector, spec name: String, context: @autoclosure () -> String = ""
+    ) throws {
+        let roleName = EmulatorInspector.managedRoleName(name)
+        let roles = try inspector.roleNames(prefix: "aurorad-\(name)-")
+        #expect(roles == [roleName], "spec \(name): roles \(roles) \(context())")
+        let policies = roles.contains(roleName) ? try inspector.iam.listRolePolicies(roleName: roleName) : []
+        #expect(policies == [EmulatorInspector.inlinePolicyName],
+                "spec \(name): inline policies of \(roleName): \(policies) \(context())")
+        let clusters = try inspector.rds.describeDBClusters(identifiers: [name]).map(\.identifier)
+        #expect(clusters == [name], "spec \(name): clusters \(clusters) \(context())")
+        let instances = try inspector.instances(cluster: name).map(\.identifier)
+        #expect(instances == demoInstances.map { "\(name)-\($0.0)" },
+                "spec \(name): instances \(instances) \(context())")
+        let restores = try inspector.restores(cluster: name)
+        #expect(restores.count == 1, "spec \(name): \(restores.count) accepted restores \(restores) \(context())")
     }
 
     /// The status of a converged spec: Ready at its generation, every condition True.

@@ -54,7 +54,41 @@ final class DaemonUnderTest {
 
     /// The names `ctl list --json` shows.
     func listedNames() throws -> [String] {
-        (try process.ctlJSON(["list"]) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        try listedStatuses().compactMap(\.name)
+    }
+
+    /// Every spec's status as `ctl list --json` shows it: one call for all specs.
+    func listedStatuses() throws -> [SpecStatusView] {
+        (try process.ctlJSON(["list"]) as? [[String: Any]] ?? []).map(SpecStatusView.init)
+    }
+
+    /// The database as SQLite itself reads it, with python3's `sqlite3` module (no daemon code involved): the rows
+    /// of `PRAGMA integrity_check` (`["ok"]` when sound) and the names in the `specs` table, sorted. It reads a copy
+    /// of the database and its WAL, so a crashed daemon's files stay as the crash left them for the next start.
+    /// Call it only while no daemon runs.
+    func readDatabase() throws -> (integrity: [String], specNames: [String]) {
+        let script = """
+            import json, os, shutil, sqlite3, sys, tempfile
+            with tempfile.TemporaryDirectory() as scratch:
+                copy = os.path.join(scratch, "copy.db")
+                for suffix in ("", "-wal"):
+                    if os.path.exists(sys.argv[1] + suffix):
+                        shutil.copyfile(sys.argv[1] + suffix, copy + suffix)
+                connection = sqlite3.connect(copy)
+                integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+                names = [row[0] for row in connection.execute("SELECT name FROM specs ORDER BY name")]
+                connection.close()
+            print(json.dumps({"integrity": integrity, "names": names}))
+            """
+        let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, process.databasePath], timeout: 60)
+        guard result.status == 0,
+              let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+              let integrity = object["integrity"] as? [String], let names = object["names"] as? [String]
+        else {
+            throw EndToEndError(
+                description: "Reading \(process.databasePath) with python3 failed (\(result.status)): \(result.stderr)")
+        }
+        return (integrity, names)
     }
 
     /// Polls `ctl status NAME --json` every half second until `done` holds, at most `statusTimeout` seconds, and
@@ -85,6 +119,7 @@ struct SpecStatusView: CustomStringConvertible {
         self.raw = raw
     }
 
+    var name: String? { raw["name"] as? String }
     var phase: String? { raw["phase"] as? String }
     var message: String? { raw["message"] as? String }
     var generation: Int? { raw["generation"] as? Int }
@@ -138,20 +173,22 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
     }
 }
 
-/// SIGKILLs `daemon` as soon as `condition` holds (polled every 0.1 s, at most `timeout` seconds) and returns whether
-/// it held. The watch runs on its own thread: a busy test pool cannot delay the kill past the moment it targets.
+/// SIGKILLs `daemon` as soon as `condition` holds (polled every `interval` seconds, at most `timeout` seconds) and
+/// returns whether it held. The watch runs on its own thread: a busy test pool cannot delay the kill past the moment
+/// it targets.
 func crash(
-    _ daemon: DaemonProcess, when condition: @escaping @Sendable () throws -> Bool, timeout: Double = 60
+    _ daemon: DaemonProcess, interval: Double = 0.1, when condition: @escaping @Sendable () throws -> Bool,
+    timeout: Double = 60
 ) async throws -> Bool {
     try await offPool {
         let deadline = Date().addingTimeInterval(timeout)
-        for _ in 0..<Int(timeout * 10) + 1 {
+        for _ in 0..<Int(timeout / interval) + 1 {
             if try condition() {
                 daemon.kill()
                 return true
             }
             if Date() >= deadline { break }
-            usleep(100_000)
+            usleep(UInt32(interval * 1_000_000))
         }
         daemon.kill()
         return false

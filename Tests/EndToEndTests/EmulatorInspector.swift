@@ -33,13 +33,17 @@ struct EmulatorInspector: Sendable {
     /// Every accepted RestoreDBClusterFromS3 of `cluster` (all parameters but the password), from
     /// `GET /_emulator/restores`: DescribeDBClusters does not show the S3 fields.
     func restores(cluster: String) throws -> [[String: Any]] {
+        try allRestores().filter { $0["DBClusterIdentifier"] as? String == cluster }
+    }
+
+    /// Every RestoreDBClusterFromS3 the emulator accepted, of any cluster, oldest first.
+    func allRestores() throws -> [[String: Any]] {
         let response = try CurlTransport().send(
             HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
                         path: "/_emulator/restores"),
             timeout: .seconds(10))
         let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
-        let all = object?["Restores"] as? [[String: Any]] ?? []
-        return all.filter { $0["DBClusterIdentifier"] as? String == cluster }
+        return object?["Restores"] as? [[String: Any]] ?? []
     }
 
     /// The names of every IAM role in the account that start with `prefix` (ListRoles, every page).

@@ -27,11 +27,13 @@ struct SharedEmulator: SuiteTrait, TestScoping {
 extension Trait where Self == SharedEmulator {
     /// One emulator for the whole suite, with the given RDS and IAM delays (seconds).
     static func sharedEmulator(
-        restoreSeconds: Double = 1, instanceSeconds: Double = 1, iamPropagationSeconds: Double = 0
+        restoreSeconds: Double = 1, instanceSeconds: Double = 1, associationSeconds: Double = 1,
+        iamPropagationSeconds: Double = 0
     ) -> Self {
         var options = EmulatorOptions()
         options.restoreSeconds = restoreSeconds
         options.instanceSeconds = instanceSeconds
+        options.associationSeconds = associationSeconds
         options.iamPropagationSeconds = iamPropagationSeconds
         return SharedEmulator(options: options)
     }

@@ -1,0 +1,339 @@
+import AWSServices
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+/// Twenty `kill -9`s at random moments while ten specs converge, each followed by a restart on the same database and
+/// socket, while an operator submits the specs one by one whenever it likes. Afterwards every spec is Ready, the
+/// emulator holds each resource exactly once, the database passes `PRAGMA integrity_check`, and every acknowledged
+/// submit is stored.
+///
+/// The emulator's RDS delays (restore 3.5 s, instances 2.5 s, association 1 s) are long enough for kills to land in
+/// the middle of each step. The seed is printed and in every failure message; `CRASHLOOP_SEED=<n>` repeats a run's
+/// random choices (the moments they lead to still depend on the machine's speed).
+@Suite(.sharedEmulator(restoreSeconds: 3.5, instanceSeconds: 2.5, associationSeconds: 1))
+struct CrashLoopTests {
+    /// Specs converging at once.
+    static let specCount = 10
+    /// SIGKILLs, each followed by a restart.
+    static let killCount = 20
+    /// Seconds from a restart (the socket answers) to the earliest moment of the next kill.
+    static let killDelays = 0.2...2.5
+    /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
+    static let targetWait = 3.0
+    /// Seconds between one acknowledged submit and the next spec's first attempt: the last submits come when about
+    /// half the kills are done, so the later kills still find specs converging.
+    static let submitGaps = 1.0...4.5
+    /// Longest time the operator keeps retrying one submit.
+    static let submitTimeout = 60.0
+    /// Longest wait, after the last restart, for every spec to be Ready.
+    static let readyTimeout = 180.0
+
+    @Test func twentyKillsWhileTenSpecsConverge() async throws {
+        let seed = ProcessInfo.processInfo.environment["CRASHLOOP_SEED"].flatMap { UInt64($0) }
+            ?? UInt64.random(in: 0...UInt64.max)
+        let emulator = try SharedEmulator.require()
+        let inspector = try EmulatorInspector(emulator)
+        let started = Date()
+        try await withTemporaryDirectory { directory in
+            let loop = try CrashLoop(seed: seed, directory: directory, environment: emulator.environment)
+            let submitter = loop.submitter
+            // Not an `async let`: a failing kill loop must not wait for the operator, only stop it.
+            let submitting = Task { try await offPool { try submitter.submitAll() } }
+            defer {
+                submitter.stop()
+                loop.daemon.process.kill()
+            }
+            for round in 1...Self.killCount {
+                try await loop.killAndRestart(round: round, inspector: inspector)
+            }
+            try await submitting.value
+            try await loop.convergeAndCheck(inspector: inspector)
+            print("CrashLoopTests: seed \(seed), \(loop.summary), \(Int(Date().timeIntervalSince(started))) s")
+        }
+    }
+}
+
+/// One run of the crash loop: the daemon under test, the seeded choices, and what the run has seen so far.
+private final class CrashLoop {
+    let daemon: DaemonUnderTest
+    /// Submits the specs, concurrently with the kills.
+    let submitter: SubmittingOperator
+    private let seed: UInt64
+    private let specs: [SpecFile]
+    private var random: SplitMix64
+    /// Every daemon process of the run, oldest first.
+    private var lives: [DaemonProcess]
+    private var kills: [KillRecord] = []
+
+    /// Writes the specs, starts the daemon in `directory` and draws the operator's pauses.
+    init(seed: UInt64, directory: String, environment: [String: String]) throws {
+        self.seed = seed
+        var random = SplitMix64(seed: seed)
+        specs = try (0..<CrashLoopTests.specCount).map { index in
+            let name = String(format: "crashloop-%02d", index)
+            return SpecFile(name: name, path: try writeDemoSpec(name: name, directory: directory))
+        }
+        daemon = try DaemonUnderTest(directory: directory, environment: environment)
+        lives = [daemon.process]
+        submitter = SubmittingOperator(
+            specs: specs, gaps: specs.map { _ in Double.random(in: CrashLoopTests.submitGaps, using: &random) },
+            socket: daemon.process)
+        self.random = random
+    }
+
+    /// The spec names, in submit order.
+    private var names: [String] { specs.map(\.name) }
+
+    /// The kills and submits so far, for the report and for failure messages.
+    var summary: String { "\(kills.count) kills, \(KillRecord.summary(kills)); \(submitter.summary)" }
+
+    /// A failure message: what failed, the seed that repeats the run, and the running daemon's log tail.
+    private func failure(_ what: String) -> Comment {
+        Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
+    }
+
+    /// Kill number `round`: a watch SIGKILLs the daemon at a random moment (for two thirds of the kills, the first
+    /// moment after it in which a reconcile, or an action, runs); then notes where the kill landed, checks the
+    /// database as the crash left it (sound, every submit acknowledged before the kill stored) and restarts the
+    /// daemon on it.
+    func killAndRestart(round: Int, inspector: EmulatorInspector) async throws {
+        let delay = Double.random(in: CrashLoopTests.killDelays, using: &random)
+        let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
+        let process = daemon.process
+        let killAt = Date().addingTimeInterval(delay)
+        _ = try await crash(process, interval: 0.02, when: {
+            Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
+        }, timeout: delay + CrashLoopTests.targetWait)
+        let acknowledged = submitter.acknowledged
+
+        let killedBySignal = process.child.process.terminationReason == .uncaughtSignal
+            && process.child.process.terminationStatus == SIGKILL
+        #expect(killedBySignal,
+                "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
+        let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
+        kills.append(KillRecord(stages: stages, activity: DaemonActivity(log: process.child.stderr)))
+        let database = try daemon.readDatabase()
+        #expect(database.integrity == ["ok"],
+                "seed \(seed): PRAGMA integrity_check after kill \(round): \(database.integrity)")
+        let lost = acknowledged.subtracting(database.specNames).sorted()
+        #expect(lost.isEmpty, "seed \(seed): after kill \(round), acknowledged submits are not stored: \(lost)")
+
+        try daemon.restart()
+        lives.append(daemon.process)
+    }
+
+    /// After the last restart and every submit: waits until every spec is Ready, checks the emulator's world resource
+    /// by resource, stops the daemon and checks the database; and that the kills spread over the convergence.
+    func convergeAndCheck(inspector: EmulatorInspector) async throws {
+        var statuses: [SpecStatusView] = []
+        let allReady = try await eventually(timeout: CrashLoopTests.readyTimeout, interval: 1) {
+            statuses = try daemon.listedStatuses()
+            return statuses.count == specs.count && statuses.allSatisfy { $0.phase == "Ready" }
+        }
+        let notReady = statuses.filter { $0.phase != "Ready" }.map(\.description).joined(separator: "\n")
+        #expect(allReady, failure("not Ready \(CrashLoopTests.readyTimeout) s after the last restart:\n\(notReady)"))
+
+        for name in names {
+            ConvergeChecks.readyStatus(try daemon.status(name))
+            try ConvergeChecks.noDuplicates(
+                inspector, spec: name,
+                context: "(seed \(seed)); its actions over \(lives.count) daemon lives:\n\(actionHistory(of: name))")
+        }
+        let roles = try inspector.roleNames(prefix: "aurorad-").sorted()
+        #expect(roles == names.map(EmulatorInspector.managedRoleName),
+                "seed \(seed): the emulator's aurorad- roles are \(roles)")
+        let restored = try inspector.allRestores().compactMap { $0["DBClusterIdentifier"] as? String }.sorted()
+        #expect(restored == names, "seed \(seed): accepted restores by cluster: \(restored)")
+
+        let exit = daemon.process.stop()
+        #expect(exit == 0, failure("on SIGTERM the daemon exited \(exit.map(String.init) ?? "late")"))
+        let database = try daemon.readDatabase()
+        #expect(database.integrity == ["ok"], "seed \(seed): PRAGMA integrity_check: \(database.integrity)")
+        #expect(database.specNames == names, "seed \(seed): the specs table holds \(database.specNames)")
+
+        for stage in [ConvergenceStage.restoring, .instances] {
+            let landed = kills.contains { $0.stages.contains(stage) }
+            #expect(landed, "seed \(seed): no kill landed during \(stage.rawValue): \(summary)")
+        }
+        #expect(kills.contains { $0.activity != .idle }, "seed \(seed): no kill during a reconcile: \(summary)")
+    }
+
+    /// The lines of every daemon life's log where `spec` executes an action or something fails, oldest life first.
+    private func actionHistory(of spec: String) -> String {
+        lives.enumerated().flatMap { life, process in
+            process.child.stderr.split(separator: "\n")
+                .filter { $0.contains("spec=\(spec)") && ($0.contains("executing") || $0.contains("failed")) }
+                .map { "life \(life + 1): \($0)" }
+        }.joined(separator: "\n")
+    }
+}
+
+/// An operator who submits the specs one after another, pausing between them, whatever the daemon is going
+/// through: a submit refused because the daemon is down (or went down answering it) is retried after a short pause.
+/// A submit is acknowledged when `ctl submit` exits 0.
+private final class SubmittingOperator: Sendable {
+    private let specs: [SpecFile]
+    private let gaps: [Double]
+    /// Any of the daemon's lives: `ctl` talks to the socket path they all share.
+    private let socket: DaemonProcess
+    private let state = Mutex(State())
+
+    private struct State {
+        var acknowledged: Set<String> = []
+        var refused = 0
+        /// Acknowledged submits whose spec a refused attempt had already stored (`unchanged`).
+        var storedBeforeRefusal = 0
+        var stopped = false
+    }
+
+    init(specs: [SpecFile], gaps: [Double], socket: DaemonProcess) {
+        self.specs = specs
+        self.gaps = gaps
+        self.socket = socket
+    }
+
+    /// The specs acknowledged so far.
+    var acknowledged: Set<String> { state.withLock { $0.acknowledged } }
+
+    /// The submits so far, for the report.
+    var summary: String {
+        state.withLock {
+            "submits: \($0.acknowledged.count) acknowledged, \($0.refused) refused and retried, "
+                + "\($0.storedBeforeRefusal) stored although refused"
+        }
+    }
+
+    /// Submits every spec in order, each after its pause, retrying each for at most `submitTimeout` seconds;
+    /// returns early after `stop()`. Throws when a submit is never acknowledged or is not at generation 1.
+    func submitAll() throws {
+        for (spec, gap) in zip(specs, gaps) {
+            Thread.sleep(forTimeInterval: gap)
+            let deadline = Date().addingTimeInterval(CrashLoopTests.submitTimeout)
+            var lastError = ""
+            for _ in 0..<Int(CrashLoopTests.submitTimeout / 0.2) where Date() < deadline {
+                if state.withLock({ $0.stopped }) { return }
+                let result = try socket.ctl(["submit", spec.path])
+                if result.status == 0 {
+                    // A retry of what a refused attempt stored must not make a new generation.
+                    guard result.stdout.contains("\(spec.name) generation 1 ") else {
+                        throw EndToEndError(description: "ctl submit \(spec.path) said \(result.stdout)")
+                    }
+                    state.withLock {
+                        $0.acknowledged.insert(spec.name)
+                        if result.stdout.contains("(unchanged)") { $0.storedBeforeRefusal += 1 }
+                    }
+                    break
+                }
+                lastError = result.stderr
+                state.withLock { $0.refused += 1 }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            guard acknowledged.contains(spec.name) else {
+                throw EndToEndError(
+                    description: "ctl submit \(spec.path) failed for \(CrashLoopTests.submitTimeout) s: \(lastError)")
+            }
+        }
+    }
+
+    /// Makes `submitAll` return at its next attempt.
+    func stop() {
+        state.withLock { $0.stopped = true }
+    }
+}
+
+/// A spec's name and the file `ctl submit` reads.
+private struct SpecFile: Sendable {
+    let name: String
+    let path: String
+}
+
+/// How far a spec has come in the emulator's world, read from the outside: tells where a kill landed.
+private enum ConvergenceStage: String, CaseIterable, Hashable {
+    /// No cluster yet: the role, its policy or the restore call.
+    case beforeRestore = "role, policy or restore call"
+    /// The cluster is `creating`.
+    case restoring = "restore in flight"
+    /// The cluster is `available`, its role not yet `ACTIVE`.
+    case associating = "role association"
+    /// The cluster and role are done; an instance is missing or `creating`.
+    case instances = "instance creation"
+    /// Everything exists and is available.
+    case ready
+
+    /// The stage of each of `specs` now, in two RDS reads.
+    static func read(_ inspector: EmulatorInspector, specs: [String]) throws -> [String: ConvergenceStage] {
+        guard !specs.isEmpty else { return [:] }
+        let clusters = try inspector.rds.describeDBClusters(identifiers: specs)
+        let instances = Dictionary(grouping: try inspector.rds.describeDBInstances(clusterIdentifiers: specs)) {
+            $0.clusterIdentifier ?? ""
+        }
+        return Dictionary(uniqueKeysWithValues: specs.map { spec in
+            guard let cluster = clusters.first(where: { $0.identifier == spec }) else { return (spec, .beforeRestore) }
+            if cluster.status != "available" { return (spec, .restoring) }
+            if cluster.associatedRoles.isEmpty || cluster.associatedRoles.contains(where: { $0.status != "ACTIVE" }) {
+                return (spec, .associating)
+            }
+            let mine = instances[spec] ?? []
+            if mine.count < ConvergeChecks.demoInstances.count || mine.contains(where: { $0.status != "available" }) {
+                return (spec, .instances)
+            }
+            return (spec, .ready)
+        })
+    }
+}
+
+/// What a daemon was doing when its log ends, per the controller's `Reconciling` and `Reconciled…` / `Reconcile
+/// failed…` lines around every reconcile and the reconciler's `executing` line before every action: the busiest
+/// spec's activity.
+private enum DaemonActivity: Int, CaseIterable, Comparable {
+    /// No reconcile running.
+    case idle
+    /// A reconcile observing or planning (or recording after an action).
+    case reconciling
+    /// A reconcile that has started an action (an AWS write) and not finished.
+    case acting
+
+    init(log: String) {
+        var activity: [Substring: DaemonActivity] = [:]
+        for line in log.split(separator: "\n") {
+            guard let key = line.firstRange(of: "spec=") else { continue }
+            let spec = line[key.upperBound...].prefix { $0 != " " }
+            if line.hasSuffix("] Reconciling") {
+                activity[spec] = .reconciling
+            } else if line.hasSuffix("] executing") {
+                activity[spec] = .acting
+            } else if line.contains("] Reconciled") || line.contains("] Reconcile failed") {
+                activity[spec] = .idle
+            }
+        }
+        self = activity.values.max() ?? .idle
+    }
+
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        lhs.rawValue < rhs.rawValue
+    }
+}
+
+/// Where one kill landed: the stages of the acknowledged specs, and what the daemon was doing.
+private struct KillRecord {
+    let stages: Set<ConvergenceStage>
+    let activity: DaemonActivity
+
+    init(stages: [String: ConvergenceStage], activity: DaemonActivity) {
+        self.stages = Set(stages.values)
+        self.activity = activity
+    }
+
+    /// How many kills found some spec in each unfinished stage, and how many found the daemon doing what.
+    static func summary(_ kills: [KillRecord]) -> String {
+        let stages = ConvergenceStage.allCases.filter { $0 != .ready }.map { stage in
+            "\(stage.rawValue) \(kills.count { $0.stages.contains(stage) })"
+        }
+        let activities = DaemonActivity.allCases.map { activity in
+            "\(activity) \(kills.count { $0.activity == activity })"
+        }
+        return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", "))"
+    }
+}
