@@ -59,6 +59,28 @@ struct ProductionSafetyTests {
         }
     }
 
+    @Test func tagsBeyondTheBudgetOrUnderAuroradsPrefixAreRefusedAtSubmit() throws {
+        let emulator = try SharedEmulator.require()
+        try withTemporaryDirectory { directory in
+            let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment)
+            defer { daemon.process.kill() }
+            let tooMany = try writeDemoSpec(name: "e2e-tags", directory: directory) { spec in
+                spec["tags"] = Dictionary(uniqueKeysWithValues: (1...45).map { ("k\($0)", "v") })
+            }
+            let refused = try daemon.process.ctl(["submit", tooMany])
+            #expect(refused.status == 2, "\(refused)")
+            #expect(refused.stderr.contains("tags: has 45 tags") && refused.stderr.contains("at most 44 fit"),
+                "\(refused.stderr)")
+            let reserved = try writeDemoSpec(name: "e2e-tags", directory: directory) { spec in
+                spec["tags"] = ["aurorad:spec": "someone-else"]
+            }
+            let prefix = try daemon.process.ctl(["submit", reserved])
+            #expect(prefix.status == 2, "\(prefix)")
+            #expect(prefix.stderr.contains("must not start with aurorad:"), "\(prefix.stderr)")
+            #expect(try daemon.listedNames().isEmpty)
+        }
+    }
+
     @Test func anInstanceIdentifierTakenByAnotherClusterFailsNamingBothWithoutRetrying() async throws {
         let emulator = try SharedEmulator.require()
         try await withTemporaryDirectory { directory in
