@@ -44,9 +44,8 @@ public enum BackupInspection {
 
     /// Whether `key` names a streamed or archived backup file, whole or one numbered piece of a split one.
     public static func isStreamed(_ key: String) -> Bool {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        let unsplit = String(name.reversed().drop(while: \.isNumber).reversed())
-        return streamedSuffixes.contains { unsplit.hasSuffix($0) }
+        let unsplit = key.utf8.reversed().drop { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return streamedSuffixes.contains { unsplit.starts(with: $0.utf8.reversed()) }
     }
 
     /// The verdict on the backup at `location` (`s3://bucket/prefix`) given its listing; `read` returns the text
@@ -183,9 +182,11 @@ public struct BackupListing: Equatable, Sendable {
     public mutating func add(key: String, size: Int) {
         fileCount += 1
         if size > largestSize || largestKey == nil { (largestKey, largestSize) = (key, size) }
-        let name = key.split(separator: "/").last.map(String.init) ?? key
+        let name = BackupInspection.checkpointsFile
         let room = checkpointKeys.count <= BackupInspection.maximumBackupDirectories
-        if name == BackupInspection.checkpointsFile, room { checkpointKeys.append(key) }
+        if room, key.hasSuffix(name), key.count == name.count || key.dropLast(name.count).last == "/" {
+            checkpointKeys.append(key)
+        }
         if streamedKey == nil, BackupInspection.isStreamed(key) { streamedKey = key }
         if xbcryptKey == nil, key.hasSuffix(BackupInspection.xbcryptSuffix) { xbcryptKey = key }
     }
