@@ -11,10 +11,13 @@ extension PlanDraft {
         set(.roleAssociated, .unknown, "WaitingForCluster", waiting)
         set(.instancesReady, .unknown, "WaitingForCluster", waiting)
         // A KMS-encrypted backup needs kms:Decrypt for the ingestion role ("Creating an IAM policy to access Amazon S3
-        // resources", AuroraMySQL.Integrating.Authorizing.IAM.S3CreatePolicy); aurorad does not grant it yet.
-        let kmsNote = observed.backup.kmsKeyId.map {
-            " Its files are SSE-KMS encrypted with \($0): the ingestion role needs kms:Decrypt on that key (in its "
-                + "policy or the key policy), or RDS fails the migration."
+        // resources", AuroraMySQL.Integrating.Authorizing.IAM.S3CreatePolicy): the managed role's policy grants it.
+        let kmsNote = observed.backup.kmsKeyId.map { key in
+            " Its files are SSE-KMS encrypted with \(key): "
+                + (s3.ingestionRole.map {
+                    "the ingestion role \($0) needs kms:Decrypt on that key (in its policy or the key policy), or RDS "
+                        + "fails the migration."
+                } ?? "aurorad grants its managed role kms:Decrypt on that key.")
         } ?? ""
         switch observed.backup.verdict {
         case .notChecked, .kmsEncrypted:  // `verdict` is never .kmsEncrypted

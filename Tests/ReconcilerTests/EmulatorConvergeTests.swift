@@ -178,9 +178,9 @@ struct EmulatorConvergeTests {
         }
     }
 
-    /// An SSE-KMS backup: the preflight names the key, and RDS fails the migration naming KMS when the ingestion
-    /// role may not decrypt with it (aurorad does not grant kms:Decrypt yet).
-    @Test func kmsEncryptedBackupIsFoundAndNeedsDecrypt() throws {
+    /// An SSE-KMS backup: the preflight names the key, the managed role is granted kms:Decrypt on it and the spec
+    /// converges; a given role without that grant fails the migration with RDS's event naming KMS.
+    @Test func kmsEncryptedBackupIsFoundAndDecryptIsGranted() throws {
         let emulator = try EmulatorProcess()
         defer { emulator.stop() }
         try withTemporaryDirectory { directory in
@@ -190,15 +190,29 @@ struct EmulatorConvergeTests {
             let verdict = try observer.preflight(bucket: EmulatorHarness.bucket, prefix: "kms/")
             #expect(verdict == .kmsEncrypted(.verified(serverVersion: "5.7.12-log"), kmsKeyId: key))
 
-            let spec = EmulatorHarness.spec(name: "kms", prefix: "kms/")
-            try harness.submit(spec)
-            let verified = try harness.reconcile(spec.name) { status in
+            let managed = EmulatorHarness.spec(name: "kms", prefix: "kms/")
+            try harness.submit(managed)
+            #expect(try harness.reconcile(managed.name, untilPhase: .ready)?.phase == .ready)
+            let iam = IAMClient(client: try harness.admin)
+            let roleName = ManagedResources.roleName(forSpec: managed.name)
+            let policy = try #require(
+                try iam.getRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName))
+            #expect(ManagedResources.kmsKeyArn(in: try PolicyDocument(parsing: policy.policyDocument)) == key)
+
+            let role = try iam.createRole(
+                roleName: "team-kms-import", assumeRolePolicyDocument: ManagedResources.trustPolicy().json)
+            try iam.putRolePolicy(
+                roleName: role.roleName, policyName: "read-backups",
+                policyDocument: ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws").json)
+            let given = EmulatorHarness.spec(name: "kms-given", prefix: "kms/", ingestionRole: role.arn)
+            try harness.submit(given)
+            let verified = try harness.reconcile(given.name) { status in
                 status?.conditions.condition(ofType: ConditionType.backupVerified.rawValue)?.status == .true
             }
             let backup = verified?.conditions.condition(ofType: ConditionType.backupVerified.rawValue)
-            let note = "SSE-KMS encrypted with \(key): the ingestion role needs kms:Decrypt"
+            let note = "the ingestion role \(role.arn) needs kms:Decrypt on that key"
             #expect(backup?.message.contains(note) == true, "\(String(describing: backup))")
-            let failed = try harness.reconcile(spec.name, untilPhase: .failed)
+            let failed = try harness.reconcile(given.name, untilPhase: .failed)
             let message = failed?.message ?? ""
             #expect(message.contains("kms:Decrypt on the KMS key \(key)"), "\(message)")
         }
