@@ -55,7 +55,7 @@ IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 MASTER_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
 SOURCE_VERSION = re.compile(r"^(5\.7|8\.0)(\.\d+)?$")
 DEFAULT_ENGINE_VERSION = {"5.7": "5.7.mysql_aurora.2.12.3", "8.0": "8.0.mysql_aurora.3.05.2"}
-STREAMED_SUFFIXES = (".xbstream", ".tar", ".gz", ".tar.gz")
+STREAMED_SUFFIXES = (".xbstream", ".tar", ".gz", ".tgz")
 
 _restore_lock = threading.Lock()
 RESTORE_LOG: list[dict[str, Any]] = []
@@ -106,7 +106,8 @@ def _chain_failure(location: str, directories: list[tuple[str, dict[str, str]]])
         return f"Migration from {location} failed: expected one full backup, found {len(fulls)}.", ""
     base, base_checkpoints = fulls[0]
     increments = sorted(
-        ((d, c) for d, c in directories if c["backup_type"] == "incremental"), key=lambda i: int(i[1]["from_lsn"])
+        ((d, c) for d, c in directories if c["backup_type"] == "incremental"),
+        key=lambda i: int(i[1].get("from_lsn", "0")) if i[1].get("from_lsn", "").isdigit() else -1,
     )
     if increments and base_checkpoints["backup_type"] == "full-prepared":
         return (
