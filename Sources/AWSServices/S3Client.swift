@@ -117,6 +117,17 @@ public struct S3Client: Sendable {
             return S3ObjectRange(data: response.body.prefix(maxBytes), objectSize: total)
         }
     }
+
+    /// `HeadObject`: the object's size and server-side encryption (no body is read); nil when it does not exist.
+    public func headObject(bucket: String, key: String) throws -> S3ObjectHead? {
+        try nilIfNotFound {
+            let response = try client.rest(.s3, action: "HeadObject", method: "HEAD", path: "/\(bucket)/\(key)")
+            return S3ObjectHead(
+                size: response.header("Content-Length").flatMap { Int($0) },
+                serverSideEncryption: response.header("x-amz-server-side-encryption"),
+                kmsKeyId: response.header("x-amz-server-side-encryption-aws-kms-key-id"))
+        }
+    }
 }
 
 /// What `HeadBucket` tells about a bucket that exists.

@@ -79,3 +79,22 @@ public struct S3ObjectRange: Sendable, Equatable {
     /// Whether `data` is the whole object.
     public var isComplete: Bool { objectSize.map { $0 <= data.count } ?? false }
 }
+
+/// What `HeadObject` tells about an object: its size and how S3 encrypts it at rest.
+public struct S3ObjectHead: Sendable, Equatable {
+    /// The object's size in bytes (`Content-Length`).
+    public var size: Int?
+    /// `x-amz-server-side-encryption`: `AES256` (SSE-S3), `aws:kms` or `aws:kms:dsse` (SSE-KMS), or nil.
+    public var serverSideEncryption: String?
+    /// `x-amz-server-side-encryption-aws-kms-key-id`: the KMS key's ARN, sent with SSE-KMS.
+    public var kmsKeyId: String?
+
+    public init(size: Int?, serverSideEncryption: String?, kmsKeyId: String?) {
+        self.size = size
+        self.serverSideEncryption = serverSideEncryption
+        self.kmsKeyId = kmsKeyId
+    }
+
+    /// Whether the object is encrypted with a KMS key (SSE-KMS or DSSE-KMS), so reading it needs `kms:Decrypt`.
+    public var isKMSEncrypted: Bool { serverSideEncryption?.hasPrefix("aws:kms") == true }
+}

@@ -78,7 +78,7 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .verifyBackup(let bucket, let prefix, let version):
-            "verify the backup in \(s3URL(bucket, prefix)) is a prepared full XtraBackup of MySQL \(version)"
+            "verify the backup in \(s3URL(bucket, prefix)) is a Percona XtraBackup of MySQL \(version)"
         case .createRole(let name, _, let tags, _):
             "create IAM role \(name) trusted by \(ManagedResources.rdsServicePrincipal), tagged \(render(tags))"
         case .updateAssumeRolePolicy(let role, let policy):

@@ -75,14 +75,24 @@ public enum ManagedResources {
         ])
     }
 
-    /// The inline policy of a managed role, exactly as in the seed: list and locate the bucket, read its objects.
-    public static func inlinePolicy(bucket: String, partition: String) -> PolicyDocument {
+    /// The inline policy of a managed role, as in the seed (list and locate the bucket, read its objects), plus
+    /// `kms:Decrypt` on `kmsKeyArn` when the backup is SSE-KMS encrypted with it: RDS needs that to read the objects
+    /// (Aurora user guide, "Creating an IAM policy to access Amazon S3 resources").
+    public static func inlinePolicy(bucket: String, partition: String, kmsKeyArn: String? = nil) -> PolicyDocument {
         let arn = bucketARN(bucket, partition: partition)
+        let decrypt = kmsKeyArn.map { [PolicyStatement(actions: [kmsDecrypt], resources: [$0])] } ?? []
         return PolicyDocument(statements: [
             PolicyStatement(actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [arn]),
             PolicyStatement(actions: ["s3:GetObject"], resources: ["\(arn)/*"]),
-        ])
+        ] + decrypt)
     }
+
+    /// The KMS key a managed role's inline policy lets RDS decrypt with, if any.
+    public static func kmsKeyArn(in policy: PolicyDocument?) -> String? {
+        policy?.statements.first { $0.actions == [kmsDecrypt] }?.resources.first
+    }
+
+    private static let kmsDecrypt = "kms:Decrypt"
 
     /// aurorad's ownership tags for a spec.
     public static func ownershipTags(forSpec name: String) -> [String: String] {

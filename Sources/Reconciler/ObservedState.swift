@@ -189,10 +189,34 @@ public struct ObservedInstance: Equatable, Sendable {
 public enum BackupPreflight: Equatable, Sendable {
     /// Not checked in this observation (the planner asks for it with `Action.verifyBackup` when it matters).
     case notChecked
-    /// A prepared full backup whose `xtrabackup_info` names this MySQL server version.
+    /// A full backup (prepared or not, with or without increments) whose `xtrabackup_info` names this MySQL version.
     case verified(serverVersion: String)
     /// Usable but not fully checkable, e.g. streamed files whose checkpoints cannot be read without unpacking.
     case warning(String)
-    /// Unusable; the message tells the operator what to do (e.g. "run xtrabackup --prepare").
+    /// Unusable; the message tells the operator what to change on the source (e.g. "take a full backup").
     case failed(String)
+    /// A `verified` or `warning` verdict on a backup whose objects are SSE-KMS encrypted with `kmsKeyId` (an ARN):
+    /// RDS reads them only if the ingestion role may `kms:Decrypt` with that key.
+    indirect case kmsEncrypted(BackupPreflight, kmsKeyId: String)
+
+    /// The verdict itself, without the encryption it was found with.
+    public var verdict: BackupPreflight {
+        if case .kmsEncrypted(let verdict, _) = self { return verdict.verdict }
+        return self
+    }
+
+    /// The KMS key the backup's objects are encrypted with, when they are SSE-KMS encrypted.
+    public var kmsKeyId: String? {
+        if case .kmsEncrypted(_, let key) = self { return key }
+        return nil
+    }
+
+    /// This verdict, marked as found on objects encrypted with `kmsKeyId`; refusals and unchecked verdicts (or a
+    /// nil key) are left as they are: nothing is restored from them.
+    public func encrypted(withKMSKey kmsKeyId: String?) -> BackupPreflight {
+        switch (verdict, kmsKeyId) {
+        case (.verified, let key?), (.warning, let key?): .kmsEncrypted(verdict, kmsKeyId: key)
+        default: self
+        }
+    }
 }

@@ -10,8 +10,17 @@ extension PlanDraft {
         let waiting = "Cluster \(spec.name) does not exist yet."
         set(.roleAssociated, .unknown, "WaitingForCluster", waiting)
         set(.instancesReady, .unknown, "WaitingForCluster", waiting)
-        switch observed.backup {
-        case .notChecked:
+        // A KMS-encrypted backup needs kms:Decrypt for the ingestion role ("Creating an IAM policy to access Amazon S3
+        // resources", AuroraMySQL.Integrating.Authorizing.IAM.S3CreatePolicy): the managed role's policy grants it.
+        let kmsNote = observed.backup.kmsKeyId.map { key in
+            " Its files are SSE-KMS encrypted with \(key): "
+                + (s3.ingestionRole.map {
+                    "the ingestion role \($0) needs kms:Decrypt on that key (in its policy or the key policy), or RDS "
+                        + "fails the migration."
+                } ?? "aurorad grants its managed role kms:Decrypt on that key.")
+        } ?? ""
+        switch observed.backup.verdict {
+        case .notChecked, .kmsEncrypted:  // `verdict` is never .kmsEncrypted
             set(.backupVerified, .unknown, "NotChecked", "The backup in \(location) has not been checked yet.")
             add([.verifyBackup(bucket: s3.bucketName, prefix: s3.bucketPrefix,
                                sourceEngineVersion: s3.sourceEngineVersion)])
@@ -20,7 +29,7 @@ extension PlanDraft {
             block(.backupVerified, reason: "BackupInvalid", message: message)
             return
         case .warning(let message):
-            set(.backupVerified, .unknown, "BackupNotInspectable", message)
+            set(.backupVerified, .unknown, "BackupNotInspectable", message + kmsNote)
         case .verified(let serverVersion):
             guard let source = Planner.majorMinor(s3.sourceEngineVersion),
                 Planner.majorMinor(serverVersion) == source
@@ -32,8 +41,8 @@ extension PlanDraft {
                         + "version and resubmit.")
                 return
             }
-            set(.backupVerified, .true, "BackupPrepared",
-                "The backup in \(location) is a prepared full backup of MySQL \(serverVersion).")
+            set(.backupVerified, .true, "BackupVerified",
+                "The backup in \(location) is a Percona XtraBackup of MySQL \(serverVersion)." + kmsNote)
         }
         if halted { return }
         for group in role.steps { add(group) }

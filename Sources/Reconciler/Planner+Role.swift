@@ -14,7 +14,13 @@ extension PlanDraft {
         if let given = spec.s3Import.ingestionRole { return verifyGivenRole(arn: given) }
         let name = ManagedResources.roleName(forSpec: spec.name)
         let trust = ManagedResources.trustPolicy()
-        let policy = ManagedResources.inlinePolicy(bucket: spec.s3Import.bucketName, partition: partition)
+        // The preflight's KMS key when it ran; once the cluster exists it no longer runs, and the grant the policy
+        // already has is kept, so a restore still reading the backup never loses it.
+        let kmsKey = observed.backup == .notChecked
+            ? ManagedResources.kmsKeyArn(in: observed.role?.inlinePolicies[ManagedResources.inlinePolicyName])
+            : observed.backup.kmsKeyId
+        let policy = ManagedResources.inlinePolicy(
+            bucket: spec.s3Import.bucketName, partition: partition, kmsKeyArn: kmsKey)
         guard let role = observed.role else {
             set(.roleReady, .false, "RoleMissing", "IAM role \(name) does not exist yet; aurorad creates it.")
             set(.policyReady, .false, "PolicyMissing", "IAM role \(name) has no S3 read policy yet; aurorad adds it.")

@@ -63,6 +63,29 @@ struct S3STSParsingTests {
         #expect(try s3.headBucket(bucket: "b") == nil)
     }
 
+    @Test("HeadObject reads size and SSE-KMS headers without a body; 404 is nil")
+    func headObject() throws {
+        let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        let transport = StubTransport([
+            HTTPResponse(status: 200, headers: [
+                HTTPHeader("Content-Length", "5497558138880"), HTTPHeader("x-amz-server-side-encryption", "aws:kms"),
+                HTTPHeader("x-amz-server-side-encryption-aws-kms-key-id", key),
+            ]),
+            HTTPResponse(status: 200, headers: [
+                HTTPHeader("Content-Length", "12"), HTTPHeader("x-amz-server-side-encryption", "AES256"),
+            ]),
+            HTTPResponse(status: 404),
+        ])
+        let s3 = S3Client(client: try StubTransport.client(transport))
+        let kms = try #require(try s3.headObject(bucket: "b", key: "backup/ibdata1"))
+        #expect(kms == S3ObjectHead(size: 5_497_558_138_880, serverSideEncryption: "aws:kms", kmsKeyId: key))
+        #expect(kms.isKMSEncrypted)
+        #expect(transport.requests[0].method == "HEAD" && transport.requests[0].path == "/b/backup/ibdata1")
+        let sses3 = try #require(try s3.headObject(bucket: "b", key: "k"))
+        #expect(!sses3.isKMSEncrypted && sses3.kmsKeyId == nil)
+        #expect(try s3.headObject(bucket: "b", key: "absent") == nil)
+    }
+
     static let assumeRole = """
         <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
           <SourceIdentity>Alice</SourceIdentity>

@@ -1,9 +1,9 @@
 """RestoreDBClusterFromS3 for moto's RDS backend, validating the request the way RDS does.
 
 Parameter names, required members and fault codes are botocore's (data/rds/2014-10-31/service-2.json). Synchronous
-checks answer at once with AWS-shaped errors; what RDS only finds while it reads the backup (no backup, an
-unprepared, partial or encrypted one, a server version that does not match) is accepted and surfaces later as the
-cluster status `migration-failed` plus an RDS event, as on AWS.
+checks answer at once with AWS-shaped errors; what RDS only finds while it reads the backup (no backup, a broken
+incremental chain, a partial or encrypted one, a server version or InnoDB setting it cannot take, objects the role
+cannot decrypt) is accepted and surfaces later as the cluster status `migration-failed` plus an RDS event, as on AWS.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 MASTER_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
 SOURCE_VERSION = re.compile(r"^(5\.7|8\.0)(\.\d+)?$")
 DEFAULT_ENGINE_VERSION = {"5.7": "5.7.mysql_aurora.2.12.3", "8.0": "8.0.mysql_aurora.3.05.2"}
-STREAMED_SUFFIXES = (".xbstream", ".tar", ".gz", ".tar.gz")
+STREAMED_SUFFIXES = (".xbstream", ".tar", ".gz", ".tgz")
 
 _restore_lock = threading.Lock()
 RESTORE_LOG: list[dict[str, Any]] = []
@@ -81,36 +81,121 @@ def _parse_properties(body: bytes) -> dict[str, str]:
     return result
 
 
+# Aurora user guide, "Physical migration from MySQL by using Percona XtraBackup and Amazon S3"
+# (AuroraMySQL.Migrating.ExtMySQL.S3, "Backup considerations") and "Migrating data to an Amazon Aurora MySQL DB
+# cluster" (AuroraMySQL.Migrating, physical-migration limitations).
+CHECKPOINTS = "xtrabackup_checkpoints"
+MAX_FILES = 1_000_000
+MAX_OBJECT_BYTES = 5 * 1024**4
+FULL_TYPES = ("full-backuped", "full-prepared", "log-applied")
+PARTIAL_OPTIONS = ("--tables", "--databases")  # with their -exclude and -file forms
+
+
+def _split_streamed(name: str) -> bool:
+    """A streamed or archived file, whole or a numbered piece of a split one (backup.xbstream00)."""
+    return name.rstrip("0123456789").endswith(STREAMED_SUFFIXES)
+
+
+def _chain_failure(location: str, directories: list[tuple[str, dict[str, str]]]) -> tuple[str | None, str]:
+    """(failure, base directory): Aurora finds the full backup and orders increments by LSN range."""
+    odd = [d for d, c in directories if c.get("backup_type") not in FULL_TYPES + ("incremental",)]
+    if odd:
+        return f"Migration from {location} failed: {odd[0]}{CHECKPOINTS} is not a full or incremental backup.", ""
+    fulls = [(d, c) for d, c in directories if c["backup_type"] in FULL_TYPES]
+    if len(fulls) != 1:
+        return f"Migration from {location} failed: expected one full backup, found {len(fulls)}.", ""
+    base, base_checkpoints = fulls[0]
+    increments = sorted(
+        ((d, c) for d, c in directories if c["backup_type"] == "incremental"),
+        key=lambda i: int(i[1].get("from_lsn", "0")) if i[1].get("from_lsn", "").isdigit() else -1,
+    )
+    if increments and base_checkpoints["backup_type"] == "full-prepared":
+        return (
+            f"Migration from {location} failed: the full backup was prepared without --apply-log-only, so the "
+            "incremental backups cannot be applied.",
+            base,
+        )
+    previous, previous_to = base, base_checkpoints.get("to_lsn")
+    for directory, checkpoints in increments:
+        if checkpoints.get("from_lsn") != previous_to:
+            return (
+                f"Migration from {location} failed: the incremental backup {directory} starts at LSN "
+                f"{checkpoints.get('from_lsn')} but {previous} ends at LSN {previous_to}.",
+                base,
+            )
+        previous, previous_to = directory, checkpoints.get("to_lsn")
+    return None, base
+
+
+def _source_failure(location: str, info: dict[str, str], config: dict[str, str], source_version: str) -> str | None:
+    command = info.get("tool_command", "").split()
+    if info.get("partial", "N").upper() == "Y" or any(o.startswith(PARTIAL_OPTIONS) for o in command):
+        return f"Migration from {location} failed: partial backups (--tables, --databases) are not supported."
+    if info.get("encrypted", "N").upper() == "Y":
+        return f"Migration from {location} failed: encrypted backups are not supported."
+    server_version = info.get("server_version", "")
+    if server_version and _major_minor(server_version) != _major_minor(source_version):
+        return (
+            f"Migration from {location} failed: the backup was taken from MySQL {server_version}, which does "
+            f"not match the source engine version {source_version}."
+        )
+    config = {k.replace("-", "_"): v for k, v in config.items()}
+    page_size = config.get("innodb_page_size", "16384").lower()
+    if page_size not in ("16384", "16k"):
+        return f"Migration from {location} failed: innodb_page_size {page_size} is not supported; use 16K."
+    data_files = [f for f in config.get("innodb_data_file_path", "ibdata1").split(";") if f.strip()]
+    if len(data_files) != 1 or data_files[0].strip().split(":")[0] != "ibdata1":
+        return f"Migration from {location} failed: innodb_data_file_path must name one file, ibdata1."
+    if config.get("innodb_log_files_in_group", "2") != "2":
+        return f"Migration from {location} failed: innodb_log_files_in_group must be 2."
+    return None
+
+
 def inspect_backup(bucket, prefix: str, source_engine_version: str) -> str | None:
-    """What RDS would find wrong while reading the backup, as an event message; None when it restores."""
+    """What RDS would find wrong while reading the backup, as an event message; None when it restores.
+
+    Full backups restore prepared or not, alone or with increments that continue their LSN chain; streamed and
+    archived files are accepted unread.
+    """
     location = f"s3://{bucket.name}/{prefix}"
     names = sorted(name for name in bucket.keys.keys() if name.startswith(prefix))
     if not names:
         return f"Migration from {location} failed: no backup files were found under the prefix."
-    checkpoints = [n for n in names if n.endswith("xtrabackup_checkpoints")]
+    if len(names) > MAX_FILES:
+        return f"Migration from {location} failed: more than {MAX_FILES} files."
+    if any(bucket.keys[n].size > MAX_OBJECT_BYTES for n in names):
+        return f"Migration from {location} failed: a backup file is larger than 5 TB."
+    if any(n.endswith(".xbcrypt") for n in names):
+        return f"Migration from {location} failed: encrypted backups (.xbcrypt) are not supported."
+    checkpoints = [n for n in names if n.rsplit("/", 1)[-1] == CHECKPOINTS]
     if not checkpoints:
-        if any(n.endswith(STREAMED_SUFFIXES) for n in names):
+        if any(_split_streamed(n) for n in names):
             return None
         return f"Migration from {location} failed: xtrabackup_checkpoints was not found; upload a Percona XtraBackup."
-    checkpoints_key = min(checkpoints, key=len)
-    backup_type = _parse_properties(bucket.keys[checkpoints_key].value).get("backup_type", "")
-    if backup_type != "full-prepared":
-        return (
-            f"Migration from {location} failed: the backup is not prepared (backup_type = {backup_type}); "
-            "run xtrabackup --prepare and upload it again."
+    directories = [(n[: -len(CHECKPOINTS)], _parse_properties(bucket.keys[n].value)) for n in checkpoints]
+    failure, base = _chain_failure(location, directories)
+    if failure:
+        return failure
+    info = _parse_properties(bucket.keys[base + "xtrabackup_info"].value) if base + "xtrabackup_info" in names else {}
+    config = _parse_properties(bucket.keys[base + "backup-my.cnf"].value) if base + "backup-my.cnf" in names else {}
+    return _source_failure(location, info, config, source_engine_version)
+
+
+def kms_failure(bucket, prefix: str, documents: list[Any], role_name: str, partition: str, region: str, account: str):
+    """RDS reads SSE-KMS objects only if the ingestion role may kms:Decrypt with their key (Aurora user guide,
+    AuroraMySQL.Integrating.Authorizing.IAM.S3CreatePolicy: "if your Amazon S3 bucket is encrypted, you need to add
+    kms:Decrypt permissions"). Objects under the AWS managed key (no key id) need no grant."""
+    for name in sorted(n for n in bucket.keys.keys() if n.startswith(prefix)):
+        key = bucket.keys[name]
+        if key.encryption != "aws:kms" or not key.kms_key_id:
+            continue
+        key_arn = key.kms_key_id if key.kms_key_id.startswith("arn:") else (
+            f"arn:{partition}:kms:{region}:{account}:key/{key.kms_key_id}"
         )
-    info_key = checkpoints_key[: -len("xtrabackup_checkpoints")] + "xtrabackup_info"
-    if info_key in bucket.keys:
-        info = _parse_properties(bucket.keys[info_key].value)
-        if info.get("partial", "N").upper() == "Y":
-            return f"Migration from {location} failed: partial backups (--tables, --databases) are not supported."
-        if info.get("encrypted", "N").upper() == "Y":
-            return f"Migration from {location} failed: encrypted backups are not supported."
-        server_version = info.get("server_version", "")
-        if server_version and _major_minor(server_version) != _major_minor(source_engine_version):
+        if iam_policy_eval.evaluate(documents, "kms:Decrypt", key_arn) != "Allow":
             return (
-                f"Migration from {location} failed: the backup was taken from MySQL {server_version}, which does "
-                f"not match the source engine version {source_engine_version}."
+                f"Migration from s3://{bucket.name}/{prefix} failed: the IAM role {role_name} cannot decrypt "
+                f"{name} (SSE-KMS): it is not allowed kms:Decrypt on the KMS key {key_arn}."
             )
     return None
 
@@ -246,7 +331,9 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
     if not readable:
         raise InvalidParameterValue(FILES_NOT_DOWNLOADABLE)
 
-    failure = inspect_backup(bucket, prefix, source_version)
+    failure = kms_failure(
+        bucket, prefix, documents, role_name, get_partition(response.region), response.region, response.current_account
+    ) or inspect_backup(bucket, prefix, source_version)
     kwargs = {
         "db_cluster_identifier": cluster_id,
         "engine": "aurora-mysql",

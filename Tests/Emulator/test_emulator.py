@@ -291,17 +291,25 @@ def test_error_body_is_the_rds_query_error_document(emulator):
 
 
 @pytest.mark.parametrize(
-    "variant, final",
+    "variant, final, text",
     [
-        ("unprepared", "migration-failed"),
-        ("partial", "migration-failed"),
-        ("encrypted", "migration-failed"),
-        ("version-mismatch", "migration-failed"),
-        (None, "migration-failed"),
-        ("streamed", "available"),
+        ("prepared", "available", None),
+        ("unprepared", "available", None),
+        ("incremental", "available", None),
+        ("streamed", "available", None),
+        ("split-streamed", "available", None),
+        ("broken-chain", "migration-failed", "starts at LSN 3000000"),
+        ("partial", "migration-failed", "partial backups"),
+        ("encrypted", "migration-failed", "encrypted backups"),
+        ("xbcrypt", "migration-failed", ".xbcrypt"),
+        ("version-mismatch", "migration-failed", "MySQL 8.0.36"),
+        ("page-size", "migration-failed", "innodb_page_size"),
+        ("data-file-path", "migration-failed", "innodb_data_file_path"),
+        ("log-files", "migration-failed", "innodb_log_files_in_group"),
+        (None, "migration-failed", "no backup files"),
     ],
 )
-def test_backup_problems_surface_as_migration_failed_with_an_event(emulator, variant, final):
+def test_backup_problems_surface_as_migration_failed_with_an_event(emulator, variant, final, text):
     rds = emulator.client("rds")
     bucket = make_bucket(emulator, variant=variant)
     args = restore_args(bucket, make_role(emulator, policy=s3_read_policy(bucket)))
@@ -311,11 +319,37 @@ def test_backup_problems_surface_as_migration_failed_with_an_event(emulator, var
     events = rds.describe_events(SourceIdentifier=args["DBClusterIdentifier"], SourceType="db-cluster")["Events"]
     failures = [e for e in events if "failure" in e["EventCategories"]]
     if final == "migration-failed":
-        assert len(failures) == 1 and "s3://" in failures[0]["Message"]
+        assert len(failures) == 1 and "s3://" in failures[0]["Message"] and text in failures[0]["Message"]
     else:
         assert failures == []
-    if variant == "unprepared":
-        assert "xtrabackup --prepare" in failures[0]["Message"]
+
+
+def kms_decrypt_policy(bucket: str, key_arn: str) -> dict:
+    """The seed's ingestion policy plus kms:Decrypt on the backup's key."""
+    policy = s3_read_policy(bucket)
+    policy["Statement"].append({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn})
+    return policy
+
+
+@pytest.mark.parametrize("grant, final", [(True, "available"), (False, "migration-failed")])
+def test_sse_kms_backup_needs_kms_decrypt_for_the_ingestion_role(emulator, grant, final):
+    s3, rds = emulator.client("s3"), emulator.client("rds")
+    key_arn = emulator.client("kms").create_key()["KeyMetadata"]["Arn"]
+    bucket = make_bucket(emulator, variant=None)
+    sample_backups.upload(s3, bucket, "backup/", "unprepared", kms_key_id=key_arn)
+    head = s3.head_object(Bucket=bucket, Key="backup/ibdata1")
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_arn
+    policy = kms_decrypt_policy(bucket, key_arn) if grant else s3_read_policy(bucket)
+    args = restore_args(bucket, make_role(emulator, policy=policy))
+    rds.restore_db_cluster_from_s3(**args)
+    wait_for(lambda: cluster_status(rds, args["DBClusterIdentifier"]) != "creating", "the restore to finish")
+    assert cluster_status(rds, args["DBClusterIdentifier"]) == final
+    events = rds.describe_events(SourceIdentifier=args["DBClusterIdentifier"], SourceType="db-cluster")["Events"]
+    failures = [e["Message"] for e in events if "failure" in e["EventCategories"]]
+    if grant:
+        assert failures == []
+    else:
+        assert len(failures) == 1 and "kms:Decrypt" in failures[0] and key_arn in failures[0]
 
 
 # --- role associations and instances ------------------------------------------------------------------------------

@@ -211,9 +211,9 @@ struct ConvergeTests {
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
         try await withTemporaryDirectory { directory in
-            let prefix = "e2e-unprepared/"
+            let prefix = "e2e-encrypted/"
             try await offPool {
-                try inspector.uploadBackup(variant: "unprepared", prefix: prefix, scratchDirectory: directory)
+                try inspector.uploadBackup(variant: "encrypted", prefix: prefix, scratchDirectory: directory)
             }
             let admin = try DaemonUnderTest(directory: directory, environment: emulator.environment)
             defer { admin.process.kill() }
@@ -223,8 +223,8 @@ struct ConvergeTests {
             let limited = try DaemonUnderTest(directory: limitedDirectory, environment: limitedEnvironment)
             defer { limited.process.kill() }
 
-            let unprepared = "e2e-unprepared"
-            try admin.submit(try writeDemoSpec(name: unprepared, directory: directory) { spec in
+            let encrypted = "e2e-encrypted"
+            try admin.submit(try writeDemoSpec(name: encrypted, directory: directory) { spec in
                 var s3 = spec["s3_import"] as? [String: Any] ?? [:]
                 s3["bucket_prefix"] = prefix
                 spec["s3_import"] = s3
@@ -238,10 +238,13 @@ struct ConvergeTests {
             let denied = "e2e-denied"
             try limited.submit(try writeDemoSpec(name: denied, directory: directory))
 
-            let notPrepared = try await admin.waitForPhase(unprepared, "Failed")
-            #expect(notPrepared.phase == "Failed", "\(notPrepared)")
-            #expect(notPrepared.message?.contains("run xtrabackup --prepare") == true, "\(notPrepared)")
-            #expect(notPrepared.condition("BackupVerified") == "False")
+            // xtrabackup --encrypt: AWS cannot restore it, so aurorad refuses it before creating anything.
+            let invalid = try await admin.waitForPhase(encrypted, "Failed")
+            #expect(invalid.phase == "Failed", "\(invalid)")
+            let says = "\(prefix)xtrabackup_info says the backup is encrypted"
+            #expect(invalid.message?.contains(says) == true, "\(invalid)")
+            #expect(invalid.message?.contains("take the backup without --encrypt") == true, "\(invalid)")
+            #expect(invalid.condition("BackupVerified") == "False")
 
             let missing = try await admin.waitForPhase(noBucket, "Failed")
             #expect(missing.phase == "Failed", "\(missing)")
@@ -253,7 +256,7 @@ struct ConvergeTests {
             #expect(refused.message?.contains("grant that permission") == true, "\(refused)")
             #expect(refused.message?.contains(emulator.limitedCredentials.secretAccessKey) == false)
 
-            for name in [unprepared, noBucket, denied] {
+            for name in [encrypted, noBucket, denied] {
                 #expect(try inspector.roleNames(prefix: "aurorad-\(name)-").isEmpty, "a role was created for \(name)")
                 #expect(try inspector.rds.describeDBCluster(identifier: name) == nil)
                 #expect(try inspector.restores(cluster: name).isEmpty)

@@ -120,17 +120,18 @@ struct EmulatorConvergeTests {
         defer { emulator.stop() }
         try withTemporaryDirectory { directory in
             let harness = try EmulatorHarness(emulator: emulator, directory: directory)
-            try harness.upload(variant: "unprepared", prefix: "unprepared/")
-            let unprepared = EmulatorHarness.spec(name: "unprepared", prefix: "unprepared/")
+            try harness.upload(variant: "partial", prefix: "partial/")
+            let partial = EmulatorHarness.spec(name: "partial", prefix: "partial/")
             let missing = EmulatorHarness.spec(name: "no-bucket", bucket: "no-such-bucket-here")
-            for spec in [unprepared, missing] { try harness.submit(spec) }
-            let notPrepared = try harness.reconcile(unprepared.name, untilPhase: .failed)
-            #expect(notPrepared?.message?.contains("run xtrabackup --prepare") == true)
+            for spec in [partial, missing] { try harness.submit(spec) }
+            let refused = try harness.reconcile(partial.name, untilPhase: .failed)
+            #expect(refused?.message?.contains("is partial (partial = Y)") == true)
+            #expect(refused?.message?.contains("take a full backup without --tables or --databases") == true)
             let noBucket = try harness.reconcile(missing.name, untilPhase: .failed)
             #expect(noBucket?.message?.contains("Bucket no-such-bucket-here does not exist") == true)
             // Nothing was created for either.
             let iam = IAMClient(client: try harness.admin)
-            for spec in [unprepared, missing] {
+            for spec in [partial, missing] {
                 #expect(try iam.getRole(roleName: ManagedResources.roleName(forSpec: spec.name)) == nil)
             }
             #expect(try harness.restores().isEmpty)
@@ -142,6 +143,78 @@ struct EmulatorConvergeTests {
             #expect(denied?.message?.contains("AccessDenied") == true)
             #expect(
                 denied?.message?.contains("grant that permission") == true, "\(String(describing: denied?.message))")
+        }
+    }
+
+    /// AWS restores full backups as `xtrabackup --backup` left them, and incremental sets: both converge.
+    @Test func unpreparedAndIncrementalBackupsConverge() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            try harness.upload(variant: "unprepared", prefix: "unprepared/")
+            try harness.upload(variant: "incremental", prefix: "incremental/")
+            try harness.upload(variant: "broken-chain", prefix: "broken/")
+            let observer = AWSObserver(client: harness.client, logger: harness.logger)
+            let bucket = EmulatorHarness.bucket
+            for prefix in ["unprepared/", "incremental/"] {
+                let verdict = try observer.preflight(bucket: bucket, prefix: prefix)
+                #expect(verdict == .verified(serverVersion: "5.7.12-log"), "\(prefix)")
+            }
+            guard case .failed(let gap) = try observer.preflight(bucket: bucket, prefix: "broken/") else {
+                Issue.record("a broken incremental chain must be refused")
+                return
+            }
+            #expect(gap.contains("broken/inc2/ starts at from_lsn = 3000000 but broken/full/ ends at to_lsn = 2638151"))
+
+            let specs = ["unprepared", "incremental"].map { EmulatorHarness.spec(name: $0, prefix: "\($0)/") }
+            for spec in specs { try harness.submit(spec) }
+            for spec in specs {
+                let ready = try harness.reconcile(spec.name, untilPhase: .ready)
+                #expect(ready?.phase == .ready, "\(spec.name): \(String(describing: ready))")
+            }
+            let prefixes = try harness.restores().compactMap { $0["S3Prefix"] as? String }
+            #expect(Set(prefixes) == ["unprepared/", "incremental/"])
+        }
+    }
+
+    /// An SSE-KMS backup: the preflight names the key, the managed role is granted kms:Decrypt on it and the spec
+    /// converges; a given role without that grant fails the migration with RDS's event naming KMS.
+    @Test func kmsEncryptedBackupIsFoundAndDecryptIsGranted() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            let key = try #require(try harness.upload(variant: "unprepared", prefix: "kms/", kms: true))
+            let observer = AWSObserver(client: harness.client, logger: harness.logger)
+            let verdict = try observer.preflight(bucket: EmulatorHarness.bucket, prefix: "kms/")
+            #expect(verdict == .kmsEncrypted(.verified(serverVersion: "5.7.12-log"), kmsKeyId: key))
+
+            let managed = EmulatorHarness.spec(name: "kms", prefix: "kms/")
+            try harness.submit(managed)
+            #expect(try harness.reconcile(managed.name, untilPhase: .ready)?.phase == .ready)
+            let iam = IAMClient(client: try harness.admin)
+            let roleName = ManagedResources.roleName(forSpec: managed.name)
+            let policy = try #require(
+                try iam.getRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName))
+            #expect(ManagedResources.kmsKeyArn(in: try PolicyDocument(parsing: policy.policyDocument)) == key)
+
+            let role = try iam.createRole(
+                roleName: "team-kms-import", assumeRolePolicyDocument: ManagedResources.trustPolicy().json)
+            try iam.putRolePolicy(
+                roleName: role.roleName, policyName: "read-backups",
+                policyDocument: ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws").json)
+            let given = EmulatorHarness.spec(name: "kms-given", prefix: "kms/", ingestionRole: role.arn)
+            try harness.submit(given)
+            let verified = try harness.reconcile(given.name) { status in
+                status?.conditions.condition(ofType: ConditionType.backupVerified.rawValue)?.status == .true
+            }
+            let backup = verified?.conditions.condition(ofType: ConditionType.backupVerified.rawValue)
+            let note = "the ingestion role \(role.arn) needs kms:Decrypt on that key"
+            #expect(backup?.message.contains(note) == true, "\(String(describing: backup))")
+            let failed = try harness.reconcile(given.name, untilPhase: .failed)
+            let message = failed?.message ?? ""
+            #expect(message.contains("kms:Decrypt on the KMS key \(key)"), "\(message)")
         }
     }
 

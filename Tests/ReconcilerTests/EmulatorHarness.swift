@@ -92,8 +92,10 @@ struct EmulatorHarness {
         return object?["Restores"] as? [[String: Any]] ?? []
     }
 
-    /// Uploads a sample backup variant with the emulator's own tool (boto3), as `aurorad-admin`.
-    func upload(variant: String, prefix: String) throws {
+    /// Uploads a sample backup variant with the emulator's own tool (boto3), as `aurorad-admin`; with `kms`, under
+    /// SSE-KMS with a new KMS key, whose ARN is returned.
+    @discardableResult
+    func upload(variant: String, prefix: String, kms: Bool = false) throws -> String? {
         let credentials = directory + "/admin.json"
         try writeFile(credentials, """
             {"AccessKeyId": "\(emulator.adminCredentials.accessKeyId)",
@@ -101,17 +103,21 @@ struct EmulatorHarness {
             """)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Emulator/sample_backups.py").path
+        let output = directory + "/upload-\(variant).out"
+        try writeFile(output, "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", script, "--endpoint", emulator.endpoint, "--credentials", credentials, "--bucket",
             Self.bucket, "--prefix", prefix, "--variant", variant,
-        ]
-        process.standardOutput = FileHandle.nullDevice
+        ] + (kms ? ["--create-kms-key"] : [])
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         try process.run()
         for _ in 0..<600 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning { process.terminate() }
         #expect(process.terminationStatus == 0, "sample_backups.py failed")
+        let printed = try String(contentsOfFile: output, encoding: .utf8)
+        return printed.split(separator: "\n").first { $0.hasPrefix("kms-key ") }.map { String($0.dropFirst(8)) }
     }
 
     static func seconds(_ duration: Duration) -> Double {

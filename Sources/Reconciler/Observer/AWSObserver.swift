@@ -57,7 +57,7 @@ public struct AWSObserver: StateObserving {
         guard let bucketRegion = try call("GetBucketLocation", { try s3.getBucketLocation(bucket: bucket) }) else {
             return .failed(
                 "Bucket \(bucket) does not exist (or is not visible to aurorad's AWS identity); create it in "
-                    + "\(region) and upload the prepared backup, or fix s3_import.bucket_name, then resubmit.")
+                    + "\(region) and upload the backup, or fix s3_import.bucket_name, then resubmit.")
         }
         guard bucketRegion == region else {
             return .failed(
@@ -65,33 +65,54 @@ public struct AWSObserver: StateObserving {
                     + "backup only from a bucket in the cluster's region: copy it to a bucket in \(region), then "
                     + "resubmit.")
         }
-        let listing = try call("ListObjectsV2") {
-            try s3.listObjects(bucket: bucket, prefix: prefix, maxKeys: 1000, maxPages: 1)
+        let listing = try listBackup(bucket: bucket, prefix: prefix)
+        let verdict = try BackupInspection.judge(location: location, listing: listing) {
+            (key: String) throws(ObservationError) -> String? in try readMetadata(bucket: bucket, key: key)
         }
-        let keys = listing.objects.map(\.key)
-        let base = prefix.map { $0.isEmpty || $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
-        let checkpoints = try metadata(BackupInspection.checkpointsFile, bucket: bucket, base: base, keys: keys)
-        let info = try metadata(BackupInspection.infoFile, bucket: bucket, base: base, keys: keys)
-        let verdict = BackupInspection.judge(location: location, keys: keys, checkpoints: checkpoints, info: info)
-        logger.debug("backup preflight", metadata: ["bucket": "\(bucket)", "verdict": "\(verdict)"])
-        return verdict
+        let kmsKey = try backupKMSKey(bucket: bucket, listing: listing, verdict: verdict)
+        logger.debug(
+            "backup preflight", metadata: ["bucket": "\(bucket)", "verdict": "\(verdict)", "kms": "\(kmsKey ?? "-")"])
+        return verdict.encrypted(withKMSKey: kmsKey)
     }
 
-    /// The text of a metadata file: at the top of the backup, else where the listing shows it; nil when absent.
-    private func metadata(_ name: String, bucket: String, base: String, keys: [String])
+    /// The listing of the backup, every page, folded as it comes; it stops once Aurora's file limit is passed.
+    private func listBackup(bucket: String, prefix: String?) throws(ObservationError) -> BackupListing {
+        var listing = BackupListing()
+        var token: String?
+        for _ in 0...(BackupInspection.maximumFileCount / Self.listPageSize) {
+            let page = try call("ListObjectsV2") {
+                try s3.listObjectsV2(
+                    bucket: bucket, prefix: prefix, continuationToken: token, maxKeys: Self.listPageSize)
+            }
+            for object in page.objects { listing.add(key: object.key, size: object.size) }
+            guard let next = page.nextContinuationToken, next != token, !listing.isOverFileLimit else { break }
+            token = next
+        }
+        return listing
+    }
+
+    /// ListObjectsV2's largest page.
+    private static let listPageSize = 1000
+
+    /// The start of a metadata file (they are small), or nil when it does not exist.
+    private func readMetadata(bucket: String, key: String) throws(ObservationError) -> String? {
+        let object = try call("GetObject") {
+            try s3.getObject(bucket: bucket, key: key, maxBytes: BackupInspection.metadataReadLimit)
+        }
+        return object.map { String(decoding: $0.data, as: UTF8.self) }
+    }
+
+    /// The KMS key of an SSE-KMS backup, from the HeadObject of its largest file (the data RDS must decrypt);
+    /// nil when the backup is refused anyway, or not KMS-encrypted.
+    private func backupKMSKey(bucket: String, listing: BackupListing, verdict: BackupPreflight)
         throws(ObservationError) -> String?
     {
-        var candidates = [base + name]
-        if let listed = BackupInspection.metadataKey(named: name, in: keys), listed != base + name {
-            candidates.append(listed)
-        }
-        for key in candidates {
-            let object = try call("GetObject") {
-                try s3.getObject(bucket: bucket, key: key, maxBytes: BackupInspection.metadataReadLimit)
-            }
-            if let object { return String(decoding: object.data, as: UTF8.self) }
-        }
-        return nil
+        if case .failed = verdict { return nil }
+        guard let key = listing.largestKey else { return nil }
+        let head = try call("HeadObject") { try s3.headObject(bucket: bucket, key: key) }
+        guard let head, head.isKMSEncrypted else { return nil }
+        // Without a key id S3 used the AWS managed key aws/s3, whose key policy already lets S3 readers decrypt.
+        return head.kmsKeyId
     }
 
     /// The role with its trust policy, inline policies and tags (and attached policies when asked), or nil.
