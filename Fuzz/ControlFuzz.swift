@@ -4,15 +4,85 @@ import ImportSpec
 // Compiled into a module named Control together with ControlRequest.swift, ControlResponse.swift and
 // WireFormat.swift (see scripts/fuzz), so it reaches the same internal helpers the server loop uses.
 
-/// libFuzzer entry point for the control protocol: one request line, as the server loop hands it to the parser, must
-/// become a request or an `invalid_request` error whose reply is one JSON line; never a crash or a hang.
+/// libFuzzer entry point for the control protocol: the bytes a client sends on one connection are cut into lines by
+/// the server loop's `LineFramer`, and each line must become a request or an `invalid_request` error whose reply is
+/// one JSON line; never a crash or a hang.
 ///
-/// Also checked on every input: an accepted request has the fields its command needs; written back as a line it has
-/// no newline inside and parses to the same request (after the one normalisation JSON allows, `1.0` becoming `1`);
-/// a rejection's reply, with the request's `id` echoed, decodes back to the same error.
+/// Also checked on every input: the lines do not depend on how the bytes are split into reads, and match the
+/// newline-split reference (blank lines skipped, a line over the limit ending the connection); an accepted request
+/// has the fields its command needs; written back as a line it has no newline inside and parses to the same request
+/// (after the one normalisation JSON allows, `1.0` becoming `1`); a rejection's reply, with the request's `id`
+/// echoed, decodes back to the same error.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func controlFuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let line = Data(UnsafeBufferPointer(start: bytes, count: count))
+    let stream = Array(UnsafeBufferPointer(start: bytes, count: count))
+    // A small limit so refusals of long lines are reached too; the server's own (1 MiB) for the lines parsed.
+    _ = framedLines(stream, maxLineBytes: 16)
+    for line in framedLines(stream, maxLineBytes: 1 << 20) {
+        checkRequest(line)
+    }
+    return 0
+}
+
+/// The lines the server loop would start requests for on a connection that sends `stream` and then shuts down.
+private func framedLines(_ stream: [UInt8], maxLineBytes: Int) -> [[UInt8]] {
+    let whole = frame([stream[...]], maxLineBytes: maxLineBytes)
+    // Reads of 1 to 16 bytes, their sizes taken from the input itself so a reproducer replays exactly.
+    var reads: [ArraySlice<UInt8>] = []
+    var offset = 0
+    while offset < stream.count {
+        let size = Int(stream[offset] % 16) + 1
+        reads.append(stream[offset..<min(offset + size, stream.count)])
+        offset += size
+    }
+    invariant(frame(reads, maxLineBytes: maxLineBytes) == whole, "the lines depend on how the bytes arrive")
+    invariant(whole == referenceFrames(stream, maxLineBytes: maxLineBytes), "the lines differ from a newline split")
+    return whole.compactMap { next in
+        switch next {
+        case .line(let line), .lastLine(let line): line
+        default: nil
+        }
+    }
+}
+
+/// What a `LineFramer` yields for `reads` as the server loop drains it: every line after each read, then what is
+/// left once the peer has shut down; a refused line ends the connection.
+private func frame(_ reads: [ArraySlice<UInt8>], maxLineBytes: Int) -> [LineFramer.Next] {
+    var framer = LineFramer(maxLineBytes: maxLineBytes)
+    var yielded: [LineFramer.Next] = []
+    for (index, read) in reads.enumerated() {
+        framer.append(read)
+        let inputClosed = index == reads.count - 1
+        while true {
+            let next = framer.next(inputClosed: inputClosed)
+            guard next != .needMore else { break }
+            yielded.append(next)
+            if case .line = next { continue }
+            return yielded
+        }
+    }
+    yielded.append(framer.next(inputClosed: true))
+    return yielded
+}
+
+/// The framing written out from its definition: newline-separated lines, blank ones skipped, the first line over the
+/// limit refused, and what follows the last newline taken as a last line when it is not blank.
+private func referenceFrames(_ stream: [UInt8], maxLineBytes: Int) -> [LineFramer.Next] {
+    var expected: [LineFramer.Next] = []
+    let segments = stream.split(separator: WireFormat.newline, omittingEmptySubsequences: false)
+    for (index, segment) in segments.enumerated() {
+        if segment.count > maxLineBytes { return expected + [.tooLarge] }
+        if index == segments.count - 1 {
+            return expected + [WireFormat.isBlank(segment) ? .end : .lastLine(Array(segment))]
+        }
+        if !WireFormat.isBlank(segment) { expected.append(.line(Array(segment))) }
+    }
+    return expected
+}
+
+/// One request line through `ControlRequest(parsing:)`, as the server loop parses it, with its invariants.
+private func checkRequest(_ bytes: [UInt8]) {
+    let line = Data(bytes)
     do throws(ControlError) {
         let request = try ControlRequest(parsing: line)
         switch request.command {
@@ -32,7 +102,6 @@ public func controlFuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int
         let decoded = try? JSONDecoder().decode(ControlResponse.self, from: Data(reply.dropLast()))
         invariant(decoded?.outcome == .failure(error), "the error reply does not decode to the error")
     }
-    return 0
 }
 
 /// `request` written as a protocol line and parsed again, checking the line's framing on the way.
