@@ -1,8 +1,8 @@
 import Foundation
 import ImportSpec
 
-// Compiled into a module named Control together with ControlRequest.swift, ControlResponse.swift and
-// WireFormat.swift (see scripts/fuzz), so it reaches the same internal helpers the server loop uses.
+// Compiled into a module named Control together with the Control sources that need neither swift-log nor Store
+// (see scripts/fuzz), so it reaches the same internal framing and parsing the server loop uses.
 
 /// libFuzzer entry point for the control protocol: the bytes a client sends on one connection are cut into lines by
 /// the server loop's `LineFramer`, and each line must become a request or an `invalid_request` error whose reply is
@@ -18,7 +18,7 @@ public func controlFuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int
     let stream = Array(UnsafeBufferPointer(start: bytes, count: count))
     // A small limit so refusals of long lines are reached too; the server's own (1 MiB) for the lines parsed.
     _ = framedLines(stream, maxLineBytes: 16)
-    for line in framedLines(stream, maxLineBytes: 1 << 20) {
+    for line in framedLines(stream, maxLineBytes: ControlServerLimits().maxRequestBytes) {
         checkRequest(line)
     }
     return 0
