@@ -91,7 +91,13 @@ let package = Package(
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ControlTests", dependencies: ["Control", "ImportSpec", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "Control", "ImportSpec", "Store", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

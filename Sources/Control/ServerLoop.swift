@@ -157,9 +157,7 @@ private final class Connection {
     let id: UInt64
     let fd: Int32
     let peer: PeerCredentials
-    var input: [UInt8] = []
-    /// How much of `input` is known to hold no newline, so long lines are scanned once.
-    var scanned = 0
+    var framer: LineFramer
     var output: [UInt8] = []
     var written = 0
     var awaitingResponse = false
@@ -167,11 +165,12 @@ private final class Connection {
     var inputClosed = false
     var deadline: ContinuousClock.Instant
 
-    init(id: UInt64, fd: Int32, peer: PeerCredentials, deadline: ContinuousClock.Instant) {
+    init(id: UInt64, fd: Int32, peer: PeerCredentials, deadline: ContinuousClock.Instant, maxRequestBytes: Int) {
         self.id = id
         self.fd = fd
         self.peer = peer
         self.deadline = deadline
+        framer = LineFramer(maxLineBytes: maxRequestBytes)
     }
 
     var hasPendingOutput: Bool { written < output.count }
@@ -313,7 +312,8 @@ private final class PollLoop {
             }
             nextID += 1
             connections[nextID] = Connection(
-                id: nextID, fd: fd, peer: peer, deadline: clock.now + limits.idleTimeout)
+                id: nextID, fd: fd, peer: peer, deadline: clock.now + limits.idleTimeout,
+                maxRequestBytes: limits.maxRequestBytes)
         }
     }
 
@@ -330,7 +330,7 @@ private final class PollLoop {
     private func receive(from connection: Connection) {
         let count = recv(connection.fd, &chunk, chunk.count, Int32(MSG_DONTWAIT))
         if count > 0 {
-            connection.input.append(contentsOf: chunk[0..<count])
+            connection.framer.append(chunk[0..<count])
             processInput(connection)
         } else if count == 0 {
             connection.inputClosed = true
@@ -343,24 +343,18 @@ private final class PollLoop {
     /// Starts the next complete request, if any, when the connection is free to take one.
     private func processInput(_ connection: Connection) {
         guard !connection.awaitingResponse, !connection.hasPendingOutput, !connection.closeAfterFlush else { return }
-        while true {
-            if let newline = connection.input[connection.scanned...].firstIndex(of: WireFormat.newline) {
-                let line = Array(connection.input[..<newline])
-                connection.input.removeSubrange(...newline)
-                connection.scanned = 0
-                if line.count > limits.maxRequestBytes { return rejectTooLarge(connection) }
-                if WireFormat.isBlank(line) { continue }
-                return start(line, on: connection)
-            }
-            connection.scanned = connection.input.count
-            if connection.input.count > limits.maxRequestBytes { return rejectTooLarge(connection) }
-            guard connection.inputClosed else { return }
-            // The peer shut down its side: a last request without its newline is still answered.
-            if WireFormat.isBlank(connection.input) { return closeConnection(connection) }
-            let line = connection.input
-            connection.input = []
+        switch connection.framer.next(inputClosed: connection.inputClosed) {
+        case .line(let line):
+            start(line, on: connection)
+        case .lastLine(let line):
             connection.closeAfterFlush = true
-            return start(line, on: connection)
+            start(line, on: connection)
+        case .tooLarge:
+            rejectTooLarge(connection)
+        case .needMore:
+            break
+        case .end:
+            closeConnection(connection)
         }
     }
 
@@ -373,7 +367,6 @@ private final class PollLoop {
         logger.info(
             "control request too large",
             metadata: ["limit": "\(limits.maxRequestBytes)", "uid": "\(connection.peer.uid)"])
-        connection.input = []
         connection.closeAfterFlush = true
         let message = "The request is larger than the \(limits.maxRequestBytes)-byte limit; send a smaller spec."
         queue(ServerLoop.encode(.failure(.requestTooLarge, message)), on: connection)

@@ -17,3 +17,61 @@ enum WireFormat {
         bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 }
+
+/// Cuts a connection's incoming bytes into request lines: blank lines are skipped, a line over the limit is refused
+/// as soon as the buffer shows it (before its newline arrives, so nothing is buffered without bound), and once the
+/// peer has shut down its side a last line without its newline still counts.
+///
+/// Kept apart from the poll loop so the framing can be fuzzed on its own (Fuzz/ControlFuzz.swift).
+struct LineFramer {
+    /// What the buffered bytes hold next.
+    enum Next: Equatable {
+        /// A complete request line, without its newline.
+        case line([UInt8])
+        /// The peer's last line, sent without a newline before it shut down its side; nothing follows it.
+        case lastLine([UInt8])
+        /// A line over `maxLineBytes`; the buffer has been dropped.
+        case tooLarge
+        /// No complete line yet.
+        case needMore
+        /// The peer shut down its side and nothing but white space is left.
+        case end
+    }
+
+    /// The longest line accepted, in bytes, newline excluded.
+    let maxLineBytes: Int
+    private var buffer: [UInt8] = []
+    /// How much of `buffer` is known to hold no newline, so a long line is scanned once.
+    private var scanned = 0
+
+    /// A framer refusing lines longer than `maxLineBytes`.
+    init(maxLineBytes: Int) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Adds bytes read from the peer.
+    mutating func append(_ bytes: some Collection<UInt8>) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Takes the next line out of the buffer; `inputClosed` says whether the peer has shut down its side.
+    mutating func next(inputClosed: Bool) -> Next {
+        while let newline = buffer[scanned...].firstIndex(of: WireFormat.newline) {
+            let line = Array(buffer[..<newline])
+            buffer.removeSubrange(...newline)
+            scanned = 0
+            if line.count > maxLineBytes { return refuse() }
+            if !WireFormat.isBlank(line) { return .line(line) }
+        }
+        scanned = buffer.count
+        if buffer.count > maxLineBytes { return refuse() }
+        guard inputClosed else { return .needMore }
+        defer { (buffer, scanned) = ([], 0) }
+        return WireFormat.isBlank(buffer) ? .end : .lastLine(buffer)
+    }
+
+    private mutating func refuse() -> Next {
+        (buffer, scanned) = ([], 0)
+        return .tooLarge
+    }
+}

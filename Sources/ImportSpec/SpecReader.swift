@@ -44,7 +44,7 @@ struct SpecReader {
         guard let entries = member(fields, path, in: "", required: true, expecting: "an object") else { return [:] }
         guard let map = object(entries, at: path, known: nil) else { return [:] }
         var instances: [String: ImportSpec.InstanceSpec] = [:]
-        for (key, value) in map {
+        for (key, value) in Self.sorted(map) {
             let entryPath = FieldPath.member(path, key)
             let entry = object(value, at: entryPath, known: Key.allCases.map(\.rawValue)) ?? [:]
             instances[key] = ImportSpec.InstanceSpec(
@@ -61,7 +61,7 @@ struct SpecReader {
             let map = object(entries, at: path, known: nil)
         else { return nil }
         var associations: [String: ImportSpec.RoleAssociation] = [:]
-        for (key, value) in map {
+        for (key, value) in Self.sorted(map) {
             let entryPath = FieldPath.member(path, key)
             let entry = object(value, at: entryPath, known: Key.allCases.map(\.rawValue)) ?? [:]
             associations[key] = ImportSpec.RoleAssociation(roleArn: string(entry, Key.roleArn.rawValue, in: entryPath))
@@ -94,8 +94,7 @@ struct SpecReader {
             return nil
         }
         var result: [String: JSONValue] = [:]
-        // Sorted, so which problems fit under the report limit does not depend on hashing.
-        for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+        for (key, member) in Self.sorted(members) {
             if let known, !known.contains(key) {
                 report(FieldPath.member(path, key), Self.unknownFieldMessage(key, known: known))
             } else {
@@ -103,6 +102,13 @@ struct SpecReader {
             }
         }
         return result
+    }
+
+    /// The members in key order: every walk over an object goes in this order, so which problems fit under the
+    /// report limit depends on the document alone, never on hashing (which differs between runs and even between
+    /// two equal dictionaries in one run).
+    private static func sorted(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        members.sorted { $0.key < $1.key }
     }
 
     static func unknownFieldMessage(_ key: String, known: [String]) -> String {
@@ -185,7 +191,7 @@ struct SpecReader {
             let map = object(value, at: path, known: nil)
         else { return nil }
         var strings: [String: String] = [:]
-        for (entryKey, entry) in map {
+        for (entryKey, entry) in Self.sorted(map) {
             guard case .string(let text) = entry else {
                 report(FieldPath.member(path, entryKey), "expected a string, found \(entry.kindDescription).")
                 continue

@@ -45,7 +45,12 @@ func withServer<R>(
 /// Low-level helpers on a connection for sending bytes that are not a well-formed request.
 extension ControlConnection {
     func writeRaw(_ text: String) throws {
-        try write(Array(text.utf8), deadline: ContinuousClock.now + .seconds(10))
+        try writeRaw(Array(text.utf8))
+    }
+
+    /// Sends `bytes` as they are, whether or not they are UTF-8.
+    func writeRaw(_ bytes: [UInt8]) throws {
+        try write(bytes, deadline: ContinuousClock.now + .seconds(10))
     }
 
     /// The next response, or nil when the server closed the connection.

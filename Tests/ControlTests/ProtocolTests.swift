@@ -106,6 +106,22 @@ struct ProtocolTests {
         #expect(preview.dryRun && !preview.keepResources)
     }
 
+    @Test("the framer yields lines, skips blank ones, refuses a long line early and takes a last line on close")
+    func lineFraming() {
+        var framer = LineFramer(maxLineBytes: 8)
+        framer.append(Array("a\n \r\t\nbc".utf8))
+        #expect(framer.next(inputClosed: false) == .line(Array("a".utf8)))
+        #expect(framer.next(inputClosed: false) == .needMore)
+        framer.append(Array("d\nef".utf8))
+        #expect(framer.next(inputClosed: false) == .line(Array("bcd".utf8)))
+        #expect(framer.next(inputClosed: true) == .lastLine(Array("ef".utf8)))
+        #expect(framer.next(inputClosed: true) == .end)
+
+        framer.append(Array("123456789".utf8))
+        #expect(framer.next(inputClosed: false) == .tooLarge)
+        #expect(framer.next(inputClosed: true) == .end)
+    }
+
     @Test("peers pass by uid, primary group or supplementary group, and nothing else")
     func peerPolicy() {
         let policy = PeerPolicy(uids: [0], gids: [500])

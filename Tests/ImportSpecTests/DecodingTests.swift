@@ -284,6 +284,20 @@ struct DecodingTests {
         #expect(problems.last?.message.hasPrefix("9901 more problems") == true)
     }
 
+    /// Found by the spec fuzzer (Fuzz/corpus/spec/many-problems.json): instance and tag entries were read in hash
+    /// order, so which problems fit under the limit changed between runs, and even between two decodes in one run.
+    @Test("over the limit, the problems listed are the first in key order, whatever the hashing")
+    func reportLimitIsDeterministic() {
+        let instances = (0..<150).map { "\"\($0)\": \($0)" }.joined(separator: ",")
+        let json = Fixtures.minimalJSON.replacingOccurrences(
+            of: #""instances": {"1": {}}"#, with: "\"instances\": {\(instances)}")
+        let problems = Fixtures.problems(decoding: json)
+        let firstKeys = (0..<150).map(String.init).sorted().prefix(SpecError.reportLimit)
+        #expect(problems.dropLast().map(\.path) == firstKeys.map { "instances.\($0)" })
+        #expect(problems.last?.message.hasPrefix("50 more problems") == true)
+        for _ in 0..<5 { #expect(Fixtures.problems(decoding: json) == problems) }
+    }
+
     @Test("SpecError describes one problem per line as path: message")
     func errorDescription() {
         let error = SpecError(problems: [
