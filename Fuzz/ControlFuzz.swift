@@ -88,12 +88,12 @@ private func checkRequest(_ bytes: [UInt8]) {
         switch request.command {
         case .submit, .plan:
             invariant(request.spec?.typeName == "object", "\(request.command) accepted without a spec")
-        case .status, .delete:
+        case .status, .delete, .restore:
             invariant(request.name?.isEmpty == false, "\(request.command) accepted without a name")
         case .list: break
         }
         let once = reparse(request)
-        invariant(once.command == request.command && once.name == request.name, "a request changed on the wire")
+        invariant(once == request, "a request changed on the wire")
         invariant(reparse(once) == once, "a request written and read back twice is not stable")
     } catch {
         invariant(error.code == .invalidRequest && !error.message.isEmpty, "unexpected rejection: \(error)")
