@@ -7,7 +7,8 @@ public enum ReconcileOutcome: Sendable {
     case requeueAfter(Duration)
     /// A transient failure (throttling, 5xx, network, IAM propagation): retry after the spec's backoff.
     case retryableError(any Error)
-    /// A failure only the operator can fix: do not retry until the spec is woken (resubmitted or deleted).
+    /// A stored spec that no longer decodes: only a resubmit can fix it, so do not retry until the spec is woken.
+    /// (Terminal AWS errors are retried at the resync interval instead, through `requeueAfter`.)
     case terminalError(any Error)
 }
 

@@ -12,9 +12,12 @@ import Synchronization
 /// Nothing needed for correctness lives only in memory: the last failed action is kept in the status (condition
 /// `LastError`, see `FailureRecord`), everything else is observed afresh each time.
 ///
-/// Operator retry: a spec Failed because an action failed terminally stays Failed for that generation. Submitting a
-/// changed spec (a new generation) retries; so does `requestRetry(name:)`, which the daemon calls when an identical
-/// spec is resubmitted — it drops the recorded failure, in the store and for a reconcile already in flight.
+/// Retries: a spec Failed because an action failed terminally stays Failed until the next resync, which tries the
+/// action again, so a failure the operator fixes outside the spec (a permission, a KMS key, a quota) heals on its
+/// own. Submitting a changed spec (a new generation) retries at once; so does `requestRetry(name:)`, which the daemon
+/// calls when an identical spec is resubmitted — it drops the recorded failure, in the store and for a reconcile
+/// already in flight. An answer saying AWS is not as observed ("already exists", "busy") goes through the
+/// controller's backoff, so no write is repeated faster than it.
 public final class SpecReconciler: Sendable {
     private let store: any SpecStore
     private let observer: any StateObserving
