@@ -99,4 +99,52 @@ import TestSupport
             #expect(result.stderr.contains("daemon.workers: expected an integer"))
         }
     }
+
+    /// The fuzzers' seed corpus of hostile request lines (`Fuzz/corpus/control`) and a few raw byte streams, each
+    /// sent over its own connection to the real daemon's socket by a Python client: every one is answered with an
+    /// error line or the connection is closed, and the daemon keeps serving `ctl`.
+    @Test func hostileBytesOnTheSocketGetErrorsAndTheDaemonKeepsServing() throws {
+        try withTemporaryDirectory { directory in
+            let daemon = try DaemonProcess(directory: directory)
+            defer { daemon.kill() }
+            let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/control").path
+            let script = #"""
+                import os, socket, sys
+                path, corpus = sys.argv[1], sys.argv[2]
+                payloads = [open(os.path.join(corpus, f), "rb").read() for f in sorted(os.listdir(corpus))]
+                payloads += [b"\xff\xfe\x00garbage\n", b"[" * 100000 + b"\n", b"{\"command\": \"list\"", b"\x00" * 4096]
+                answered = closed = 0
+                for payload in payloads:
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.settimeout(20)
+                    s.connect(path)
+                    s.sendall(payload)
+                    s.shutdown(socket.SHUT_WR)
+                    data = b""
+                    while len(data) < 10_000_000:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    s.close()
+                    if data:
+                        answered += 1
+                    else:
+                        closed += 1
+                    for line in data.splitlines():
+                        assert line.startswith(b"{") and (b'"error"' in line or b'"result"' in line), line[:200]
+                print(f"{len(payloads)} {answered} {closed}")
+                """#
+            let result = try ChildProcess.run(
+                "/usr/bin/env", ["python3", "-c", script, daemon.socketPath, corpus], timeout: 120)
+            #expect(result.status == 0, "\(result.stderr)")
+            let counts = result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+            #expect(counts.count == 3 && counts[0] > 20 && counts[1] + counts[2] == counts[0], "\(result.stdout)")
+            let list = try daemon.ctl(["list"])
+            #expect(list.status == 0, "\(list.stderr)")
+            // The corpus's valid submits were stored; everything else changed nothing.
+            #expect(list.stdout.hasPrefix("NAME"), "\(list.stdout)")
+        }
+    }
 }
