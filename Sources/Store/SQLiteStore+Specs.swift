@@ -24,9 +24,7 @@ extension SQLiteStore {
         let now = now()
         return try withWriter { db in
             try db.writeTransaction(operation: operation) {
-                let existing = try db.queryFirst(
-                    "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
-                    decode: Self.decodeSpec)
+                let existing = try Self.specRow(named: name, in: db, operation: operation)
                 guard let existing else {
                     try db.execute(
                         """
@@ -53,11 +51,13 @@ extension SQLiteStore {
 
     /// The stored spec named `name`, or nil.
     public func spec(named name: String) throws -> StoredSpec? {
-        try withReader { db in
-            try db.queryFirst(
-                "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)],
-                operation: "reading spec '\(name)'", decode: Self.decodeSpec)
-        }
+        try withReader { db in try Self.specRow(named: name, in: db, operation: "reading spec '\(name)'") }
+    }
+
+    /// The row of spec `name` read on `db` (inside the caller's transaction, if any), or nil.
+    private static func specRow(named name: String, in db: Connection, operation: String) throws -> StoredSpec? {
+        try db.queryFirst(
+            "SELECT \(specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation, decode: decodeSpec)
     }
 
     /// Every stored spec, ordered by name.
@@ -81,9 +81,7 @@ extension SQLiteStore {
                     WHERE name = ?1 AND deletion_requested = 0
                     """,
                     [.text(name), .integer(now)], operation: operation)
-                return try db.queryFirst(
-                    "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
-                    decode: Self.decodeSpec)
+                return try Self.specRow(named: name, in: db, operation: operation)
             }
         }
     }
@@ -95,17 +93,13 @@ extension SQLiteStore {
         let now = now()
         return try withWriter { db in
             try db.writeTransaction(operation: operation) {
-                let existing = try db.queryFirst(
-                    "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
-                    decode: Self.decodeSpec)
+                let existing = try Self.specRow(named: name, in: db, operation: operation)
                 guard let existing else { return nil }
                 if existing.deletionRequested { throw StoreError.specBeingDeleted(name: name) }
                 try db.execute(
                     "UPDATE specs SET restore_requested_at = ?2 WHERE name = ?1", [.text(name), .integer(now)],
                     operation: operation)
-                return try db.queryFirst(
-                    "SELECT \(Self.specColumns) FROM specs WHERE name = ?1", [.text(name)], operation: operation,
-                    decode: Self.decodeSpec)
+                return try Self.specRow(named: name, in: db, operation: operation)
             }
         }
     }
