@@ -39,7 +39,9 @@ struct SecurityGroupTests {
             #expect(ready.phase == "Ready", "\(ready)\n\(daemon.logTail)")
 
             // The group: named with a stable suffix, described and tagged as the module does, the three rules only.
-            let owned = [AWSFilter(name: "tag:aurorad:spec", values: [name]), AWSFilter(name: "vpc-id", values: [vpcId])]
+            let owned = [
+                AWSFilter(name: "tag:aurorad:spec", values: [name]), AWSFilter(name: "vpc-id", values: [vpcId]),
+            ]
             let group = try #require(try inspector.ec2.describeSecurityGroups(filters: owned).first)
             #expect(group.name.hasPrefix("\(name)-") && group.name.count == name.count + 9, "\(group.name)")
             #expect(group.description == "Control traffic to/from RDS Aurora \(name)")

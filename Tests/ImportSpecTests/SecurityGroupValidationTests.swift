@@ -41,7 +41,9 @@ let goodSecurityGroupValues: [RuleCase] = [
         $0.toPort = 3307
         $0.description = "App servers (az1) [tcp]"
     }),
-    .good("egress to_port only", withGroup { $0.securityGroupEgressRules = ["out": .init(cidrIpv4: "0.0.0.0/0", toPort: 443)] }),
+    .good("egress to_port only", withGroup {
+        $0.securityGroupEgressRules = ["out": .init(cidrIpv4: "0.0.0.0/0", toPort: 443)]
+    }),
     .good("name without prefix", withGroup {
         $0.securityGroupName = "db access"
         $0.securityGroupUseNamePrefix = false
@@ -150,11 +152,13 @@ struct SecurityGroupValidationTests {
     @Test("the fields read from JSON, survive the canonical form and reject unknown rule keys")
     func decoding() throws {
         let json = """
-            {"name": "ex", "engine": "aurora-mysql", "master_username": "root", "cluster_instance_class": "db.r6g.large",
+            {"name": "ex", "engine": "aurora-mysql", "master_username": "root",
+             "cluster_instance_class": "db.r6g.large",
              "instances": {"1": {}}, "s3_import": {"source_engine_version": "8.0.36", "bucket_name": "bkt"},
              "port": 3307, "vpc_id": "\(vpc)", "security_group_use_name_prefix": false,
              "security_group_tags": {"Team": "data"},
-             "security_group_ingress_rules": {"app": {"cidr_ipv4": "10.0.1.0/24", "description": "app", "from_port": 3307}},
+             "security_group_ingress_rules": {
+                 "app": {"cidr_ipv4": "10.0.1.0/24", "description": "app", "from_port": 3307}},
              "security_group_egress_rules": {"out": {"prefix_list_id": "pl-0123abcd", "to_port": 443}}}
             """
         let spec = try ImportSpec.decode(from: Data(json.utf8))

@@ -31,7 +31,8 @@ struct PlannerSecurityGroupTests {
     static func observed(_ id: String, _ rule: EC2Rule, egress: Bool = false, owned: Bool = true, spec: String)
         -> EC2SecurityGroupRule
     {
-        let tags = owned ? ManagedResources.ownershipTags(forSpec: spec).map { AWSTag(key: $0.key, value: $0.value) } : []
+        let ownership = ManagedResources.ownershipTags(forSpec: spec)
+        let tags = owned ? ownership.map { AWSTag(key: $0.key, value: $0.value) } : []
         return EC2SecurityGroupRule(id: id, groupId: groupId, isEgress: egress, rule: rule, tags: tags)
     }
 
@@ -78,7 +79,8 @@ struct PlannerSecurityGroupTests {
             id: Self.groupId, name: ManagedSecurityGroup.name(for: spec), vpcId: Self.vpc,
             tags: ManagedSecurityGroup.tags(for: spec),
             rules: [EC2SecurityGroupRule(
-                id: "sgr-default", groupId: Self.groupId, isEgress: true, rule: ManagedSecurityGroup.defaultEgressRule)])
+                id: "sgr-default", groupId: Self.groupId, isEgress: true,
+                rule: ManagedSecurityGroup.defaultEgressRule)])
         let plan = Fixture.plan(spec, observed)
         #expect(plan.kinds == [
             [.revokeSecurityGroupEgress],
@@ -179,7 +181,8 @@ struct PlannerSecurityGroupTests {
 
     @Test func theDeletePreviewListsTheGroup() {
         let spec = Self.spec()
-        let projection = Planner.project(desired: spec, observed: Self.converged(spec), deleting: true, now: Fixture.now)
+        let projection = Planner.project(
+            desired: spec, observed: Self.converged(spec), deleting: true, now: Fixture.now)
         #expect(projection.end == .converged)
         #expect(projection.steps.flatMap { $0 }.contains { $0.kind == .deleteSecurityGroup })
     }
@@ -190,7 +193,8 @@ struct PlannerSecurityGroupTests {
         let kinds = projection.steps.flatMap { $0 }.map(\.kind)
         let create = kinds.firstIndex(of: .createSecurityGroup) ?? .max
         #expect(create < (kinds.firstIndex(of: .revokeSecurityGroupEgress) ?? -1))
-        #expect((kinds.firstIndex(of: .authorizeSecurityGroupIngress) ?? .max) < (kinds.firstIndex(of: .restoreCluster) ?? -1))
+        let authorize = kinds.firstIndex(of: .authorizeSecurityGroupIngress) ?? .max
+        #expect(authorize < (kinds.firstIndex(of: .restoreCluster) ?? -1))
         #expect(projection.end == .converged, "\(projection.finalMessage)")
     }
 
@@ -203,6 +207,7 @@ struct PlannerSecurityGroupTests {
             == .retryable(.resourceState))
         #expect(ReconcileError(action: .createSecurityGroup, code: "InvalidVpcID.NotFound", message: "").errorClass
             == .terminal)
-        #expect(RequiredPermissions.forOperation("CreateSecurityGroup") == ["ec2:CreateSecurityGroup", "ec2:CreateTags"])
+        #expect(
+            RequiredPermissions.forOperation("CreateSecurityGroup") == ["ec2:CreateSecurityGroup", "ec2:CreateTags"])
     }
 }
