@@ -21,6 +21,10 @@ extension SpecValidator {
                 + "vpc-0123456789abcdef0.")
         }
         guard spec.createsSecurityGroup else {
+            if spec.createSecurityGroup == true, usable("create_security_group") {
+                // The module would create the group in the default VPC; aurorad creates one only where it is told.
+                report("create_security_group", "is true but no vpc_id is given; add the VPC the group belongs in.")
+            }
             let given = Self.groupOnlyFields.filter(isGiven)
             let why = spec.vpcId == nil ? "no vpc_id is given" : "create_security_group is false"
             for field in given {

@@ -60,6 +60,9 @@ let badSecurityGroupValues: [RuleCase] = [
     .bad("port below 1150", "port", "1150 to 65535") { $0.port = 80 },
     .bad("vpc id without prefix", "vpc_id", "not a VPC id") { $0.vpcId = "0123456789abcdef0" },
     .bad("vpc id with capitals", "vpc_id", "not a VPC id") { $0.vpcId = "vpc-0123ABCD" },
+    .bad("create_security_group true without vpc_id", "create_security_group", "add the VPC") {
+        $0.createSecurityGroup = true
+    },
     .bad("rules without vpc_id", "security_group_ingress_rules", "add vpc_id") {
         $0.securityGroupIngressRules = ["app": .init(cidrIpv4: "10.0.1.0/24")]
     },
