@@ -40,7 +40,7 @@ extension PlanDraft {
         for group in securityGroup.steps { add(group) }
         // The managed security group goes in VpcSecurityGroupIds, so it must exist first.
         guard role.usable, let roleArn = role.arn, role.steps.isEmpty,
-            let groups = securityGroup.clusterSecurityGroups(spec: spec) ?? (securityGroup.wanted ? nil : [])
+            let groups = securityGroup.restoreSecurityGroups(spec: spec)
         else { return }
         add([.restoreCluster(restoreParameters(roleArn: roleArn, securityGroups: groups))])
     }

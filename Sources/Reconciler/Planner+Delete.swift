@@ -26,9 +26,9 @@ extension PlanDraft {
         add([.removeSpec(name: spec.name)])
         let kept = leftInPlace.isEmpty ? "" : " Left in place, not owned by aurorad: "
             + leftInPlace.joined(separator: ", ") + "."
-        let group = observed.securityGroup.map { " its security group \($0.id)," } ?? ""
+        let group = observed.securityGroup.map { ", its security group \($0.id)," } ?? ""
         set(.ready, .false, "Deleting",
-            "The cluster is gone; aurorad removes its role,\(group) and the spec.\(kept)\(retrying)")
+            "The cluster is gone; aurorad removes its role\(group) and the spec.\(kept)\(retrying)")
     }
 
     /// The cluster is still there: delete its instances first, then the cluster itself.

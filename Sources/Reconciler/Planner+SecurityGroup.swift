@@ -19,6 +19,12 @@ struct SecurityGroupOutcome {
         guard let groupId else { return nil }
         return [groupId] + (spec.vpcSecurityGroupIds ?? []).filter { $0 != groupId }
     }
+
+    /// The VPC security groups of the restore (`VpcSecurityGroupIds`; empty: RDS's default), or nil while the
+    /// managed group does not exist yet.
+    func restoreSecurityGroups(spec: ImportSpec) -> [String]? {
+        wanted ? clusterSecurityGroups(spec: spec) : spec.vpcSecurityGroupIds ?? []
+    }
 }
 
 extension PlanDraft {
@@ -26,7 +32,11 @@ extension PlanDraft {
     /// aurorad created (tagged for the spec) that the spec no longer lists is revoked, a rule added by hand is left
     /// alone. Before the restore EC2's default allow-all egress rule is revoked, as the Terraform provider does.
     mutating func planSecurityGroup() -> SecurityGroupOutcome {
-        guard spec.createsSecurityGroup, let vpcId = spec.vpcId else { return SecurityGroupOutcome() }
+        guard spec.createsSecurityGroup, let vpcId = spec.vpcId else {
+            set(.securityGroupReady, .true, "NotRequested",
+                "The spec gives no vpc_id (or create_security_group is false), so aurorad creates no security group.")
+            return SecurityGroupOutcome()
+        }
         let name = ManagedSecurityGroup.name(for: spec)
         guard let group = observed.securityGroup else {
             set(.securityGroupReady, .false, "SecurityGroupNotFound",

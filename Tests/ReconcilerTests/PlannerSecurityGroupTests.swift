@@ -165,7 +165,7 @@ struct PlannerSecurityGroupTests {
         observed.cluster?.vpcSecurityGroupIds = ["sg-0ccccccccccccccc3"]
         let plan = Fixture.plan(spec, observed)
         #expect(plan.steps == [])
-        #expect(plan.status(.securityGroupReady) == nil)
+        #expect(plan.reason(.securityGroupReady) == "NotRequested")
     }
 
     @Test func theGroupIsDeletedAfterTheClusterAndTheRoleBeforeTheSpecGoes() {
