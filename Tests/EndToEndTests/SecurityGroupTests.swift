@@ -25,6 +25,7 @@ struct SecurityGroupTests {
             let name = "e2e-sg"
             let spec = try writeDemoSpec(name: name, directory: directory) { spec in
                 spec["vpc_id"] = vpcId
+                spec["port"] = 3307
                 spec["vpc_security_group_ids"] = [demo.id]
                 spec["security_group_ingress_rules"] = Dictionary(uniqueKeysWithValues: Self.cidrs.enumerated().map {
                     ("private-az\($0.offset + 1)", ["cidr_ipv4": $0.element])
@@ -32,7 +33,7 @@ struct SecurityGroupTests {
             }
             let plan = try daemon.process.ctl(["plan", spec])
             #expect(plan.stdout.contains("create security group \(name)-"), "\(plan.stdout)")
-            #expect(plan.stdout.contains("allow tcp 3306 from 10.0.2.0/24 in security group"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("allow tcp 3307 from 10.0.2.0/24 in security group"), "\(plan.stdout)")
 
             try daemon.submit(spec)
             let ready = try await daemon.waitForPhase(name, "Ready")
@@ -57,12 +58,13 @@ struct SecurityGroupTests {
             #expect(Set(cluster.vpcSecurityGroups.map(\.id)) == [group.id, demo.id])
             let restore = try #require(try inspector.restores(cluster: name).first)
             #expect(Set(restore["VpcSecurityGroupIds"] as? [String] ?? []) == [group.id, demo.id], "\(restore)")
+            #expect("\(restore["Port"] ?? "none")" == "3307", "\(restore)")
 
             // Revoked in the console: back within a resync (10 s here).
             let removed = try #require(rules.first { $0.rule.peer == .cidrIpv4("10.0.2.0/24") })
             try inspector.ec2.revokeSecurityGroupIngress(groupId: group.id, ruleIds: [removed.id])
             // Added by hand: left alone.
-            let hand = EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4("192.168.0.0/16"))
+            let hand = EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4("10.0.2.0/24"))
             _ = try inspector.ec2.authorizeSecurityGroupIngress(groupId: group.id, rules: [hand], tags: [])
             let restored = try await eventually(timeout: 40) {
                 let now = try inspector.ec2.describeSecurityGroupRules(groupIds: [group.id]).map(\.rule)
@@ -87,8 +89,8 @@ struct SecurityGroupTests {
         }
     }
 
-    /// The rule aurorad makes of a spec entry with only `cidr_ipv4`: tcp on the cluster port.
+    /// The rule aurorad makes of a spec entry with only `cidr_ipv4`: tcp on the cluster port (`port`, 3307 here).
     static func rule(_ cidr: String) -> EC2Rule {
-        EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4(cidr))
+        EC2Rule(ipProtocol: "tcp", fromPort: 3307, toPort: 3307, peer: .cidrIpv4(cidr))
     }
 }
