@@ -49,6 +49,8 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     case authorizeSecurityGroupRule(groupId: String, isEgress: Bool, rule: EC2Rule, tags: [String: String])
     /// RevokeSecurityGroupIngress or RevokeSecurityGroupEgress of rules by id.
     case revokeSecurityGroupRules(groupId: String, isEgress: Bool, ruleIds: [String])
+    /// CreateTags on the group with the tags that are missing or differ.
+    case tagSecurityGroup(id: String, tags: [String: String])
     /// DeleteSecurityGroup, after the cluster is gone; `DependencyViolation` while its network interfaces linger.
     case deleteSecurityGroup(id: String, name: String)
 
@@ -79,6 +81,7 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             egress ? .authorizeSecurityGroupEgress : .authorizeSecurityGroupIngress
         case .revokeSecurityGroupRules(_, let egress, _):
             egress ? .revokeSecurityGroupEgress : .revokeSecurityGroupIngress
+        case .tagSecurityGroup: .tagSecurityGroup
         case .deleteSecurityGroup: .deleteSecurityGroup
         }
     }
@@ -145,6 +148,8 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             "allow \(ManagedSecurityGroup.describe(rule, egress: egress)) in security group \(group)"
         case .revokeSecurityGroupRules(let group, let egress, let ids):
             "revoke \(egress ? "egress" : "ingress") rule(s) \(ids.joined(separator: ", ")) of security group \(group)"
+        case .tagSecurityGroup(let id, let tags):
+            "tag security group \(id) with \(render(tags))"
         case .deleteSecurityGroup(let id, let name):
             "delete security group \(id) (\(name))"
         }
@@ -157,7 +162,7 @@ public enum ActionKind: String, Equatable, Sendable, CaseIterable {
     case waitForRoleAssociation, createInstance, deleteInstance, deleteCluster, deleteRolePolicy, deleteRole
     case addTagsToResource, waitForCluster, waitForInstances, removeSpec, modifyCluster, modifyInstance
     case createSecurityGroup, authorizeSecurityGroupIngress, authorizeSecurityGroupEgress, revokeSecurityGroupIngress
-    case revokeSecurityGroupEgress, deleteSecurityGroup
+    case revokeSecurityGroupEgress, tagSecurityGroup, deleteSecurityGroup
 }
 
 /// Every input of CreateSecurityGroup for the group aurorad owns (see `ManagedSecurityGroup`).

@@ -127,7 +127,7 @@ public enum ErrorClassifier {
         case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole:
             specific = classifyIAMError(code: code)
         case .createSecurityGroup, .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress,
-            .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .deleteSecurityGroup:
+            .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .tagSecurityGroup, .deleteSecurityGroup:
             specific = classifyEC2Error(action: action, code: code)
         case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
             specific = nil
@@ -202,6 +202,7 @@ public enum ErrorClassifier {
             ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
         case .revokeSecurityGroupIngress, .revokeSecurityGroupEgress:
             ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"]
+        case .tagSecurityGroup: ["InvalidGroup.NotFound"]
         case .deleteSecurityGroup: ["DependencyViolation", "InvalidGroup.NotFound"]
         default: []
         }
@@ -293,6 +294,7 @@ extension ActionKind {
         case .authorizeSecurityGroupEgress: "AuthorizeSecurityGroupEgress"
         case .revokeSecurityGroupIngress: "RevokeSecurityGroupIngress"
         case .revokeSecurityGroupEgress: "RevokeSecurityGroupEgress"
+        case .tagSecurityGroup: "CreateTags"
         case .deleteSecurityGroup: "DeleteSecurityGroup"
         }
     }

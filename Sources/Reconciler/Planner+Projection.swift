@@ -176,6 +176,8 @@ extension ObservedState {
                 tags: tags.sorted { $0.key < $1.key }.map { AWSTag(key: $0.key, value: $0.value) }))
         case .revokeSecurityGroupRules(_, _, let ids):
             securityGroup?.rules.removeAll { ids.contains($0.id) }
+        case .tagSecurityGroup(_, let tags):
+            securityGroup?.tags.merge(tags) { _, new in new }
         case .deleteSecurityGroup:
             securityGroup = nil
         }

@@ -28,9 +28,10 @@ struct SecurityGroupOutcome {
 }
 
 extension PlanDraft {
-    /// Creates the group when it is missing, and brings its rules to the spec's: a missing rule is authorized, a rule
-    /// aurorad created (tagged for the spec) that the spec no longer lists is revoked, a rule added by hand is left
-    /// alone. Before the restore EC2's default allow-all egress rule is revoked, as the Terraform provider does.
+    /// Creates the group when it is missing, and brings its tags and rules to the spec's: tags that are missing or
+    /// differ are put back (others stay), a missing rule is authorized, a rule aurorad created (tagged for the spec)
+    /// that the spec no longer lists is revoked, a rule added by hand is left alone. Before the restore EC2's default
+    /// allow-all egress rule is revoked, as the Terraform provider does.
     mutating func planSecurityGroup() -> SecurityGroupOutcome {
         guard spec.createsSecurityGroup, let vpcId = spec.vpcId else {
             set(.securityGroupReady, .true, "NotRequested",
@@ -46,9 +47,39 @@ extension PlanDraft {
                 tags: ManagedSecurityGroup.tags(for: spec))
             return SecurityGroupOutcome(wanted: true, steps: [[.createSecurityGroup(parameters)]])
         }
+        let desired = ManagedSecurityGroup.desiredRules(for: spec, groupId: group.id)
+        let (revokes, authorizations) = ruleChanges(of: group, desired: desired)
+        var steps: [[Action]] = []
+        let revoking = group.rules.filter { revokes.contains($0.id) }
+        for egress in [false, true] {
+            let ids = revoking.filter { $0.isEgress == egress }.map(\.id)
+            if !ids.isEmpty {
+                steps.append([.revokeSecurityGroupRules(groupId: group.id, isEgress: egress, ruleIds: ids)])
+            }
+        }
+        let tagDrift = ManagedResources.tagDrift(desired: ManagedSecurityGroup.tags(for: spec), observed: group.tags)
+        let tagging: [Action] = tagDrift.isEmpty ? [] : [.tagSecurityGroup(id: group.id, tags: tagDrift)]
+        if !authorizations.isEmpty || !tagging.isEmpty { steps.append(authorizations + tagging) }
+        if steps.isEmpty {
+            let ingress = desired.filter { !$0.isEgress }.count
+            set(.securityGroupReady, .true, "RulesMatch",
+                "Security group \(group.id) (\(group.name)) has the spec's \(ingress) ingress and "
+                    + "\(desired.count - ingress) egress rule(s).")
+        } else {
+            set(.securityGroupReady, .false, "SecurityGroupDiffers",
+                "Security group \(group.id) (\(group.name)) differs from the spec: aurorad revokes \(revokes.count) "
+                    + "rule(s), authorizes \(authorizations.count)"
+                    + (tagging.isEmpty ? "." : " and puts back its tags."))
+        }
+        return SecurityGroupOutcome(wanted: true, groupId: group.id, steps: steps)
+    }
+
+    /// The rules to revoke (by id) and to authorize so that `group` has the `desired` rules: see `planSecurityGroup`.
+    private func ruleChanges(of group: ObservedSecurityGroup, desired: [ManagedSecurityGroup.DesiredRule])
+        -> (revokes: [String], authorizations: [Action])
+    {
         var revokes: [String] = []
         var authorizations: [Action] = []
-        let desired = ManagedSecurityGroup.desiredRules(for: spec, groupId: group.id)
         for wanted in desired {
             let same = group.rules.filter {
                 $0.isEgress == wanted.isEgress && ManagedSecurityGroup.sameTraffic($0.rule, wanted.rule)
@@ -67,26 +98,7 @@ extension PlanDraft {
             let defaultEgress = observed.cluster == nil && ManagedSecurityGroup.isDefaultEgress(rule) && !listed
             if stale || defaultEgress { revokes.append(rule.id) }
         }
-        var steps: [[Action]] = []
-        let revoking = group.rules.filter { revokes.contains($0.id) }
-        for egress in [false, true] {
-            let ids = revoking.filter { $0.isEgress == egress }.map(\.id)
-            if !ids.isEmpty {
-                steps.append([.revokeSecurityGroupRules(groupId: group.id, isEgress: egress, ruleIds: ids)])
-            }
-        }
-        if !authorizations.isEmpty { steps.append(authorizations) }
-        if steps.isEmpty {
-            let ingress = desired.filter { !$0.isEgress }.count
-            set(.securityGroupReady, .true, "RulesMatch",
-                "Security group \(group.id) (\(group.name)) has the spec's \(ingress) ingress and "
-                    + "\(desired.count - ingress) egress rule(s).")
-        } else {
-            set(.securityGroupReady, .false, "RulesDiffer",
-                "The rules of security group \(group.id) (\(group.name)) differ from the spec: aurorad revokes "
-                    + "\(revokes.count) and authorizes \(authorizations.count).")
-        }
-        return SecurityGroupOutcome(wanted: true, groupId: group.id, steps: steps)
+        return (revokes, authorizations)
     }
 
     /// Deletes the managed group once the cluster is gone (its network interfaces may keep it in use for minutes:

@@ -231,7 +231,7 @@ extension ActionKind {
         case .createInstance, .deleteInstance, .modifyInstance, .waitForInstances: .instancesReady
         case .removeSpec: .ready
         case .createSecurityGroup, .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress,
-            .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .deleteSecurityGroup:
+            .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .tagSecurityGroup, .deleteSecurityGroup:
             .securityGroupReady
         }
     }

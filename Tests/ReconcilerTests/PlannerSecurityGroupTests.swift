@@ -148,6 +148,15 @@ struct PlannerSecurityGroupTests {
         #expect(plan.kinds == [[.revokeSecurityGroupIngress], [.authorizeSecurityGroupIngress]])
     }
 
+    @Test func aGroupTagChangedInTheConsoleIsPutBackAndOtherTagsStay() {
+        let spec = Self.spec()
+        var observed = Self.converged(spec)
+        observed.securityGroup?.tags["Name"] = "renamed"
+        observed.securityGroup?.tags["CostCenter"] = "42"
+        let plan = Fixture.plan(spec, observed)
+        #expect(plan.steps == [[.tagSecurityGroup(id: Self.groupId, tags: ["Name": "ex-s3-import"])]])
+    }
+
     @Test func theClusterGetsTheManagedGroupWithTheListedOnes() {
         let spec = Self.spec(extraGroups: ["sg-0bbbbbbbbbbbbbbb2"])
         var observed = Self.converged(spec)

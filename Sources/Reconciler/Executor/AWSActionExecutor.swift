@@ -84,6 +84,8 @@ public struct AWSActionExecutor: ActionExecuting {
             } else {
                 try ec2.revokeSecurityGroupIngress(groupId: group, ruleIds: ids)
             }
+        case .tagSecurityGroup(let id, let tags):
+            try ec2.createTags(resourceIds: [id], tags: awsTags(tags))
         case .deleteSecurityGroup(let id, _):
             try ec2.deleteSecurityGroup(id: id)
         case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
