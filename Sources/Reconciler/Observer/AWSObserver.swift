@@ -110,7 +110,8 @@ public struct AWSObserver: StateObserving {
             AWSFilter(name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue]),
         ]
         let groups = try call("DescribeSecurityGroups") { try ec2.describeSecurityGroups(filters: filters) }
-        // Two owned groups would mean a create raced a crash; the one named as aurorad names it is the spec's.
+        // The name is deterministic, so a repeated create cannot make a second group; should tags have been copied
+        // onto another one, the group named as aurorad names it is the spec's.
         let name = ManagedSecurityGroup.name(for: spec)
         let named: EC2SecurityGroup? = groups.first { $0.name == name }
         guard let group = named ?? groups.min(by: { $0.id < $1.id }) else { return nil }
