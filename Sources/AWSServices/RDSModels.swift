@@ -227,6 +227,8 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
     public var sourceEngine: String
     /// `SourceEngineVersion` (`8.0.36`).
     public var sourceEngineVersion: String
+    /// `Port`; nil lets RDS use 3306.
+    public var port: Int?
 
     public init(
         dbClusterIdentifier: String, engine: String = "aurora-mysql", engineVersion: String? = nil,
@@ -234,7 +236,7 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
         vpcSecurityGroupIds: [String]? = nil, enableCloudwatchLogsExports: [String]? = nil,
         storageEncrypted: Bool? = nil, kmsKeyId: String? = nil, deletionProtection: Bool? = nil,
         tags: [AWSTag]? = nil, s3BucketName: String, s3Prefix: String? = nil, s3IngestionRoleArn: String,
-        sourceEngine: String = "mysql", sourceEngineVersion: String
+        sourceEngine: String = "mysql", sourceEngineVersion: String, port: Int? = nil
     ) {
         self.dbClusterIdentifier = dbClusterIdentifier
         self.engine = engine
@@ -253,6 +255,7 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
         self.s3IngestionRoleArn = s3IngestionRoleArn
         self.sourceEngine = sourceEngine
         self.sourceEngineVersion = sourceEngineVersion
+        self.port = port
     }
 
     /// Writes the members in botocore's model order.
@@ -262,6 +265,7 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
         params.add("DBSubnetGroupName", dbSubnetGroupName)
         params.add("Engine", engine)
         params.add("EngineVersion", engineVersion)
+        params.add("Port", port)
         params.add("MasterUsername", masterUsername)
         if case .explicit(let password) = masterPassword { params.add("MasterUserPassword", password.revealed) }
         params.addTags(tags, member: QueryListMember.rdsTag)

@@ -31,6 +31,16 @@ extension ImportSpec {
         add(.enabledCloudwatchLogsExports, enabledCloudwatchLogsExports.map { .array($0.map(JSONValue.string)) })
         add(.applyImmediately, applyImmediately.map(JSONValue.bool))
         add(.tags, tags.map { .object($0.mapValues(JSONValue.string)) })
+        // The module's security group inputs.
+        add(.port, port.map(JSONValue.integer))
+        add(.vpcId, vpcId.map(JSONValue.string))
+        add(.createSecurityGroup, createSecurityGroup.map(JSONValue.bool))
+        add(.securityGroupName, securityGroupName.map(JSONValue.string))
+        add(.securityGroupUseNamePrefix, securityGroupUseNamePrefix.map(JSONValue.bool))
+        add(.securityGroupDescription, securityGroupDescription.map(JSONValue.string))
+        add(.securityGroupTags, securityGroupTags.map { .object($0.mapValues(JSONValue.string)) })
+        add(.securityGroupIngressRules, securityGroupIngressRules.map { .object($0.mapValues(\.jsonValue)) })
+        add(.securityGroupEgressRules, securityGroupEgressRules.map { .object($0.mapValues(\.jsonValue)) })
         return .object(members)
     }
 }
@@ -58,6 +68,20 @@ extension ImportSpec.S3Import {
         ]
         members[CodingKeys.bucketPrefix.rawValue] = bucketPrefix.map(JSONValue.string)
         members[CodingKeys.ingestionRole.rawValue] = ingestionRole.map(JSONValue.string)
+        return .object(members)
+    }
+}
+
+extension SecurityGroupRule {
+    var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [:]
+        members[CodingKeys.cidrIpv4.rawValue] = cidrIpv4.map(JSONValue.string)
+        members[CodingKeys.cidrIpv6.rawValue] = cidrIpv6.map(JSONValue.string)
+        members[CodingKeys.prefixListId.rawValue] = prefixListId.map(JSONValue.string)
+        members[CodingKeys.referencedSecurityGroupId.rawValue] = referencedSecurityGroupId.map(JSONValue.string)
+        members[CodingKeys.description.rawValue] = description.map(JSONValue.string)
+        members[CodingKeys.fromPort.rawValue] = fromPort.map(JSONValue.integer)
+        members[CodingKeys.toPort.rawValue] = toPort.map(JSONValue.integer)
         return .object(members)
     }
 }

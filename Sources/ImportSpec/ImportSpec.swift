@@ -44,6 +44,27 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     /// Tags applied to every resource aurorad creates for this spec (besides its own ownership tags).
     public var tags: [String: String]?
 
+    // MARK: The module's security group inputs (see `ImportSpec+SecurityGroup.swift`)
+
+    /// The port the cluster accepts connections on (`Port`); the module's default for Aurora MySQL is 3306.
+    public var port: Int?
+    /// The VPC of the security group aurorad creates; with it, `create_security_group` defaults to true.
+    public var vpcId: String?
+    /// Create and own a security group in `vpc_id` (default true when `vpc_id` is given, as in the module).
+    public var createSecurityGroup: Bool?
+    /// The group's name, or its prefix; empty or left out means `name`.
+    public var securityGroupName: String?
+    /// Use `security_group_name` as a prefix with a stable suffix aurorad derives (default true, as in the module).
+    public var securityGroupUseNamePrefix: Bool?
+    /// The group's description; empty or left out means "Control traffic to/from RDS Aurora <group name>".
+    public var securityGroupDescription: String?
+    /// Tags of the group besides `tags`.
+    public var securityGroupTags: [String: String]?
+    /// One inbound rule per entry, keyed like the module's map.
+    public var securityGroupIngressRules: [String: SecurityGroupRule]?
+    /// One outbound rule per entry, keyed like the module's map.
+    public var securityGroupEgressRules: [String: SecurityGroupRule]?
+
     /// One instance of the cluster.
     public struct InstanceSpec: Codable, Sendable, Equatable {
         /// Overrides the derived identifier `<name>-<key>`.
@@ -120,6 +141,16 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         case deletionProtection = "deletion_protection"
         case enabledCloudwatchLogsExports = "enabled_cloudwatch_logs_exports"
         case applyImmediately = "apply_immediately"
+        // The module's security group inputs.
+        case port
+        case vpcId = "vpc_id"
+        case createSecurityGroup = "create_security_group"
+        case securityGroupName = "security_group_name"
+        case securityGroupUseNamePrefix = "security_group_use_name_prefix"
+        case securityGroupDescription = "security_group_description"
+        case securityGroupTags = "security_group_tags"
+        case securityGroupIngressRules = "security_group_ingress_rules"
+        case securityGroupEgressRules = "security_group_egress_rules"
     }
 
     public init(
@@ -128,7 +159,11 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         instances: [String: InstanceSpec], dbSubnetGroupName: String? = nil, vpcSecurityGroupIds: [String]? = nil,
         roleAssociations: [String: RoleAssociation]? = nil, s3Import: S3Import, skipFinalSnapshot: Bool? = nil,
         storageEncrypted: Bool? = nil, kmsKeyId: String? = nil, deletionProtection: Bool? = nil,
-        enabledCloudwatchLogsExports: [String]? = nil, applyImmediately: Bool? = nil, tags: [String: String]? = nil
+        enabledCloudwatchLogsExports: [String]? = nil, applyImmediately: Bool? = nil, tags: [String: String]? = nil,
+        port: Int? = nil, vpcId: String? = nil, createSecurityGroup: Bool? = nil, securityGroupName: String? = nil,
+        securityGroupUseNamePrefix: Bool? = nil, securityGroupDescription: String? = nil,
+        securityGroupTags: [String: String]? = nil, securityGroupIngressRules: [String: SecurityGroupRule]? = nil,
+        securityGroupEgressRules: [String: SecurityGroupRule]? = nil
     ) {
         self.name = name
         self.engine = engine
@@ -149,6 +184,15 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         self.enabledCloudwatchLogsExports = enabledCloudwatchLogsExports
         self.applyImmediately = applyImmediately
         self.tags = tags
+        self.port = port
+        self.vpcId = vpcId
+        self.createSecurityGroup = createSecurityGroup
+        self.securityGroupName = securityGroupName
+        self.securityGroupUseNamePrefix = securityGroupUseNamePrefix
+        self.securityGroupDescription = securityGroupDescription
+        self.securityGroupTags = securityGroupTags
+        self.securityGroupIngressRules = securityGroupIngressRules
+        self.securityGroupEgressRules = securityGroupEgressRules
     }
 }
 

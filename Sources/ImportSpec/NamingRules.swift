@@ -157,7 +157,7 @@ enum NamingRules {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
 
-    private static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+    static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
         isASCIILetter(scalar) || ("0"..."9").contains(scalar)
     }
 

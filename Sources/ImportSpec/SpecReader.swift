@@ -35,7 +35,41 @@ struct SpecReader {
             deletionProtection: bool(.deletionProtection),
             enabledCloudwatchLogsExports: stringArray(fields, Key.enabledCloudwatchLogsExports.rawValue),
             applyImmediately: bool(.applyImmediately),
-            tags: stringMap(fields, Key.tags.rawValue))
+            tags: stringMap(fields, Key.tags.rawValue),
+            // The module's security group inputs.
+            port: int(fields, Key.port.rawValue, in: ""),
+            vpcId: string(.vpcId),
+            createSecurityGroup: bool(.createSecurityGroup),
+            securityGroupName: string(.securityGroupName),
+            securityGroupUseNamePrefix: bool(.securityGroupUseNamePrefix),
+            securityGroupDescription: string(.securityGroupDescription),
+            securityGroupTags: stringMap(fields, Key.securityGroupTags.rawValue),
+            securityGroupIngressRules: readSecurityGroupRules(fields, Key.securityGroupIngressRules.rawValue),
+            securityGroupEgressRules: readSecurityGroupRules(fields, Key.securityGroupEgressRules.rawValue))
+    }
+
+    /// A map of security group rules (`security_group_ingress_rules`, `security_group_egress_rules`).
+    private mutating func readSecurityGroupRules(_ fields: [String: JSONValue], _ path: String)
+        -> [String: SecurityGroupRule]?
+    {
+        typealias Key = SecurityGroupRule.CodingKeys
+        guard let entries = member(fields, path, in: "", required: false, expecting: "an object"),
+            let map = object(entries, at: path, known: nil)
+        else { return nil }
+        var rules: [String: SecurityGroupRule] = [:]
+        for (key, value) in map {
+            let entryPath = FieldPath.member(path, key)
+            let entry = object(value, at: entryPath, known: Key.allCases.map(\.rawValue)) ?? [:]
+            rules[key] = SecurityGroupRule(
+                cidrIpv4: string(entry, Key.cidrIpv4.rawValue, in: entryPath),
+                cidrIpv6: string(entry, Key.cidrIpv6.rawValue, in: entryPath),
+                prefixListId: string(entry, Key.prefixListId.rawValue, in: entryPath),
+                referencedSecurityGroupId: string(entry, Key.referencedSecurityGroupId.rawValue, in: entryPath),
+                description: string(entry, Key.description.rawValue, in: entryPath),
+                fromPort: int(entry, Key.fromPort.rawValue, in: entryPath),
+                toPort: int(entry, Key.toPort.rawValue, in: entryPath))
+        }
+        return rules
     }
 
     private mutating func readInstances(_ fields: [String: JSONValue]) -> [String: ImportSpec.InstanceSpec] {
@@ -164,6 +198,16 @@ struct SpecReader {
             return nil
         }
         return flag
+    }
+
+    /// A whole number (the module's `number` and `port` inputs); a fraction or a string is a type problem.
+    private mutating func int(_ fields: [String: JSONValue], _ key: String, in parent: String) -> Int? {
+        guard let value = member(fields, key, in: parent, required: false, expecting: "a number") else { return nil }
+        guard case .integer(let whole) = value else {
+            report(FieldPath.member(parent, key), "expected a whole number, found \(value.kindDescription).")
+            return nil
+        }
+        return whole
     }
 
     private mutating func stringArray(_ fields: [String: JSONValue], _ key: String) -> [String]? {

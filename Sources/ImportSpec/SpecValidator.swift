@@ -35,12 +35,13 @@ struct SpecValidator {
         checkEncryption()
         checkLogExports()
         checkTags()
+        checkSecurityGroup()
         problems = problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
     }
 
     /// Whether neither `path` nor any field containing it was found unusable (a lookup per ancestor, so a document
     /// with thousands of mistyped entries stays linear).
-    private func usable(_ path: String) -> Bool {
+    func usable(_ path: String) -> Bool {
         guard !unusable.isEmpty else { return true }
         var ancestor = ""
         for character in path {
@@ -50,12 +51,12 @@ struct SpecValidator {
         return !unusable.contains(path)
     }
 
-    private mutating func report(_ path: String, _ message: String) {
+    mutating func report(_ path: String, _ message: String) {
         problems.append(SpecProblem(path: path, message: message))
     }
 
     /// Reports `value` as not a valid `what` at `path` when a rule check found broken rules.
-    private mutating func report(_ path: String, _ value: String, isNot what: String, _ broken: [String]) {
+    mutating func report(_ path: String, _ value: String, isNot what: String, _ broken: [String]) {
         guard !broken.isEmpty else { return }
         report(path, "\(quote(value)) is not a valid \(what): \(broken.joined(separator: "; ")).")
     }
@@ -241,8 +242,13 @@ struct SpecValidator {
                 + "resource and aurorad adds up to \(AuroradTags.maxOwnTagsPerResource) of its own, so at most "
                 + "\(AuroradTags.maxUserTags) fit; remove \(tags.count - AuroradTags.maxUserTags).")
         }
+        checkTagEntries(tags, at: "tags")
+    }
+
+    /// Checks each tag of the map at `path` (`tags`, `security_group_tags`) against the RDS and EC2 tag rules.
+    mutating func checkTagEntries(_ tags: [String: String], at parent: String) {
         for key in tags.keys.sorted() {
-            let path = FieldPath.member("tags", key)
+            let path = FieldPath.member(parent, key)
             guard usable(path), let value = tags[key] else { continue }
             var broken: [String] = []
             let keyLength = key.unicodeScalars.count

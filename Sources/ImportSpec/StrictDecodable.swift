@@ -26,7 +26,35 @@ extension ImportSpec {
             enabledCloudwatchLogsExports:
                 try fields.decodeIfPresent([String].self, forKey: .enabledCloudwatchLogsExports),
             applyImmediately: try fields.decodeIfPresent(Bool.self, forKey: .applyImmediately),
-            tags: try fields.decodeIfPresent([String: String].self, forKey: .tags))
+            tags: try fields.decodeIfPresent([String: String].self, forKey: .tags),
+            // The module's security group inputs.
+            port: try fields.decodeIfPresent(Int.self, forKey: .port),
+            vpcId: try fields.decodeIfPresent(String.self, forKey: .vpcId),
+            createSecurityGroup: try fields.decodeIfPresent(Bool.self, forKey: .createSecurityGroup),
+            securityGroupName: try fields.decodeIfPresent(String.self, forKey: .securityGroupName),
+            securityGroupUseNamePrefix: try fields.decodeIfPresent(Bool.self, forKey: .securityGroupUseNamePrefix),
+            securityGroupDescription: try fields.decodeIfPresent(String.self, forKey: .securityGroupDescription),
+            securityGroupTags: try fields.decodeIfPresent([String: String].self, forKey: .securityGroupTags),
+            securityGroupIngressRules:
+                try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupIngressRules),
+            securityGroupEgressRules:
+                try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupEgressRules))
+    }
+}
+
+extension SecurityGroupRule {
+    /// Decodes a security group rule entry, failing on an unknown key.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(knownBy: CodingKeys.self)
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            cidrIpv4: try fields.decodeIfPresent(String.self, forKey: .cidrIpv4),
+            cidrIpv6: try fields.decodeIfPresent(String.self, forKey: .cidrIpv6),
+            prefixListId: try fields.decodeIfPresent(String.self, forKey: .prefixListId),
+            referencedSecurityGroupId: try fields.decodeIfPresent(String.self, forKey: .referencedSecurityGroupId),
+            description: try fields.decodeIfPresent(String.self, forKey: .description),
+            fromPort: try fields.decodeIfPresent(Int.self, forKey: .fromPort),
+            toPort: try fields.decodeIfPresent(Int.self, forKey: .toPort))
     }
 }
 

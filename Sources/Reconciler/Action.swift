@@ -1,3 +1,5 @@
+import AWSServices
+
 /// One step the reconciler may take against AWS; `description` is what `ctl plan` prints.
 public enum Action: Equatable, Sendable, CustomStringConvertible {
     /// Read the backup's `xtrabackup_checkpoints` and `xtrabackup_info` (a read; its result feeds the next plan).
@@ -40,6 +42,18 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     /// Delete the spec from the store: everything it owned in AWS is gone.
     case removeSpec(name: String)
 
+    // The security group aurorad owns (`vpc_id`); see `Planner+SecurityGroup.swift`.
+    /// CreateSecurityGroup, tagged in the same call.
+    case createSecurityGroup(SecurityGroupParameters)
+    /// AuthorizeSecurityGroupIngress or AuthorizeSecurityGroupEgress of one rule, tagged in the same call.
+    case authorizeSecurityGroupRule(groupId: String, isEgress: Bool, rule: EC2Rule, tags: [String: String])
+    /// RevokeSecurityGroupIngress or RevokeSecurityGroupEgress of rules by id.
+    case revokeSecurityGroupRules(groupId: String, isEgress: Bool, ruleIds: [String])
+    /// CreateTags on the group with the tags that are missing or differ.
+    case tagSecurityGroup(id: String, tags: [String: String])
+    /// DeleteSecurityGroup, after the cluster is gone; `DependencyViolation` while its network interfaces linger.
+    case deleteSecurityGroup(id: String, name: String)
+
     /// The kind of the action, for events, metrics and error mapping.
     public var kind: ActionKind {
         switch self {
@@ -62,6 +76,13 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
         case .waitForCluster: .waitForCluster
         case .waitForInstances: .waitForInstances
         case .removeSpec: .removeSpec
+        case .createSecurityGroup: .createSecurityGroup
+        case .authorizeSecurityGroupRule(_, let egress, _, _):
+            egress ? .authorizeSecurityGroupEgress : .authorizeSecurityGroupIngress
+        case .revokeSecurityGroupRules(_, let egress, _):
+            egress ? .revokeSecurityGroupEgress : .revokeSecurityGroupIngress
+        case .tagSecurityGroup: .tagSecurityGroup
+        case .deleteSecurityGroup: .deleteSecurityGroup
         }
     }
 
@@ -120,6 +141,17 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             "wait for instances \(identifiers.joined(separator: ", ")) to settle"
         case .removeSpec(let name):
             "remove spec \(name): everything it owned is gone"
+        case .createSecurityGroup(let parameters):
+            "create security group \(parameters.name) in \(parameters.vpcId) (\"\(parameters.description)\"), tagged "
+                + render(parameters.tags)
+        case .authorizeSecurityGroupRule(let group, let egress, let rule, _):
+            "allow \(ManagedSecurityGroup.describe(rule, egress: egress)) in security group \(group)"
+        case .revokeSecurityGroupRules(let group, let egress, let ids):
+            "revoke \(egress ? "egress" : "ingress") rule(s) \(ids.joined(separator: ", ")) of security group \(group)"
+        case .tagSecurityGroup(let id, let tags):
+            "tag security group \(id) with \(render(tags))"
+        case .deleteSecurityGroup(let id, let name):
+            "delete security group \(id) (\(name))"
         }
     }
 }
@@ -129,6 +161,28 @@ public enum ActionKind: String, Equatable, Sendable, CaseIterable {
     case verifyBackup, createRole, updateAssumeRolePolicy, putRolePolicy, tagRole, restoreCluster, addRoleToCluster
     case waitForRoleAssociation, createInstance, deleteInstance, deleteCluster, deleteRolePolicy, deleteRole
     case addTagsToResource, waitForCluster, waitForInstances, removeSpec, modifyCluster, modifyInstance
+    case createSecurityGroup, authorizeSecurityGroupIngress, authorizeSecurityGroupEgress, revokeSecurityGroupIngress
+    case revokeSecurityGroupEgress, tagSecurityGroup, deleteSecurityGroup
+}
+
+/// Every input of CreateSecurityGroup for the group aurorad owns (see `ManagedSecurityGroup`).
+public struct SecurityGroupParameters: Equatable, Sendable {
+    /// GroupName.
+    public var name: String
+    /// GroupDescription.
+    public var description: String
+    /// VpcId.
+    public var vpcId: String
+    /// The tags, put on in the create call (`TagSpecification`).
+    public var tags: [String: String]
+
+    /// Creates the parameters of one CreateSecurityGroup call.
+    public init(name: String, description: String, vpcId: String, tags: [String: String]) {
+        self.name = name
+        self.description = description
+        self.vpcId = vpcId
+        self.tags = tags
+    }
 }
 
 /// Every input of RestoreDBClusterFromS3, taken from the spec with aurorad's defaults applied.
@@ -169,6 +223,8 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
     public var sourceEngine: String
     /// SourceEngineVersion.
     public var sourceEngineVersion: String
+    /// Port: the spec's `port`, or nil for RDS's default (3306, the module's too).
+    public var port: Int?
 
     /// Creates the parameters of one RestoreDBClusterFromS3 call.
     public init(
@@ -176,7 +232,7 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
         manageMasterUserPassword: Bool, masterPasswordFile: String?, dbSubnetGroupName: String?,
         vpcSecurityGroupIds: [String], enabledCloudwatchLogsExports: [String], storageEncrypted: Bool,
         kmsKeyId: String?, deletionProtection: Bool, tags: [String: String], s3BucketName: String, s3Prefix: String?,
-        s3IngestionRoleArn: String, sourceEngine: String, sourceEngineVersion: String
+        s3IngestionRoleArn: String, sourceEngine: String, sourceEngineVersion: String, port: Int? = nil
     ) {
         self.clusterIdentifier = clusterIdentifier
         self.engine = engine
@@ -196,6 +252,7 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
         self.s3IngestionRoleArn = s3IngestionRoleArn
         self.sourceEngine = sourceEngine
         self.sourceEngineVersion = sourceEngineVersion
+        self.port = port
     }
 
     /// One line for `ctl plan`.

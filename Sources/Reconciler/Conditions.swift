@@ -10,6 +10,8 @@ public enum ConditionType: String, Equatable, Sendable, CaseIterable {
     case policyReady = "PolicyReady"
     /// The backup passed the preflight.
     case backupVerified = "BackupVerified"
+    /// The security group aurorad owns exists with the spec's rules (true at once for a spec without `vpc_id`).
+    case securityGroupReady = "SecurityGroupReady"
     /// The cluster has been restored from the backup.
     case clusterRestored = "ClusterRestored"
     /// Every role association is ACTIVE.

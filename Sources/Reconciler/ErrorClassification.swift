@@ -126,6 +126,9 @@ public enum ErrorClassifier {
             specific = classifyRDSMutationError(code: code)
         case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole:
             specific = classifyIAMError(code: code)
+        case .createSecurityGroup, .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress,
+            .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .tagSecurityGroup, .deleteSecurityGroup:
+            specific = classifyEC2Error(action: action, code: code)
         case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
             specific = nil
         }
@@ -188,6 +191,24 @@ public enum ErrorClassifier {
             ? .retryable(.resourceState) : nil
     }
 
+    /// EC2 writes of the managed security group, per operation: what already happened settles at the next
+    /// observation (a group or rule that already exists: `InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`;
+    /// one already gone: `InvalidGroup.NotFound`, `InvalidPermission.NotFound`), and DeleteSecurityGroup's
+    /// `DependencyViolation` (the deleted cluster's network interfaces still use the group for a while) is retried.
+    public static func classifyEC2Error(action: ActionKind, code: String) -> ErrorClass? {
+        let settles: Set<String> = switch action {
+        case .createSecurityGroup: ["InvalidGroup.Duplicate"]
+        case .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress:
+            ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
+        case .revokeSecurityGroupIngress, .revokeSecurityGroupEgress:
+            ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"]
+        case .tagSecurityGroup: ["InvalidGroup.NotFound"]
+        case .deleteSecurityGroup: ["DependencyViolation", "InvalidGroup.NotFound"]
+        default: []
+        }
+        return settles.contains(code) ? .retryable(.resourceState) : nil
+    }
+
     /// The operator-facing sentence for a terminal error: what happened and what to do.
     public static func operatorAdvice(action: ActionKind, code: String, message: String) -> String {
         operatorAdvice(operation: action.operationName, code: code, message: message)
@@ -224,6 +245,11 @@ public enum ErrorClassifier {
         case "KMSKeyNotAccessibleFault":
             return "the KMS key cannot be used (disabled, pending deletion or not allowed by its key policy); enable "
                 + "it, fix its key policy or change kms_key_id."
+        case "InvalidVpcID.NotFound", "InvalidVpcID.Malformed":
+            return "the VPC vpc_id names does not exist in aurorad's region; fix vpc_id in the spec."
+        case "InvalidGroup.NotFound", "InvalidPrefixListId.NotFound", "InvalidPrefixListID.NotFound":
+            return "a security group or prefix list a rule names does not exist in the VPC's region; fix "
+                + "security_group_ingress_rules or security_group_egress_rules."
         case "DBSubnetGroupNotFoundFault", "InvalidSubnet", "InvalidVPCNetworkStateFault",
             "DBSubnetGroupDoesNotCoverEnoughAZs":
             return "fix db_subnet_group_name or vpc_security_group_ids in the spec, or the subnet group in AWS."
@@ -232,7 +258,8 @@ public enum ErrorClassifier {
                 + "deletes it."
         case "DBClusterQuotaExceededFault", "InstanceQuotaExceeded", "StorageQuotaExceeded", "LimitExceeded",
             "DBClusterRoleQuotaExceeded", "DBClusterRoleQuotaExceededFault", "SnapshotQuotaExceeded",
-            "InsufficientDBInstanceCapacity", "InsufficientStorageClusterCapacity":
+            "InsufficientDBInstanceCapacity", "InsufficientStorageClusterCapacity", "SecurityGroupLimitExceeded",
+            "RulesPerSecurityGroupLimitExceeded":
             return "an account quota or capacity limit was reached; raise the quota, free capacity or choose another "
                 + "instance class."
         default:
@@ -262,6 +289,13 @@ extension ActionKind {
         case .modifyInstance: "ModifyDBInstance"
         case .waitForRoleAssociation, .waitForCluster, .waitForInstances: "Waiting"
         case .removeSpec: "Removing the spec"
+        case .createSecurityGroup: "CreateSecurityGroup"
+        case .authorizeSecurityGroupIngress: "AuthorizeSecurityGroupIngress"
+        case .authorizeSecurityGroupEgress: "AuthorizeSecurityGroupEgress"
+        case .revokeSecurityGroupIngress: "RevokeSecurityGroupIngress"
+        case .revokeSecurityGroupEgress: "RevokeSecurityGroupEgress"
+        case .tagSecurityGroup: "CreateTags"
+        case .deleteSecurityGroup: "DeleteSecurityGroup"
         }
     }
 }

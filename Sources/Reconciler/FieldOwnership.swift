@@ -8,7 +8,8 @@ public enum FieldOwnership {
     static let optionalClusterSettings: [(field: String, isSet: @Sendable (ImportSpec) -> Bool)] = [
         ("deletion_protection", { $0.deletionProtection != nil }),
         ("enabled_cloudwatch_logs_exports", { $0.enabledCloudwatchLogsExports != nil }),
-        ("vpc_security_group_ids", { !($0.vpcSecurityGroupIds ?? []).isEmpty }),
+        // The managed group is attached together with the listed ones, so a spec with one manages the whole set.
+        ("vpc_security_group_ids", { !($0.vpcSecurityGroupIds ?? []).isEmpty || $0.createsSecurityGroup }),
     ]
 
     /// The spec fields aurorad keeps AWS matching after the restore, sorted: the instances (which exist and their
@@ -17,6 +18,7 @@ public enum FieldOwnership {
     public static func managed(by spec: ImportSpec) -> [String] {
         var fields = ["instances", "role_associations", "tags"]
         if spec.s3Import.ingestionRole == nil { fields.append("s3_import (the managed ingestion role)") }
+        if spec.createsSecurityGroup { fields.append("vpc_id (the managed security group and its rules)") }
         fields += optionalClusterSettings.filter { $0.isSet(spec) }.map(\.field)
         return fields.sorted()
     }

@@ -17,6 +17,9 @@ public struct ObservedState: Equatable, Sendable {
     /// Instances named like one of the spec's that are not in its cluster (another cluster's, or standalone): the
     /// identifier is taken, so creating it would fail again and again.
     public var conflictingInstances: [ObservedInstance] = []
+    /// The security group aurorad created for the spec (found by its ownership tags in `vpc_id`), with its rules;
+    /// `nil` when absent or when the spec asks for none (then it is not looked for).
+    public var securityGroup: ObservedSecurityGroup?
 
     /// Creates an observation; an empty one means "nothing exists yet and the backup was not checked".
     public init(

@@ -2,7 +2,7 @@ import ImportSpec
 
 extension PlanDraft {
     /// No cluster yet: preflight first (nothing is created before it), then the role, then the restore.
-    mutating func planRestore(role: RoleOutcome) {
+    mutating func planRestore(role: RoleOutcome, securityGroup: SecurityGroupOutcome) {
         let s3 = spec.s3Import
         let location = "s3://\(s3.bucketName)/\(s3.bucketPrefix ?? "")"
         set(.clusterRestored, .false, "ClusterNotFound",
@@ -46,28 +46,35 @@ extension PlanDraft {
         }
         if halted { return }
         for group in role.steps { add(group) }
-        guard role.usable, let roleArn = role.arn, role.steps.isEmpty else { return }
-        add([.restoreCluster(restoreParameters(roleArn: roleArn))])
+        for group in securityGroup.steps { add(group) }
+        // The managed security group goes in VpcSecurityGroupIds, so it must exist first.
+        guard role.usable, let roleArn = role.arn, role.steps.isEmpty,
+            let groups = securityGroup.restoreSecurityGroups(spec: spec)
+        else { return }
+        add([.restoreCluster(restoreParameters(roleArn: roleArn, securityGroups: groups))])
     }
 
     /// Every RestoreDBClusterFromS3 input from the spec; the tags record the restore facts (see `RestoreFacts`).
-    func restoreParameters(roleArn: String) -> RestoreParameters {
+    /// `securityGroups`: the managed group and `vpc_security_group_ids`.
+    func restoreParameters(roleArn: String, securityGroups: [String]) -> RestoreParameters {
         RestoreParameters(
             clusterIdentifier: spec.name, engine: spec.engine, engineVersion: spec.engineVersion,
             masterUsername: spec.masterUsername, manageMasterUserPassword: spec.effectiveManageMasterUserPassword,
             masterPasswordFile: spec.effectiveManageMasterUserPassword ? nil : spec.masterPasswordFile,
-            dbSubnetGroupName: spec.dbSubnetGroupName, vpcSecurityGroupIds: spec.vpcSecurityGroupIds ?? [],
+            dbSubnetGroupName: spec.dbSubnetGroupName, vpcSecurityGroupIds: securityGroups,
             enabledCloudwatchLogsExports: spec.enabledCloudwatchLogsExports ?? [],
             storageEncrypted: spec.effectiveStorageEncrypted, kmsKeyId: spec.kmsKeyId,
             deletionProtection: spec.effectiveDeletionProtection,
             tags: desiredTags.merging(RestoreFacts.tags(for: spec)) { current, _ in current },
             s3BucketName: spec.s3Import.bucketName, s3Prefix: spec.s3Import.bucketPrefix,
             s3IngestionRoleArn: roleArn, sourceEngine: "mysql",
-            sourceEngineVersion: spec.s3Import.sourceEngineVersion)
+            sourceEngineVersion: spec.s3Import.sourceEngineVersion, port: spec.port)
     }
 
     /// The cluster exists: repair the role and tags, then associate roles and create instances once it is available.
-    mutating func planExistingCluster(_ cluster: ObservedCluster, role: RoleOutcome) {
+    mutating func planExistingCluster(
+        _ cluster: ObservedCluster, role: RoleOutcome, securityGroup: SecurityGroupOutcome
+    ) {
         let changed = RestoreFacts.changedImmutableFields(spec: spec, cluster: cluster)
         switch ResourceStatus.classifyCluster(cluster.status) {
         case .terminal:
@@ -97,12 +104,16 @@ extension PlanDraft {
             block(.clusterRestored, reason: "ImmutableFieldChanged", message: "\(fields); delete and resubmit.")
         }
         for group in role.steps { add(group) }
+        for group in securityGroup.steps { add(group) }
         var mutations: [Action] = []
         let clusterDrift = ManagedResources.tagDrift(desired: desiredTags, observed: cluster.tags)
         if !clusterDrift.isEmpty { mutations.append(.addTagsToResource(arn: cluster.arn, tags: clusterDrift)) }
         var waits: [Action] = []
         if ResourceStatus.classifyCluster(cluster.status) == .available {
-            if changed.isEmpty { planClusterSettings(cluster, mutations: &mutations) }
+            if changed.isEmpty {
+                planClusterSettings(
+                    cluster, securityGroups: securityGroup.clusterSecurityGroups(spec: spec), mutations: &mutations)
+            }
             planAssociations(cluster, roleArn: role.arn, mutations: &mutations, waits: &waits)
             let creations = planInstances(cluster, mutations: &mutations, waits: &waits)
             add(mutations)
@@ -115,12 +126,15 @@ extension PlanDraft {
     }
 
     /// Puts the cluster settings the spec sets back with one ModifyDBCluster: deletion protection, log exports (as
-    /// a set) and security groups (as a set), each only when the spec sets it (see `FieldOwnership`). None of them
-    /// restarts an instance, so they are applied immediately; RDS shows the cluster `modifying` meanwhile.
-    private mutating func planClusterSettings(_ cluster: ObservedCluster, mutations: inout [Action]) {
+    /// a set) and security groups (as a set: `securityGroups`, the managed group and `vpc_security_group_ids`), each
+    /// only when the spec sets it (see `FieldOwnership`). None of them restarts an instance, so they are applied
+    /// immediately; RDS shows the cluster `modifying` meanwhile.
+    private mutating func planClusterSettings(
+        _ cluster: ObservedCluster, securityGroups: [String]?, mutations: inout [Action]
+    ) {
         let changes = ClusterChanges.needed(
             for: cluster, deletionProtection: spec.deletionProtection,
-            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: spec.vpcSecurityGroupIds)
+            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: securityGroups)
         guard !changes.isEmpty else { return }
         mutations.append(.modifyCluster(identifier: cluster.identifier, changes: changes))
         set(.clusterRestored, .false, "SettingsDiffer",

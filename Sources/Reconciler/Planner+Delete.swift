@@ -22,10 +22,13 @@ extension PlanDraft {
                 leftInPlace.append("IAM role \(role.name) (not tagged \(ManagedResources.specTagKey)=\(spec.name))")
             }
         }
+        planSecurityGroupDeletion()
         add([.removeSpec(name: spec.name)])
         let kept = leftInPlace.isEmpty ? "" : " Left in place, not owned by aurorad: "
             + leftInPlace.joined(separator: ", ") + "."
-        set(.ready, .false, "Deleting", "The cluster is gone; aurorad removes its role and the spec.\(kept)\(retrying)")
+        let group = observed.securityGroup.map { ", its security group \($0.id)," } ?? ""
+        set(.ready, .false, "Deleting",
+            "The cluster is gone; aurorad removes its role\(group) and the spec.\(kept)\(retrying)")
     }
 
     /// The cluster is still there: delete its instances first, then the cluster itself.

@@ -1,3 +1,5 @@
+import AWSCore
+import AWSServices
 import Foundation
 import ImportSpec
 import Store
@@ -160,6 +162,24 @@ extension ObservedState {
             }
         case .removeSpec:
             break
+        case .createSecurityGroup(let p):
+            // EC2 gives every new VPC group its allow-all egress rule (see `ManagedSecurityGroup.defaultEgressRule`).
+            let id = "sg-(new)"
+            securityGroup = ObservedSecurityGroup(
+                id: id, name: p.name, vpcId: p.vpcId, tags: p.tags,
+                rules: [EC2SecurityGroupRule(
+                    id: "sgr-(default)", groupId: id, isEgress: true, rule: ManagedSecurityGroup.defaultEgressRule)])
+        case .authorizeSecurityGroupRule(let groupId, let egress, let rule, let tags):
+            let id = "sgr-(new)-\(securityGroup?.rules.count ?? 0)"
+            securityGroup?.rules.append(EC2SecurityGroupRule(
+                id: id, groupId: groupId, isEgress: egress, rule: rule,
+                tags: tags.sorted { $0.key < $1.key }.map { AWSTag(key: $0.key, value: $0.value) }))
+        case .revokeSecurityGroupRules(_, _, let ids):
+            securityGroup?.rules.removeAll { ids.contains($0.id) }
+        case .tagSecurityGroup(_, let tags):
+            securityGroup?.tags.merge(tags) { _, new in new }
+        case .deleteSecurityGroup:
+            securityGroup = nil
         }
     }
 

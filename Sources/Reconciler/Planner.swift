@@ -136,13 +136,14 @@ struct PlanDraft {
         }
         if planVanishedCluster() { return }
         let role = planRole()
+        let securityGroup = planSecurityGroup()
         if let cluster = observed.cluster {
             set(
                 .backupVerified, .true, "RestoreStarted",
                 "Cluster \(cluster.identifier) exists, so the backup was accepted; it is not checked again.")
-            planExistingCluster(cluster, role: role)
+            planExistingCluster(cluster, role: role, securityGroup: securityGroup)
         } else {
-            planRestore(role: role)
+            planRestore(role: role, securityGroup: securityGroup)
         }
         apply(failure: failure, options: options)
     }
@@ -177,7 +178,8 @@ struct PlanDraft {
         let stepTypes = ConditionType.allCases.filter { $0 != .ready }
         if !deleting {
             let order: [ConditionType] = [
-                .backupVerified, .roleReady, .policyReady, .clusterRestored, .roleAssociated, .instancesReady,
+                .backupVerified, .roleReady, .policyReady, .securityGroupReady, .clusterRestored, .roleAssociated,
+                .instancesReady,
             ]
             if let blocker = blockers.first {
                 conditions[.ready] = Condition(
@@ -228,6 +230,9 @@ extension ActionKind {
         case .addRoleToCluster, .waitForRoleAssociation: .roleAssociated
         case .createInstance, .deleteInstance, .modifyInstance, .waitForInstances: .instancesReady
         case .removeSpec: .ready
+        case .createSecurityGroup, .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress,
+            .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .tagSecurityGroup, .deleteSecurityGroup:
+            .securityGroupReady
         }
     }
 }

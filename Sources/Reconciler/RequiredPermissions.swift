@@ -5,7 +5,8 @@
 /// Amazon S3"); tagging on create needs the tagging permission too (`iam:TagRole` for CreateRole with tags,
 /// `rds:AddTagsToResource` for RDS creates with tags: IAM User Guide "Tagging IAM resources", RDS User Guide
 /// "Tagging Amazon RDS resources"); handing a role to RDS needs `iam:PassRole` (RestoreDBClusterFromS3,
-/// AddRoleToDBCluster); a final snapshot needs `rds:CreateDBClusterSnapshot`.
+/// AddRoleToDBCluster); a final snapshot needs `rds:CreateDBClusterSnapshot`; EC2 creates tagged on create need
+/// `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation").
 public enum RequiredPermissions {
     private static let iamOperations: Set<String> = [
         "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
@@ -17,6 +18,11 @@ public enum RequiredPermissions {
         "AddTagsToResource", "ModifyDBCluster", "ModifyDBInstance", "DescribeDBClusters", "DescribeDBInstances",
         "DescribeEvents", "DescribeDBEngineVersions",
     ]
+    private static let ec2Operations: Set<String> = [
+        "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "DeleteSecurityGroup", "DescribeSecurityGroups",
+        "DescribeSecurityGroupRules", "CreateTags",
+    ]
     private static let s3Permissions = [
         "GetBucketLocation": "s3:GetBucketLocation", "ListObjectsV2": "s3:ListBucket", "GetObject": "s3:GetObject",
         "HeadObject": "s3:GetObject",
@@ -27,6 +33,9 @@ public enum RequiredPermissions {
         "AddRoleToDBCluster": ["iam:PassRole"],
         "CreateDBInstance": ["rds:AddTagsToResource"],
         "DeleteDBCluster": ["rds:CreateDBClusterSnapshot"],
+        "CreateSecurityGroup": ["ec2:CreateTags"],
+        "AuthorizeSecurityGroupIngress": ["ec2:CreateTags"],
+        "AuthorizeSecurityGroupEgress": ["ec2:CreateTags"],
     ]
 
     /// The permissions `operation` (an AWS API operation name, e.g. `PutRolePolicy`) needs, its own first; empty
@@ -37,6 +46,8 @@ public enum RequiredPermissions {
             own = "iam:\(operation)"
         } else if rdsOperations.contains(operation) {
             own = "rds:\(operation)"
+        } else if ec2Operations.contains(operation) {
+            own = "ec2:\(operation)"
         } else if let permission = s3Permissions[operation] {
             own = permission
         } else {

@@ -86,14 +86,15 @@ struct BotocoreSerializationTests {
             params: """
                 {"DBClusterIdentifier": "c1", "Engine": "aurora-mysql", "MasterUsername": "admin",
                  "ManageMasterUserPassword": true, "MasterUserSecretKmsKeyId": "k2", "S3BucketName": "backups",
-                 "S3IngestionRoleArn": "\(roleArn)", "SourceEngine": "mysql", "SourceEngineVersion": "5.7.44"}
+                 "S3IngestionRoleArn": "\(roleArn)", "SourceEngine": "mysql", "SourceEngineVersion": "5.7.44",
+                 "Port": 3307}
                 """,
             response: query("RestoreDBClusterFromS3", cluster),
             invoke: {
                 _ = try RDSClient(client: $0).restoreDBClusterFromS3(RestoreDBClusterFromS3Request(
                     dbClusterIdentifier: "c1", masterUsername: "admin",
                     masterPassword: .managedByRDS(secretKmsKeyId: "k2"), s3BucketName: "backups",
-                    s3IngestionRoleArn: roleArn, sourceEngineVersion: "5.7.44"))
+                    s3IngestionRoleArn: roleArn, sourceEngineVersion: "5.7.44", port: 3307))
             }),
         Call(
             name: "DescribeDBClusters of one cluster", service: "rds", operation: "DescribeDBClusters",

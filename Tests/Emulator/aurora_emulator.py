@@ -104,6 +104,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--region", default="eu-west-1", help="region of the demo world")
     parser.add_argument("--restore-seconds", type=float, default=3.0, help="time a new cluster stays `creating`")
     parser.add_argument("--instance-seconds", type=float, default=2.0, help="time a new instance stays `creating`")
+    parser.add_argument(
+        "--interface-linger-seconds", type=float, default=2.0,
+        help="time a deleted cluster's network interfaces keep using its security groups (DependencyViolation)",
+    )
     parser.add_argument("--association-seconds", type=float, default=1.0, help="time a role association is PENDING")
     parser.add_argument(
         "--iam-propagation-seconds", type=float, default=0.0, help="a role younger than this cannot be assumed by RDS"
@@ -124,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     install_raw_uri_signature_check()
     rds_lifecycle.install()
     rds_s3_restore.install(args.iam_propagation_seconds)
+    ec2_security_groups.INTERFACE_LINGER_SECONDS = args.interface_linger_seconds
     ec2_security_groups.install()
 
     users = bootstrap.create_users()

@@ -541,3 +541,52 @@ def test_a_referenced_security_group_is_a_dependency_violation(emulator):
     ec2.revoke_security_group_ingress(GroupId=referencing, SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])
     ec2.delete_security_group(GroupId=referenced)
     ec2.delete_security_group(GroupId=referencing)
+
+
+def test_cluster_reports_its_security_groups_from_the_restore_and_modify(emulator):
+    """DescribeDBClusters `VpcSecurityGroups` lists what RestoreDBClusterFromS3 and ModifyDBCluster
+    `VpcSecurityGroupIds` set (the whole list each time, RDS API reference of ModifyDBCluster)."""
+    ec2, rds = emulator.client("ec2"), emulator.client("rds")
+    vpc_id = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["aurorad-demo-db"]}])["SecurityGroups"][0]["VpcId"]
+    first, second = (ec2.create_security_group(GroupName=unique("sg"), Description="d", VpcId=vpc_id)["GroupId"]
+                     for _ in range(2))
+    bucket = make_bucket(emulator)
+    args = restore_args(bucket, make_role(emulator, policy=s3_read_policy(bucket)), VpcSecurityGroupIds=[first])
+    rds.restore_db_cluster_from_s3(**args)
+    cluster_id = args["DBClusterIdentifier"]
+
+    def groups() -> set[str]:
+        cluster = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
+        return {g["VpcSecurityGroupId"] for g in cluster["VpcSecurityGroups"]}
+
+    assert groups() == {first}
+    wait_for(lambda: cluster_status(rds, cluster_id) == "available", "the cluster")
+    rds.modify_db_cluster(DBClusterIdentifier=cluster_id, VpcSecurityGroupIds=[first, second], ApplyImmediately=True)
+    assert groups() == {first, second}
+
+
+def test_a_group_used_by_a_cluster_is_a_dependency_violation_until_its_interfaces_go(emulator):
+    ec2, rds = emulator.client("ec2"), emulator.client("rds")
+    vpc_id = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["aurorad-demo-db"]}])["SecurityGroups"][0]["VpcId"]
+    group_id = ec2.create_security_group(GroupName=unique("sg"), Description="d", VpcId=vpc_id)["GroupId"]
+    bucket = make_bucket(emulator)
+    args = restore_args(bucket, make_role(emulator, policy=s3_read_policy(bucket)), VpcSecurityGroupIds=[group_id])
+    rds.restore_db_cluster_from_s3(**args)
+    in_use = error_of(ec2.delete_security_group, GroupId=group_id)["Error"]
+    assert in_use == {"Code": "DependencyViolation", "Message": f"resource {group_id} has a dependent object"}
+    wait_for(lambda: cluster_status(rds, args["DBClusterIdentifier"]) == "available", "the cluster")
+    rds.delete_db_cluster(DBClusterIdentifier=args["DBClusterIdentifier"], SkipFinalSnapshot=True)
+    # The deleted cluster's network interfaces linger (2 s by default), then the group can go.
+    assert error_of(ec2.delete_security_group, GroupId=group_id)["Error"]["Code"] == "DependencyViolation"
+
+    def deleted() -> bool:
+        try:
+            ec2.delete_security_group(GroupId=group_id)
+            return True
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "DependencyViolation"
+            return False
+
+    wait_for(deleted, "the group to be deletable", timeout=10)

@@ -10,6 +10,7 @@ struct EmulatorInspector: Sendable {
     let emulator: EmulatorProcess
     let iam: IAMClient
     let rds: RDSClient
+    let ec2: EC2Client
 
     /// The demo bucket the emulator seeds with a prepared backup under `backup/`.
     static let bucket = "aurorad-demo-backups"
@@ -25,6 +26,7 @@ struct EmulatorInspector: Sendable {
             environment: environment, options: AWSClientOptions(maxAttempts: 3), logger: Logger(label: "e2e-inspector"))
         iam = IAMClient(client: client)
         rds = RDSClient(client: client)
+        ec2 = EC2Client(client: client)
     }
 
     /// The role aurorad creates for a spec without `ingestion_role` (README: `aurorad-<name>-s3-import`).

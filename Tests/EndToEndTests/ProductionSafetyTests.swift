@@ -168,13 +168,17 @@ struct ProductionSafetyTests {
                 bigger(&spec)
                 spec["apply_immediately"] = true
             })
+            // The order in which instances reach the new class (it stays, so a slow poll cannot miss it), and
+            // whether two were ever seen restarting at once.
             var order: [String] = []
             var overlapping = false
             let converged = try await eventually(timeout: 60, interval: 0.2) {
                 let instances = try inspector.instances(cluster: name)
-                let modifying = instances.filter { $0.status == "modifying" }.map(\.identifier)
-                overlapping = overlapping || modifying.count > 1
-                for identifier in modifying where !order.contains(identifier) { order.append(identifier) }
+                overlapping = overlapping || instances.filter { $0.status == "modifying" }.count > 1
+                for instance in instances where instance.instanceClass == "db.r8g.2xlarge"
+                    && !order.contains(instance.identifier) {
+                    order.append(instance.identifier)
+                }
                 return instances.allSatisfy { $0.instanceClass == "db.r8g.2xlarge" && $0.status == "available" }
             }
             #expect(converged, "\(String(describing: try? inspector.instances(cluster: name)))\n\(daemon.logTail)")

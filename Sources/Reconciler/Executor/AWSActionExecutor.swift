@@ -8,12 +8,14 @@ import Logging
 public struct AWSActionExecutor: ActionExecuting {
     let iam: IAMClient
     let rds: RDSClient
+    let ec2: EC2Client
     let logger: Logger
 
     /// An executor over `client`.
     public init(client: AWSClient, logger: Logger) {
         iam = IAMClient(client: client)
         rds = RDSClient(client: client)
+        ec2 = EC2Client(client: client)
         self.logger = logger
     }
 
@@ -67,6 +69,25 @@ public struct AWSActionExecutor: ActionExecuting {
             try iam.deleteRole(roleName: role)
         case .addTagsToResource(let arn, let tags):
             try rds.addTagsToResource(resourceArn: arn, tags: awsTags(tags))
+        case .createSecurityGroup(let p):
+            _ = try ec2.createSecurityGroup(
+                name: p.name, description: p.description, vpcId: p.vpcId, tags: awsTags(p.tags))
+        case .authorizeSecurityGroupRule(let group, let egress, let rule, let tags):
+            if egress {
+                _ = try ec2.authorizeSecurityGroupEgress(groupId: group, rules: [rule], tags: awsTags(tags))
+            } else {
+                _ = try ec2.authorizeSecurityGroupIngress(groupId: group, rules: [rule], tags: awsTags(tags))
+            }
+        case .revokeSecurityGroupRules(let group, let egress, let ids):
+            if egress {
+                try ec2.revokeSecurityGroupEgress(groupId: group, ruleIds: ids)
+            } else {
+                try ec2.revokeSecurityGroupIngress(groupId: group, ruleIds: ids)
+            }
+        case .tagSecurityGroup(let id, let tags):
+            try ec2.createTags(resourceIds: [id], tags: awsTags(tags))
+        case .deleteSecurityGroup(let id, _):
+            try ec2.deleteSecurityGroup(id: id)
         case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
             // Reads and waits: the driver handles them; nothing to call.
             return
@@ -90,7 +111,7 @@ public struct AWSActionExecutor: ActionExecuting {
             storageEncrypted: p.storageEncrypted, kmsKeyId: p.kmsKeyId, deletionProtection: p.deletionProtection,
             tags: awsTags(p.tags), s3BucketName: p.s3BucketName, s3Prefix: p.s3Prefix,
             s3IngestionRoleArn: p.s3IngestionRoleArn, sourceEngine: p.sourceEngine,
-            sourceEngineVersion: p.sourceEngineVersion)
+            sourceEngineVersion: p.sourceEngineVersion, port: p.port)
     }
 
     /// The password in `path` without its trailing newline; the error names the file, never its content.

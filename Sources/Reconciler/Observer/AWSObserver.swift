@@ -1,3 +1,4 @@
+import AWSCore
 import AWSServices
 import Foundation
 import ImportSpec
@@ -5,11 +6,13 @@ import Logging
 
 /// Observes a spec's resources through the typed AWS clients: IAM role (trust, inline and, for a given role,
 /// attached policies, tags), the RDS cluster (with the latest event when it failed) and its instances, and the
-/// S3 backup preflight. "Not found" answers are observations (nil), never errors.
+/// S3 backup preflight, and the spec's security group when it asks for one. "Not found" answers are observations
+/// (nil), never errors.
 public struct AWSObserver: StateObserving {
     let iam: IAMClient
     let rds: RDSClient
     let s3: S3Client
+    let ec2: EC2Client
     let region: String
     let logger: Logger
 
@@ -18,6 +21,7 @@ public struct AWSObserver: StateObserving {
         iam = IAMClient(client: client)
         rds = RDSClient(client: client)
         s3 = S3Client(client: client)
+        ec2 = EC2Client(client: client)
         region = client.region.name
         self.logger = logger
     }
@@ -43,6 +47,7 @@ public struct AWSObserver: StateObserving {
                 }.map(Self.observedInstance).filter { $0.clusterIdentifier?.lowercased() != spec.name }
             }
         }
+        observed.securityGroup = try observeSecurityGroup(of: spec)
         if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
             observed.latestClusterEvent = try call("DescribeEvents") {
                 try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
@@ -113,6 +118,27 @@ public struct AWSObserver: StateObserving {
         guard let head, head.isKMSEncrypted else { return nil }
         // Without a key id S3 used the AWS managed key aws/s3, whose key policy already lets S3 readers decrypt.
         return head.kmsKeyId
+    }
+
+    /// The group aurorad created for the spec, found in `vpc_id` by its ownership tags (tagged in the create call, so
+    /// a crash never hides one), with its rules; nil when there is none. A spec that asks for no group costs no EC2
+    /// call.
+    private func observeSecurityGroup(of spec: ImportSpec) throws(ObservationError) -> ObservedSecurityGroup? {
+        guard spec.createsSecurityGroup, let vpcId = spec.vpcId else { return nil }
+        let filters = [
+            AWSFilter(name: "vpc-id", values: [vpcId]),
+            AWSFilter(name: "tag:\(ManagedResources.specTagKey)", values: [spec.name]),
+            AWSFilter(name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue]),
+        ]
+        let groups = try call("DescribeSecurityGroups") { try ec2.describeSecurityGroups(filters: filters) }
+        // The name is deterministic, so a repeated create cannot make a second group; should tags have been copied
+        // onto another one, the group named as aurorad names it is the spec's.
+        let name = ManagedSecurityGroup.name(for: spec)
+        let named: EC2SecurityGroup? = groups.first { $0.name == name }
+        guard let group = named ?? groups.min(by: { $0.id < $1.id }) else { return nil }
+        let rules = try call("DescribeSecurityGroupRules") { try ec2.describeSecurityGroupRules(groupIds: [group.id]) }
+        return ObservedSecurityGroup(
+            id: group.id, name: group.name, vpcId: group.vpcId, tags: group.tags.asMap, rules: rules)
     }
 
     /// The role with its trust policy, inline policies and tags (and attached policies when asked), or nil.
