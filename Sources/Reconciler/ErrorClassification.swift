@@ -162,16 +162,22 @@ public enum ErrorClassifier {
 
     /// AddRoleToDBCluster: the cluster may be busy (DESIGN: retry `InvalidDBClusterStateFault`) or already have it
     /// (wire code `DBClusterRoleAlreadyExists`, shape `DBClusterRoleAlreadyExistsFault` in botocore's model).
+    /// A cluster deleted between the observation and the call (`DBClusterNotFoundFault`) settles too: the next
+    /// observation sees it gone (and the vanished-cluster guard takes over).
     public static func classifyAddRoleError(code: String) -> ErrorClass? {
-        ["InvalidDBClusterStateFault", "DBClusterRoleAlreadyExists", "DBClusterRoleAlreadyExistsFault"].contains(code)
-            ? .retryable(.resourceState) : nil
+        [
+            "InvalidDBClusterStateFault", "DBClusterRoleAlreadyExists", "DBClusterRoleAlreadyExistsFault",
+            "DBClusterNotFoundFault",
+        ].contains(code) ? .retryable(.resourceState) : nil
     }
 
-    /// CreateDBInstance: a busy cluster or an instance that already exists (wire code `DBInstanceAlreadyExists`,
-    /// shape `DBInstanceAlreadyExistsFault`) settles at the next observation.
+    /// CreateDBInstance: a busy cluster, a cluster deleted since the observation, or an instance that already exists
+    /// (wire code `DBInstanceAlreadyExists`, shape `DBInstanceAlreadyExistsFault`) settles at the next observation.
     public static func classifyCreateInstanceError(code: String) -> ErrorClass? {
-        ["InvalidDBClusterStateFault", "DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"].contains(code)
-            ? .retryable(.resourceState) : nil
+        [
+            "InvalidDBClusterStateFault", "DBClusterNotFoundFault", "DBInstanceAlreadyExists",
+            "DBInstanceAlreadyExistsFault",
+        ].contains(code) ? .retryable(.resourceState) : nil
     }
 
     /// DeleteDBInstance, DeleteDBCluster, AddTagsToResource, ModifyDBCluster, ModifyDBInstance: busy or already gone

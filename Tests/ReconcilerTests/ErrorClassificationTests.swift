@@ -31,6 +31,8 @@ struct ErrorClassificationTests {
         (.addRoleToCluster, "DBClusterRoleAlreadyExists", .retryable(.resourceState)),
         (.addRoleToCluster, "InvalidParameterValue", .terminal),
         (.createInstance, "DBInstanceAlreadyExists", .retryable(.resourceState)),
+        (.createInstance, "DBClusterNotFoundFault", .retryable(.resourceState)),
+        (.addRoleToCluster, "DBClusterNotFoundFault", .retryable(.resourceState)),
         (.createInstance, "InsufficientDBInstanceCapacity", .terminal),
         (.deleteCluster, "DBClusterNotFoundFault", .retryable(.resourceState)),
         (.deleteInstance, "InvalidDBInstanceState", .retryable(.resourceState)),
