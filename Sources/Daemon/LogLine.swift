@@ -47,15 +47,15 @@ public struct LogLine: Sendable {
         time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// ` key=value` pairs sorted by key; values with spaces, quotes or `=` are quoted.
+    /// ` key=value` pairs sorted by key; values with spaces, quotes, `=` or newlines are quoted and escaped.
     private var pairs: String {
-        metadata.keys.sorted().map { key in " \(key)=\(Self.quoted(flatten(metadata[key]!.description)))" }.joined()
+        metadata.keys.sorted().map { key in " \(key)=\(Self.quoted(metadata[key]!.description))" }.joined()
     }
 
     private static func quoted(_ value: String) -> String {
-        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            + "\""
+        guard value.isEmpty || value.contains(where: { " \"=\n".contains($0) }) else { return value }
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"" + escaped.replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
     /// Keeps one event on one line: a multi-line error (a config problem list) has its newlines escaped.

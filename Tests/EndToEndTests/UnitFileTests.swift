@@ -40,7 +40,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             let score = overall.flatMap { line in line.split(separator: ":").last?.split(separator: " ").first }
                 .flatMap { Double($0) }
             let exposure = try #require(score, "no exposure level in: \(security.stdout.suffix(400))")
-            #expect(exposure <= Self.maximumExposure, "\(security.stdout.split(separator: "\n").filter { $0.contains("✗") })")
+            let findings = security.stdout.split(separator: "\n").filter { $0.contains("✗") }
+            #expect(exposure <= Self.maximumExposure, "exposure \(exposure): \(findings)")
         }
     }
 
