@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "aurorad",
             dependencies: [
-                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec",
+                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -20,8 +20,8 @@ public final class ServiceMonitor: Sendable {
     private let store: any SpecStore
     private let logger: Logger
     private let queue = DispatchQueue(label: "aurorad.service-monitor")
-    // Dispatch sources are thread-safe (libdispatch synchronises schedule, resume and cancel) but not Sendable.
-    private nonisolated(unsafe) let timer: any DispatchSourceTimer
+    /// Made in `start()`: libdispatch traps when a source that was never resumed is released.
+    private let timer = Mutex<(any DispatchSourceTimer)?>(nil)
     private let state = Mutex(State())
 
     /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier`; `start()` starts it.
@@ -30,7 +30,6 @@ public final class ServiceMonitor: Sendable {
         self.heartbeat = heartbeat
         self.store = store
         self.logger = logger
-        timer = DispatchSource.makeTimerSource(queue: queue)
     }
 
     /// How often the monitor ticks: twice per watchdog interval (as sd_watchdog_enabled(3) advises), at most every
@@ -49,12 +48,19 @@ public final class ServiceMonitor: Sendable {
         }
     }
 
-    /// Starts ticking.
+    /// Starts ticking (once).
     public func start() {
         let interval = Self.tickInterval(watchdog: notifier.watchdogInterval)
-        timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval / .milliseconds(1))))
-        timer.setEventHandler { [self] in tick() }
-        timer.resume()
+        let started = timer.withLock { timer -> Bool in
+            guard timer == nil else { return false }
+            let source = DispatchSource.makeTimerSource(queue: queue)
+            source.schedule(deadline: .now(), repeating: .milliseconds(Int(interval / .milliseconds(1))))
+            source.setEventHandler { [self] in tick() }
+            source.resume()
+            timer = source
+            return true
+        }
+        guard started else { return }
         if let watchdog = notifier.watchdogInterval {
             logger.info("systemd watchdog enabled", metadata: ["interval": "\(watchdog)"])
         }
@@ -62,7 +68,7 @@ public final class ServiceMonitor: Sendable {
 
     /// Stops ticking; no watchdog ping or status is sent afterwards.
     public func stop() {
-        timer.cancel()
+        timer.withLock { $0?.cancel() }
         queue.sync {}
     }
 
