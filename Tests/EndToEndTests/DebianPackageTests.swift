@@ -64,4 +64,36 @@ import TestSupport
             #expect(completion.contains("watch") && completion.contains("events"))
         }
     }
+
+    /// postinst with stand-ins for getent, addgroup, adduser and systemctl first on PATH: a fresh install creates
+    /// the system group and user once; an upgrade, where they exist, creates nothing.
+    @Test func postinstCreatesTheSystemUserOnlyWhenMissing() throws {
+        try withTemporaryDirectory { directory in
+            let log = directory + "/calls"
+            let exists = directory + "/exists"
+            for tool in ["getent", "addgroup", "adduser", "systemctl"] {
+                let body = tool == "getent"
+                    ? "#!/bin/sh\necho \"$0 $*\" >> \(log)\n[ -e \(exists) ]\n"
+                    : "#!/bin/sh\necho \"$0 $*\" >> \(log)\n"
+                let path = directory + "/" + tool
+                try Data(body.utf8).write(to: URL(fileURLWithPath: path))
+                chmod(path, 0o755)
+            }
+            let environment = ["PATH": directory + ":/usr/bin:/bin"]
+            let postinst = repositoryRoot + "/deploy/debian/postinst"
+            let fresh = try ChildProcess.run("/bin/sh", [postinst, "configure", ""], environment: environment)
+            #expect(fresh.status == 0, "\(fresh.stderr)")
+            #expect(fresh.stdout.contains("systemctl enable --now aurorad"))
+            let calls = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(calls.contains("/addgroup --system aurorad\n"), "\(calls)")
+            #expect(calls.contains("/adduser --system --ingroup aurorad --home /var/lib/aurorad --no-create-home"))
+
+            try FileManager.default.removeItem(atPath: log)
+            FileManager.default.createFile(atPath: exists, contents: nil)
+            let upgrade = try ChildProcess.run("/bin/sh", [postinst, "configure", "0.1.0"], environment: environment)
+            #expect(upgrade.status == 0 && upgrade.stdout.isEmpty)
+            let again = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(!again.contains("addgroup") && !again.contains("adduser"), "\(again)")
+        }
+    }
 }
