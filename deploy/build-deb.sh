@@ -51,8 +51,9 @@ install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/lib/systemd/system" "$root/
     "$root/usr/share/zsh/vendor-completions" "$root/usr/share/fish/vendor_completions.d"
 
 install -m 0755 "$binary" "$root/usr/bin/aurorad"
-sed 's|/usr/local/bin/aurorad|/usr/bin/aurorad|g' deploy/aurorad.service > "$root/usr/lib/systemd/system/aurorad.service"
-chmod 0644 "$root/usr/lib/systemd/system/aurorad.service"
+unit="$root/usr/lib/systemd/system/aurorad.service"
+sed 's|/usr/local/bin/aurorad|/usr/bin/aurorad|g' deploy/aurorad.service > "$unit"
+chmod 0644 "$unit"
 sed 's/^socket_group = ""/socket_group = "aurorad"/' config/aurorad.toml > "$root/etc/aurorad/aurorad.toml"
 chmod 0644 "$root/etc/aurorad/aurorad.toml"
 gzip -9n < "$manual" > "$root/usr/share/man/man1/aurorad.1.gz"

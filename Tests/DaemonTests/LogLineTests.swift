@@ -11,8 +11,8 @@ import Testing
                    "error": "InvalidParameterValue: bad \"bucket\"\nsecond line"])
 
     @Test func textHasTimeLevelMessageAndSortedPairsOnOneLine() {
-        #expect(line.rendered(.text) == #"2027-01-15T08:00:00.250Z error AWS call failed action=RestoreDBClusterFromS3 "#
-            + #"aws.request_id=req-1 error="InvalidParameterValue: bad \"bucket\"\nsecond line" spec=orders"#)
+        #expect(line.rendered(.text) == #"2027-01-15T08:00:00.250Z error AWS call failed "#
+            + #"action=RestoreDBClusterFromS3 aws.request_id=req-1 error="InvalidParameterValue: bad \"bucket\"\nsecond line" spec=orders"#)
     }
 
     @Test func journalHasThePriorityPrefixAndNoTimestamp() {
