@@ -36,9 +36,12 @@ public final class DaemonRuntime: Sendable {
         self.reloadConfig = reloadConfig
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops gracefully. Throws when start-up fails (nothing is left running).
+    /// Runs until SIGTERM or SIGINT, then stops gracefully; SIGHUP reloads the configuration. Throws when start-up
+    /// fails (nothing is left running).
     public func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        // A reload that arrives before the signal sources exist must not end the daemon (SIGHUP's default action).
+        signal(SIGHUP, SIG_IGN)
         let store = try SQLiteStore(path: config.database)
         let rateLimit = ReloadableRateLimit(ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst)
         let bridge = try makeReconciler(store: store, rateLimit: rateLimit)
