@@ -14,7 +14,8 @@ let package = Package(
         // Command-line parsing for `aurorad run` / `aurorad ctl …`: subcommands, --help and exit codes for free.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // The logging API every library takes a `Logger` from; the daemon picks the backend (stderr lines).
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // 1.16 for `LogHandler.log(event:)`, which the daemon's line handler implements.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries, each behind one door.
@@ -66,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "aurorad",
             dependencies: [
-                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec",
+                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -34,7 +34,9 @@ CLIENTS = 16
 REQUEST_TIMEOUT = 30.0
 RESYNC_SECONDS = 10
 AWS_LINE = re.compile(r"aws\.action=(\S+).*?aws\.service=(\S+)|aws\.service=(\S+).*?aws\.action=(\S+)")
-REQUEUE_LINE = re.compile(r"after=(\S+) seconds.*Reconciled; requeued")
+# The daemon's text log lines: `TIME LEVEL message key=value…`, values with spaces quoted.
+RECONCILING_LINE = re.compile(r"^\S+ \S+ Reconciling ")
+REQUEUE_LINE = re.compile(r"^\S+ \S+ Reconciled; requeued .*after=\"?(\S+) seconds")
 
 processes: list[subprocess.Popen] = []
 
@@ -330,7 +332,7 @@ def parse_reconciles(lines: list[str]) -> list[dict]:
     reconciles = []
     current = None
     for line in lines:
-        if "] Reconciling" in line:
+        if RECONCILING_LINE.search(line):
             current = {"calls": collections.Counter(), "after": None, "failed": False}
             reconciles.append(current)
             continue

@@ -88,7 +88,7 @@ private func checkRequest(_ bytes: [UInt8]) {
         switch request.command {
         case .submit, .plan:
             invariant(request.spec?.typeName == "object", "\(request.command) accepted without a spec")
-        case .status, .delete, .restore:
+        case .status, .delete, .restore, .events:
             invariant(request.name?.isEmpty == false, "\(request.command) accepted without a name")
         case .list: break
         }

@@ -3,20 +3,20 @@ import ImportSpec
 
 /// The commands the socket understands.
 public enum ControlCommand: String, Sendable, Codable, CaseIterable {
-    case submit, status, list, delete, plan, restore
+    case submit, status, list, delete, plan, restore, events
 
     /// The fields this command cannot do without.
     var requiredFields: [String] {
         switch self {
         case .submit, .plan: ["spec"]
-        case .status, .delete, .restore: ["name"]
+        case .status, .delete, .restore, .events: ["name"]
         case .list: []
         }
     }
 }
 
 /// One request line: `{"command": …, "name"?: String, "spec"?: {…}, "dryRun"?: Bool, "keepResources"?: Bool,
-/// "id"?: any}`; the two flags are for `delete` only, and exclusive.
+/// "limit"?: Int, "id"?: any}`; the two flags are for `delete` only, and exclusive; `limit` is for `events` only.
 public struct ControlRequest: Sendable, Equatable, Encodable {
     /// What to do.
     public var command: ControlCommand
@@ -30,11 +30,18 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     public var dryRun: Bool
     /// For delete: forget the spec (remove it from the store) and leave every AWS resource as it is.
     public var keepResources: Bool
+    /// For events: how many of the newest events to answer (1…`maximumEventLimit`; nil: `defaultEventLimit`).
+    public var limit: Int?
+
+    /// The most events one `events` request may ask for.
+    public static let maximumEventLimit = 10_000
+    /// How many events an `events` request without `limit` answers.
+    public static let defaultEventLimit = 50
 
     /// Creates a request; prefer the static constructors, which set the fields each command needs.
     public init(
         command: ControlCommand, name: String? = nil, spec: JSONValue? = nil, id: JSONValue? = nil,
-        dryRun: Bool = false, keepResources: Bool = false
+        dryRun: Bool = false, keepResources: Bool = false, limit: Int? = nil
     ) {
         self.command = command
         self.name = name
@@ -42,6 +49,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         self.id = id
         self.dryRun = dryRun
         self.keepResources = keepResources
+        self.limit = limit
     }
 
     /// Create or update a spec.
@@ -65,7 +73,14 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     /// Ask for the vanished cluster of a spec to be restored again from its backup.
     public static func restore(name: String) -> ControlRequest { ControlRequest(command: .restore, name: name) }
 
-    private static let knownFields: Set<String> = ["command", "name", "spec", "id", "dryRun", "keepResources"]
+    /// The newest `limit` events of a spec (default 50), newest first.
+    public static func events(name: String, limit: Int? = nil) -> ControlRequest {
+        ControlRequest(command: .events, name: name, limit: limit)
+    }
+
+    private static let knownFields: Set<String> = [
+        "command", "name", "spec", "id", "dryRun", "keepResources", "limit",
+    ]
 
     /// Parses one request line, reporting what is wrong with it as an `invalid_request` error.
     ///
@@ -94,7 +109,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         guard unknown.isEmpty else {
             throw Self.invalid(
                 "Unknown field \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in the request; "
-                    + "known fields are command, name, spec, dryRun, keepResources and id.")
+                    + "known fields are command, name, spec, dryRun, keepResources, limit and id.")
         }
         guard let commandValue = fields["command"] else {
             throw Self.invalid("The request has no `command`; use one of \(Self.commandList).")
@@ -126,6 +141,21 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         if dryRun && keepResources {
             throw Self.invalid("`dryRun` and `keepResources` exclude each other; send at most one of them.")
         }
+        limit = try Self.eventLimit(fields["limit"], command: command)
+    }
+
+    /// The `limit` field: events only, an integer in 1…`maximumEventLimit`; absent or null is nil.
+    private static func eventLimit(_ value: JSONValue?, command: ControlCommand) throws(ControlError) -> Int? {
+        switch value {
+        case nil, .null?: return nil
+        case .integer(let limit)? where command == .events:
+            guard (1...maximumEventLimit).contains(limit) else {
+                throw invalid("`limit` must be between 1 and \(maximumEventLimit), not \(limit).")
+            }
+            return limit
+        case .integer?: throw invalid("`limit` is only for the events command, not \(command.rawValue).")
+        case let other?: throw invalid("`limit` must be an integer, not \(other.typeName).")
+        }
     }
 
     /// A boolean field only the delete command takes; absent or null is false.
@@ -146,7 +176,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         ControlError(code: .invalidRequest, message: message)
     }
 
-    private enum CodingKeys: String, CodingKey { case command, name, spec, id, dryRun, keepResources }
+    private enum CodingKeys: String, CodingKey { case command, name, spec, id, dryRun, keepResources, limit }
 
     /// Encodes only the fields that are set.
     public func encode(to encoder: any Encoder) throws {
@@ -157,5 +187,6 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(id, forKey: .id)
         if dryRun { try container.encode(true, forKey: .dryRun) }
         if keepResources { try container.encode(true, forKey: .keepResources) }
+        try container.encodeIfPresent(limit, forKey: .limit)
     }
 }

@@ -38,12 +38,23 @@ public enum StatusRendering {
             let decoded = try events.decode([SpecEvent].self)
             if !decoded.isEmpty {
                 lines.append("")
-                lines += table(
-                    header: ["TIME", "TYPE", "REASON", "MESSAGE"],
-                    rows: decoded.map { [$0.time.description, $0.type.rawValue, $0.reason, $0.message] })
+                lines += eventTable(decoded)
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// An events result (an array of `SpecEvent`, newest first) as a table.
+    public static func events(_ result: JSONValue) throws -> String {
+        let events = try result.decode([SpecEvent].self)
+        guard !events.isEmpty else { return "No events yet." }
+        return eventTable(events).joined(separator: "\n")
+    }
+
+    private static func eventTable(_ events: [SpecEvent]) -> [String] {
+        table(
+            header: ["TIME", "TYPE", "REASON", "MESSAGE"],
+            rows: events.map { [$0.time.description, $0.type.rawValue, $0.reason, $0.message] })
     }
 
     /// A plan result (`steps`: every projected group of action descriptions, `now`: the groups runnable now,

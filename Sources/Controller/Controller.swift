@@ -19,17 +19,21 @@ public final class Controller: Sendable {
     private let queue: WorkQueue
     private let logger: Logger
     private let workers = ConditionLock(Workers())
+    /// Beaten by workers taking and finishing keys and by idle workers; the systemd watchdog reads its age.
+    public let heartbeat: Heartbeat
 
-    /// A controller that is not running yet; `clock` drives requeue and backoff timers (injectable for tests).
+    /// A controller that is not running yet; `clock` drives requeue and backoff timers (injectable for tests), and
+    /// idle workers beat `heartbeat` every `idleBeatInterval`.
     public init(
         reconciler: any Reconciling, workers: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(),
-        clock: any TimerScheduler = SystemClock(), logger: Logger
+        clock: any TimerScheduler = SystemClock(), idleBeatInterval: Duration = .seconds(1), logger: Logger
     ) {
         precondition(workers >= 1, "The controller needs at least one worker.")
         self.reconciler = reconciler
         self.workerCount = workers
         self.backoff = backoff
-        self.queue = WorkQueue(clock: clock)
+        self.heartbeat = Heartbeat(clock: clock)
+        self.queue = WorkQueue(clock: clock, heartbeat: heartbeat, idleBeatInterval: idleBeatInterval)
         self.logger = logger
     }
 
@@ -75,6 +79,9 @@ public final class Controller: Sendable {
     /// The work queue's counts: keys waiting, being reconciled, and scheduled for later.
     public var metrics: QueueMetrics { queue.metrics }
 
+    /// Changes the retry delays after errors (configuration reload); counted failures are kept.
+    public func reconfigureBackoff(base: Duration, max: Duration) { backoff.reconfigure(base: base, max: max) }
+
     /// Consecutive retryable failures of `key` since its last success.
     public func failureCount(for key: String) -> Int { backoff.failures(for: key) }
 
@@ -83,10 +90,12 @@ public final class Controller: Sendable {
             var logger = self.logger
             logger[metadataKey: "spec"] = "\(key)"
             logger.debug("Reconciling")
+            heartbeat.beat()
             let result = reconciler.reconcile(key: key)
             handle(result, of: key, logger: logger)
             // Only after the follow-up is scheduled, so a wake that came meanwhile runs the key exactly once more.
             queue.done(key)
+            heartbeat.reconcileFinished()
         }
     }
 

@@ -47,10 +47,18 @@ public final class WorkQueue: Sendable {
 
     private let clock: any TimerScheduler
     private let state = ConditionLock(State())
+    private let heartbeat: Heartbeat?
+    private let idleBeatInterval: Duration
 
-    /// An empty queue whose delayed adds use `clock`.
-    public init(clock: any TimerScheduler = SystemClock()) {
+    /// An empty queue whose delayed adds use `clock`; a worker waiting in `get` beats `heartbeat` every
+    /// `idleBeatInterval`, so an idle controller still shows it is alive.
+    public init(
+        clock: any TimerScheduler = SystemClock(), heartbeat: Heartbeat? = nil, idleBeatInterval: Duration = .seconds(1)
+    ) {
+        precondition(idleBeatInterval > .zero, "The idle heartbeat interval must be positive.")
         self.clock = clock
+        self.heartbeat = heartbeat
+        self.idleBeatInterval = idleBeatInterval
     }
 
     /// Marks `key` as needing processing; a no-op when it already waits, or after shutdown.
@@ -92,14 +100,19 @@ public final class WorkQueue: Sendable {
 
     /// Blocks until a key is ready and hands it out (it is then in flight until `done`); nil once shut down.
     public func get() -> String? {
-        let key = state.wait(until: nil, for: { !$0.ready.isEmpty || $0.shuttingDown }) { state -> String? in
-            guard !state.shuttingDown else { return nil }
-            let key = state.ready.removeFirst()
-            state.waiting.remove(key)
-            state.processing.insert(key)
-            return key
+        while true {
+            let deadline = heartbeat.map { _ in Date(timeIntervalSinceNow: idleBeatInterval.seconds) }
+            let taken = state.wait(until: deadline, for: { !$0.ready.isEmpty || $0.shuttingDown }) { state -> String? in
+                guard !state.shuttingDown else { return nil }
+                let key = state.ready.removeFirst()
+                state.waiting.remove(key)
+                state.processing.insert(key)
+                return key
+            }
+            // nil: the wait timed out (idle a whole interval, not wedged); .some(nil): shut down.
+            if let taken { return taken }
+            heartbeat?.beat()
         }
-        return key ?? nil
     }
 
     /// Ends the processing of `key`; if it was added meanwhile, it becomes ready again (once).

@@ -14,6 +14,8 @@ public struct DaemonConfig: Equatable, Sendable {
     public var allowedGIDs: [UInt32] = []
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
     public var logLevel = "info"
+    /// `auto` (journal under systemd, else text), `text`, `journal` or `json`.
+    public var logFormat = LogFormat.auto
     /// Concurrent reconciles (each spec is reconciled by at most one worker at a time).
     public var workers = 4
     /// AWS region; nil falls back to `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile.
@@ -85,6 +87,7 @@ public struct DaemonConfig: Equatable, Sendable {
         ("daemon.allowed_uids", { c, r, k, v in r.ids(k, v).map { c.allowedUIDs = $0 } }),
         ("daemon.allowed_gids", { c, r, k, v in r.ids(k, v).map { c.allowedGIDs = $0 } }),
         ("daemon.log_level", { c, r, k, v in r.logLevel(k, v).map { c.logLevel = $0 } }),
+        ("daemon.log_format", { c, r, k, v in r.logFormat(k, v).map { c.logFormat = $0 } }),
         ("daemon.workers", { c, r, k, v in r.integer(k, v, in: 1...64).map { c.workers = $0 } }),
         ("reconcile.resync_interval", { c, r, k, v in r.seconds(k, v, in: 10...604_800).map { c.resyncInterval = $0 } }),
         ("reconcile.poll_interval", { c, r, k, v in r.seconds(k, v, in: 1...3_600).map { c.pollInterval = $0 } }),
@@ -169,6 +172,15 @@ public struct DaemonConfig: Equatable, Sendable {
                 return nil
             }
             return s
+        }
+
+        mutating func logFormat(_ key: String, _ value: TOMLValue) -> LogFormat? {
+            guard let s = string(key, value) else { return nil }
+            guard let format = LogFormat(rawValue: s) else {
+                problems.append("\(key): \"\(s)\" is not one of \(LogFormat.names.joined(separator: ", "))")
+                return nil
+            }
+            return format
         }
 
         private mutating func wrongType<T>(_ key: String, _ value: TOMLValue, _ expected: String) -> T? {

@@ -19,36 +19,56 @@ public final class DaemonRuntime: Sendable {
     private let config: DaemonConfig
     private let environment: [String: String]
     private let logger: Logger
+    private let logSettings: LogSettings?
+    private let reloadConfig: (@Sendable () throws -> DaemonConfig)?
 
-    /// A daemon for `config`, taking AWS settings from `environment`, logging to `logger`.
-    public init(config: DaemonConfig, environment: [String: String], logger: Logger) {
+    /// A daemon for `config`, taking AWS settings from `environment`, logging to `logger`. On SIGHUP it calls
+    /// `reloadConfig` (nil: SIGHUP is ignored) and applies the log level (through `logSettings`), intervals and
+    /// rate limits of the result.
+    public init(
+        config: DaemonConfig, environment: [String: String], logger: Logger, logSettings: LogSettings? = nil,
+        reloadConfig: (@Sendable () throws -> DaemonConfig)? = nil
+    ) {
         self.config = config
         self.environment = environment
         self.logger = logger
+        self.logSettings = logSettings
+        self.reloadConfig = reloadConfig
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops gracefully. Throws when start-up fails (nothing is left running).
+    /// Runs until SIGTERM or SIGINT, then stops gracefully; SIGHUP reloads the configuration. Throws when start-up
+    /// fails (nothing is left running).
     public func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        // A reload that arrives before the signal sources exist must not end the daemon (SIGHUP's default action).
+        signal(SIGHUP, SIG_IGN)
         let store = try SQLiteStore(path: config.database)
-        let reconciler = try makeReconciler(store: store)
+        let rateLimit = ReloadableRateLimit(ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst)
+        let bridge = try makeReconciler(store: store, rateLimit: rateLimit)
         let controller = Controller(
-            reconciler: ReconcilerBridge(reconciler: reconciler), workers: config.workers,
+            reconciler: bridge, workers: config.workers,
             backoff: ExponentialBackoff(base: config.backoffMin, max: config.backoffMax), logger: logger)
+        let notifier = SystemdNotifier(environment: environment)
+        let monitor = ServiceMonitor(
+            notifier: notifier, heartbeat: controller.heartbeat, store: store, logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in
                 if !changed {
-                    do { try reconciler.requestRetry(name: name) } catch {
+                    do { try bridge.current.requestRetry(name: name) } catch {
                         logger.error(
                             "could not record a retry request", metadata: ["spec": "\(name)", "error": "\(error)"])
                     }
                 }
+                monitor.invalidate()
                 controller.wake(name)
             },
-            deletionRequested: { name in controller.wake(name) },
-            plan: { spec in try Self.planJSON(reconciler.preview(spec), of: spec) },
+            deletionRequested: { name in
+                monitor.invalidate()
+                controller.wake(name)
+            },
+            plan: { spec in try Self.planJSON(bridge.current.preview(spec), of: spec) },
             restoreRequested: { name in controller.wake(name) },
-            deletePreview: { spec in try JSONValue(encoding: reconciler.previewDeletion(spec)) })
+            deletePreview: { spec in try JSONValue(encoding: bridge.current.previewDeletion(spec)) })
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),
@@ -60,11 +80,17 @@ public final class DaemonRuntime: Sendable {
             "socket": "\(config.socket)", "database": "\(config.database)", "specs": "\(specs.count)",
             "workers": "\(config.workers)",
         ])
-        let notifier = SystemdNotifier()
-        notifier.ready()
+        notifier.ready(status: monitor.summary())
+        monitor.start()
 
-        let signal = waitForTermination()
+        var running = config
+        let signal = waitForTermination { [self] in
+            notifier.reloading()
+            running = reload(running, bridge: bridge, controller: controller, rateLimit: rateLimit)
+            notifier.ready(status: monitor.summary())
+        }
         logger.notice("stopping: finishing in-flight work", metadata: ["signal": "\(signal)"])
+        monitor.stop()
         notifier.stopping()
         server.stop()
         if !controller.shutdown(timeout: .seconds(60)) {
@@ -74,22 +100,59 @@ public final class DaemonRuntime: Sendable {
     }
 
     /// The AWS client and the reconciler over it, sharing one global AWS request rate limit.
-    private func makeReconciler(store: any SpecStore) throws -> SpecReconciler {
-        let bucket = TokenBucket(ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst)
+    private func makeReconciler(store: any SpecStore, rateLimit: ReloadableRateLimit) throws -> ReconcilerBridge {
         let client = try AWSClient(
             environment: environment,
             options: AWSClientOptions(
                 region: config.region, maxAttempts: config.awsMaxAttempts, caFile: config.caFile,
-                beforeAttempt: { bucket.acquire() }),
+                beforeAttempt: { rateLimit.acquire() }),
             logger: logger)
         logger.info("AWS configured", metadata: [
             "region": "\(client.region.name)", "credentials": "\(client.credentialProvider.sourceDescription)",
         ])
-        return SpecReconciler(
-            store: store, observer: AWSObserver(client: client, logger: logger),
-            executor: AWSActionExecutor(client: client, logger: logger),
-            options: ReconcilerOptions(pollInterval: config.pollInterval, resyncInterval: config.resyncInterval),
-            logger: logger)
+        let observer = AWSObserver(client: client, logger: logger)
+        let executor = AWSActionExecutor(client: client, logger: logger)
+        return ReconcilerBridge(options: Self.reconcilerOptions(config)) { [logger] options in
+            SpecReconciler(store: store, observer: observer, executor: executor, options: options, logger: logger)
+        }
+    }
+
+    private static func reconcilerOptions(_ config: DaemonConfig) -> ReconcilerOptions {
+        ReconcilerOptions(pollInterval: config.pollInterval, resyncInterval: config.resyncInterval)
+    }
+
+    /// Re-reads the configuration (SIGHUP) and applies what a running daemon can; returns the settings now in force.
+    /// An invalid file changes nothing.
+    private func reload(
+        _ running: DaemonConfig, bridge: ReconcilerBridge, controller: Controller, rateLimit: ReloadableRateLimit
+    ) -> DaemonConfig {
+        guard let reloadConfig else {
+            logger.notice("SIGHUP received; no configuration source to reload, nothing changed")
+            return running
+        }
+        let loaded: DaemonConfig
+        do {
+            loaded = try reloadConfig()
+        } catch {
+            logger.error(
+                "configuration reload refused; the previous settings stay in force: fix the file, then reload again",
+                metadata: ["error": "\(error)"])
+            return running
+        }
+        let changes = ConfigChanges(from: running, to: loaded)
+        let adopted = ConfigChanges.adoptable(from: loaded, keeping: running)
+        logSettings?.level = Logger.Level(rawValue: adopted.logLevel) ?? .info
+        bridge.reconfigure(Self.reconcilerOptions(adopted))
+        controller.reconfigureBackoff(base: adopted.backoffMin, max: adopted.backoffMax)
+        rateLimit.reconfigure(ratePerSecond: adopted.awsRequestsPerSecond, burst: adopted.awsBurst)
+        logger.notice("configuration reloaded", metadata: [
+            "applied": "\(changes.applied.isEmpty ? "no change" : changes.applied.joined(separator: "; "))",
+        ])
+        if !changes.needRestart.isEmpty {
+            logger.warning("changed settings that apply only at the next restart (systemctl restart aurorad)",
+                           metadata: ["pending": "\(changes.needRestart.joined(separator: "; "))"])
+        }
+        return adopted
     }
 
     /// A plan preview of `spec` as the JSON `ctl plan --json` prints: `phase`, `steps` (every projected group),
@@ -115,24 +178,30 @@ public final class DaemonRuntime: Sendable {
         return Set(config.allowedGIDs + [socketGroup])
     }
 
-    /// Blocks until SIGTERM or SIGINT arrives and returns its name.
-    private func waitForTermination() -> String {
+    /// Blocks until SIGTERM or SIGINT arrives and returns its name; runs `reload` on this thread for each SIGHUP.
+    private func waitForTermination(reload: () -> Void) -> String {
         let received = DispatchSemaphore(value: 0)
-        let name = Mutex<String>("")
+        let names = Mutex<[String]>([])
         let queue = DispatchQueue(label: "aurorad.signals")
         var sources: [any DispatchSourceSignal] = []
-        for (number, label) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+        for (number, label) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
             Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                name.withLock { $0 = label }
+                names.withLock { $0.append(label) }
                 received.signal()
             }
             source.resume()
             sources.append(source)
         }
-        received.wait()
-        sources.forEach { $0.cancel() }
-        return name.withLock { $0 }
+        defer { sources.forEach { $0.cancel() } }
+        // One signal per semaphore signal; the loop ends at the first termination signal.
+        while true {
+            received.wait()
+            let name = names.withLock { $0.removeFirst() }
+            guard name == "SIGHUP" else { return name }
+            logger.notice("SIGHUP received: reloading the configuration")
+            reload()
+        }
     }
 }

@@ -5,8 +5,8 @@ import Logging
 import Reconciler
 import Store
 
-/// Answers control-socket requests from the store: submit validates and stores a spec, status and list read the
-/// store (never AWS), delete marks a spec for deletion (or previews it, or forgets the spec leaving AWS as it is),
+/// Answers control-socket requests from the store: submit validates and stores a spec, status, list and events read
+/// the store (never AWS), delete marks a spec for deletion (or previews it, or forgets the spec leaving AWS as it is),
 /// restore records the operator's intent to restore a vanished cluster, plan asks the reconciler for a dry run.
 /// Accepted submits, deletes and restores are passed on to `SpecHooks` so the controller works on the spec at once.
 public struct SpecControlHandler: ControlHandler {
@@ -61,6 +61,7 @@ public struct SpecControlHandler: ControlHandler {
             case .delete: return try delete(request.name, peer: peer)
             case .plan: return try plan(request.spec)
             case .restore: return try restore(request.name, peer: peer)
+            case .events: return try events(request.name, limit: request.limit ?? ControlRequest.defaultEventLimit)
             }
         } catch StoreError.specBeingDeleted(let name) {
             return .failure(.conflict, StoreError.specBeingDeleted(name: name).description)
@@ -121,6 +122,14 @@ public struct SpecControlHandler: ControlHandler {
             result = .object(fields)
         }
         return .success(result)
+    }
+
+    private func events(_ name: String?, limit: Int) throws -> ControlResponse {
+        if let refusal = requireName(name) { return refusal }
+        guard let name, try store.spec(named: name) != nil else {
+            return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
+        }
+        return .success(try JSONValue(encoding: store.events(name: name, limit: limit)))
     }
 
     private func list() throws -> ControlResponse {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import ImportSpec
+import Store
 
 /// Options every `aurorad ctl` subcommand shares.
 struct CtlOptions: ParsableArguments {
@@ -17,7 +18,9 @@ struct Ctl: ParsableCommand {
             Exit codes: 0 success; 1 the operation failed (including no daemon listening on the socket); \
             2 usage error or invalid spec.
             """,
-        subcommands: [Submit.self, Status.self, List.self, Delete.self, Restore.self, Plan.self])
+        subcommands: [
+            Submit.self, Status.self, List.self, Watch.self, Events.self, Delete.self, Restore.self, Plan.self,
+        ])
 
     @OptionGroup var options: CtlOptions
 }
@@ -115,10 +118,22 @@ extension Ctl {
         static let configuration = CommandConfiguration(abstract: "List every spec with its phase.")
 
         @OptionGroup var options: CtlOptions
+        @Option(help: "Only specs in this phase: \(Phase.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var phase: String?
         @Flag(help: "Print an array of status objects as JSON.") var json = false
 
+        func validate() throws {
+            if let phase, Phase(rawValue: phase) == nil {
+                throw ValidationError(
+                    "--phase must be one of \(Phase.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+        }
+
         func run() throws {
-            let result = try exchange(.list(), options: options)
+            var result = try exchange(.list(), options: options)
+            if let phase, case .array(let statuses) = result {
+                result = .array(statuses.filter { $0["phase"]?.stringValue == phase })
+            }
             if json { return try printJSON(result) }
             print(try StatusRendering.list(result))
         }
@@ -152,6 +167,7 @@ extension Ctl {
         @Flag(name: [.customShort("y"), .long], help: "Delete without asking for confirmation.") var yes = false
         @Flag(help: "Forget the spec and leave every AWS resource as it is; no AWS call is made.")
         var keepResources = false
+        @Flag(help: "Print the daemon's answer as JSON.") var json = false
 
         func validate() throws {
             if yes && keepResources {
@@ -161,7 +177,8 @@ extension Ctl {
 
         func run() throws {
             if keepResources {
-                _ = try exchange(.forget(name: name), options: options)
+                let result = try exchange(.forget(name: name), options: options)
+                if json { return try printJSON(result) }
                 print("\(name) forgotten: aurorad no longer manages it; its cluster, instances and role are left "
                     + "in AWS as they are")
                 return
@@ -173,7 +190,8 @@ extension Ctl {
                     printPreviewToStandardError()
                 }
             }
-            _ = try exchange(.delete(name: name), options: options)
+            let result = try exchange(.delete(name: name), options: options)
+            if json { return try printJSON(result) }
             print("\(name) deletion requested")
         }
 
@@ -218,9 +236,11 @@ extension Ctl {
 
         @OptionGroup var options: CtlOptions
         @Argument(help: "The spec name.") var name: String
+        @Flag(help: "Print the daemon's answer as JSON.") var json = false
 
         func run() throws {
-            _ = try exchange(.restore(name: name), options: options)
+            let result = try exchange(.restore(name: name), options: options)
+            if json { return try printJSON(result) }
             print("\(name) restore requested; `aurorad ctl status \(name)` follows it")
         }
     }

@@ -86,6 +86,10 @@ struct ProtocolTests {
             (#"{"command":"status","name":"a","dryRun":true}"#, "`dryRun` is only for the delete command"),
             (#"{"command":"delete","name":"a","keepResources":"yes"}"#, "`keepResources` must be a boolean"),
             (#"{"command":"delete","name":"a","dryRun":true,"keepResources":true}"#, "exclude each other"),
+            (#"{"command":"events"}"#, "events command needs `name`"),
+            (#"{"command":"events","name":"a","limit":0}"#, "`limit` must be between 1 and 10000, not 0"),
+            (#"{"command":"events","name":"a","limit":"5"}"#, "`limit` must be an integer, not string"),
+            (#"{"command":"status","name":"a","limit":5}"#, "`limit` is only for the events command, not status"),
         ])
     func malformedRequests(line: String, expected: String) {
         #expect {
@@ -120,6 +124,14 @@ struct ProtocolTests {
         framer.append(Array("123456789".utf8))
         #expect(framer.next(inputClosed: false) == .tooLarge)
         #expect(framer.next(inputClosed: true) == .end)
+    }
+
+    @Test("events carries its limit on the wire and back")
+    func eventsLimitRoundTrip() throws {
+        let line = try WireFormat.line(ControlRequest.events(name: "a", limit: 7))
+        #expect(String(decoding: line, as: UTF8.self) == #"{"command":"events","limit":7,"name":"a"}"# + "\n")
+        #expect(try ControlRequest(parsing: Data(line.dropLast())) == .events(name: "a", limit: 7))
+        #expect(try ControlRequest(parsing: Data(#"{"command":"events","name":"a"}"#.utf8)).limit == nil)
     }
 
     @Test("peers pass by uid, primary group or supplementary group, and nothing else")

@@ -24,6 +24,7 @@ import Testing
               50,
             ]
             log_level = "debug"
+            log_format = "json"
             workers = 2
             [reconcile]
             resync_interval = 60
@@ -39,6 +40,7 @@ import Testing
         #expect(config.allowedUIDs == [1000, 1001])
         #expect(config.allowedGIDs == [50])
         #expect(config.logLevel == "debug")
+        #expect(config.logFormat == .json)
         #expect(config.workers == 2)
         #expect(config.resyncInterval == .seconds(60))
         #expect(config.pollInterval == .seconds(5))
@@ -53,6 +55,7 @@ import Testing
         ("[daemon]\nworkers = 0", "daemon.workers: 0 is out of range 1…64"),
         ("[daemon]\ndatabase = \"relative.db\"", "daemon.database: \"relative.db\" must be an absolute path"),
         ("[daemon]\nlog_level = \"loud\"", "daemon.log_level: \"loud\" is not one of"),
+        ("[daemon]\nlog_format = \"xml\"", "daemon.log_format: \"xml\" is not one of auto, text, journal, json"),
         ("[daemon]\nallowed_uids = [-1]", "daemon.allowed_uids: every entry must be a numeric id"),
         ("[daemon]\ndatabase = \"/x", "line 2: unterminated string"),
         ("[daemon]\nworkers = 4 5", "line 2: unexpected \"5\" after the value"),

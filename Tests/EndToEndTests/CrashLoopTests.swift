@@ -286,7 +286,7 @@ private enum ConvergenceStage: String, CaseIterable, Hashable {
 
 /// What a daemon was doing when its log ends, per the controller's `Reconciling` and `Reconciled…` / `Reconcile
 /// failed…` lines around every reconcile and the reconciler's `executing` line before every action: the busiest
-/// spec's activity.
+/// spec's activity. Lines are `TIME LEVEL message key=value…` (the daemon's text log format).
 private enum DaemonActivity: Int, CaseIterable, Comparable {
     /// No reconcile running.
     case idle
@@ -300,11 +300,12 @@ private enum DaemonActivity: Int, CaseIterable, Comparable {
         for line in log.split(separator: "\n") {
             guard let key = line.firstRange(of: "spec=") else { continue }
             let spec = line[key.upperBound...].prefix { $0 != " " }
-            if line.hasSuffix("] Reconciling") {
+            guard let message = line.split(separator: " ", maxSplits: 2).dropFirst(2).first else { continue }
+            if message.hasPrefix("Reconciling ") {
                 activity[spec] = .reconciling
-            } else if line.hasSuffix("] executing") {
+            } else if message.hasPrefix("executing ") {
                 activity[spec] = .acting
-            } else if line.contains("] Reconciled") || line.contains("] Reconcile failed") {
+            } else if message.hasPrefix("Reconciled") || message.hasPrefix("Reconcile failed") {
                 activity[spec] = .idle
             }
         }

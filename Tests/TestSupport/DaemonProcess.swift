@@ -16,7 +16,10 @@ public final class DaemonProcess: @unchecked Sendable {
         socketPath = directory + "/aurorad.sock"
         databasePath = directory + "/state/aurorad.db"
         // Never the real AWS: a loopback endpoint nothing listens on and no instance metadata, unless overridden.
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+        // Nor the journal format of a test run started by systemd: tests read the text format unless they ask.
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("AWS_") && $0.key != "JOURNAL_STREAM" && $0.key != "INVOCATION_ID"
+        }
         env.merge(Self.isolatedAWSEnvironment) { $1 }
         env.merge(environment) { $1 }
         self.environment = env
