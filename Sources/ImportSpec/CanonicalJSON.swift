@@ -31,7 +31,14 @@ extension ImportSpec {
         add(.enabledCloudwatchLogsExports, enabledCloudwatchLogsExports.map { .array($0.map(JSONValue.string)) })
         add(.applyImmediately, applyImmediately.map(JSONValue.bool))
         add(.tags, tags.map { .object($0.mapValues(JSONValue.string)) })
+        members.merge(clusterSettings.jsonMembers) { current, _ in current }
+        members.merge(instanceDefaults.jsonMembers) { current, _ in current }
         return .object(members)
+    }
+
+    /// Encodes the spec as its canonical members, so every encoder writes the fields `decode(from:)` reads.
+    public func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
     }
 }
 
@@ -40,7 +47,13 @@ extension ImportSpec.InstanceSpec {
         var members: [String: JSONValue] = [:]
         members[CodingKeys.identifier.rawValue] = identifier.map(JSONValue.string)
         members[CodingKeys.instanceClass.rawValue] = instanceClass.map(JSONValue.string)
+        members.merge(settings.jsonMembers) { current, _ in current }
         return .object(members)
+    }
+
+    /// Encodes the entry as its canonical members.
+    public func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
     }
 }
 

@@ -11,7 +11,7 @@ struct SpecReader {
     /// Reads the whole spec; the result is meaningful only together with `problems` and `unusable`.
     mutating func readSpec(_ root: JSONValue) -> ImportSpec {
         typealias Key = ImportSpec.CodingKeys
-        let fields = object(root, at: "", known: Key.allCases.map(\.rawValue)) ?? [:]
+        let fields = object(root, at: "", known: ImportSpec.topLevelKeys) ?? [:]
         func string(_ key: Key) -> String? { self.string(fields, key.rawValue, in: "") }
         func required(_ key: Key) -> String { requiredString(fields, key.rawValue, in: "") }
         func bool(_ key: Key) -> Bool? { self.bool(fields, key.rawValue, in: "") }
@@ -35,7 +35,41 @@ struct SpecReader {
             deletionProtection: bool(.deletionProtection),
             enabledCloudwatchLogsExports: stringArray(fields, Key.enabledCloudwatchLogsExports.rawValue),
             applyImmediately: bool(.applyImmediately),
-            tags: stringMap(fields, Key.tags.rawValue))
+            tags: stringMap(fields, Key.tags.rawValue),
+            clusterSettings: readClusterSettings(fields),
+            instanceDefaults: readInstanceSettings(fields, in: ""))
+    }
+
+    private mutating func readClusterSettings(_ fields: [String: JSONValue]) -> ClusterSettings {
+        typealias Key = ClusterSettings.CodingKeys
+        return ClusterSettings(
+            dbClusterParameterGroupName: string(fields, Key.dbClusterParameterGroupName.rawValue, in: ""),
+            backupRetentionPeriod: integer(fields, Key.backupRetentionPeriod.rawValue, in: ""),
+            preferredBackupWindow: string(fields, Key.preferredBackupWindow.rawValue, in: ""),
+            preferredMaintenanceWindow: string(fields, Key.preferredMaintenanceWindow.rawValue, in: ""),
+            iamDatabaseAuthenticationEnabled: bool(fields, Key.iamDatabaseAuthenticationEnabled.rawValue, in: ""),
+            copyTagsToSnapshot: bool(fields, Key.copyTagsToSnapshot.rawValue, in: ""),
+            storageType: string(fields, Key.storageType.rawValue, in: ""),
+            networkType: string(fields, Key.networkType.rawValue, in: ""),
+            engineLifecycleSupport: string(fields, Key.engineLifecycleSupport.rawValue, in: ""))
+    }
+
+    /// The per-instance settings of an instance entry at `path`, or the defaults at the top level (`path` empty).
+    private mutating func readInstanceSettings(_ fields: [String: JSONValue], in path: String) -> InstanceSettings {
+        typealias Key = InstanceSettings.CodingKeys
+        return InstanceSettings(
+            dbParameterGroupName: string(fields, Key.dbParameterGroupName.rawValue, in: path),
+            caCertIdentifier: string(fields, Key.caCertIdentifier.rawValue, in: path),
+            publiclyAccessible: bool(fields, Key.publiclyAccessible.rawValue, in: path),
+            availabilityZone: string(fields, Key.availabilityZone.rawValue, in: path),
+            promotionTier: integer(fields, Key.promotionTier.rawValue, in: path),
+            autoMinorVersionUpgrade: bool(fields, Key.autoMinorVersionUpgrade.rawValue, in: path),
+            performanceInsightsEnabled: bool(fields, Key.performanceInsightsEnabled.rawValue, in: path),
+            performanceInsightsRetentionPeriod:
+                integer(fields, Key.performanceInsightsRetentionPeriod.rawValue, in: path),
+            performanceInsightsKmsKeyId: string(fields, Key.performanceInsightsKmsKeyId.rawValue, in: path),
+            monitoringInterval: integer(fields, Key.monitoringInterval.rawValue, in: path),
+            monitoringRoleArn: string(fields, Key.monitoringRoleArn.rawValue, in: path))
     }
 
     private mutating func readInstances(_ fields: [String: JSONValue]) -> [String: ImportSpec.InstanceSpec] {
@@ -46,10 +80,11 @@ struct SpecReader {
         var instances: [String: ImportSpec.InstanceSpec] = [:]
         for (key, value) in map {
             let entryPath = FieldPath.member(path, key)
-            let entry = object(value, at: entryPath, known: Key.allCases.map(\.rawValue)) ?? [:]
+            let entry = object(value, at: entryPath, known: ImportSpec.InstanceSpec.entryKeys) ?? [:]
             instances[key] = ImportSpec.InstanceSpec(
                 identifier: string(entry, Key.identifier.rawValue, in: entryPath),
-                instanceClass: string(entry, Key.instanceClass.rawValue, in: entryPath))
+                instanceClass: string(entry, Key.instanceClass.rawValue, in: entryPath),
+                settings: readInstanceSettings(entry, in: entryPath))
         }
         return instances
     }
@@ -158,6 +193,17 @@ struct SpecReader {
             return nil
         }
         return flag
+    }
+
+    private mutating func integer(_ fields: [String: JSONValue], _ key: String, in parent: String) -> Int? {
+        guard let value = member(fields, key, in: parent, required: false, expecting: "a whole number") else {
+            return nil
+        }
+        guard case .integer(let number) = value else {
+            report(FieldPath.member(parent, key), "expected a whole number, found \(value.kindDescription).")
+            return nil
+        }
+        return number
     }
 
     private mutating func stringArray(_ fields: [String: JSONValue], _ key: String) -> [String]? {

@@ -35,12 +35,14 @@ struct SpecValidator {
         checkEncryption()
         checkLogExports()
         checkTags()
+        checkClusterSettings()
+        checkInstanceSettings()
         problems = problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
     }
 
     /// Whether neither `path` nor any field containing it was found unusable (a lookup per ancestor, so a document
     /// with thousands of mistyped entries stays linear).
-    private func usable(_ path: String) -> Bool {
+    func usable(_ path: String) -> Bool {
         guard !unusable.isEmpty else { return true }
         var ancestor = ""
         for character in path {
@@ -50,12 +52,12 @@ struct SpecValidator {
         return !unusable.contains(path)
     }
 
-    private mutating func report(_ path: String, _ message: String) {
+    mutating func report(_ path: String, _ message: String) {
         problems.append(SpecProblem(path: path, message: message))
     }
 
     /// Reports `value` as not a valid `what` at `path` when a rule check found broken rules.
-    private mutating func report(_ path: String, _ value: String, isNot what: String, _ broken: [String]) {
+    mutating func report(_ path: String, _ value: String, isNot what: String, _ broken: [String]) {
         guard !broken.isEmpty else { return }
         report(path, "\(quote(value)) is not a valid \(what): \(broken.joined(separator: "; ")).")
     }
