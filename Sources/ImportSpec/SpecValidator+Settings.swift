@@ -17,7 +17,9 @@ extension SpecValidator {
             report(Key.dbClusterParameterGroupName.rawValue, group, isNot: "DB cluster parameter group name",
                 Self.parameterGroupName(group))
         }
-        if let days = settings.backupRetentionPeriod, usable(Key.backupRetentionPeriod.rawValue), !(1...35).contains(days) {
+        if let days = settings.backupRetentionPeriod, usable(Key.backupRetentionPeriod.rawValue),
+            !(1...35).contains(days)
+        {
             report(Key.backupRetentionPeriod.rawValue, "is \(days), but Aurora keeps automated backups for 1 to 35 "
                 + "days; choose a number in that range.")
         }
