@@ -41,6 +41,19 @@ public struct ClusterSettings: Codable, Sendable, Equatable {
         self.engineLifecycleSupport = engineLifecycleSupport
     }
 
+    /// These settings with each unset field taken from `other`.
+    public func merged(over other: ClusterSettings) -> ClusterSettings {
+        ClusterSettings(
+            dbClusterParameterGroupName: dbClusterParameterGroupName ?? other.dbClusterParameterGroupName,
+            backupRetentionPeriod: backupRetentionPeriod ?? other.backupRetentionPeriod,
+            preferredBackupWindow: preferredBackupWindow ?? other.preferredBackupWindow,
+            preferredMaintenanceWindow: preferredMaintenanceWindow ?? other.preferredMaintenanceWindow,
+            iamDatabaseAuthenticationEnabled: iamDatabaseAuthenticationEnabled ?? other.iamDatabaseAuthenticationEnabled,
+            copyTagsToSnapshot: copyTagsToSnapshot ?? other.copyTagsToSnapshot,
+            storageType: storageType ?? other.storageType, networkType: networkType ?? other.networkType,
+            engineLifecycleSupport: engineLifecycleSupport ?? other.engineLifecycleSupport)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case dbClusterParameterGroupName = "db_cluster_parameter_group_name"
         case backupRetentionPeriod = "backup_retention_period"
@@ -206,4 +219,31 @@ extension InstanceSettings {
         members[CodingKeys.monitoringRoleArn.rawValue] = monitoringRoleArn.map(JSONValue.string)
         return members
     }
+}
+
+extension ClusterSettings {
+    /// `field value` for each setting that is set, by field name, e.g. `backup_retention_period 7`.
+    public var setFields: [String] { describe(jsonMembers) }
+    /// The JSON names of the settings that are set, sorted.
+    public var setFieldNames: [String] { jsonMembers.keys.sorted() }
+    /// The JSON names of every setting.
+    public static let fieldNames = CodingKeys.allCases.map(\.rawValue)
+    /// The setting RDS takes only at the restore (ModifyDBCluster has no such member).
+    public static let restoreOnlyField = CodingKeys.engineLifecycleSupport.rawValue
+}
+
+extension InstanceSettings {
+    /// `field value` for each setting that is set, by field name, e.g. `promotion_tier 1`.
+    public var setFields: [String] { describe(jsonMembers) }
+    /// The JSON names of the settings that are set, sorted.
+    public var setFieldNames: [String] { jsonMembers.keys.sorted() }
+    /// The JSON names of every setting.
+    public static let fieldNames = CodingKeys.allCases.map(\.rawValue)
+    /// The setting RDS takes only at the create (ModifyDBInstance has no such member).
+    public static let createOnlyField = CodingKeys.availabilityZone.rawValue
+}
+
+/// `key value` per member, sorted by key, with the value as JSON (strings quoted).
+private func describe(_ members: [String: JSONValue]) -> [String] {
+    members.sorted { $0.key < $1.key }.map { "\($0.key) \(String(decoding: $0.value.canonicalBytes(), as: UTF8.self))" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 
 /// Everything one observation found about a spec's resources, in AWS-neutral terms; the planner's only input from AWS.
 public struct ObservedState: Equatable, Sendable {
@@ -125,6 +126,8 @@ public struct ObservedCluster: Equatable, Sendable {
     public var dbSubnetGroup: String?
     /// The instance RDS lists as the cluster's writer (`DBClusterMembers`), if any.
     public var writerIdentifier: String?
+    /// The module's common settings as RDS reports them; nil members: RDS reported none.
+    public var settings: ClusterSettings = ClusterSettings()
 
     /// Creates an observed cluster.
     public init(
@@ -132,7 +135,7 @@ public struct ObservedCluster: Equatable, Sendable {
         engineVersion: String? = nil, masterUsername: String, associatedRoles: [ObservedRoleAssociation] = [],
         tags: [String: String] = [:], deletionProtection: Bool = false, storageEncrypted: Bool = true,
         kmsKeyId: String? = nil, enabledCloudwatchLogsExports: [String] = [], vpcSecurityGroupIds: [String] = [],
-        dbSubnetGroup: String? = nil, writerIdentifier: String? = nil
+        dbSubnetGroup: String? = nil, writerIdentifier: String? = nil, settings: ClusterSettings = ClusterSettings()
     ) {
         self.identifier = identifier
         self.status = status
@@ -150,6 +153,7 @@ public struct ObservedCluster: Equatable, Sendable {
         self.vpcSecurityGroupIds = vpcSecurityGroupIds
         self.dbSubnetGroup = dbSubnetGroup
         self.writerIdentifier = writerIdentifier
+        self.settings = settings
     }
 }
 
@@ -169,11 +173,16 @@ public struct ObservedInstance: Equatable, Sendable {
     public var tags: [String: String]
     /// The instance class waiting for the next maintenance window (`PendingModifiedValues`), if any.
     public var pendingInstanceClass: String?
+    /// The module's per-instance settings as RDS reports them; nil members: RDS reported none.
+    public var settings: InstanceSettings = InstanceSettings()
+    /// The CA certificate waiting for the next maintenance window (`PendingModifiedValues`), if any.
+    public var pendingCACertificate: String?
 
     /// Creates an observed instance.
     public init(
         identifier: String, status: String, instanceClass: String, clusterIdentifier: String?, arn: String? = nil,
-        tags: [String: String] = [:], pendingInstanceClass: String? = nil
+        tags: [String: String] = [:], pendingInstanceClass: String? = nil,
+        settings: InstanceSettings = InstanceSettings(), pendingCACertificate: String? = nil
     ) {
         self.identifier = identifier
         self.status = status
@@ -182,6 +191,8 @@ public struct ObservedInstance: Equatable, Sendable {
         self.arn = arn
         self.tags = tags
         self.pendingInstanceClass = pendingInstanceClass
+        self.settings = settings
+        self.pendingCACertificate = pendingCACertificate
     }
 }
 

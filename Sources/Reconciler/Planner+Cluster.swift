@@ -54,7 +54,7 @@ extension PlanDraft {
             tags: desiredTags.merging(RestoreFacts.tags(for: spec)) { current, _ in current },
             s3BucketName: spec.s3Import.bucketName, s3Prefix: spec.s3Import.bucketPrefix,
             s3IngestionRoleArn: roleArn, sourceEngine: "mysql",
-            sourceEngineVersion: spec.s3Import.sourceEngineVersion)
+            sourceEngineVersion: spec.s3Import.sourceEngineVersion, clusterSettings: spec.clusterSettings)
     }
 
     /// The cluster exists: repair the role and tags, then associate roles and create instances once it is available.
@@ -106,12 +106,14 @@ extension PlanDraft {
     }
 
     /// Puts the cluster settings the spec sets back with one ModifyDBCluster: deletion protection, log exports (as
-    /// a set) and security groups (as a set), each only when the spec sets it (see `FieldOwnership`). None of them
-    /// restarts an instance, so they are applied immediately; RDS shows the cluster `modifying` meanwhile.
+    /// a set), security groups (as a set) and the module's common settings, each only when the spec sets it (see
+    /// `FieldOwnership`). None of them restarts an instance (a new cluster parameter group's static parameters wait
+    /// for the operator's reboot), so they are applied immediately; RDS shows the cluster `modifying` meanwhile.
     private mutating func planClusterSettings(_ cluster: ObservedCluster, mutations: inout [Action]) {
         let changes = ClusterChanges.needed(
             for: cluster, deletionProtection: spec.deletionProtection,
-            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: spec.vpcSecurityGroupIds)
+            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: spec.vpcSecurityGroupIds,
+            settings: spec.clusterSettings)
         guard !changes.isEmpty else { return }
         mutations.append(.modifyCluster(identifier: cluster.identifier, changes: changes))
         set(.clusterRestored, .false, "SettingsDiffer",

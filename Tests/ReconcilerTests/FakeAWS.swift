@@ -92,14 +92,10 @@ final class FakeAWS: StateObserving, ActionExecuting {
             }
         case .deleteCluster: observed.cluster?.status = "deleting"
         case .modifyCluster(_, let changes): observed.cluster?.apply(changes)
-        case .modifyInstance(let identifier, let instanceClass, let immediately):
+        case .modifyInstance(let identifier, let changes, let immediately):
             if let index = observed.instances.firstIndex(where: { $0.identifier == identifier }) {
-                if immediately {
-                    observed.instances[index].instanceClass = instanceClass
-                    observed.instances[index].status = "modifying"
-                } else {
-                    observed.instances[index].pendingInstanceClass = instanceClass
-                }
+                observed.instances[index].apply(changes, immediately: immediately)
+                if immediately && changes.restarts { observed.instances[index].status = "modifying" }
             }
         case .tagRole(_, let tags): observed.role?.tags.merge(tags) { _, new in new }
         case .addTagsToResource(let arn, let tags):

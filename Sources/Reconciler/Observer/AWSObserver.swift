@@ -150,7 +150,16 @@ public struct AWSObserver: StateObserving {
             deletionProtection: cluster.deletionProtection, storageEncrypted: cluster.storageEncrypted,
             kmsKeyId: cluster.kmsKeyId, enabledCloudwatchLogsExports: cluster.enabledCloudwatchLogsExports,
             vpcSecurityGroupIds: cluster.vpcSecurityGroups.map(\.id), dbSubnetGroup: cluster.dbSubnetGroup,
-            writerIdentifier: cluster.members.first(where: \.isClusterWriter)?.instanceIdentifier)
+            writerIdentifier: cluster.members.first(where: \.isClusterWriter)?.instanceIdentifier,
+            settings: ClusterSettings(
+                dbClusterParameterGroupName: cluster.settings.dbClusterParameterGroupName,
+                backupRetentionPeriod: cluster.settings.backupRetentionPeriod,
+                preferredBackupWindow: cluster.settings.preferredBackupWindow,
+                preferredMaintenanceWindow: cluster.settings.preferredMaintenanceWindow,
+                iamDatabaseAuthenticationEnabled: cluster.settings.enableIAMDatabaseAuthentication,
+                copyTagsToSnapshot: cluster.settings.copyTagsToSnapshot, storageType: cluster.settings.storageType,
+                networkType: cluster.settings.networkType,
+                engineLifecycleSupport: cluster.settings.engineLifecycleSupport))
     }
 
     static func observedInstance(_ instance: RDSInstance) -> ObservedInstance {
@@ -158,6 +167,18 @@ public struct AWSObserver: StateObserving {
             identifier: instance.identifier, status: instance.status, instanceClass: instance.instanceClass,
             clusterIdentifier: instance.clusterIdentifier, arn: instance.arn,
             tags: Dictionary(instance.tags.map { ($0.key, $0.value) }) { _, last in last },
-            pendingInstanceClass: instance.pendingInstanceClass)
+            pendingInstanceClass: instance.pendingInstanceClass,
+            settings: InstanceSettings(
+                dbParameterGroupName: instance.settings.dbParameterGroupName,
+                caCertIdentifier: instance.settings.caCertificateIdentifier,
+                publiclyAccessible: instance.publiclyAccessible, availabilityZone: instance.availabilityZone,
+                promotionTier: instance.promotionTier,
+                autoMinorVersionUpgrade: instance.settings.autoMinorVersionUpgrade,
+                performanceInsightsEnabled: instance.settings.enablePerformanceInsights,
+                performanceInsightsRetentionPeriod: instance.settings.performanceInsightsRetentionPeriod,
+                performanceInsightsKmsKeyId: instance.settings.performanceInsightsKMSKeyId,
+                monitoringInterval: instance.settings.monitoringInterval,
+                monitoringRoleArn: instance.settings.monitoringRoleArn),
+            pendingCACertificate: instance.pendingCACertificateIdentifier)
     }
 }
