@@ -120,7 +120,6 @@ struct PlannerMutableFieldsTests {
         desired.clusterSettings.backupRetentionPeriod = 7
         desired.clusterSettings.engineLifecycleSupport = "open-source-rds-extended-support-disabled"
         desired.instances["1"]?.settings.promotionTier = 1
-        desired.instanceDefaults.availabilityZone = nil
         let managed = FieldOwnership.managed(by: desired)
         #expect(managed.contains("backup_retention_period") && managed.contains("promotion_tier"))
         #expect(!managed.contains("engine_lifecycle_support"), "RDS takes it only at the restore")
