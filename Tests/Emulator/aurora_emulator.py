@@ -32,6 +32,7 @@ import bootstrap  # noqa: E402
 import ec2_security_groups  # noqa: E402
 import rds_lifecycle  # noqa: E402
 import rds_s3_restore  # noqa: E402
+import rds_settings  # noqa: E402
 
 INSPECT_PATH = "/_emulator/"
 _request = threading.local()
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     install_raw_uri_signature_check()
     rds_lifecycle.install()
     rds_s3_restore.install(args.iam_propagation_seconds)
+    rds_settings.install()
     ec2_security_groups.install()
 
     users = bootstrap.create_users()

@@ -31,6 +31,7 @@ from moto.utilities.utils import get_partition
 
 import iam_policy_eval
 import rds_lifecycle
+import rds_settings
 
 REQUIRED = (
     "DBClusterIdentifier",
@@ -278,6 +279,7 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
         if cluster_id in backend.clusters:
             raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
         cluster = backend.create_db_cluster(kwargs)
+        rds_settings.apply_restore_settings(cluster, p)
         cluster._emu_ready_at = time.monotonic() + rds_lifecycle.TIMINGS.cluster_seconds
         cluster._emu_restored_from_s3 = True
         if failure:

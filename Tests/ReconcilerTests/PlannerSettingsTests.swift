@@ -117,7 +117,7 @@ struct PlannerSettingsTests {
         var observed = Fixture.converged(spec)
         observed.cluster?.writerIdentifier = "ex-s3-import-1"
         for index in observed.instances.indices { observed.instances[index].settings.caCertIdentifier = "rds-ca-2019" }
-        observed.instances[0].settings.promotionTier = 3  // the writer's drift goes now, in a call that restarts nothing
+        observed.instances[0].settings.promotionTier = 3  // the writer's drift goes now, restarting nothing
         let plan = Fixture.plan(spec, observed)
         #expect(plan.actions.contains(.modifyInstance(
             identifier: "ex-s3-import-2",
