@@ -30,6 +30,7 @@ from moto.core.responses import ActionResult
 from moto.utilities.utils import get_partition
 
 import iam_policy_eval
+import rds_engine_versions
 import rds_lifecycle
 import rds_settings
 
@@ -186,6 +187,8 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
     if not SOURCE_VERSION.match(source_version):
         raise InvalidParameterValue(f"Invalid source engine version {source_version}: use a 5.7 or 8.0 version.")
     engine_version = p.get("EngineVersion") or DEFAULT_ENGINE_VERSION[_major_minor(source_version)]
+    if engine_version not in rds_engine_versions.AURORA_MYSQL_VERSIONS:
+        raise InvalidParameterCombination(f"Cannot find version {engine_version} for aurora-mysql")
     if _major_minor(engine_version) != _major_minor(source_version):
         raise InvalidParameterCombination(
             f"The source engine version {source_version} cannot be restored into engine version {engine_version}: "

@@ -83,3 +83,30 @@ def test_instance_settings_are_kept_and_modified(emulator):
     assert instance["PerformanceInsightsEnabled"] is False
     assert instance["CACertificateIdentifier"] == "rds-ca-rsa2048-g1"
     assert instance["PendingModifiedValues"]["CACertificateIdentifier"] == "rds-ca-ecc384-g1"
+
+
+def test_engine_versions_answer_like_rds(emulator):
+    rds = emulator.client("rds")
+    every = rds.describe_db_engine_versions(Engine="aurora-mysql")["DBEngineVersions"]
+    versions = [v["EngineVersion"] for v in every]
+    assert "5.7.mysql_aurora.2.11.2" in versions and "8.0.mysql_aurora.3.05.2" in versions
+    assert all(v["Status"] == "available" and v["Engine"] == "aurora-mysql" for v in every)
+    one = rds.describe_db_engine_versions(Engine="aurora-mysql", EngineVersion="8.0.mysql_aurora.3.05.2")
+    assert [v["DBParameterGroupFamily"] for v in one["DBEngineVersions"]] == ["aurora-mysql8.0"]
+    assert rds.describe_db_engine_versions(Engine="aurora-mysql", EngineVersion="5.7.12")["DBEngineVersions"] == []
+    with urllib.request.urlopen(emulator.endpoint + "/_emulator/engine-version-calls", timeout=5) as reply:
+        calls = json.load(reply)["Calls"]
+    assert {"Engine": "aurora-mysql", "EngineVersion": "5.7.12"} in calls
+
+
+def test_restore_refuses_an_engine_version_rds_does_not_have(emulator):
+    rds = emulator.client("rds")
+    bucket = make_bucket(emulator)
+    role = make_role(emulator, policy=s3_read_policy(bucket))
+    args = restore_args(bucket, role, EngineVersion="5.7.12")
+    try:
+        rds.restore_db_cluster_from_s3(**args)
+        raise AssertionError("the restore must be refused")
+    except rds.exceptions.ClientError as error:
+        assert error.response["Error"]["Code"] == "InvalidParameterCombination"
+        assert "Cannot find version 5.7.12 for aurora-mysql" in error.response["Error"]["Message"]
