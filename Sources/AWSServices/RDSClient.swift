@@ -195,6 +195,17 @@ public struct RDSClient: Sendable {
         return events.sorted { $0.date > $1.date }
     }
 
+    /// `DescribeDBEngineVersions` of `engine` (every page): the one `engineVersion` when given (an empty answer: it
+    /// does not exist), else every version RDS offers.
+    public func describeDBEngineVersions(engine: String, engineVersion: String? = nil) throws -> [RDSEngineVersion] {
+        try paginate("DescribeDBEngineVersions") {
+            $0.add("Engine", engine)
+            $0.add("EngineVersion", engineVersion)
+        } items: { result in
+            try result.elements(at: "DBEngineVersions/DBEngineVersion").map(RDSEngineVersion.init(element:))
+        }
+    }
+
     /// `values` in chunks of at most `maxFilterValues`.
     static func chunks(_ values: [String]) -> [[String]] {
         stride(from: 0, to: values.count, by: maxFilterValues).map {

@@ -188,6 +188,30 @@ public struct RDSInstance: Sendable, Equatable {
     }
 }
 
+/// An engine version RDS offers (botocore rds `DBEngineVersion`).
+public struct RDSEngineVersion: Sendable, Equatable {
+    /// `aurora-mysql`.
+    public var engine: String
+    /// `8.0.mysql_aurora.3.05.2`.
+    public var engineVersion: String
+    /// `available` or `deprecated`; nil when RDS does not say.
+    public var status: String?
+
+    public init(engine: String, engineVersion: String, status: String? = nil) {
+        self.engine = engine
+        self.engineVersion = engineVersion
+        self.status = status
+    }
+
+    /// Reads a `<DBEngineVersion>`.
+    init(element: AWSXMLElement) throws {
+        let reader = ResultReader(service: .rds, action: "DescribeDBEngineVersions")
+        engine = try reader.required(element, "Engine")
+        engineVersion = try reader.required(element, "EngineVersion")
+        status = element.trimmedText(at: "Status")
+    }
+}
+
 /// An RDS event (botocore rds `Event`).
 public struct RDSEvent: Sendable, Equatable {
     /// The cluster or instance identifier.

@@ -15,6 +15,8 @@ public struct ObservedState: Equatable, Sendable {
     public var backup: BackupPreflight
     /// The message of the latest RDS event for the cluster, quoted when the cluster fails.
     public var latestClusterEvent: String?
+    /// What RDS says about the spec's `engine_version`; asked with the backup preflight, before anything is created.
+    public var engineVersion: EngineVersionCheck = .notChecked
     /// Instances named like one of the spec's that are not in its cluster (another cluster's, or standalone): the
     /// identifier is taken, so creating it would fail again and again.
     public var conflictingInstances: [ObservedInstance] = []

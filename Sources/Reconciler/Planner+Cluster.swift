@@ -36,9 +36,27 @@ extension PlanDraft {
                 "The backup in \(location) is a prepared full backup of MySQL \(serverVersion).")
         }
         if halted { return }
+        if case .missing(let available) = observed.engineVersion, let version = spec.engineVersion {
+            block(.clusterRestored, reason: "EngineVersionNotFound",
+                  message: Self.missingEngineVersionMessage(version, source: s3.sourceEngineVersion, available: available))
+            return
+        }
         for group in role.steps { add(group) }
         guard role.usable, let roleArn = role.arn, role.steps.isEmpty else { return }
         add([.restoreCluster(restoreParameters(roleArn: roleArn))])
+    }
+
+    /// Why a missing `engine_version` stops the restore, with what RDS offers instead and which Aurora major the
+    /// source needs (the seed's `5.7.12` is a MySQL-style version RDS has never offered for aurora-mysql).
+    static func missingEngineVersionMessage(_ version: String, source: String, available: [String]) -> String {
+        let nearest = EngineVersionCheck.nearest(to: version, sourceVersion: source, among: available)
+        let major = Planner.majorMinor(source) ?? source
+        let aurora = major == "5.7" ? "Aurora MySQL 2 (5.7.mysql_aurora.2.x.y)" : "Aurora MySQL 3 (8.0.mysql_aurora.3.x.y)"
+        let offer = nearest.isEmpty ? "RDS offers no aurora-mysql version for a MySQL \(major) source in this region"
+            : "the nearest versions RDS offers are \(nearest.joined(separator: " and "))"
+        return "RDS has no aurora-mysql engine version \(version); \(offer). A MySQL \(major) backup "
+            + "(s3_import.source_engine_version \(source)) restores only into \(aurora): set engine_version to one of "
+            + "them, or leave it out for RDS's default, and resubmit. Nothing was created."
     }
 
     /// Every RestoreDBClusterFromS3 input from the spec; the tags record the restore facts (see `RestoreFacts`).

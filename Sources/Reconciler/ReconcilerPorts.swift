@@ -7,6 +7,8 @@ public protocol StateObserving: Sendable {
     func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState
     /// Runs the S3 backup preflight for the backup under `prefix` of `bucket` (which must be in the observer's region).
     func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight
+    /// Asks RDS whether it offers `version` of `engine`, and when not, which versions it offers instead.
+    func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck
 }
 
 /// Carries out one planned action against AWS; synchronous, blocking and thread-safe. `AWSActionExecutor` is the

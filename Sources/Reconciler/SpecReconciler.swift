@@ -200,6 +200,9 @@ public final class SpecReconciler: Sendable {
             desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
             lastFailure: failure, options: options.plan, history: history)
         if case .verifyBackup(let bucket, let prefix, _) = plan.steps.first?.first {
+            if let version = spec.engineVersion {
+                observed.engineVersion = try observer.checkEngineVersion(version, engine: spec.engine)
+            }
             observed.backup = try observer.preflight(bucket: bucket, prefix: prefix)
             plan = Planner.plan(
                 desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,

@@ -220,6 +220,13 @@ struct BotocoreSerializationTests {
                     identifier: "c1-1", instanceClass: "db.r6g.xlarge", applyImmediately: false)
             }),
         Call(
+            name: "DescribeDBEngineVersions of one version", service: "rds", operation: "DescribeDBEngineVersions",
+            params: #"{"Engine": "aurora-mysql", "EngineVersion": "5.7.12"}"#,
+            response: query("DescribeDBEngineVersions", "<DBEngineVersions/>"),
+            invoke: {
+                _ = try RDSClient(client: $0).describeDBEngineVersions(engine: "aurora-mysql", engineVersion: "5.7.12")
+            }),
+        Call(
             name: "ModifyDBInstance of the common settings", service: "rds", operation: "ModifyDBInstance",
             params: """
                 {"DBInstanceIdentifier": "c1-1", "ApplyImmediately": false, "PubliclyAccessible": true,

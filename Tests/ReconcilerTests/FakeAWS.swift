@@ -17,6 +17,7 @@ final class FakeAWS: StateObserving, ActionExecuting {
         var observationErrors: [ObservationError] = []
         var executed: [ActionKind] = []
         var preflights = 0
+        var engineVersion: EngineVersionCheck = .available
     }
 
     let world: Mutex<World>
@@ -57,6 +58,10 @@ final class FakeAWS: StateObserving, ActionExecuting {
             world.preflights += 1
             return world.backup
         }
+    }
+
+    func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        world.withLock { $0.engineVersion }
     }
 
     func execute(_ action: Action) throws(ReconcileError) {

@@ -12,6 +12,8 @@ public struct AWSObserver: StateObserving {
     let s3: S3Client
     let region: String
     let logger: Logger
+    /// DescribeDBEngineVersions answers for this daemon run.
+    let engineVersions = EngineVersionCatalog()
 
     /// An observer over `client`, which fixes the region (the bucket must be in it).
     public init(client: AWSClient, logger: Logger) {
@@ -49,6 +51,23 @@ public struct AWSObserver: StateObserving {
             }
         }
         return observed
+    }
+
+    /// See `StateObserving.checkEngineVersion(_:engine:)`; answers are cached for the daemon's run.
+    public func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        let exists = try engineVersions.exists(engine: engine, version: version) { () throws(ObservationError) in
+            try call("DescribeDBEngineVersions") {
+                !(try rds.describeDBEngineVersions(engine: engine, engineVersion: version)).isEmpty
+            }
+        }
+        if exists { return .available }
+        let offered = try engineVersions.versions(engine: engine) { () throws(ObservationError) in
+            try call("DescribeDBEngineVersions") {
+                try rds.describeDBEngineVersions(engine: engine).filter { ($0.status ?? "available") == "available" }
+                    .map(\.engineVersion)
+            }
+        }
+        return .missing(available: offered)
     }
 
     /// See `StateObserving.preflight(bucket:prefix:)`; the checks are `BackupInspection`'s.
