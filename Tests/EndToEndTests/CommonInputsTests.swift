@@ -1,3 +1,4 @@
+import AWSCore
 import AWSServices
 import Foundation
 import Testing
@@ -65,6 +66,49 @@ struct CommonInputsTests {
             let cluster = try #require(try inspector.rds.describeDBCluster(identifier: name))
             #expect(cluster.settings.storageType == "aurora-iopt1", "storage_type is not in the spec: left alone")
             ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
+        }
+    }
+}
+
+extension CommonInputsTests {
+    /// Every DescribeDBEngineVersions call the emulator answered, from `GET /_emulator/engine-version-calls`.
+    static func engineVersionCalls(_ emulator: EmulatorProcess) throws -> [[String: String]] {
+        let response = try CurlTransport().send(
+            HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
+                        path: "/_emulator/engine-version-calls"),
+            timeout: .seconds(10))
+        let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        return (object?["Calls"] as? [[String: Any]] ?? []).map { $0.compactMapValues { $0 as? String } }
+    }
+
+    @Test func theSeedsMySQLStyleVersionFailsWithTheNearestAuroraVersionsAndCreatesNothing() async throws {
+        let emulator = try SharedEmulator.require()
+        let inspector = try EmulatorInspector(emulator)
+        try await withTemporaryDirectory { directory in
+            let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment)
+            defer { daemon.process.kill() }
+            let name = "e2e-engine-version"
+            let spec = try writeDemoSpec(name: name, directory: directory) { $0["engine_version"] = "5.7.12" }
+            try daemon.submit(spec)
+            let failed = try await daemon.waitForPhase(name, "Failed")
+            let message = failed.message ?? ""
+            for fragment in [
+                "RDS has no aurora-mysql engine version 5.7.12",
+                "5.7.mysql_aurora.2.12.5 and 5.7.mysql_aurora.2.12.4", "Aurora MySQL 2", "Nothing was created",
+            ] {
+                #expect(message.contains(fragment), "\(message)")
+            }
+            #expect(failed.condition("ClusterRestored") == "False")
+            #expect(failed.conditionMessage("ClusterRestored")?.contains("5.7.mysql_aurora.2.12.5") == true)
+            #expect(try inspector.iam.getRole(roleName: EmulatorInspector.managedRoleName(name)) == nil)
+            #expect(try inspector.rds.describeDBCluster(identifier: name) == nil)
+            #expect(try inspector.restores(cluster: name).isEmpty)
+
+            // Two resyncs later (10 s each) the spec was checked again, but RDS was asked once per daemon run.
+            try await Task.sleep(for: .seconds(21))
+            let asked = try Self.engineVersionCalls(emulator).filter { $0["EngineVersion"] == "5.7.12" }
+            #expect(asked.count == 1, "\(asked)")
+            #expect(try daemon.status(name).phase == "Failed")
         }
     }
 }
