@@ -81,6 +81,13 @@ def _cluster_status_get(self: DBCluster) -> str:
                 add_cluster_event(self, failure, ["failure", "migration"])
             elif getattr(self, "_emu_restored_from_s3", False):
                 add_cluster_event(self, "Restored from Amazon S3 backup", ["creation", "migration"])
+                binlog = getattr(self, "_emu_binlog", None)
+                if binlog:
+                    # The event the Aurora User Guide points at for replication from the source ("Synchronizing
+                    # the Amazon Aurora MySQL DB cluster with the MySQL database using replication").
+                    add_cluster_event(
+                        self, f"Recovered from Binary log filename '{binlog[0]}', position '{binlog[1]}'.",
+                        ["notification"])
     return self._status
 
 

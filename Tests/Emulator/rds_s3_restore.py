@@ -83,6 +83,20 @@ def _parse_properties(body: bytes) -> dict[str, str]:
     return result
 
 
+BINLOG_POS = re.compile(r"filename '([^']+)', position '(\d+)'")
+
+
+def binlog_position(bucket, prefix: str) -> tuple[str, int] | None:
+    """The source's binary log file and position from the backup's `xtrabackup_info` (`binlog_pos`), if any."""
+    info_keys = sorted(
+        (n for n in bucket.keys.keys() if n.startswith(prefix) and n.endswith("xtrabackup_info")), key=len
+    )
+    if not info_keys:
+        return None
+    match = BINLOG_POS.search(_parse_properties(bucket.keys[info_keys[0]].value).get("binlog_pos", ""))
+    return (match.group(1), int(match.group(2))) if match else None
+
+
 def inspect_backup(bucket, prefix: str, source_engine_version: str) -> str | None:
     """What RDS would find wrong while reading the backup, as an event message; None when it restores."""
     location = f"s3://{bucket.name}/{prefix}"
@@ -285,6 +299,7 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
         rds_settings.apply_restore_settings(cluster, p)
         cluster._emu_ready_at = time.monotonic() + rds_lifecycle.TIMINGS.cluster_seconds
         cluster._emu_restored_from_s3 = True
+        cluster._emu_binlog = binlog_position(bucket, prefix)
         if failure:
             cluster._emu_final_status = "migration-failed"
             cluster._emu_failure_message = failure

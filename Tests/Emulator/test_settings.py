@@ -110,3 +110,10 @@ def test_restore_refuses_an_engine_version_rds_does_not_have(emulator):
     except rds.exceptions.ClientError as error:
         assert error.response["Error"]["Code"] == "InvalidParameterCombination"
         assert "Cannot find version 5.7.12 for aurora-mysql" in error.response["Error"]["Message"]
+
+
+def test_a_restore_from_s3_reports_the_binlog_position_of_the_backup(emulator):
+    rds, cluster_id = restored_cluster(emulator)
+    events = rds.describe_events(SourceIdentifier=cluster_id, SourceType="db-cluster", Duration=60)["Events"]
+    messages = [e["Message"] for e in events]
+    assert "Recovered from Binary log filename 'mysql-bin.000003', position '154'." in messages
