@@ -60,6 +60,10 @@ final class FakeAWS: StateObserving, ActionExecuting {
         }
     }
 
+    func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        BinlogPosition(source: BinlogPosition.fromEvent, file: "mysql-bin.000003", position: 154)
+    }
+
     func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
         world.withLock { $0.engineVersion }
     }

@@ -2,6 +2,7 @@ import AWSServices
 import Foundation
 import ImportSpec
 import Logging
+import Store
 
 /// Observes a spec's resources through the typed AWS clients: IAM role (trust, inline and, for a given role,
 /// attached policies, tags), the RDS cluster (with the latest event when it failed) and its instances, and the
@@ -68,6 +69,24 @@ public struct AWSObserver: StateObserving {
             }
         }
         return .missing(available: offered)
+    }
+
+    /// See `StateObserving.binlogPosition(_:)`. RDS keeps events for 14 days (RDS User Guide, "Viewing Amazon RDS
+    /// events"); an older restore falls back to the backup's `xtrabackup_info`.
+    public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        let events = try call("DescribeEvents") {
+            try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 14 * 24 * 60)
+        }
+        if let found = events.lazy.compactMap({ BinlogRecovery.position(inEvent: $0.message) }).first { return found }
+        let s3Import = spec.s3Import
+        let base = s3Import.bucketPrefix.map { $0.isEmpty || $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+        let info = try call("GetObject") {
+            try s3.getObject(
+                bucket: s3Import.bucketName, key: base + BackupInspection.infoFile,
+                maxBytes: BackupInspection.metadataReadLimit)
+        }
+        return info.flatMap { BinlogRecovery.position(inXtrabackupInfo: String(decoding: $0.data, as: UTF8.self)) }
+            ?? BinlogPosition(source: BinlogPosition.unavailable)
     }
 
     /// See `StateObserving.preflight(bucket:prefix:)`; the checks are `BackupInspection`'s.
