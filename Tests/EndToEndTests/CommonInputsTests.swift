@@ -31,7 +31,15 @@ struct CommonInputsTests {
                 ]
             }
             try daemon.submit(spec)
-            ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
+            let ready = try await daemon.waitForPhase(name, "Ready")
+            ConvergeChecks.readyStatus(ready)
+            // The cutover's starting point, from RDS's event after the restore (the sample backup's binlog_pos).
+            let binlog = try #require(ready.raw["binlog"] as? [String: Any], "\(ready.raw)")
+            #expect(binlog["file"] as? String == "mysql-bin.000003")
+            #expect(binlog["position"] as? Int == 154)
+            #expect(binlog["source"] as? String == "rds-event")
+            let text = try daemon.process.ctl(["status", name])
+            #expect(text.stdout.contains("Source binlog:       mysql-bin.000003 position 154 (from rds-event"))
 
             let restore = try #require(try inspector.restores(cluster: name).first)
             #expect(restore["BackupRetentionPeriod"] as? Int == 14)
