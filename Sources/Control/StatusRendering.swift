@@ -19,8 +19,8 @@ public enum StatusRendering {
         if let role = status.role.arn ?? status.role.name { lines.append("Ingestion role:      \(role)") }
         if let binlog = status.binlog {
             if let file = binlog.file, let position = binlog.position {
-                lines.append("Source binlog:       \(file) position \(position) (from \(binlog.source); see the README's "
-                    + "cutover)")
+                lines.append("Source binlog:       \(file) position \(position) (from \(binlog.source); see the "
+                    + "README's cutover)")
             } else {
                 lines.append("Source binlog:       unknown (neither RDS's event nor xtrabackup_info names it)")
             }

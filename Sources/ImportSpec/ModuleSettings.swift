@@ -48,7 +48,8 @@ public struct ClusterSettings: Codable, Sendable, Equatable {
             backupRetentionPeriod: backupRetentionPeriod ?? other.backupRetentionPeriod,
             preferredBackupWindow: preferredBackupWindow ?? other.preferredBackupWindow,
             preferredMaintenanceWindow: preferredMaintenanceWindow ?? other.preferredMaintenanceWindow,
-            iamDatabaseAuthenticationEnabled: iamDatabaseAuthenticationEnabled ?? other.iamDatabaseAuthenticationEnabled,
+            iamDatabaseAuthenticationEnabled:
+                iamDatabaseAuthenticationEnabled ?? other.iamDatabaseAuthenticationEnabled,
             copyTagsToSnapshot: copyTagsToSnapshot ?? other.copyTagsToSnapshot,
             storageType: storageType ?? other.storageType, networkType: networkType ?? other.networkType,
             engineLifecycleSupport: engineLifecycleSupport ?? other.engineLifecycleSupport)

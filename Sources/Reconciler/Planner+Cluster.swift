@@ -37,8 +37,10 @@ extension PlanDraft {
         }
         if halted { return }
         if case .missing(let available) = observed.engineVersion, let version = spec.engineVersion {
-            block(.clusterRestored, reason: "EngineVersionNotFound",
-                  message: Self.missingEngineVersionMessage(version, source: s3.sourceEngineVersion, available: available))
+            block(
+                .clusterRestored, reason: "EngineVersionNotFound",
+                message: Self.missingEngineVersionMessage(
+                    version, source: s3.sourceEngineVersion, available: available))
             return
         }
         for group in role.steps { add(group) }
@@ -51,7 +53,8 @@ extension PlanDraft {
     static func missingEngineVersionMessage(_ version: String, source: String, available: [String]) -> String {
         let nearest = EngineVersionCheck.nearest(to: version, sourceVersion: source, among: available)
         let major = Planner.majorMinor(source) ?? source
-        let aurora = major == "5.7" ? "Aurora MySQL 2 (5.7.mysql_aurora.2.x.y)" : "Aurora MySQL 3 (8.0.mysql_aurora.3.x.y)"
+        let aurora = major == "5.7"
+            ? "Aurora MySQL 2 (5.7.mysql_aurora.2.x.y)" : "Aurora MySQL 3 (8.0.mysql_aurora.3.x.y)"
         let offer = nearest.isEmpty ? "RDS offers no aurora-mysql version for a MySQL \(major) source in this region"
             : "the nearest versions RDS offers are \(nearest.joined(separator: " and "))"
         return "RDS has no aurora-mysql engine version \(version); \(offer). A MySQL \(major) backup "
