@@ -111,6 +111,17 @@ def _instance_status_get(self: DBInstance) -> str:
     return status
 
 
+def _instance_class_get(self: DBInstance) -> str:
+    """The class, after letting a due class change land: Describe serializes the class before the status, so without
+    this an instance could read `available` with its old class once, and be modified a second time."""
+    _ = self.status
+    return self.__dict__["_emu_class"]
+
+
+def _instance_class_set(self: DBInstance, value: str) -> None:
+    self.__dict__["_emu_class"] = value
+
+
 def _instance_status_set(self: DBInstance, value: str) -> None:
     if "_emu_ready_at" not in self.__dict__:
         self.__dict__["_emu_ready_at"] = time.monotonic() + TIMINGS.instance_seconds
@@ -261,6 +272,7 @@ def install() -> None:
     """Patch moto's RDS models and responses. Call once, before serving."""
     DBCluster.status = property(_cluster_status_get, _cluster_status_set)
     DBInstance.status = property(_instance_status_get, _instance_status_set)
+    DBInstance.db_instance_class = property(_instance_class_get, _instance_class_set)
     AssociatedRole.status = property(_association_status_get, _association_status_set)
     RDSBackend.add_role_to_db_cluster = add_role_to_db_cluster
     RDSBackend.remove_role_from_db_cluster = remove_role_from_db_cluster
