@@ -117,11 +117,13 @@ public struct RDSClient: Sendable {
     }
 
     /// `ModifyDBCluster` of the fields aurorad may change, applied immediately: deletion protection, the
-    /// CloudWatch log exports (`CloudwatchLogsExportConfiguration.EnableLogTypes` / `DisableLogTypes`) and the VPC
-    /// security groups (`VpcSecurityGroupIds.VpcSecurityGroupId.N`, the complete new set).
+    /// CloudWatch log exports (`CloudwatchLogsExportConfiguration.EnableLogTypes` / `DisableLogTypes`), the VPC
+    /// security groups (`VpcSecurityGroupIds.VpcSecurityGroupId.N`, the complete new set) and the module's common
+    /// settings (`settings`; its `engineLifecycleSupport` is the restore's only and is not sent).
     public func modifyDBCluster(
         identifier: String, deletionProtection: Bool? = nil, enableLogTypes: [String]? = nil,
-        disableLogTypes: [String]? = nil, vpcSecurityGroupIds: [String]? = nil
+        disableLogTypes: [String]? = nil, vpcSecurityGroupIds: [String]? = nil,
+        settings: RDSClusterSettings = RDSClusterSettings()
     ) throws -> RDSCluster {
         let result = try client.query(.rds, action: "ModifyDBCluster") {
             $0.add("DBClusterIdentifier", identifier)
@@ -130,19 +132,25 @@ public struct RDSClient: Sendable {
             $0.addList("CloudwatchLogsExportConfiguration.DisableLogTypes", disableLogTypes)
             $0.addList("VpcSecurityGroupIds", vpcSecurityGroupIds, member: "VpcSecurityGroupId")
             $0.add("DeletionProtection", deletionProtection)
+            settings.encode(into: &$0)
         }
         return try cluster(in: result, action: "ModifyDBCluster")
     }
 
-    /// `ModifyDBInstance` of the instance class, which restarts the instance: now (`modifying` soon after) when
-    /// `applyImmediately`, else in its next maintenance window (shown meanwhile in `PendingModifiedValues`).
-    public func modifyDBInstance(identifier: String, instanceClass: String, applyImmediately: Bool) throws
-        -> RDSInstance
-    {
+    /// `ModifyDBInstance`: the instance class and the CA certificate restart the instance, so they apply now when
+    /// `applyImmediately`, else in its next maintenance window (shown meanwhile in `PendingModifiedValues`); the
+    /// other settings apply without a restart. Nil members are not sent.
+    public func modifyDBInstance(
+        identifier: String, instanceClass: String? = nil, applyImmediately: Bool, publiclyAccessible: Bool? = nil,
+        promotionTier: Int? = nil, settings: RDSInstanceSettings = RDSInstanceSettings()
+    ) throws -> RDSInstance {
         let result = try client.query(.rds, action: "ModifyDBInstance") {
             $0.add("DBInstanceIdentifier", identifier)
             $0.add("DBInstanceClass", instanceClass)
             $0.add("ApplyImmediately", applyImmediately)
+            $0.add("PubliclyAccessible", publiclyAccessible)
+            $0.add("PromotionTier", promotionTier)
+            settings.encode(into: &$0)
         }
         return try instance(in: result, action: "ModifyDBInstance")
     }
@@ -185,6 +193,17 @@ public struct RDSClient: Sendable {
             try result.elements(at: "Events/Event").map(RDSEvent.init(element:))
         }
         return events.sorted { $0.date > $1.date }
+    }
+
+    /// `DescribeDBEngineVersions` of `engine` (every page): the one `engineVersion` when given (an empty answer: it
+    /// does not exist), else every version RDS offers.
+    public func describeDBEngineVersions(engine: String, engineVersion: String? = nil) throws -> [RDSEngineVersion] {
+        try paginate("DescribeDBEngineVersions") {
+            $0.add("Engine", engine)
+            $0.add("EngineVersion", engineVersion)
+        } items: { result in
+            try result.elements(at: "DBEngineVersions/DBEngineVersion").map(RDSEngineVersion.init(element:))
+        }
     }
 
     /// `values` in chunks of at most `maxFilterValues`.

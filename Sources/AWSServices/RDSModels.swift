@@ -37,6 +37,8 @@ public struct RDSCluster: Sendable, Equatable {
     public var dbSubnetGroup: String?
     /// The instances of the cluster.
     public var members: [RDSClusterMember]
+    /// The module's common settings as RDS reports them (`DBClusterParameterGroup`, `BackupRetentionPeriod`, …).
+    public var settings: RDSClusterSettings
 
     /// Reads a `<DBCluster>`.
     init(element: AWSXMLElement, action: String) throws {
@@ -69,6 +71,15 @@ public struct RDSCluster: Sendable, Equatable {
                 instanceIdentifier: try reader.required($0, "DBInstanceIdentifier"),
                 isClusterWriter: $0.bool(at: "IsClusterWriter") ?? false)
         }
+        settings = RDSClusterSettings(
+            dbClusterParameterGroupName: element.trimmedText(at: "DBClusterParameterGroup"),
+            backupRetentionPeriod: element.trimmedText(at: "BackupRetentionPeriod").flatMap { Int($0) },
+            preferredBackupWindow: element.trimmedText(at: "PreferredBackupWindow"),
+            preferredMaintenanceWindow: element.trimmedText(at: "PreferredMaintenanceWindow"),
+            enableIAMDatabaseAuthentication: element.bool(at: "IAMDatabaseAuthenticationEnabled"),
+            copyTagsToSnapshot: element.bool(at: "CopyTagsToSnapshot"),
+            storageType: element.trimmedText(at: "StorageType"), networkType: element.trimmedText(at: "NetworkType"),
+            engineLifecycleSupport: element.trimmedText(at: "EngineLifecycleSupport"))
     }
 }
 
@@ -135,6 +146,17 @@ public struct RDSInstance: Sendable, Equatable {
     /// The instance class a modification waits to apply in the next maintenance window
     /// (`PendingModifiedValues.DBInstanceClass`), if any.
     public var pendingInstanceClass: String?
+    /// The CA certificate waiting for the next maintenance window (`PendingModifiedValues.CACertificateIdentifier`).
+    public var pendingCACertificateIdentifier: String?
+    /// `PubliclyAccessible`.
+    public var publiclyAccessible: Bool?
+    /// `AvailabilityZone`.
+    public var availabilityZone: String?
+    /// `PromotionTier`.
+    public var promotionTier: Int?
+    /// The settings CreateDBInstance and ModifyDBInstance share, as RDS reports them (the parameter group is the
+    /// first of `DBParameterGroups`).
+    public var settings: RDSInstanceSettings
 
     /// Reads a `<DBInstance>`.
     init(element: AWSXMLElement, action: String) throws {
@@ -148,6 +170,45 @@ public struct RDSInstance: Sendable, Equatable {
         endpointAddress = element.trimmedText(at: "Endpoint/Address")
         tags = try reader.tags(element.elements(at: "TagList/Tag"))
         pendingInstanceClass = element.trimmedText(at: "PendingModifiedValues/DBInstanceClass")
+        pendingCACertificateIdentifier = element.trimmedText(at: "PendingModifiedValues/CACertificateIdentifier")
+        publiclyAccessible = element.bool(at: "PubliclyAccessible")
+        availabilityZone = element.trimmedText(at: "AvailabilityZone")
+        promotionTier = element.trimmedText(at: "PromotionTier").flatMap { Int($0) }
+        settings = RDSInstanceSettings(
+            dbParameterGroupName: element.elements(at: "DBParameterGroups/DBParameterGroup").first?
+                .trimmedText(at: "DBParameterGroupName"),
+            autoMinorVersionUpgrade: element.bool(at: "AutoMinorVersionUpgrade"),
+            monitoringInterval: element.trimmedText(at: "MonitoringInterval").flatMap { Int($0) },
+            monitoringRoleArn: element.trimmedText(at: "MonitoringRoleArn"),
+            enablePerformanceInsights: element.bool(at: "PerformanceInsightsEnabled"),
+            performanceInsightsKMSKeyId: element.trimmedText(at: "PerformanceInsightsKMSKeyId"),
+            performanceInsightsRetentionPeriod:
+                element.trimmedText(at: "PerformanceInsightsRetentionPeriod").flatMap { Int($0) },
+            caCertificateIdentifier: element.trimmedText(at: "CACertificateIdentifier"))
+    }
+}
+
+/// An engine version RDS offers (botocore rds `DBEngineVersion`).
+public struct RDSEngineVersion: Sendable, Equatable {
+    /// `aurora-mysql`.
+    public var engine: String
+    /// `8.0.mysql_aurora.3.05.2`.
+    public var engineVersion: String
+    /// `available` or `deprecated`; nil when RDS does not say.
+    public var status: String?
+
+    public init(engine: String, engineVersion: String, status: String? = nil) {
+        self.engine = engine
+        self.engineVersion = engineVersion
+        self.status = status
+    }
+
+    /// Reads a `<DBEngineVersion>`.
+    init(element: AWSXMLElement) throws {
+        let reader = ResultReader(service: .rds, action: "DescribeDBEngineVersions")
+        engine = try reader.required(element, "Engine")
+        engineVersion = try reader.required(element, "EngineVersion")
+        status = element.trimmedText(at: "Status")
     }
 }
 
@@ -229,6 +290,8 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
     public var sourceEngineVersion: String
     /// `Port`; nil lets RDS use 3306.
     public var port: Int?
+    /// The cluster settings sent with the restore (`DBClusterParameterGroupName`, `BackupRetentionPeriod`, …).
+    public var settings: RDSClusterSettings
 
     public init(
         dbClusterIdentifier: String, engine: String = "aurora-mysql", engineVersion: String? = nil,
@@ -236,7 +299,8 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
         vpcSecurityGroupIds: [String]? = nil, enableCloudwatchLogsExports: [String]? = nil,
         storageEncrypted: Bool? = nil, kmsKeyId: String? = nil, deletionProtection: Bool? = nil,
         tags: [AWSTag]? = nil, s3BucketName: String, s3Prefix: String? = nil, s3IngestionRoleArn: String,
-        sourceEngine: String = "mysql", sourceEngineVersion: String, port: Int? = nil
+        sourceEngine: String = "mysql", sourceEngineVersion: String, port: Int? = nil,
+        settings: RDSClusterSettings = .init()
     ) {
         self.dbClusterIdentifier = dbClusterIdentifier
         self.engine = engine
@@ -256,6 +320,7 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
         self.sourceEngine = sourceEngine
         self.sourceEngineVersion = sourceEngineVersion
         self.port = port
+        self.settings = settings
     }
 
     /// Writes the members in botocore's model order.
@@ -282,6 +347,8 @@ public struct RestoreDBClusterFromS3Request: Sendable, Equatable {
             params.add("ManageMasterUserPassword", true)
             params.add("MasterUserSecretKmsKeyId", kmsKeyId)
         }
+        settings.encode(into: &params)
+        params.add("EngineLifecycleSupport", settings.engineLifecycleSupport)
     }
 }
 
@@ -299,10 +366,17 @@ public struct CreateDBInstanceRequest: Sendable, Equatable {
     public var publiclyAccessible: Bool?
     /// `Tags`.
     public var tags: [AWSTag]?
+    /// `AvailabilityZone`.
+    public var availabilityZone: String?
+    /// `PromotionTier` (0–15).
+    public var promotionTier: Int?
+    /// The settings CreateDBInstance and ModifyDBInstance share.
+    public var settings: RDSInstanceSettings
 
     public init(
         dbInstanceIdentifier: String, dbInstanceClass: String, engine: String = "aurora-mysql",
-        dbClusterIdentifier: String, publiclyAccessible: Bool? = nil, tags: [AWSTag]? = nil
+        dbClusterIdentifier: String, publiclyAccessible: Bool? = nil, tags: [AWSTag]? = nil,
+        availabilityZone: String? = nil, promotionTier: Int? = nil, settings: RDSInstanceSettings = .init()
     ) {
         self.dbInstanceIdentifier = dbInstanceIdentifier
         self.dbInstanceClass = dbInstanceClass
@@ -310,6 +384,9 @@ public struct CreateDBInstanceRequest: Sendable, Equatable {
         self.dbClusterIdentifier = dbClusterIdentifier
         self.publiclyAccessible = publiclyAccessible
         self.tags = tags
+        self.availabilityZone = availabilityZone
+        self.promotionTier = promotionTier
+        self.settings = settings
     }
 
     /// Writes the members in botocore's model order.
@@ -317,8 +394,11 @@ public struct CreateDBInstanceRequest: Sendable, Equatable {
         params.add("DBInstanceIdentifier", dbInstanceIdentifier)
         params.add("DBInstanceClass", dbInstanceClass)
         params.add("Engine", engine)
+        params.add("AvailabilityZone", availabilityZone)
         params.add("PubliclyAccessible", publiclyAccessible)
         params.addTags(tags, member: QueryListMember.rdsTag)
         params.add("DBClusterIdentifier", dbClusterIdentifier)
+        params.add("PromotionTier", promotionTier)
+        settings.encode(into: &params)
     }
 }

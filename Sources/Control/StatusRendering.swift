@@ -17,6 +17,14 @@ public enum StatusRendering {
         if let endpoint = status.cluster.endpoint { lines.append("Endpoint:            \(endpoint)") }
         if let lastSeen = status.cluster.lastSeen { lines.append("Cluster last seen:   \(lastSeen)") }
         if let role = status.role.arn ?? status.role.name { lines.append("Ingestion role:      \(role)") }
+        if let binlog = status.binlog {
+            if let file = binlog.file, let position = binlog.position {
+                lines.append("Source binlog:       \(file) position \(position) (from \(binlog.source); see the "
+                    + "README's cutover)")
+            } else {
+                lines.append("Source binlog:       unknown (neither RDS's event nor xtrabackup_info names it)")
+            }
+        }
         if status.deletionRequested { lines.append("Deletion requested:  yes") }
         if let restore = status.restoreRequestedAt {
             lines.append("Restore requested:   \(restore) (the next reconcile restores the cluster from the backup)")

@@ -41,7 +41,14 @@ extension ImportSpec {
         add(.securityGroupTags, securityGroupTags.map { .object($0.mapValues(JSONValue.string)) })
         add(.securityGroupIngressRules, securityGroupIngressRules.map { .object($0.mapValues(\.jsonValue)) })
         add(.securityGroupEgressRules, securityGroupEgressRules.map { .object($0.mapValues(\.jsonValue)) })
+        members.merge(clusterSettings.jsonMembers) { current, _ in current }
+        members.merge(instanceDefaults.jsonMembers) { current, _ in current }
         return .object(members)
+    }
+
+    /// Encodes the spec as its canonical members, so every encoder writes the fields `decode(from:)` reads.
+    public func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
     }
 }
 
@@ -50,7 +57,13 @@ extension ImportSpec.InstanceSpec {
         var members: [String: JSONValue] = [:]
         members[CodingKeys.identifier.rawValue] = identifier.map(JSONValue.string)
         members[CodingKeys.instanceClass.rawValue] = instanceClass.map(JSONValue.string)
+        members.merge(settings.jsonMembers) { current, _ in current }
         return .object(members)
+    }
+
+    /// Encodes the entry as its canonical members.
+    public func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
     }
 }
 

@@ -43,6 +43,10 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     public var applyImmediately: Bool?
     /// Tags applied to every resource aurorad creates for this spec (besides its own ownership tags).
     public var tags: [String: String]?
+    /// The module's common cluster inputs (backup, maintenance, parameter group, …), flat at the top level in JSON.
+    public var clusterSettings: ClusterSettings = ClusterSettings()
+    /// The module's cluster-level defaults of per-instance inputs, flat at the top level in JSON.
+    public var instanceDefaults: InstanceSettings = InstanceSettings()
 
     // MARK: The module's security group inputs (see `ImportSpec+SecurityGroup.swift`)
 
@@ -71,16 +75,24 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         public var identifier: String?
         /// Overrides `cluster_instance_class`.
         public var instanceClass: String?
+        /// The instance's own settings (flat in its JSON entry), over the spec's `instanceDefaults`.
+        public var settings: InstanceSettings
 
-        public init(identifier: String? = nil, instanceClass: String? = nil) {
+        /// Creates an instance entry.
+        public init(identifier: String? = nil, instanceClass: String? = nil, settings: InstanceSettings = .init()) {
             self.identifier = identifier
             self.instanceClass = instanceClass
+            self.settings = settings
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case identifier
             case instanceClass = "instance_class"
         }
+
+        /// Every key an instance entry may hold: its own and the module's per-instance settings.
+        static let entryKeys =
+            CodingKeys.allCases.map(\.rawValue) + InstanceSettings.CodingKeys.allCases.map(\.rawValue)
     }
 
     /// One role association; with no `role_arn` the ingestion role (given or managed) is associated.
@@ -124,6 +136,10 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         }
     }
 
+    /// Every key the top level may hold: the spec's own, the cluster settings and the instance defaults.
+    static let topLevelKeys = CodingKeys.allCases.map(\.rawValue) + ClusterSettings.CodingKeys.allCases.map(\.rawValue)
+        + InstanceSettings.CodingKeys.clusterDefaults.map(\.rawValue)
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, engine, instances, tags
         case engineVersion = "engine_version"
@@ -163,7 +179,8 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         port: Int? = nil, vpcId: String? = nil, createSecurityGroup: Bool? = nil, securityGroupName: String? = nil,
         securityGroupUseNamePrefix: Bool? = nil, securityGroupDescription: String? = nil,
         securityGroupTags: [String: String]? = nil, securityGroupIngressRules: [String: SecurityGroupRule]? = nil,
-        securityGroupEgressRules: [String: SecurityGroupRule]? = nil
+        securityGroupEgressRules: [String: SecurityGroupRule]? = nil,
+        clusterSettings: ClusterSettings = ClusterSettings(), instanceDefaults: InstanceSettings = InstanceSettings()
     ) {
         self.name = name
         self.engine = engine
@@ -193,6 +210,8 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         self.securityGroupTags = securityGroupTags
         self.securityGroupIngressRules = securityGroupIngressRules
         self.securityGroupEgressRules = securityGroupEgressRules
+        self.clusterSettings = clusterSettings
+        self.instanceDefaults = instanceDefaults
     }
 }
 
@@ -216,5 +235,10 @@ extension ImportSpec {
     /// The instance class of the instance under `key`: its override, or `cluster_instance_class`.
     public func instanceClass(forKey key: String) -> String {
         instances[key]?.instanceClass ?? clusterInstanceClass
+    }
+
+    /// The settings of the instance under `key`: its own, else the spec's cluster-level defaults (as the module).
+    public func instanceSettings(forKey key: String) -> InstanceSettings {
+        (instances[key]?.settings ?? InstanceSettings()).merged(over: instanceDefaults)
     }
 }

@@ -11,7 +11,7 @@ struct SpecReader {
     /// Reads the whole spec; the result is meaningful only together with `problems` and `unusable`.
     mutating func readSpec(_ root: JSONValue) -> ImportSpec {
         typealias Key = ImportSpec.CodingKeys
-        let fields = object(root, at: "", known: Key.allCases.map(\.rawValue)) ?? [:]
+        let fields = object(root, at: "", known: ImportSpec.topLevelKeys) ?? [:]
         func string(_ key: Key) -> String? { self.string(fields, key.rawValue, in: "") }
         func required(_ key: Key) -> String { requiredString(fields, key.rawValue, in: "") }
         func bool(_ key: Key) -> Bool? { self.bool(fields, key.rawValue, in: "") }
@@ -37,7 +37,7 @@ struct SpecReader {
             applyImmediately: bool(.applyImmediately),
             tags: stringMap(fields, Key.tags.rawValue),
             // The module's security group inputs.
-            port: int(fields, Key.port.rawValue, in: ""),
+            port: integer(fields, Key.port.rawValue, in: ""),
             vpcId: string(.vpcId),
             createSecurityGroup: bool(.createSecurityGroup),
             securityGroupName: string(.securityGroupName),
@@ -45,7 +45,41 @@ struct SpecReader {
             securityGroupDescription: string(.securityGroupDescription),
             securityGroupTags: stringMap(fields, Key.securityGroupTags.rawValue),
             securityGroupIngressRules: readSecurityGroupRules(fields, Key.securityGroupIngressRules.rawValue),
-            securityGroupEgressRules: readSecurityGroupRules(fields, Key.securityGroupEgressRules.rawValue))
+            securityGroupEgressRules: readSecurityGroupRules(fields, Key.securityGroupEgressRules.rawValue),
+            clusterSettings: readClusterSettings(fields),
+            instanceDefaults: readInstanceSettings(fields, in: ""))
+    }
+
+    private mutating func readClusterSettings(_ fields: [String: JSONValue]) -> ClusterSettings {
+        typealias Key = ClusterSettings.CodingKeys
+        return ClusterSettings(
+            dbClusterParameterGroupName: string(fields, Key.dbClusterParameterGroupName.rawValue, in: ""),
+            backupRetentionPeriod: integer(fields, Key.backupRetentionPeriod.rawValue, in: ""),
+            preferredBackupWindow: string(fields, Key.preferredBackupWindow.rawValue, in: ""),
+            preferredMaintenanceWindow: string(fields, Key.preferredMaintenanceWindow.rawValue, in: ""),
+            iamDatabaseAuthenticationEnabled: bool(fields, Key.iamDatabaseAuthenticationEnabled.rawValue, in: ""),
+            copyTagsToSnapshot: bool(fields, Key.copyTagsToSnapshot.rawValue, in: ""),
+            storageType: string(fields, Key.storageType.rawValue, in: ""),
+            networkType: string(fields, Key.networkType.rawValue, in: ""),
+            engineLifecycleSupport: string(fields, Key.engineLifecycleSupport.rawValue, in: ""))
+    }
+
+    /// The per-instance settings of an instance entry at `path`, or the defaults at the top level (`path` empty).
+    private mutating func readInstanceSettings(_ fields: [String: JSONValue], in path: String) -> InstanceSettings {
+        typealias Key = InstanceSettings.CodingKeys
+        return InstanceSettings(
+            dbParameterGroupName: string(fields, Key.dbParameterGroupName.rawValue, in: path),
+            caCertIdentifier: string(fields, Key.caCertIdentifier.rawValue, in: path),
+            publiclyAccessible: bool(fields, Key.publiclyAccessible.rawValue, in: path),
+            availabilityZone: string(fields, Key.availabilityZone.rawValue, in: path),
+            promotionTier: integer(fields, Key.promotionTier.rawValue, in: path),
+            autoMinorVersionUpgrade: bool(fields, Key.autoMinorVersionUpgrade.rawValue, in: path),
+            performanceInsightsEnabled: bool(fields, Key.performanceInsightsEnabled.rawValue, in: path),
+            performanceInsightsRetentionPeriod:
+                integer(fields, Key.performanceInsightsRetentionPeriod.rawValue, in: path),
+            performanceInsightsKmsKeyId: string(fields, Key.performanceInsightsKmsKeyId.rawValue, in: path),
+            monitoringInterval: integer(fields, Key.monitoringInterval.rawValue, in: path),
+            monitoringRoleArn: string(fields, Key.monitoringRoleArn.rawValue, in: path))
     }
 
     /// A map of security group rules (`security_group_ingress_rules`, `security_group_egress_rules`).
@@ -57,7 +91,7 @@ struct SpecReader {
             let map = object(entries, at: path, known: nil)
         else { return nil }
         var rules: [String: SecurityGroupRule] = [:]
-        for (key, value) in map {
+        for (key, value) in Self.sorted(map) {
             let entryPath = FieldPath.member(path, key)
             let entry = object(value, at: entryPath, known: Key.allCases.map(\.rawValue)) ?? [:]
             rules[key] = SecurityGroupRule(
@@ -66,8 +100,8 @@ struct SpecReader {
                 prefixListId: string(entry, Key.prefixListId.rawValue, in: entryPath),
                 referencedSecurityGroupId: string(entry, Key.referencedSecurityGroupId.rawValue, in: entryPath),
                 description: string(entry, Key.description.rawValue, in: entryPath),
-                fromPort: int(entry, Key.fromPort.rawValue, in: entryPath),
-                toPort: int(entry, Key.toPort.rawValue, in: entryPath))
+                fromPort: integer(entry, Key.fromPort.rawValue, in: entryPath),
+                toPort: integer(entry, Key.toPort.rawValue, in: entryPath))
         }
         return rules
     }
@@ -80,10 +114,11 @@ struct SpecReader {
         var instances: [String: ImportSpec.InstanceSpec] = [:]
         for (key, value) in Self.sorted(map) {
             let entryPath = FieldPath.member(path, key)
-            let entry = object(value, at: entryPath, known: Key.allCases.map(\.rawValue)) ?? [:]
+            let entry = object(value, at: entryPath, known: ImportSpec.InstanceSpec.entryKeys) ?? [:]
             instances[key] = ImportSpec.InstanceSpec(
                 identifier: string(entry, Key.identifier.rawValue, in: entryPath),
-                instanceClass: string(entry, Key.instanceClass.rawValue, in: entryPath))
+                instanceClass: string(entry, Key.instanceClass.rawValue, in: entryPath),
+                settings: readInstanceSettings(entry, in: entryPath))
         }
         return instances
     }
@@ -200,14 +235,15 @@ struct SpecReader {
         return flag
     }
 
-    /// A whole number (the module's `number` and `port` inputs); a fraction or a string is a type problem.
-    private mutating func int(_ fields: [String: JSONValue], _ key: String, in parent: String) -> Int? {
-        guard let value = member(fields, key, in: parent, required: false, expecting: "a number") else { return nil }
-        guard case .integer(let whole) = value else {
+    private mutating func integer(_ fields: [String: JSONValue], _ key: String, in parent: String) -> Int? {
+        guard let value = member(fields, key, in: parent, required: false, expecting: "a whole number") else {
+            return nil
+        }
+        guard case .integer(let number) = value else {
             report(FieldPath.member(parent, key), "expected a whole number, found \(value.kindDescription).")
             return nil
         }
-        return whole
+        return number
     }
 
     private mutating func stringArray(_ fields: [String: JSONValue], _ key: String) -> [String]? {

@@ -36,6 +36,8 @@ struct SpecValidator {
         checkLogExports()
         checkTags()
         checkSecurityGroup()
+        checkClusterSettings()
+        checkInstanceSettings()
         problems = problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
     }
 

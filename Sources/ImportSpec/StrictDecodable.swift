@@ -4,7 +4,7 @@
 extension ImportSpec {
     /// Decodes the spec's fields, failing on the first unknown or mistyped one.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(knownBy: CodingKeys.self)
+        try decoder.rejectUnknownKeys(known: Self.topLevelKeys)
         let fields = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             name: try fields.decode(String.self, forKey: .name),
@@ -38,7 +38,9 @@ extension ImportSpec {
             securityGroupIngressRules:
                 try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupIngressRules),
             securityGroupEgressRules:
-                try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupEgressRules))
+                try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupEgressRules),
+            clusterSettings: try ClusterSettings(from: decoder),
+            instanceDefaults: try InstanceSettings(from: decoder))
     }
 }
 
@@ -61,11 +63,12 @@ extension SecurityGroupRule {
 extension ImportSpec.InstanceSpec {
     /// Decodes an instance entry, failing on an unknown key.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(knownBy: CodingKeys.self)
+        try decoder.rejectUnknownKeys(known: Self.entryKeys)
         let fields = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             identifier: try fields.decodeIfPresent(String.self, forKey: .identifier),
-            instanceClass: try fields.decodeIfPresent(String.self, forKey: .instanceClass))
+            instanceClass: try fields.decodeIfPresent(String.self, forKey: .instanceClass),
+            settings: try InstanceSettings(from: decoder))
     }
 }
 
@@ -108,7 +111,11 @@ private struct AnyCodingKey: CodingKey {
 extension Decoder {
     /// Throws `DecodingError.dataCorrupted` naming the first key of this object that `Key` does not list.
     fileprivate func rejectUnknownKeys<Key: CodingKey & CaseIterable>(knownBy _: Key.Type) throws {
-        let known = Key.allCases.map(\.stringValue)
+        try rejectUnknownKeys(known: Key.allCases.map(\.stringValue))
+    }
+
+    /// Throws `DecodingError.dataCorrupted` naming the first key of this object that `known` does not list.
+    fileprivate func rejectUnknownKeys(known: [String]) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue })
         where !known.contains(key.stringValue) {

@@ -1,4 +1,5 @@
 import AWSServices
+import ImportSpec
 
 /// One step the reconciler may take against AWS; `description` is what `ctl plan` prints.
 public enum Action: Equatable, Sendable, CustomStringConvertible {
@@ -24,9 +25,9 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     case deleteInstance(identifier: String)
     /// ModifyDBCluster of the settings that differ from the spec, applied immediately.
     case modifyCluster(identifier: String, changes: ClusterChanges)
-    /// ModifyDBInstance of the instance class, which restarts the instance: now when `applyImmediately`, else in
-    /// its next maintenance window.
-    case modifyInstance(identifier: String, instanceClass: String, applyImmediately: Bool)
+    /// ModifyDBInstance of the settings that differ; the class and CA certificate restart the instance: now when
+    /// `applyImmediately`, else in its next maintenance window.
+    case modifyInstance(identifier: String, changes: InstanceChanges, applyImmediately: Bool)
     /// DeleteDBCluster; `nil` snapshot identifier means `SkipFinalSnapshot`.
     case deleteCluster(identifier: String, finalSnapshotIdentifier: String?)
     /// DeleteRolePolicy.
@@ -122,10 +123,11 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             "delete instance \(identifier)"
         case .modifyCluster(let identifier, let changes):
             "modify cluster \(identifier), applied immediately: \(changes)"
-        case .modifyInstance(let identifier, let instanceClass, let immediately):
-            "modify instance \(identifier) to class \(instanceClass), "
-                + (immediately ? "applied immediately (it restarts)"
-                    : "in its next maintenance window (apply_immediately is false)")
+        case .modifyInstance(let identifier, let changes, let immediately):
+            "modify instance \(identifier) \(changes.instanceClass == nil ? "setting " : "")\(changes), "
+                + (immediately ? "applied immediately" + (changes.restarts ? " (it restarts)" : "")
+                    : changes.restarts ? "in its next maintenance window (apply_immediately is false)"
+                    : "applied without a restart")
         case .deleteCluster(let identifier, let snapshot):
             "delete cluster \(identifier) "
                 + (snapshot.map { "with final snapshot \($0)" } ?? "without a final snapshot (skip_final_snapshot)")
@@ -225,6 +227,8 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
     public var sourceEngineVersion: String
     /// Port: the spec's `port`, or nil for RDS's default (3306, the module's too).
     public var port: Int?
+    /// The module's common cluster settings the spec sets (BackupRetentionPeriod, PreferredBackupWindow, …).
+    public var clusterSettings: ClusterSettings
 
     /// Creates the parameters of one RestoreDBClusterFromS3 call.
     public init(
@@ -232,7 +236,8 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
         manageMasterUserPassword: Bool, masterPasswordFile: String?, dbSubnetGroupName: String?,
         vpcSecurityGroupIds: [String], enabledCloudwatchLogsExports: [String], storageEncrypted: Bool,
         kmsKeyId: String?, deletionProtection: Bool, tags: [String: String], s3BucketName: String, s3Prefix: String?,
-        s3IngestionRoleArn: String, sourceEngine: String, sourceEngineVersion: String, port: Int? = nil
+        s3IngestionRoleArn: String, sourceEngine: String, sourceEngineVersion: String, port: Int? = nil,
+        clusterSettings: ClusterSettings = ClusterSettings()
     ) {
         self.clusterIdentifier = clusterIdentifier
         self.engine = engine
@@ -253,6 +258,7 @@ public struct RestoreParameters: Equatable, Sendable, CustomStringConvertible {
         self.sourceEngine = sourceEngine
         self.sourceEngineVersion = sourceEngineVersion
         self.port = port
+        self.clusterSettings = clusterSettings
     }
 
     /// One line for `ctl plan`.
@@ -274,16 +280,21 @@ public struct InstanceParameters: Equatable, Sendable {
     public var clusterIdentifier: String
     /// Tags: spec tags and ownership tags.
     public var tags: [String: String]
+    /// The instance's settings (its own over the spec's defaults); `publiclyAccessible` is always set (default
+    /// false, whatever the subnet group).
+    public var settings: InstanceSettings
 
     /// Creates the parameters of one CreateDBInstance call.
     public init(
-        identifier: String, instanceClass: String, engine: String, clusterIdentifier: String, tags: [String: String]
+        identifier: String, instanceClass: String, engine: String, clusterIdentifier: String, tags: [String: String],
+        settings: InstanceSettings = InstanceSettings(publiclyAccessible: false)
     ) {
         self.identifier = identifier
         self.instanceClass = instanceClass
         self.engine = engine
         self.clusterIdentifier = clusterIdentifier
         self.tags = tags
+        self.settings = settings
     }
 }
 

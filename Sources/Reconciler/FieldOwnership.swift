@@ -20,12 +20,26 @@ public enum FieldOwnership {
         if spec.s3Import.ingestionRole == nil { fields.append("s3_import (the managed ingestion role)") }
         if spec.createsSecurityGroup { fields.append("vpc_id (the managed security group and its rules)") }
         fields += optionalClusterSettings.filter { $0.isSet(spec) }.map(\.field)
+        fields += spec.clusterSettings.setFieldNames.filter { $0 != ClusterSettings.restoreOnlyField }
+        fields += instanceSettingsSet(by: spec).subtracting([InstanceSettings.createOnlyField])
         return fields.sorted()
     }
 
-    /// The optional cluster settings the spec leaves out, sorted: aurorad sets RDS's default at the restore and
-    /// never changes them afterwards.
+    /// The optional settings the spec leaves out, sorted: aurorad sends nothing for them at the restore (RDS's
+    /// default applies) and never changes them afterwards. The restore-only `engine_lifecycle_support` and the
+    /// create-only `availability_zone` are never changed afterwards either, set or not.
     public static func unmanaged(by spec: ImportSpec) -> [String] {
-        optionalClusterSettings.filter { !$0.isSet(spec) }.map(\.field).sorted()
+        let set = Set(spec.clusterSettings.setFieldNames).union(instanceSettingsSet(by: spec))
+            .subtracting([ClusterSettings.restoreOnlyField, InstanceSettings.createOnlyField])
+        let optional = ClusterSettings.fieldNames + InstanceSettings.fieldNames
+        return (optionalClusterSettings.filter { !$0.isSet(spec) }.map(\.field) + optional.filter { !set.contains($0) })
+            .sorted()
+    }
+
+    /// The per-instance settings the spec sets, as a cluster-level default or for any instance.
+    private static func instanceSettingsSet(by spec: ImportSpec) -> Set<String> {
+        spec.instances.values.reduce(into: Set(spec.instanceDefaults.setFieldNames)) {
+            $0.formUnion($1.settings.setFieldNames)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 
 /// Everything one observation found about a spec's resources, in AWS-neutral terms; the planner's only input from AWS.
 public struct ObservedState: Equatable, Sendable {
@@ -14,6 +15,8 @@ public struct ObservedState: Equatable, Sendable {
     public var backup: BackupPreflight
     /// The message of the latest RDS event for the cluster, quoted when the cluster fails.
     public var latestClusterEvent: String?
+    /// What RDS says about the spec's `engine_version`; asked with the backup preflight, before anything is created.
+    public var engineVersion: EngineVersionCheck = .notChecked
     /// Instances named like one of the spec's that are not in its cluster (another cluster's, or standalone): the
     /// identifier is taken, so creating it would fail again and again.
     public var conflictingInstances: [ObservedInstance] = []
@@ -128,6 +131,8 @@ public struct ObservedCluster: Equatable, Sendable {
     public var dbSubnetGroup: String?
     /// The instance RDS lists as the cluster's writer (`DBClusterMembers`), if any.
     public var writerIdentifier: String?
+    /// The module's common settings as RDS reports them; nil members: RDS reported none.
+    public var settings: ClusterSettings = ClusterSettings()
 
     /// Creates an observed cluster.
     public init(
@@ -135,7 +140,7 @@ public struct ObservedCluster: Equatable, Sendable {
         engineVersion: String? = nil, masterUsername: String, associatedRoles: [ObservedRoleAssociation] = [],
         tags: [String: String] = [:], deletionProtection: Bool = false, storageEncrypted: Bool = true,
         kmsKeyId: String? = nil, enabledCloudwatchLogsExports: [String] = [], vpcSecurityGroupIds: [String] = [],
-        dbSubnetGroup: String? = nil, writerIdentifier: String? = nil
+        dbSubnetGroup: String? = nil, writerIdentifier: String? = nil, settings: ClusterSettings = ClusterSettings()
     ) {
         self.identifier = identifier
         self.status = status
@@ -153,6 +158,7 @@ public struct ObservedCluster: Equatable, Sendable {
         self.vpcSecurityGroupIds = vpcSecurityGroupIds
         self.dbSubnetGroup = dbSubnetGroup
         self.writerIdentifier = writerIdentifier
+        self.settings = settings
     }
 }
 
@@ -172,11 +178,16 @@ public struct ObservedInstance: Equatable, Sendable {
     public var tags: [String: String]
     /// The instance class waiting for the next maintenance window (`PendingModifiedValues`), if any.
     public var pendingInstanceClass: String?
+    /// The module's per-instance settings as RDS reports them; nil members: RDS reported none.
+    public var settings: InstanceSettings = InstanceSettings()
+    /// The CA certificate waiting for the next maintenance window (`PendingModifiedValues`), if any.
+    public var pendingCACertificate: String?
 
     /// Creates an observed instance.
     public init(
         identifier: String, status: String, instanceClass: String, clusterIdentifier: String?, arn: String? = nil,
-        tags: [String: String] = [:], pendingInstanceClass: String? = nil
+        tags: [String: String] = [:], pendingInstanceClass: String? = nil,
+        settings: InstanceSettings = InstanceSettings(), pendingCACertificate: String? = nil
     ) {
         self.identifier = identifier
         self.status = status
@@ -185,6 +196,8 @@ public struct ObservedInstance: Equatable, Sendable {
         self.arn = arn
         self.tags = tags
         self.pendingInstanceClass = pendingInstanceClass
+        self.settings = settings
+        self.pendingCACertificate = pendingCACertificate
     }
 }
 

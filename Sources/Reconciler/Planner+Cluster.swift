@@ -45,6 +45,13 @@ extension PlanDraft {
                 "The backup in \(location) is a Percona XtraBackup of MySQL \(serverVersion)." + kmsNote)
         }
         if halted { return }
+        if case .missing(let available) = observed.engineVersion, let version = spec.engineVersion {
+            block(
+                .clusterRestored, reason: "EngineVersionNotFound",
+                message: Self.missingEngineVersionMessage(
+                    version, source: s3.sourceEngineVersion, available: available))
+            return
+        }
         for group in role.steps { add(group) }
         for group in securityGroup.steps { add(group) }
         // The managed security group goes in VpcSecurityGroupIds, so it must exist first.
@@ -52,6 +59,20 @@ extension PlanDraft {
             let groups = securityGroup.restoreSecurityGroups(spec: spec)
         else { return }
         add([.restoreCluster(restoreParameters(roleArn: roleArn, securityGroups: groups))])
+    }
+
+    /// Why a missing `engine_version` stops the restore, with what RDS offers instead and which Aurora major the
+    /// source needs (the seed's `5.7.12` is a MySQL-style version RDS has never offered for aurora-mysql).
+    static func missingEngineVersionMessage(_ version: String, source: String, available: [String]) -> String {
+        let nearest = EngineVersionCheck.nearest(to: version, sourceVersion: source, among: available)
+        let major = Planner.majorMinor(source) ?? source
+        let aurora = major == "5.7"
+            ? "Aurora MySQL 2 (5.7.mysql_aurora.2.x.y)" : "Aurora MySQL 3 (8.0.mysql_aurora.3.x.y)"
+        let offer = nearest.isEmpty ? "RDS offers no aurora-mysql version for a MySQL \(major) source in this region"
+            : "the nearest versions RDS offers are \(nearest.joined(separator: " and "))"
+        return "RDS has no aurora-mysql engine version \(version); \(offer). A MySQL \(major) backup "
+            + "(s3_import.source_engine_version \(source)) restores only into \(aurora): set engine_version to one of "
+            + "them, or leave it out for RDS's default, and resubmit. Nothing was created."
     }
 
     /// Every RestoreDBClusterFromS3 input from the spec; the tags record the restore facts (see `RestoreFacts`).
@@ -68,7 +89,8 @@ extension PlanDraft {
             tags: desiredTags.merging(RestoreFacts.tags(for: spec)) { current, _ in current },
             s3BucketName: spec.s3Import.bucketName, s3Prefix: spec.s3Import.bucketPrefix,
             s3IngestionRoleArn: roleArn, sourceEngine: "mysql",
-            sourceEngineVersion: spec.s3Import.sourceEngineVersion, port: spec.port)
+            sourceEngineVersion: spec.s3Import.sourceEngineVersion, port: spec.port,
+            clusterSettings: spec.clusterSettings)
     }
 
     /// The cluster exists: repair the role and tags, then associate roles and create instances once it is available.
@@ -126,15 +148,17 @@ extension PlanDraft {
     }
 
     /// Puts the cluster settings the spec sets back with one ModifyDBCluster: deletion protection, log exports (as
-    /// a set) and security groups (as a set: `securityGroups`, the managed group and `vpc_security_group_ids`), each
-    /// only when the spec sets it (see `FieldOwnership`). None of them restarts an instance, so they are applied
-    /// immediately; RDS shows the cluster `modifying` meanwhile.
+    /// a set), security groups (as a set: `securityGroups`, the managed group and `vpc_security_group_ids`) and the
+    /// module's common settings, each only when the spec sets it (see `FieldOwnership`). None of them restarts an
+    /// instance (a new cluster parameter group's static parameters wait for the operator's reboot), so they are
+    /// applied immediately; RDS shows the cluster `modifying` meanwhile.
     private mutating func planClusterSettings(
         _ cluster: ObservedCluster, securityGroups: [String]?, mutations: inout [Action]
     ) {
         let changes = ClusterChanges.needed(
             for: cluster, deletionProtection: spec.deletionProtection,
-            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: securityGroups)
+            logExports: spec.enabledCloudwatchLogsExports, desiredSecurityGroups: securityGroups,
+            settings: spec.clusterSettings)
         guard !changes.isEmpty else { return }
         mutations.append(.modifyCluster(identifier: cluster.identifier, changes: changes))
         set(.clusterRestored, .false, "SettingsDiffer",

@@ -11,11 +11,16 @@ extension PlanDraft {
     ) -> [Action] {
         var creations: [Action] = []
         var classChanges: [ClassChange] = []
+        var settingsDrift: [(identifier: String, settings: InstanceSettings)] = []
         var busy: [String] = []
         var failed: [String] = []
         for key in spec.instances.keys.sorted() {
             let identifier = spec.instanceIdentifier(forKey: key)
             let instanceClass = spec.instanceClass(forKey: key)
+            // Managed after the create only as the spec sets it; `publicly_accessible` is sent false at the create.
+            let settings = spec.instanceSettings(forKey: key)
+            var createSettings = settings
+            createSettings.publiclyAccessible = settings.publiclyAccessible ?? false
             guard let instance = observed.instances.first(where: { $0.identifier.lowercased() == identifier }) else {
                 if let taken = observed.conflictingInstances.first(where: { $0.identifier.lowercased() == identifier }) {
                     let owner = taken.clusterIdentifier.map { "cluster \($0)" } ?? "no cluster (a standalone instance)"
@@ -28,18 +33,27 @@ extension PlanDraft {
                 }
                 creations.append(.createInstance(InstanceParameters(
                     identifier: identifier, instanceClass: instanceClass, engine: spec.engine,
-                    clusterIdentifier: cluster.identifier, tags: desiredTags)))
+                    clusterIdentifier: cluster.identifier, tags: desiredTags, settings: createSettings)))
                 continue
             }
             let drift = ManagedResources.tagDrift(desired: desiredTags, observed: instance.tags)
             if let arn = instance.arn, !drift.isEmpty { mutations.append(.addTagsToResource(arn: arn, tags: drift)) }
             switch ResourceStatus.classifyInstance(instance.status) {
-            case .available where instance.instanceClass != instanceClass:
+            case .available:
+                let drift = InstanceChanges.settingsDrift(desired: settings, observed: instance)
+                if drift != InstanceSettings() { settingsDrift.append((instance.identifier, drift)) }
+                let certificate = settings.caCertIdentifier.flatMap {
+                    $0 == instance.settings.caCertIdentifier ? nil : $0
+                }
+                guard instance.instanceClass != instanceClass || certificate != nil else { continue }
+                let classPending =
+                    instance.instanceClass == instanceClass || instance.pendingInstanceClass == instanceClass
                 classChanges.append(ClassChange(
                     identifier: instance.identifier, from: instance.instanceClass, to: instanceClass,
-                    pendingInWindow: instance.pendingInstanceClass == instanceClass,
+                    certificate: certificate,
+                    pendingInWindow:
+                        classPending && (certificate == nil || instance.pendingCACertificate == certificate),
                     isWriter: cluster.writerIdentifier?.lowercased() == instance.identifier.lowercased()))
-            case .available: continue
             case .terminal: failed.append("\(identifier) is \(instance.status)")
             case .pending, .unknown: busy.append(instance.identifier)
             }
@@ -47,7 +61,7 @@ extension PlanDraft {
         let extras = extraInstances(cluster)
         for instance in extras.owned where instance.status == "deleting" { busy.append(instance.identifier) }
         let classPlan = planClassChanges(classChanges, othersBusy: !busy.isEmpty || !creations.isEmpty)
-        mutations += classPlan.actions
+        mutations += merge(settingsDrift, into: classPlan.actions)
         let listedSettled = creations.isEmpty && classPlan.outstanding.isEmpty && busy.isEmpty && failed.isEmpty
         var removals: [String] = []
         var deferred: [String] = []
@@ -61,21 +75,55 @@ extension PlanDraft {
         }
         if !busy.isEmpty { waits.append(.waitForInstances(identifiers: busy)) }
         setInstancesCondition(
-            creations: creations, classPlan: classPlan, removals: removals + deferred, busy: busy, failed: failed,
-            foreign: extras.foreign)
+            creations: creations, classPlan: classPlan, drift: settingsDrift, removals: removals + deferred, busy: busy,
+            failed: failed, foreign: extras.foreign)
         return creations
     }
 
-    /// One available instance whose class differs from the spec's.
+    /// The restart actions with each instance's settings drift folded into its own call (one ModifyDBInstance per
+    /// instance), then one call per remaining drifted instance. Settings that do not restart apply whatever
+    /// `ApplyImmediately` says, so the drift rides along with the spec's `apply_immediately`.
+    private func merge(
+        _ drift: [(identifier: String, settings: InstanceSettings)], into restarts: [Action]
+    ) -> [Action] {
+        var remaining = drift
+        let merged = restarts.map { action -> Action in
+            guard case .modifyInstance(let identifier, let changes, let immediately) = action,
+                let index = remaining.firstIndex(where: { $0.identifier == identifier })
+            else { return action }
+            let extra = remaining.remove(at: index).settings
+            return .modifyInstance(
+                identifier: identifier, changes: InstanceChanges(settings: extra).merging(changes),
+                applyImmediately: immediately)
+        }
+        return merged + remaining.map {
+            .modifyInstance(identifier: $0.identifier, changes: InstanceChanges(settings: $0.settings),
+                            applyImmediately: spec.effectiveApplyImmediately)
+        }
+    }
+
+    /// One available instance whose class or CA certificate differs from the spec's: a change that restarts it.
     struct ClassChange {
         let identifier: String
         let from: String
         let to: String
+        /// The spec's CA certificate when the instance has another one.
+        let certificate: String?
         /// RDS already holds this change for the next maintenance window (`PendingModifiedValues`).
         let pendingInWindow: Bool
         let isWriter: Bool
 
-        var text: String { "\(identifier) (\(from) → \(to))" }
+        var text: String {
+            let parts = (from == to ? [] : ["\(from) → \(to)"])
+                + (certificate.map { ["CA certificate → \($0)"] } ?? [])
+            return "\(identifier) (\(parts.joined(separator: ", ")))"
+        }
+
+        /// What the ModifyDBInstance changes.
+        var changes: InstanceChanges {
+            InstanceChanges(
+                instanceClass: from == to ? nil : to, settings: InstanceSettings(caCertIdentifier: certificate))
+        }
     }
 
     /// What to do about class changes, which restart instances: the actions now, the changes still to make, those
@@ -97,7 +145,7 @@ extension PlanDraft {
             plan.inWindow = changes.filter(\.pendingInWindow)
             plan.outstanding = changes.filter { !$0.pendingInWindow }
             plan.actions = plan.outstanding.map {
-                .modifyInstance(identifier: $0.identifier, instanceClass: $0.to, applyImmediately: false)
+                .modifyInstance(identifier: $0.identifier, changes: $0.changes, applyImmediately: false)
             }
             plan.how = "aurorad hands the change to RDS for the instance's next maintenance window (apply_immediately "
                 + "is false)."
@@ -109,7 +157,7 @@ extension PlanDraft {
             plan.how = "aurorad changes one instance at a time, readers first and the writer last, once every other "
                 + "instance is available."
         } else {
-            plan.actions = [.modifyInstance(identifier: next.identifier, instanceClass: next.to, applyImmediately: true)]
+            plan.actions = [.modifyInstance(identifier: next.identifier, changes: next.changes, applyImmediately: true)]
             plan.how = "aurorad changes one instance at a time, readers first and the writer last: now \(next.identifier)."
         }
         return plan
@@ -128,8 +176,8 @@ extension PlanDraft {
     }
 
     private mutating func setInstancesCondition(
-        creations: [Action], classPlan: ClassPlan, removals: [String], busy: [String], failed: [String],
-        foreign: [String]
+        creations: [Action], classPlan: ClassPlan, drift: [(identifier: String, settings: InstanceSettings)],
+        removals: [String], busy: [String], failed: [String], foreign: [String]
     ) {
         let note = foreign.isEmpty ? "" : " Instance(s) \(foreign.joined(separator: ", ")) in the cluster are not in "
             + "the spec and not tagged \(ManagedResources.specTagKey)=\(spec.name) by aurorad; aurorad leaves them "
@@ -153,7 +201,13 @@ extension PlanDraft {
         if !classPlan.outstanding.isEmpty {
             problems.append(("InstanceClassDiffers",
                 "Instance(s) \(classPlan.outstanding.map(\.text).joined(separator: ", ")) differ from the spec's "
-                    + "class; \(classPlan.how)"))
+                    + "class or CA certificate; \(classPlan.how)"))
+        }
+        if !drift.isEmpty {
+            let texts = drift.map { "\($0.identifier) (\(InstanceChanges(settings: $0.settings)))" }
+            problems.append(("InstanceSettingsDiffer",
+                "Instance(s) \(texts.joined(separator: ", ")) differ from the spec; aurorad modifies them (no "
+                    + "restart)."))
         }
         if !removals.isEmpty {
             problems.append(("InstancesNotInSpec",

@@ -113,7 +113,8 @@ extension ObservedState {
                 engine: p.engine, engineVersion: p.engineVersion, masterUsername: p.masterUsername, tags: p.tags,
                 deletionProtection: p.deletionProtection, storageEncrypted: p.storageEncrypted, kmsKeyId: p.kmsKeyId,
                 enabledCloudwatchLogsExports: p.enabledCloudwatchLogsExports,
-                vpcSecurityGroupIds: p.vpcSecurityGroupIds, dbSubnetGroup: p.dbSubnetGroupName)
+                vpcSecurityGroupIds: p.vpcSecurityGroupIds, dbSubnetGroup: p.dbSubnetGroupName,
+                settings: p.clusterSettings)
         case .addRoleToCluster(_, let roleArn, let featureName):
             cluster?.associatedRoles.removeAll { $0.roleArn == roleArn }
             cluster?.associatedRoles.append(
@@ -127,19 +128,15 @@ extension ObservedState {
             instances.append(ObservedInstance(
                 identifier: p.identifier, status: "available", instanceClass: p.instanceClass,
                 clusterIdentifier: p.clusterIdentifier,
-                arn: placeholderARN(service: "rds", region: region, resource: "db:\(p.identifier)"), tags: p.tags))
+                arn: placeholderARN(service: "rds", region: region, resource: "db:\(p.identifier)"), tags: p.tags,
+                settings: p.settings))
         case .deleteInstance(let identifier):
             instances.removeAll { $0.identifier == identifier }
         case .modifyCluster(_, let changes):
             cluster?.apply(changes)
-        case .modifyInstance(let identifier, let instanceClass, let immediately):
+        case .modifyInstance(let identifier, let changes, let immediately):
             for index in instances.indices where instances[index].identifier == identifier {
-                if immediately {
-                    instances[index].instanceClass = instanceClass
-                    instances[index].pendingInstanceClass = nil
-                } else {
-                    instances[index].pendingInstanceClass = instanceClass
-                }
+                instances[index].apply(changes, immediately: immediately)
             }
         case .deleteCluster:
             cluster = nil
@@ -200,5 +197,27 @@ extension ObservedCluster {
         enabledCloudwatchLogsExports = (Set(enabledCloudwatchLogsExports).subtracting(disabled)
             .union(changes.enableLogTypes)).sorted()
         if let groups = changes.vpcSecurityGroupIds { vpcSecurityGroupIds = groups }
+        settings = changes.settings.merged(over: settings)
+    }
+}
+
+extension ObservedInstance {
+    /// Applies what a successful ModifyDBInstance of `changes` leaves: the settings that do not restart at once;
+    /// the class and CA certificate at once when `immediately`, else pending for the maintenance window.
+    public mutating func apply(_ changes: InstanceChanges, immediately: Bool) {
+        var restarting = InstanceSettings()
+        restarting.caCertIdentifier = changes.settings.caCertIdentifier
+        var others = changes.settings
+        others.caCertIdentifier = nil
+        settings = others.merged(over: settings)
+        if immediately {
+            if let newClass = changes.instanceClass { instanceClass = newClass }
+            settings = restarting.merged(over: settings)
+            pendingInstanceClass = nil
+            pendingCACertificate = nil
+        } else {
+            pendingInstanceClass = changes.instanceClass ?? pendingInstanceClass
+            pendingCACertificate = changes.settings.caCertIdentifier ?? pendingCACertificate
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ImportSpec
+import Store
 
 /// Reads what exists in AWS for a spec; synchronous, blocking and thread-safe. `AWSObserver` is the real one.
 public protocol StateObserving: Sendable {
@@ -7,6 +8,11 @@ public protocol StateObserving: Sendable {
     func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState
     /// Runs the S3 backup preflight for the backup under `prefix` of `bucket` (which must be in the observer's region).
     func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight
+    /// Asks RDS whether it offers `version` of `engine`, and when not, which versions it offers instead.
+    func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck
+    /// The source's binlog position at the backup of the spec's restored cluster: RDS's event, else the backup's
+    /// `xtrabackup_info`, else `unavailable`. Asked once per restored cluster, not at every resync.
+    func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition
 }
 
 /// Carries out one planned action against AWS; synchronous, blocking and thread-safe. `AWSActionExecutor` is the

@@ -5,8 +5,9 @@
 /// Amazon S3"); tagging on create needs the tagging permission too (`iam:TagRole` for CreateRole with tags,
 /// `rds:AddTagsToResource` for RDS creates with tags: IAM User Guide "Tagging IAM resources", RDS User Guide
 /// "Tagging Amazon RDS resources"); handing a role to RDS needs `iam:PassRole` (RestoreDBClusterFromS3,
-/// AddRoleToDBCluster); a final snapshot needs `rds:CreateDBClusterSnapshot`; EC2 creates tagged on create need
-/// `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation").
+/// AddRoleToDBCluster, and CreateDBInstance/ModifyDBInstance with a `MonitoringRoleArn`: RDS User Guide, "Setting up
+/// and enabling Enhanced Monitoring"); a final snapshot needs `rds:CreateDBClusterSnapshot`; EC2 creates tagged on
+/// create need `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation").
 public enum RequiredPermissions {
     private static let iamOperations: Set<String> = [
         "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
@@ -31,7 +32,8 @@ public enum RequiredPermissions {
         "CreateRole": ["iam:TagRole"],
         "RestoreDBClusterFromS3": ["iam:PassRole", "rds:AddTagsToResource"],
         "AddRoleToDBCluster": ["iam:PassRole"],
-        "CreateDBInstance": ["rds:AddTagsToResource"],
+        "CreateDBInstance": ["rds:AddTagsToResource", "iam:PassRole"],
+        "ModifyDBInstance": ["iam:PassRole"],
         "DeleteDBCluster": ["rds:CreateDBClusterSnapshot"],
         "CreateSecurityGroup": ["ec2:CreateTags"],
         "AuthorizeSecurityGroupIngress": ["ec2:CreateTags"],

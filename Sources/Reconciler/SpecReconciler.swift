@@ -144,6 +144,7 @@ public final class SpecReconciler: Sendable {
         var status = StatusRecorder.status(
             previous: previous, spec: spec, generation: stored.generation, plan: plan, observed: observed,
             failure: newFailure, now: now)
+        if status.binlog == nil { status.binlog = readBinlogPosition(spec, observed: observed, logger: logger) }
         if let firstError { status.message = firstError.description }
         if previous.phase != status.phase || previous.observedGeneration == 0 {
             events.append(StatusRecorder.phaseEvent(
@@ -203,6 +204,9 @@ public final class SpecReconciler: Sendable {
             desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
             lastFailure: failure, options: options.plan, history: history)
         if case .verifyBackup(let bucket, let prefix, _) = plan.steps.first?.first {
+            if let version = spec.engineVersion {
+                observed.engineVersion = try observer.checkEngineVersion(version, engine: spec.engine)
+            }
             observed.backup = try observer.preflight(bucket: bucket, prefix: prefix)
             plan = Planner.plan(
                 desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
@@ -245,6 +249,21 @@ public final class SpecReconciler: Sendable {
             logger.info("restore request fulfilled: the cluster is observed again")
         } catch {
             logger.error("clearing the restore request failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The source's binlog position once the restored cluster (aurorad's own) is available; nil before, or when the
+    /// read fails (it is tried again at the next reconcile; the position is read once, then kept in the status).
+    private func readBinlogPosition(_ spec: ImportSpec, observed: ObservedState, logger: Logger) -> BinlogPosition? {
+        guard let cluster = observed.cluster, ManagedResources.isOwned(tags: cluster.tags, bySpec: spec.name),
+            ResourceStatus.classifyCluster(cluster.status) == .available
+        else { return nil }
+        do {
+            return try observer.binlogPosition(spec)
+        } catch {
+            logger.info("reading the binlog position failed; trying again at the next reconcile",
+                metadata: ["error": "\(error)"])
+            return nil
         }
     }
 

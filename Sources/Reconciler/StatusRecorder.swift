@@ -21,6 +21,8 @@ public enum StatusRecorder {
             ClusterFacts(identifier: $0.identifier, status: $0.status, arn: $0.arn, endpoint: $0.endpoint)
         } ?? ClusterFacts(identifier: spec.name, status: clusterAbsentStatus)
         status.cluster.lastSeen = lastSeen(previous: previous.cluster, observed: observed.cluster, spec: spec, now: now)
+        // A position belongs to one restored cluster: a cluster restored again gets its own.
+        if observed.cluster == nil { status.binlog = nil }
         if let role = observed.role {
             status.role = RoleFacts(name: role.name, arn: role.arn)
         } else if let given = spec.s3Import.ingestionRole {

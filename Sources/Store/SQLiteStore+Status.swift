@@ -6,7 +6,8 @@ extension SQLiteStore {
         SELECT s.name, s.generation, s.deletion_requested, s.updated_at,
                st.name, st.phase, st.observed_generation, st.conditions_json,
                st.cluster_identifier, st.cluster_status, st.cluster_arn, st.cluster_endpoint,
-               st.role_name, st.role_arn, st.message, st.updated_at, s.restore_requested_at, st.cluster_last_seen
+               st.role_name, st.role_arn, st.message, st.updated_at, s.restore_requested_at, st.cluster_last_seen,
+               st.binlog_source, st.binlog_file, st.binlog_position
         FROM specs s LEFT JOIN status st ON st.name = s.name
         """
 
@@ -47,7 +48,10 @@ extension SQLiteStore {
                 lastSeen: row.isNull(17) ? nil : Timestamp(secondsSince1970: row.int64(17))),
             role: RoleFacts(name: row.optionalText(12), arn: row.optionalText(13)), message: row.optionalText(14),
             deletionRequested: deletionRequested, restoreRequestedAt: restoreRequestedAt,
-            updatedAt: Timestamp(secondsSince1970: row.int64(15)))
+            updatedAt: Timestamp(secondsSince1970: row.int64(15)),
+            binlog: row.optionalText(18).map {
+                BinlogPosition(source: $0, file: row.optionalText(19), position: row.isNull(20) ? nil : row.int64(20))
+            })
     }
 
     /// The status of `name`, or nil when there is no such spec.
@@ -93,8 +97,9 @@ extension SQLiteStore {
                     """
                     INSERT OR REPLACE INTO status (
                         name, phase, observed_generation, conditions_json, cluster_identifier, cluster_status,
-                        cluster_arn, cluster_endpoint, role_name, role_arn, message, updated_at, cluster_last_seen)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                        cluster_arn, cluster_endpoint, role_name, role_arn, message, updated_at, cluster_last_seen,
+                        binlog_source, binlog_file, binlog_position)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                     """,
                     [
                         .text(status.name), .text(status.phase.rawValue), .integer(status.observedGeneration),
@@ -104,6 +109,8 @@ extension SQLiteStore {
                         .optionalText(status.role.arn), .optionalText(status.message),
                         .integer(status.updatedAt.secondsSince1970),
                         status.cluster.lastSeen.map { .integer($0.secondsSince1970) } ?? .null,
+                        .optionalText(status.binlog?.source), .optionalText(status.binlog?.file),
+                        status.binlog?.position.map { .integer($0) } ?? .null,
                     ],
                     operation: operation)
                 return .written

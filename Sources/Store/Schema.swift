@@ -53,6 +53,14 @@ enum Schema {
                 ALTER TABLE status ADD COLUMN cluster_last_seen INTEGER;
                 UPDATE status SET cluster_last_seen = updated_at WHERE cluster_arn IS NOT NULL;
                 """),
+        // The source's binlog position read once after the restore (`SpecStatus.binlog`); NULL source: not read.
+        Migration(
+            version: 3,
+            sql: """
+                ALTER TABLE status ADD COLUMN binlog_source TEXT;
+                ALTER TABLE status ADD COLUMN binlog_file TEXT;
+                ALTER TABLE status ADD COLUMN binlog_position INTEGER;
+                """),
     ]
 
     /// The newest schema version this build knows.

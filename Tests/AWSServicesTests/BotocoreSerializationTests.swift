@@ -62,7 +62,23 @@ struct BotocoreSerializationTests {
         kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k", deletionProtection: false,
         tags: [AWSTag(key: "aurorad:spec", value: "c1"), AWSTag(key: "team", value: "data eng")],
         s3BucketName: "backups", s3Prefix: "mysql/2026-03-01/", s3IngestionRoleArn: roleArn,
-        sourceEngine: "mysql", sourceEngineVersion: "8.0.36")
+        sourceEngine: "mysql", sourceEngineVersion: "8.0.36",
+        settings: RDSClusterSettings(
+            dbClusterParameterGroupName: "aurora-mysql80-tuned", backupRetentionPeriod: 14,
+            preferredBackupWindow: "02:00-03:00", preferredMaintenanceWindow: "sun:05:00-sun:06:00",
+            enableIAMDatabaseAuthentication: true, copyTagsToSnapshot: true, storageType: "aurora-iopt1",
+            networkType: "DUAL", engineLifecycleSupport: "open-source-rds-extended-support-disabled"))
+    static let instanceSettings = RDSInstanceSettings(
+        dbParameterGroupName: "aurora-mysql80", autoMinorVersionUpgrade: false, monitoringInterval: 60,
+        monitoringRoleArn: "arn:aws:iam::123456789012:role/rds-monitoring", enablePerformanceInsights: true,
+        performanceInsightsKMSKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k",
+        performanceInsightsRetentionPeriod: 465, caCertificateIdentifier: "rds-ca-rsa2048-g1")
+    static let instanceSettingsParams = """
+        "DBParameterGroupName": "aurora-mysql80", "AutoMinorVersionUpgrade": false, "MonitoringInterval": 60,
+        "MonitoringRoleArn": "arn:aws:iam::123456789012:role/rds-monitoring", "EnablePerformanceInsights": true,
+        "PerformanceInsightsKMSKeyId": "arn:aws:kms:eu-west-1:123456789012:key/k",
+        "PerformanceInsightsRetentionPeriod": 465, "CACertificateIdentifier": "rds-ca-rsa2048-g1"
+        """
 
     static let rdsCalls: [Call] = [
         Call(
@@ -76,7 +92,11 @@ struct BotocoreSerializationTests {
                  "DeletionProtection": false,
                  "Tags": [{"Key": "aurorad:spec", "Value": "c1"}, {"Key": "team", "Value": "data eng"}],
                  "S3BucketName": "backups", "S3Prefix": "mysql/2026-03-01/", "S3IngestionRoleArn": "\(roleArn)",
-                 "SourceEngine": "mysql", "SourceEngineVersion": "8.0.36"}
+                 "SourceEngine": "mysql", "SourceEngineVersion": "8.0.36",
+                 "DBClusterParameterGroupName": "aurora-mysql80-tuned", "BackupRetentionPeriod": 14,
+                 "PreferredBackupWindow": "02:00-03:00", "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
+                 "EnableIAMDatabaseAuthentication": true, "CopyTagsToSnapshot": true, "StorageType": "aurora-iopt1",
+                 "NetworkType": "DUAL", "EngineLifecycleSupport": "open-source-rds-extended-support-disabled"}
                 """,
             response: query("RestoreDBClusterFromS3", cluster),
             invoke: { _ = try RDSClient(client: $0).restoreDBClusterFromS3(restore) }),
@@ -122,13 +142,15 @@ struct BotocoreSerializationTests {
             params: """
                 {"DBInstanceIdentifier": "c1-1", "DBInstanceClass": "db.r6g.large", "Engine": "aurora-mysql",
                  "PubliclyAccessible": false, "Tags": [{"Key": "aurorad:spec", "Value": "c1"}],
-                 "DBClusterIdentifier": "c1"}
+                 "DBClusterIdentifier": "c1", "AvailabilityZone": "eu-west-1b", "PromotionTier": 2,
+                 \(instanceSettingsParams)}
                 """,
             response: query("CreateDBInstance", instance),
             invoke: {
                 _ = try RDSClient(client: $0).createDBInstance(CreateDBInstanceRequest(
                     dbInstanceIdentifier: "c1-1", dbInstanceClass: "db.r6g.large", dbClusterIdentifier: "c1",
-                    publiclyAccessible: false, tags: [AWSTag(key: "aurorad:spec", value: "c1")]))
+                    publiclyAccessible: false, tags: [AWSTag(key: "aurorad:spec", value: "c1")],
+                    availabilityZone: "eu-west-1b", promotionTier: 2, settings: instanceSettings))
             }),
         Call(
             name: "DescribeDBInstances of one instance", service: "rds", operation: "DescribeDBInstances",
@@ -197,6 +219,38 @@ struct BotocoreSerializationTests {
             invoke: {
                 _ = try RDSClient(client: $0).modifyDBInstance(
                     identifier: "c1-1", instanceClass: "db.r6g.xlarge", applyImmediately: false)
+            }),
+        Call(
+            name: "DescribeDBEngineVersions of one version", service: "rds", operation: "DescribeDBEngineVersions",
+            params: #"{"Engine": "aurora-mysql", "EngineVersion": "5.7.12"}"#,
+            response: query("DescribeDBEngineVersions", "<DBEngineVersions/>"),
+            invoke: {
+                _ = try RDSClient(client: $0).describeDBEngineVersions(engine: "aurora-mysql", engineVersion: "5.7.12")
+            }),
+        Call(
+            name: "ModifyDBInstance of the common settings", service: "rds", operation: "ModifyDBInstance",
+            params: """
+                {"DBInstanceIdentifier": "c1-1", "ApplyImmediately": false, "PubliclyAccessible": true,
+                 "PromotionTier": 0, \(instanceSettingsParams)}
+                """,
+            response: query("ModifyDBInstance", instance),
+            invoke: {
+                _ = try RDSClient(client: $0).modifyDBInstance(
+                    identifier: "c1-1", applyImmediately: false, publiclyAccessible: true, promotionTier: 0,
+                    settings: instanceSettings)
+            }),
+        Call(
+            name: "ModifyDBCluster of the common settings", service: "rds", operation: "ModifyDBCluster",
+            params: """
+                {"DBClusterIdentifier": "c1", "ApplyImmediately": true,
+                 "DBClusterParameterGroupName": "aurora-mysql80-tuned", "BackupRetentionPeriod": 14,
+                 "PreferredBackupWindow": "02:00-03:00", "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
+                 "EnableIAMDatabaseAuthentication": true, "CopyTagsToSnapshot": true, "StorageType": "aurora-iopt1",
+                 "NetworkType": "DUAL"}
+                """,
+            response: query("ModifyDBCluster", cluster),
+            invoke: {
+                _ = try RDSClient(client: $0).modifyDBCluster(identifier: "c1", settings: restore.settings)
             }),
         Call(
             name: "AddTagsToResource", service: "rds", operation: "AddTagsToResource",

@@ -32,6 +32,8 @@ import bootstrap  # noqa: E402
 import ec2_security_groups  # noqa: E402
 import rds_lifecycle  # noqa: E402
 import rds_s3_restore  # noqa: E402
+import rds_engine_versions  # noqa: E402
+import rds_settings  # noqa: E402
 
 INSPECT_PATH = "/_emulator/"
 _request = threading.local()
@@ -82,6 +84,10 @@ class EmulatorApp:
             with self._lock:
                 restores = list(rds_s3_restore.RESTORE_LOG)
             return self._json(start_response, "200 OK", {"Restores": restores})
+        if path == INSPECT_PATH + "engine-version-calls":
+            with self._lock:
+                calls = list(rds_engine_versions.CALL_LOG)
+            return self._json(start_response, "200 OK", {"Calls": calls})
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         _request.raw_uri = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{raw}" if raw else None
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -129,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     rds_lifecycle.install()
     rds_s3_restore.install(args.iam_propagation_seconds)
     ec2_security_groups.INTERFACE_LINGER_SECONDS = args.interface_linger_seconds
+    rds_settings.install()
+    rds_engine_versions.install()
     ec2_security_groups.install()
 
     users = bootstrap.create_users()

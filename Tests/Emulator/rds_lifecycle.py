@@ -81,6 +81,13 @@ def _cluster_status_get(self: DBCluster) -> str:
                 add_cluster_event(self, failure, ["failure", "migration"])
             elif getattr(self, "_emu_restored_from_s3", False):
                 add_cluster_event(self, "Restored from Amazon S3 backup", ["creation", "migration"])
+                binlog = getattr(self, "_emu_binlog", None)
+                if binlog:
+                    # The event the Aurora User Guide points at for replication from the source ("Synchronizing
+                    # the Amazon Aurora MySQL DB cluster with the MySQL database using replication").
+                    add_cluster_event(
+                        self, f"Recovered from Binary log filename '{binlog[0]}', position '{binlog[1]}'.",
+                        ["notification"])
     return self._status
 
 
@@ -102,6 +109,17 @@ def _instance_status_get(self: DBInstance) -> str:
         self.db_instance_class = self.__dict__.pop("_emu_new_class")
         del self.__dict__["_emu_modified_at"]
     return status
+
+
+def _instance_class_get(self: DBInstance) -> str:
+    """The class, after letting a due class change land: Describe serializes the class before the status, so without
+    this an instance could read `available` with its old class once, and be modified a second time."""
+    _ = self.status
+    return self.__dict__["_emu_class"]
+
+
+def _instance_class_set(self: DBInstance, value: str) -> None:
+    self.__dict__["_emu_class"] = value
 
 
 def _instance_status_set(self: DBInstance, value: str) -> None:
@@ -254,6 +272,7 @@ def install() -> None:
     """Patch moto's RDS models and responses. Call once, before serving."""
     DBCluster.status = property(_cluster_status_get, _cluster_status_set)
     DBInstance.status = property(_instance_status_get, _instance_status_set)
+    DBInstance.db_instance_class = property(_instance_class_get, _instance_class_set)
     AssociatedRole.status = property(_association_status_get, _association_status_set)
     RDSBackend.add_role_to_db_cluster = add_role_to_db_cluster
     RDSBackend.remove_role_from_db_cluster = remove_role_from_db_cluster

@@ -30,7 +30,9 @@ from moto.core.responses import ActionResult
 from moto.utilities.utils import get_partition
 
 import iam_policy_eval
+import rds_engine_versions
 import rds_lifecycle
+import rds_settings
 
 REQUIRED = (
     "DBClusterIdentifier",
@@ -149,6 +151,20 @@ def _source_failure(location: str, info: dict[str, str], config: dict[str, str],
     if config.get("innodb_log_files_in_group", "2") != "2":
         return f"Migration from {location} failed: innodb_log_files_in_group must be 2."
     return None
+
+
+BINLOG_POS = re.compile(r"filename '([^']+)', position '(\d+)'")
+
+
+def binlog_position(bucket, prefix: str) -> tuple[str, int] | None:
+    """The source's binary log file and position from the backup's `xtrabackup_info` (`binlog_pos`), if any."""
+    info_keys = sorted(
+        (n for n in bucket.keys.keys() if n.startswith(prefix) and n.endswith("xtrabackup_info")), key=len
+    )
+    if not info_keys:
+        return None
+    match = BINLOG_POS.search(_parse_properties(bucket.keys[info_keys[0]].value).get("binlog_pos", ""))
+    return (match.group(1), int(match.group(2))) if match else None
 
 
 def inspect_backup(bucket, prefix: str, source_engine_version: str) -> str | None:
@@ -270,6 +286,8 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
     if not SOURCE_VERSION.match(source_version):
         raise InvalidParameterValue(f"Invalid source engine version {source_version}: use a 5.7 or 8.0 version.")
     engine_version = p.get("EngineVersion") or DEFAULT_ENGINE_VERSION[_major_minor(source_version)]
+    if engine_version not in rds_engine_versions.AURORA_MYSQL_VERSIONS:
+        raise InvalidParameterCombination(f"Cannot find version {engine_version} for aurora-mysql")
     if _major_minor(engine_version) != _major_minor(source_version):
         raise InvalidParameterCombination(
             f"The source engine version {source_version} cannot be restored into engine version {engine_version}: "
@@ -365,8 +383,10 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
         if cluster_id in backend.clusters:
             raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
         cluster = backend.create_db_cluster(kwargs)
+        rds_settings.apply_restore_settings(cluster, p)
         cluster._emu_ready_at = time.monotonic() + rds_lifecycle.TIMINGS.cluster_seconds
         cluster._emu_restored_from_s3 = True
+        cluster._emu_binlog = binlog_position(bucket, prefix)
         if failure:
             cluster._emu_final_status = "migration-failed"
             cluster._emu_failure_message = failure

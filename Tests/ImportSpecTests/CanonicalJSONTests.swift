@@ -16,14 +16,19 @@ struct CanonicalJSONTests {
     func formattingIndependence() throws {
         let example = try Fixtures.exampleSpecData()
         let reordered = #"""
-            {"tags":{"Environment":"dev"},"enabled_cloudwatch_logs_exports":["audit","error","general","slowquery"],
+            {"auto_minor_version_upgrade":true,"publicly_accessible":false,"ca_cert_identifier":"rds-ca-rsa2048-g1",
+            "engine_lifecycle_support":"open-source-rds-extended-support-disabled","storage_type":"aurora",
+            "copy_tags_to_snapshot":true,"preferred_maintenance_window":"sun:05:00-sun:06:00",
+            "preferred_backup_window":"02:00-03:00","backup_retention_period":7,
+            "tags":{"Environment":"dev"},"enabled_cloudwatch_logs_exports":["audit","error","general","slowquery"],
             "deletion_protection":false,
             "kms_key_id":"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "storage_encrypted":true,"skip_final_snapshot":true,"s3_import":{"ingestion_role":
             "arn:aws:iam::123456789012:role/existing","bucket_prefix":"backup/","bucket_name":"my-import-bucket",
             "source_engine_version":"5.7.12"},"role_associations":{"s3Import":{}},
             "vpc_security_group_ids":["sg-0123456789abcdef0"],"db_subnet_group_name":"my-subnets",
-            "instances":{"2":{"instance_class":"db.r8g.xlarge"},"1":{}},"cluster_instance_class":"db.r8g.large",
+            "instances":{"2":{"promotion_tier":1,"availability_zone":"eu-west-1b","instance_class":"db.r8g.xlarge"},
+            "1":{}},"cluster_instance_class":"db.r8g.large",
             "manage_master_user_password":true,"master_username":"root","engine_version":"5.7.mysql_aurora.2.11.2",
             "engine":"aurora-mysql","name":"ex-s3-import"}
             """#

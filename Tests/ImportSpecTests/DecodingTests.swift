@@ -38,7 +38,7 @@ let unknownKeyCases: [DecodeCase] = [
     .init("top-level camelCase", minimal(adding: #""skipFinalSnapshot": true"#), "skipFinalSnapshot",
         "did you mean skip_final_snapshot?"),
     .init("top-level with nothing close", minimal(adding: #""colour": "blue""#), "colour",
-        "the fields allowed here are apply_immediately, "),
+        "the fields allowed here are apply_immediately, auto_minor_version_upgrade, backup_retention_period"),
     .init("nested in s3_import", minimal(s3Import: #"""
         {"source_engine_version": "8.0.36", "bucket_name": "backups", "bucket_nmae": "x"}
         """#), "s3_import.bucket_nmae", "unknown field; did you mean bucket_name?"),

@@ -8,7 +8,12 @@ enum Fixtures {
         ImportSpec(
             name: "ex-s3-import", engine: "aurora-mysql", engineVersion: "5.7.mysql_aurora.2.11.2",
             masterUsername: "root", manageMasterUserPassword: true, clusterInstanceClass: "db.r8g.large",
-            instances: ["1": .init(), "2": .init(instanceClass: "db.r8g.xlarge")],
+            instances: [
+                "1": .init(),
+                "2": .init(
+                    instanceClass: "db.r8g.xlarge",
+                    settings: InstanceSettings(availabilityZone: "eu-west-1b", promotionTier: 1)),
+            ],
             dbSubnetGroupName: "my-subnets", vpcSecurityGroupIds: ["sg-0123456789abcdef0"],
             roleAssociations: ["s3Import": .init()],
             s3Import: .init(
@@ -17,7 +22,13 @@ enum Fixtures {
             skipFinalSnapshot: true, storageEncrypted: true,
             kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             deletionProtection: false, enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"],
-            tags: ["Environment": "dev"])
+            tags: ["Environment": "dev"],
+            clusterSettings: ClusterSettings(
+                backupRetentionPeriod: 7, preferredBackupWindow: "02:00-03:00",
+                preferredMaintenanceWindow: "sun:05:00-sun:06:00", copyTagsToSnapshot: true, storageType: "aurora",
+                engineLifecycleSupport: "open-source-rds-extended-support-disabled"),
+            instanceDefaults: InstanceSettings(
+                caCertIdentifier: "rds-ca-rsa2048-g1", publiclyAccessible: false, autoMinorVersionUpgrade: true))
     }
 
     /// The smallest valid spec: only the required fields.

@@ -17,6 +17,7 @@ final class FakeAWS: StateObserving, ActionExecuting {
         var observationErrors: [ObservationError] = []
         var executed: [ActionKind] = []
         var preflights = 0
+        var engineVersion: EngineVersionCheck = .available
     }
 
     let world: Mutex<World>
@@ -59,6 +60,14 @@ final class FakeAWS: StateObserving, ActionExecuting {
         }
     }
 
+    func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        BinlogPosition(source: BinlogPosition.fromEvent, file: "mysql-bin.000003", position: 154)
+    }
+
+    func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        world.withLock { $0.engineVersion }
+    }
+
     func execute(_ action: Action) throws(ReconcileError) {
         let error: ReconcileError? = world.withLock { world in
             world.executed.append(action.kind)
@@ -92,14 +101,10 @@ final class FakeAWS: StateObserving, ActionExecuting {
             }
         case .deleteCluster: observed.cluster?.status = "deleting"
         case .modifyCluster(_, let changes): observed.cluster?.apply(changes)
-        case .modifyInstance(let identifier, let instanceClass, let immediately):
+        case .modifyInstance(let identifier, let changes, let immediately):
             if let index = observed.instances.firstIndex(where: { $0.identifier == identifier }) {
-                if immediately {
-                    observed.instances[index].instanceClass = instanceClass
-                    observed.instances[index].status = "modifying"
-                } else {
-                    observed.instances[index].pendingInstanceClass = instanceClass
-                }
+                observed.instances[index].apply(changes, immediately: immediately)
+                if immediately && changes.restarts { observed.instances[index].status = "modifying" }
             }
         case .tagRole(_, let tags): observed.role?.tags.merge(tags) { _, new in new }
         case .addTagsToResource(let arn, let tags):

@@ -53,7 +53,8 @@ enum Fixture {
             associatedRoles: associations ?? [ObservedRoleAssociation(roleArn: ingestion, status: .active)],
             tags: ManagedResources.desiredTags(for: spec).merging(RestoreFacts.tags(for: spec)) { a, _ in a },
             enabledCloudwatchLogsExports: spec.enabledCloudwatchLogsExports ?? [],
-            vpcSecurityGroupIds: spec.vpcSecurityGroupIds ?? [], dbSubnetGroup: spec.dbSubnetGroupName)
+            vpcSecurityGroupIds: spec.vpcSecurityGroupIds ?? [], dbSubnetGroup: spec.dbSubnetGroupName,
+            settings: spec.clusterSettings)
     }
 
     static func instances(for spec: ImportSpec, status: String = "available") -> [ObservedInstance] {
@@ -62,7 +63,8 @@ enum Fixture {
             return ObservedInstance(
                 identifier: identifier, status: status, instanceClass: spec.instanceClass(forKey: key),
                 clusterIdentifier: spec.name, arn: "arn:aws:rds:\(region):\(account):db:\(identifier)",
-                tags: ManagedResources.desiredTags(for: spec))
+                tags: ManagedResources.desiredTags(for: spec),
+                settings: spec.instanceSettings(forKey: key).merged(over: InstanceSettings(publiclyAccessible: false)))
         }
     }
 

@@ -22,7 +22,8 @@ struct StatusTests {
                 endpoint: "orders.cluster-abc.eu-west-1.rds.amazonaws.com"),
             role: RoleFacts(name: "aurorad-orders", arn: "arn:aws:iam::123456789012:role/aurorad-orders"),
             message: "Waiting for the restore.", deletionRequested: false,
-            updatedAt: Timestamp(startTime.addingTimeInterval(7)))
+            updatedAt: Timestamp(startTime.addingTimeInterval(7)),
+            binlog: BinlogPosition(source: BinlogPosition.fromEvent, file: "mysql-bin.000003", position: 154))
     }
 
     @Test("before the first write, status is synthesized: Pending, observedGeneration 0, cluster not observed")
@@ -106,8 +107,11 @@ struct StatusTests {
             Set(object.keys)
                 == [
                     "name", "generation", "observedGeneration", "phase", "conditions", "cluster", "role", "message",
-                    "deletionRequested", "updatedAt",
+                    "deletionRequested", "updatedAt", "binlog",
                 ])
+        let binlog = try #require(object["binlog"] as? [String: Any])
+        #expect(binlog["file"] as? String == "mysql-bin.000003" && binlog["position"] as? Int == 154)
+        #expect(binlog["source"] as? String == "rds-event")
         #expect(object["phase"] as? String == "Converging")
         #expect(object["updatedAt"] as? String == "2023-11-14T22:13:27Z")
         let conditions = try #require(object["conditions"] as? [[String: Any]])

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSServices
 import Foundation
+import ImportSpec
 import Logging
 
 /// Carries out planned actions through the typed AWS clients. Errors come back classified (`ReconcileError`);
@@ -45,10 +46,13 @@ public struct AWSActionExecutor: ActionExecuting {
             // Aurora MySQL: no FeatureName (see `Planner.featureName`).
             try rds.addRoleToDBCluster(clusterIdentifier: cluster, roleArn: role, featureName: feature)
         case .createInstance(let parameters):
+            let settings = parameters.settings
             _ = try rds.createDBInstance(CreateDBInstanceRequest(
                 dbInstanceIdentifier: parameters.identifier, dbInstanceClass: parameters.instanceClass,
                 engine: parameters.engine, dbClusterIdentifier: parameters.clusterIdentifier,
-                tags: awsTags(parameters.tags)))
+                publiclyAccessible: settings.publiclyAccessible ?? false, tags: awsTags(parameters.tags),
+                availabilityZone: settings.availabilityZone, promotionTier: settings.promotionTier,
+                settings: Self.rdsSettings(settings)))
         case .deleteInstance(let identifier):
             _ = try rds.deleteDBInstance(identifier: identifier)
         case .modifyCluster(let identifier, let changes):
@@ -57,10 +61,12 @@ public struct AWSActionExecutor: ActionExecuting {
                 identifier: identifier, deletionProtection: changes.deletionProtection,
                 enableLogTypes: changes.enableLogTypes.isEmpty ? nil : changes.enableLogTypes,
                 disableLogTypes: changes.disableLogTypes.isEmpty ? nil : changes.disableLogTypes,
-                vpcSecurityGroupIds: changes.vpcSecurityGroupIds)
-        case .modifyInstance(let identifier, let instanceClass, let immediately):
+                vpcSecurityGroupIds: changes.vpcSecurityGroupIds, settings: Self.rdsSettings(changes.settings))
+        case .modifyInstance(let identifier, let changes, let immediately):
             _ = try rds.modifyDBInstance(
-                identifier: identifier, instanceClass: instanceClass, applyImmediately: immediately)
+                identifier: identifier, instanceClass: changes.instanceClass, applyImmediately: immediately,
+                publiclyAccessible: changes.settings.publiclyAccessible, promotionTier: changes.settings.promotionTier,
+                settings: Self.rdsSettings(changes.settings))
         case .deleteCluster(let identifier, let snapshot):
             _ = try rds.deleteDBCluster(identifier: identifier, finalSnapshotIdentifier: snapshot)
         case .deleteRolePolicy(let role, let name):
@@ -111,7 +117,29 @@ public struct AWSActionExecutor: ActionExecuting {
             storageEncrypted: p.storageEncrypted, kmsKeyId: p.kmsKeyId, deletionProtection: p.deletionProtection,
             tags: awsTags(p.tags), s3BucketName: p.s3BucketName, s3Prefix: p.s3Prefix,
             s3IngestionRoleArn: p.s3IngestionRoleArn, sourceEngine: p.sourceEngine,
-            sourceEngineVersion: p.sourceEngineVersion, port: p.port)
+            sourceEngineVersion: p.sourceEngineVersion, port: p.port,
+            settings: Self.rdsSettings(p.clusterSettings))
+    }
+
+    /// The spec's cluster settings under their RDS member names.
+    static func rdsSettings(_ s: ClusterSettings) -> RDSClusterSettings {
+        RDSClusterSettings(
+            dbClusterParameterGroupName: s.dbClusterParameterGroupName, backupRetentionPeriod: s.backupRetentionPeriod,
+            preferredBackupWindow: s.preferredBackupWindow, preferredMaintenanceWindow: s.preferredMaintenanceWindow,
+            enableIAMDatabaseAuthentication: s.iamDatabaseAuthenticationEnabled,
+            copyTagsToSnapshot: s.copyTagsToSnapshot,
+            storageType: s.storageType, networkType: s.networkType, engineLifecycleSupport: s.engineLifecycleSupport)
+    }
+
+    /// The spec's instance settings under their RDS member names (zone, tier and public access travel apart).
+    static func rdsSettings(_ s: InstanceSettings) -> RDSInstanceSettings {
+        RDSInstanceSettings(
+            dbParameterGroupName: s.dbParameterGroupName, autoMinorVersionUpgrade: s.autoMinorVersionUpgrade,
+            monitoringInterval: s.monitoringInterval, monitoringRoleArn: s.monitoringRoleArn,
+            enablePerformanceInsights: s.performanceInsightsEnabled,
+            performanceInsightsKMSKeyId: s.performanceInsightsKmsKeyId,
+            performanceInsightsRetentionPeriod: s.performanceInsightsRetentionPeriod,
+            caCertificateIdentifier: s.caCertIdentifier)
     }
 
     /// The password in `path` without its trailing newline; the error names the file, never its content.

@@ -3,6 +3,7 @@ import AWSServices
 import Foundation
 import ImportSpec
 import Logging
+import Store
 
 /// Observes a spec's resources through the typed AWS clients: IAM role (trust, inline and, for a given role,
 /// attached policies, tags), the RDS cluster (with the latest event when it failed) and its instances, and the
@@ -15,6 +16,8 @@ public struct AWSObserver: StateObserving {
     let ec2: EC2Client
     let region: String
     let logger: Logger
+    /// DescribeDBEngineVersions answers for this daemon run.
+    let engineVersions = EngineVersionCatalog()
 
     /// An observer over `client`, which fixes the region (the bucket must be in it).
     public init(client: AWSClient, logger: Logger) {
@@ -54,6 +57,41 @@ public struct AWSObserver: StateObserving {
             }
         }
         return observed
+    }
+
+    /// See `StateObserving.checkEngineVersion(_:engine:)`; answers are cached for the daemon's run.
+    public func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        let exists = try engineVersions.exists(engine: engine, version: version) { () throws(ObservationError) in
+            try call("DescribeDBEngineVersions") {
+                !(try rds.describeDBEngineVersions(engine: engine, engineVersion: version)).isEmpty
+            }
+        }
+        if exists { return .available }
+        let offered = try engineVersions.versions(engine: engine) { () throws(ObservationError) in
+            try call("DescribeDBEngineVersions") {
+                try rds.describeDBEngineVersions(engine: engine).filter { ($0.status ?? "available") == "available" }
+                    .map(\.engineVersion)
+            }
+        }
+        return .missing(available: offered)
+    }
+
+    /// See `StateObserving.binlogPosition(_:)`. RDS keeps events for 14 days (RDS User Guide, "Viewing Amazon RDS
+    /// events"); an older restore falls back to the backup's `xtrabackup_info`.
+    public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        let events = try call("DescribeEvents") {
+            try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 14 * 24 * 60)
+        }
+        if let found = events.lazy.compactMap({ BinlogRecovery.position(inEvent: $0.message) }).first { return found }
+        let s3Import = spec.s3Import
+        let base = s3Import.bucketPrefix.map { $0.isEmpty || $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+        let info = try call("GetObject") {
+            try s3.getObject(
+                bucket: s3Import.bucketName, key: base + BackupInspection.infoFile,
+                maxBytes: BackupInspection.metadataReadLimit)
+        }
+        return info.flatMap { BinlogRecovery.position(inXtrabackupInfo: String(decoding: $0.data, as: UTF8.self)) }
+            ?? BinlogPosition(source: BinlogPosition.unavailable)
     }
 
     /// See `StateObserving.preflight(bucket:prefix:)`; the checks are `BackupInspection`'s.
@@ -197,7 +235,16 @@ public struct AWSObserver: StateObserving {
             deletionProtection: cluster.deletionProtection, storageEncrypted: cluster.storageEncrypted,
             kmsKeyId: cluster.kmsKeyId, enabledCloudwatchLogsExports: cluster.enabledCloudwatchLogsExports,
             vpcSecurityGroupIds: cluster.vpcSecurityGroups.map(\.id), dbSubnetGroup: cluster.dbSubnetGroup,
-            writerIdentifier: cluster.members.first(where: \.isClusterWriter)?.instanceIdentifier)
+            writerIdentifier: cluster.members.first(where: \.isClusterWriter)?.instanceIdentifier,
+            settings: ClusterSettings(
+                dbClusterParameterGroupName: cluster.settings.dbClusterParameterGroupName,
+                backupRetentionPeriod: cluster.settings.backupRetentionPeriod,
+                preferredBackupWindow: cluster.settings.preferredBackupWindow,
+                preferredMaintenanceWindow: cluster.settings.preferredMaintenanceWindow,
+                iamDatabaseAuthenticationEnabled: cluster.settings.enableIAMDatabaseAuthentication,
+                copyTagsToSnapshot: cluster.settings.copyTagsToSnapshot, storageType: cluster.settings.storageType,
+                networkType: cluster.settings.networkType,
+                engineLifecycleSupport: cluster.settings.engineLifecycleSupport))
     }
 
     static func observedInstance(_ instance: RDSInstance) -> ObservedInstance {
@@ -205,6 +252,18 @@ public struct AWSObserver: StateObserving {
             identifier: instance.identifier, status: instance.status, instanceClass: instance.instanceClass,
             clusterIdentifier: instance.clusterIdentifier, arn: instance.arn,
             tags: Dictionary(instance.tags.map { ($0.key, $0.value) }) { _, last in last },
-            pendingInstanceClass: instance.pendingInstanceClass)
+            pendingInstanceClass: instance.pendingInstanceClass,
+            settings: InstanceSettings(
+                dbParameterGroupName: instance.settings.dbParameterGroupName,
+                caCertIdentifier: instance.settings.caCertificateIdentifier,
+                publiclyAccessible: instance.publiclyAccessible, availabilityZone: instance.availabilityZone,
+                promotionTier: instance.promotionTier,
+                autoMinorVersionUpgrade: instance.settings.autoMinorVersionUpgrade,
+                performanceInsightsEnabled: instance.settings.enablePerformanceInsights,
+                performanceInsightsRetentionPeriod: instance.settings.performanceInsightsRetentionPeriod,
+                performanceInsightsKmsKeyId: instance.settings.performanceInsightsKMSKeyId,
+                monitoringInterval: instance.settings.monitoringInterval,
+                monitoringRoleArn: instance.settings.monitoringRoleArn),
+            pendingCACertificate: instance.pendingCACertificateIdentifier)
     }
 }

@@ -55,6 +55,30 @@ public struct RoleFacts: Codable, Sendable, Equatable {
     }
 }
 
+/// Where replication from the source starts for the cutover: the source's binary log file and position at the
+/// backup, read once after the restore.
+public struct BinlogPosition: Codable, Sendable, Equatable {
+    /// `rds-event` (RDS's "Recovered from Binary log filename …" event), `xtrabackup_info` (the backup's
+    /// `binlog_pos`, when the event is not found), or `unavailable` (neither says: the source had no binary log).
+    public var source: String
+    /// The binary log file, e.g. `mysql-bin.000003`; nil when unavailable.
+    public var file: String?
+    /// The position in that file; nil when unavailable.
+    public var position: Int64?
+
+    /// Where the position came from, as `source` says.
+    public static let fromEvent = "rds-event"
+    public static let fromBackup = "xtrabackup_info"
+    public static let unavailable = "unavailable"
+
+    /// Creates a binlog position.
+    public init(source: String, file: String? = nil, position: Int64? = nil) {
+        self.source = source
+        self.file = file
+        self.position = position
+    }
+}
+
 /// The status of one spec, as `aurorad ctl status --json` prints it (the status contract).
 ///
 /// `generation` and `deletionRequested` come from the stored spec; the other fields are what the reconciler last
@@ -82,12 +106,14 @@ public struct SpecStatus: Codable, Sendable, Equatable {
     public var restoreRequestedAt: Timestamp?
     /// When this status was last written.
     public var updatedAt: Timestamp
+    /// The source's binlog position for starting replication into the restored cluster; nil until read.
+    public var binlog: BinlogPosition?
 
     /// Creates a status.
     public init(
         name: String, generation: Int64, observedGeneration: Int64, phase: Phase, conditions: [Condition] = [],
         cluster: ClusterFacts, role: RoleFacts = RoleFacts(), message: String? = nil, deletionRequested: Bool = false,
-        restoreRequestedAt: Timestamp? = nil, updatedAt: Timestamp
+        restoreRequestedAt: Timestamp? = nil, updatedAt: Timestamp, binlog: BinlogPosition? = nil
     ) {
         self.name = name
         self.generation = generation
@@ -100,5 +126,6 @@ public struct SpecStatus: Codable, Sendable, Equatable {
         self.deletionRequested = deletionRequested
         self.restoreRequestedAt = restoreRequestedAt
         self.updatedAt = updatedAt
+        self.binlog = binlog
     }
 }

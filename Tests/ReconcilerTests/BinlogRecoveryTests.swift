@@ -1,0 +1,27 @@
+import Reconciler
+import Store
+import Testing
+
+@Suite("Binlog position for the cutover")
+struct BinlogRecoveryTests {
+    @Test func rdsEventMessage() {
+        let message = "Recovered from Binary log filename 'mysql-bin-changelog.000003', position '4278'."
+        #expect(BinlogRecovery.position(inEvent: message)
+            == BinlogPosition(source: "rds-event", file: "mysql-bin-changelog.000003", position: 4278))
+    }
+
+    @Test(arguments: [
+        "Restored from Amazon S3 backup", "Recovered from Binary log filename '', position '4'.",
+        "Recovered from Binary log filename 'a', position 'x'.",
+    ])
+    func otherMessagesHaveNoPosition(message: String) {
+        #expect(BinlogRecovery.position(inEvent: message) == nil)
+    }
+
+    @Test func xtrabackupInfoLine() {
+        let info = "uuid = 1\nbinlog_pos = filename 'mysql-bin.000003', position '154'\nserver_version = 5.7.12-log\n"
+        #expect(BinlogRecovery.position(inXtrabackupInfo: info)
+            == BinlogPosition(source: "xtrabackup_info", file: "mysql-bin.000003", position: 154))
+        #expect(BinlogRecovery.position(inXtrabackupInfo: "binlog_pos = \nserver_version = 5.7.12\n") == nil)
+    }
+}
