@@ -135,7 +135,7 @@ public final class ControlConnection {
         try write(line, deadline: deadline)
         guard let reply = try readLine(deadline: deadline) else { throw .closed(path) }
         do {
-            return try JSONDecoder().decode(ControlResponse.self, from: Data(reply))
+            return try WireFormat.response(reply)
         } catch {
             throw .invalidResponse(path, "\(error)")
         }

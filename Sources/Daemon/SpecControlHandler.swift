@@ -112,9 +112,9 @@ public struct SpecControlHandler: ControlHandler {
         guard let name, let status = try store.status(named: name) else {
             return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
         }
-        var result = try JSONValue(encoding: status)
+        var result = StatusJSON.value(status)
         if case .object(var fields) = result {
-            fields["events"] = try JSONValue(encoding: store.events(name: name, limit: statusEventCount))
+            fields["events"] = .array(try store.events(name: name, limit: statusEventCount).map(StatusJSON.value))
             if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
                 fields["managedSettings"] = .array(FieldOwnership.managed(by: spec).map { .string($0) })
             }
@@ -124,7 +124,7 @@ public struct SpecControlHandler: ControlHandler {
     }
 
     private func list() throws -> ControlResponse {
-        .success(try JSONValue(encoding: store.statuses()))
+        ControlResponse(.encodedSuccess(StatusJSON.encodedList(try store.statuses())))
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {

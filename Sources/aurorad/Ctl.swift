@@ -24,15 +24,32 @@ struct Ctl: ParsableCommand {
 
 /// Sends `request` to the daemon and returns its result, turning failures into messages and exit codes.
 func exchange(_ request: ControlRequest, options: CtlOptions) throws -> JSONValue {
-    let response: ControlResponse
+    let response = try send(request, options: options)
+    return try unwrap { () throws(ControlError) in try response.get() }
+}
+
+/// Sends `request` to the daemon and prints its result as indented JSON with sorted keys; a large result (a list)
+/// is indented as the text it arrived as, never decoded.
+func printResultJSON(_ request: ControlRequest, options: CtlOptions) throws {
+    let response = try send(request, options: options)
+    print(String(decoding: try unwrap { () throws(ControlError) in try response.prettyResult() }, as: UTF8.self))
+}
+
+/// Sends `request` on a new connection; a failed exchange is printed and ends the command with exit 1.
+private func send(_ request: ControlRequest, options: CtlOptions) throws -> ControlResponse {
     do {
-        response = try ControlClient(path: options.socket).send(request)
+        return try ControlClient(path: options.socket).send(request)
     } catch {
         printError("aurorad ctl: \(error)")
         throw ExitCode.failure
     }
+}
+
+/// The value `body` returns; the daemon's error is printed with its details and ends the command with exit 2 for
+/// an invalid spec or request, else 1.
+private func unwrap<T>(_ body: () throws(ControlError) -> T) throws -> T {
     do {
-        return try response.get()
+        return try body()
     } catch {
         printError("aurorad ctl: \(error.message)")
         for detail in error.details ?? [] { printError("  \(detail)") }
@@ -42,9 +59,7 @@ func exchange(_ request: ControlRequest, options: CtlOptions) throws -> JSONValu
 
 /// Prints `value` as indented JSON with sorted keys.
 func printJSON(_ value: JSONValue) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(String(decoding: try JSONText.pretty(value), as: UTF8.self))
 }
 
 /// Reads a spec file into JSON, with the errors an operator can act on (exit 2).
@@ -104,9 +119,8 @@ extension Ctl {
         @Flag(help: "Print the status object as JSON.") var json = false
 
         func run() throws {
-            let result = try exchange(.status(name: name), options: options)
-            if json { return try printJSON(result) }
-            print(try StatusRendering.status(result))
+            if json { return try printResultJSON(.status(name: name), options: options) }
+            print(try StatusRendering.status(try exchange(.status(name: name), options: options)))
         }
     }
 
@@ -118,9 +132,8 @@ extension Ctl {
         @Flag(help: "Print an array of status objects as JSON.") var json = false
 
         func run() throws {
-            let result = try exchange(.list(), options: options)
-            if json { return try printJSON(result) }
-            print(try StatusRendering.list(result))
+            if json { return try printResultJSON(.list(), options: options) }
+            print(try StatusRendering.list(try exchange(.list(), options: options)))
         }
     }
 
