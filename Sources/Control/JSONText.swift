@@ -92,6 +92,28 @@ public enum JSONText {
             bytes.reserveCapacity(4096)
         }
 
+        /// Appends compact JSON text this program wrote earlier with `JSONEncoder` (sorted keys), as it is but for
+        /// `\/`, written `/` as the wire writes it; false, appending nothing, unless it is a bracketed array.
+        mutating func writeEncoded(array text: String) -> Bool {
+            let utf8 = Array(text.utf8)
+            guard utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]") else { return false }
+            bytes.reserveCapacity(bytes.count + utf8.count)
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                if byte == UInt8(ascii: "\\"), index + 1 < utf8.count {
+                    let next = utf8[index + 1]
+                    if next != UInt8(ascii: "/") { bytes.append(byte) }
+                    bytes.append(next)
+                    index += 2
+                } else {
+                    bytes.append(byte)
+                    index += 1
+                }
+            }
+            return true
+        }
+
         /// Appends `value` nested `depth` levels deep.
         mutating func write(_ value: JSONValue, depth: Int) throws {
             switch value {
@@ -140,6 +162,17 @@ public enum JSONText {
         /// Appends `text` as a JSON string, escaped as `JSONEncoder` escapes it.
         mutating func writeString(_ text: String) {
             bytes.append(UInt8(ascii: "\""))
+            // Most strings need no escape: copy them whole.
+            let plain = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                else { return false }
+                bytes.append(contentsOf: utf8)
+                return true
+            }
+            if plain == true {
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             for byte in text.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]

@@ -44,22 +44,26 @@ public enum StatusJSON {
         ]
     }
 
-    /// Statuses as the compact JSON text of their array, members in sorted order: the bytes `value` then
-    /// `JSONText.compact` give, written straight from the records, so `list` of 10,000 specs builds no value tree.
-    public static func encodedList(_ statuses: [SpecStatus]) -> [UInt8] {
+    /// Listed statuses as the compact JSON text of their array, members in sorted order: the bytes `value` then
+    /// `JSONText.compact` give for the statuses with their conditions, written straight from the records, so
+    /// `list` of 10,000 specs builds no value tree. The conditions are the text the store keeps (`JSONEncoder`
+    /// with sorted keys when the status was written), passed on as they are.
+    public static func encodedList(_ listed: [ListedStatus]) throws -> [UInt8] {
         var writer = JSONText.Writer(pretty: false)
-        writer.bytes.reserveCapacity(statuses.count * 1200)
+        writer.bytes.reserveCapacity(listed.count * 1200)
         writer.bytes.append(UInt8(ascii: "["))
-        for (index, status) in statuses.enumerated() {
+        for (index, entry) in listed.enumerated() {
             if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            write(status, to: &writer)
+            try write(entry.status, conditionsJSON: entry.conditionsJSON, to: &writer)
         }
         writer.bytes.append(UInt8(ascii: "]"))
         return writer.bytes
     }
 
-    /// One status, keys in the order `JSONText` sorts them.
-    private static func write(_ status: SpecStatus, to writer: inout JSONText.Writer) {
+    /// One status with its conditions' JSON text, keys in the order `JSONText` sorts them.
+    private static func write(
+        _ status: SpecStatus, conditionsJSON: String, to writer: inout JSONText.Writer
+    ) throws {
         var object = Members(opening: &writer)
         object.key("cluster", &writer)
         var cluster = Members(opening: &writer)
@@ -70,18 +74,10 @@ public enum StatusJSON {
         cluster.string("status", status.cluster.status, &writer)
         Members.close(&writer)
         object.key("conditions", &writer)
-        writer.bytes.append(UInt8(ascii: "["))
-        for (index, condition) in status.conditions.enumerated() {
-            if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            var fields = Members(opening: &writer)
-            fields.string("lastTransitionTime", condition.lastTransitionTime.description, &writer)
-            fields.string("message", condition.message, &writer)
-            fields.string("reason", condition.reason, &writer)
-            fields.string("status", condition.status.rawValue, &writer)
-            fields.string("type", condition.type, &writer)
-            Members.close(&writer)
+        guard writer.writeEncoded(array: conditionsJSON) else {
+            throw StoreError.unreadableValue(
+                table: "status", name: status.name, detail: "conditions are not a JSON array")
         }
-        writer.bytes.append(UInt8(ascii: "]"))
         object.raw("deletionRequested", status.deletionRequested ? "true" : "false", &writer)
         object.raw("generation", String(status.generation), &writer)
         object.optionalString("message", status.message, &writer)

@@ -124,7 +124,7 @@ public struct SpecControlHandler: ControlHandler {
     }
 
     private func list() throws -> ControlResponse {
-        ControlResponse(.encodedSuccess(StatusJSON.encodedList(try store.statuses())))
+        ControlResponse(.encodedSuccess(try StatusJSON.encodedList(try store.listedStatuses())))
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
