@@ -55,12 +55,22 @@ def is_mutating(call: str) -> bool:
     return call.split(":", 1)[1].startswith(MUTATING_PREFIXES)
 
 
-def log_calls(path: str, start: int, end: int | None = None) -> collections.Counter:
-    """The AWS attempts logged in the file at `path` between byte offsets `start` and `end`, by `service:Action`."""
+def log_lines(path: str, start: int, end: int) -> list[str]:
+    """The lines of the log file at `path` between byte offsets `start` and `end`."""
     with open(path, "rb") as file:
         file.seek(start)
-        text = file.read(None if end is None else max(0, end - start)).decode(errors="replace")
-    return collections.Counter(call for call in map(bench.aws_call, text.splitlines()) if call)
+        return file.read(max(0, end - start)).decode(errors="replace").splitlines()
+
+
+def log_calls(path: str, start: int, end: int) -> collections.Counter:
+    """The AWS attempts logged between byte offsets `start` and `end`, by `service:Action`."""
+    return collections.Counter(call for call in map(bench.aws_call, log_lines(path, start, end)) if call)
+
+
+def log_resyncs(path: str, start: int, end: int) -> int:
+    """How many reconciles logged between byte offsets `start` and `end` ended requeued for the resync interval."""
+    requeues = (bench.REQUEUE_LINE.search(line) for line in log_lines(path, start, end))
+    return sum(1 for found in requeues if found and float(found.group(1)) == RESYNC_SECONDS)
 
 
 def mutating(calls: collections.Counter) -> int:
@@ -165,11 +175,14 @@ def converge(binary: str, workdir: str, env: dict, count: int, label: str) -> di
     time.sleep(RESYNC_SECONDS)
     window_start = os.path.getsize(log_path)
     time.sleep(2 * RESYNC_SECONDS)
-    steady = log_calls(log_path, window_start, os.path.getsize(log_path))
+    window_end = os.path.getsize(log_path)
+    steady = log_calls(log_path, window_start, window_end)
+    resyncs = log_resyncs(log_path, window_start, window_end)
     ready = bench.memory(daemon.pid)
     client.close()
     bench.stop_daemon(daemon)
-    return {"seconds": seconds, "to_ready": to_ready, "steady": steady, "passes": 2, "idle": idle, "ready": ready}
+    return {"seconds": seconds, "to_ready": to_ready, "steady": steady, "resyncs": resyncs, "idle": idle,
+            "ready": ready}
 
 
 def emulator_figures(binary: str, workdir: str, fleet: int) -> None:
@@ -187,12 +200,19 @@ def emulator_figures(binary: str, workdir: str, fleet: int) -> None:
           f"{bench.breakdown(one['to_ready'])}", flush=True)
     many = converge(binary, workdir, env, fleet, "fleet")
     print(f"  {fleet} specs: all Ready in {many['seconds']:.1f} s, {sum(many['to_ready'].values())} calls; "
-          f"steady window ({many['passes']} resync passes): {bench.breakdown(many['steady'])}", flush=True)
+          f"steady window ({2 * RESYNC_SECONDS} s, {many['resyncs']} resync reconciles): "
+          f"{bench.breakdown(many['steady'])}", flush=True)
+    if not many["resyncs"]:
+        raise BenchError(f"No resync of the {fleet} Ready specs within {2 * RESYNC_SECONDS} s.")
     ratio = many["seconds"] / one["seconds"]
     figure("P2", f"{fleet} specs {many['seconds']:.1f} s / 1 spec {one['seconds']:.1f} s = {ratio:.2f}×",
            "≤ 1.5×", ratio <= 1.5)
-    per_pass = sum(many["steady"].values()) / many["passes"]
-    figure("P3", f"{per_pass:.0f} AWS calls per resync pass of {fleet} Ready specs", "≤ 5", per_pass <= 5)
+    # A pass resyncs every spec once; the window may hold less than a pass when the global rate limit binds.
+    per_spec_pass = sum(many["steady"].values()) / many["resyncs"]
+    per_pass = per_spec_pass * fleet
+    figure("P3", f"{per_pass:.0f} AWS calls per resync pass of {fleet} Ready specs ({per_spec_pass:.1f} per spec; "
+           f"{sum(many['steady'].values()) / (2 * RESYNC_SECONDS):.1f} calls/s in the window)", "≤ 5",
+           per_pass <= 5)
     daemon_calls, script_calls = sum(one["to_ready"].values()), sum(baseline.values())
     figure("P8", f"{daemon_calls} calls from submit to Ready (1 spec) vs {script_calls} by the sequential script",
            f"≤ {script_calls}", daemon_calls <= script_calls)
@@ -205,7 +225,6 @@ def emulator_figures(binary: str, workdir: str, fleet: int) -> None:
     figure("P6", f"RSS {many['idle']['VmRSS'] / 1024:.1f} MiB idle, {many['ready']['VmRSS'] / 1024:.1f} MiB with "
            f"{fleet} Ready specs (+{growth:.1f} MiB; measured at {fleet}, not 1,000)", "≤ idle + 8 MiB at 1,000",
            growth <= 8 if fleet >= 1000 else None)
-    per_spec_pass = per_pass / fleet
     print(f"  at 1,000 Ready specs with the default resync ({DEFAULT_RESYNC_SECONDS} s): "
           f"{per_spec_pass:.1f} calls per spec per pass → {per_spec_pass * 1000 / DEFAULT_RESYNC_SECONDS:.1f} "
           "AWS calls/s", flush=True)
