@@ -28,12 +28,13 @@ enum WireFormat {
     /// What a success line without an `id` starts with; the result follows, then the closing brace.
     private static let successPrefix = Array(#""ok":true,"result":"#.utf8)
 
-    /// Reads one response line (without its newline). A success without an `id` keeps its result as text, checked
-    /// when it is read (`ControlResponse.get`) or indented (`prettyResult`); anything else goes through the strict
-    /// parser rather than `JSONDecoder`, whose decoding of `JSONValue` tries each JSON type in turn.
-    static func response(_ line: [UInt8]) throws -> ControlResponse {
-        if line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"), line.count > successPrefix.count + 2,
-            line[1...successPrefix.count].elementsEqual(successPrefix)
+    /// Reads one response line (without its newline) with the strict parser rather than `JSONDecoder`, whose
+    /// decoding of `JSONValue` tries each JSON type in turn. With `resultAsText`, a success without an `id` keeps
+    /// its result as text (`encodedSuccess`), checked when it is read (`ControlResponse.get`) or indented
+    /// (`prettyResult`).
+    static func response(_ line: [UInt8], resultAsText: Bool = false) throws -> ControlResponse {
+        if resultAsText, line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"),
+            line.count > successPrefix.count + 2, line[1...successPrefix.count].elementsEqual(successPrefix)
         {
             return ControlResponse(.encodedSuccess(Array(line[(successPrefix.count + 1)..<(line.count - 1)])))
         }

@@ -31,14 +31,16 @@ func exchange(_ request: ControlRequest, options: CtlOptions) throws -> JSONValu
 /// Sends `request` to the daemon and prints its result as indented JSON with sorted keys; a large result (a list)
 /// is indented as the text it arrived as, never decoded.
 func printResultJSON(_ request: ControlRequest, options: CtlOptions) throws {
-    let response = try send(request, options: options)
+    let response = try send(request, options: options, resultAsText: true)
     print(String(decoding: try unwrap { () throws(ControlError) in try response.prettyResult() }, as: UTF8.self))
 }
 
 /// Sends `request` on a new connection; a failed exchange is printed and ends the command with exit 1.
-private func send(_ request: ControlRequest, options: CtlOptions) throws -> ControlResponse {
+private func send(_ request: ControlRequest, options: CtlOptions, resultAsText: Bool = false) throws
+    -> ControlResponse
+{
     do {
-        return try ControlClient(path: options.socket).send(request)
+        return try ControlClient(path: options.socket).send(request, resultAsText: resultAsText)
     } catch {
         printError("aurorad ctl: \(error)")
         throw ExitCode.failure

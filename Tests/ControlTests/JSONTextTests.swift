@@ -102,12 +102,13 @@ struct JSONTextTests {
         for id: JSONValue? in [nil, 7, "x"] {
             let line = try WireFormat.line(ControlResponse(.encodedSuccess(try JSONText.compact(value)), id: id))
             #expect(line == (try WireFormat.line(ControlResponse(.success(value), id: id))))
-            let read = try WireFormat.response(Array(line.dropLast()))
+            #expect(try WireFormat.response(Array(line.dropLast())) == ControlResponse(.success(value), id: id))
+            let read = try WireFormat.response(Array(line.dropLast()), resultAsText: true)
             #expect(try read.get() == value)
             #expect(try read.prettyResult() == (try JSONText.pretty(value)))
             if id == nil { #expect(read.outcome == .encodedSuccess(try JSONText.compact(value))) }
         }
-        let garbage = try WireFormat.response(Array(#"{"ok":true,"result":[1,}"#.utf8))
+        let garbage = try WireFormat.response(Array(#"{"ok":true,"result":[1,}"#.utf8), resultAsText: true)
         #expect(throws: ControlError.self) { try garbage.get() }
         let failure = ControlResponse.failure(.notFound, "No spec.", details: ["a", "b"])
         #expect(try WireFormat.response(Array(try WireFormat.line(failure).dropLast())) == failure)
