@@ -78,8 +78,7 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags([
                     "-static-stdlib", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationCollections",
-                    "-Xlinker", "-l_FoundationCShims",
-                    "-Xlinker", "-l_FoundationICU",
+                    "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationICU",
                 ])
             ]),
 
