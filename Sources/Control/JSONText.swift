@@ -95,23 +95,23 @@ public enum JSONText {
         /// Appends compact JSON text this program wrote earlier with `JSONEncoder` (sorted keys), as it is but for
         /// `\/`, written `/` as the wire writes it; false, appending nothing, unless it is a bracketed array.
         mutating func writeEncoded(array text: String) -> Bool {
-            let utf8 = Array(text.utf8)
-            guard utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]") else { return false }
-            bytes.reserveCapacity(bytes.count + utf8.count)
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
-                if byte == UInt8(ascii: "\\"), index + 1 < utf8.count {
-                    let next = utf8[index + 1]
-                    if next != UInt8(ascii: "/") { bytes.append(byte) }
-                    bytes.append(next)
-                    index += 2
-                } else {
-                    bytes.append(byte)
-                    index += 1
+            var text = text
+            return text.withUTF8 { utf8 in
+                guard utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]") else { return false }
+                // Copy the runs between escapes whole; of each escape drop only the backslash of `\/`.
+                var start = 0
+                var index = 0
+                while let backslash = utf8[index...].firstIndex(of: UInt8(ascii: "\\")) {
+                    let escaped = min(backslash + 1, utf8.count - 1)
+                    let keep = utf8[escaped] == UInt8(ascii: "/") ? backslash : escaped
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<keep]))
+                    start = escaped
+                    index = escaped + 1
+                    guard index < utf8.count else { break }
                 }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+                return true
             }
-            return true
         }
 
         /// Appends `value` nested `depth` levels deep.

@@ -21,8 +21,12 @@ enum WireFormat {
             return try JSONText.compact(response.wireValue) + [newline]
         }
         var line = Array("{".utf8)
+        line.reserveCapacity(result.count + 64)
         if let id = response.id { line += Array(#""id":"#.utf8) + (try JSONText.compact(id)) + Array(",".utf8) }
-        return line + successPrefix + result + Array("}".utf8) + [newline]
+        line += successPrefix
+        line += result
+        line += [UInt8(ascii: "}"), newline]
+        return line
     }
 
     /// What a success line without an `id` starts with; the result follows, then the closing brace.
