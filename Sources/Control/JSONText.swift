@@ -28,58 +28,54 @@ public enum JSONText {
         var out: [UInt8] = []
         out.reserveCapacity(compact.count * 2)
         var depth = 0
-        var inString = false
-        var escaped = false
-        var index = 0
         func newline(_ indent: Int) {
             out.append(UInt8(ascii: "\n"))
-            out += repeatElement(UInt8(ascii: " "), count: 2 * indent)
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
         }
-        while index < compact.count {
-            let byte = compact[index]
-            index += 1
-            if inString {
-                out.append(byte)
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-                out.append(byte)
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                out.append(byte)
-                depth += 1
-                let closer = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
-                if index < compact.count, compact[index] == closer {
-                    out.append(UInt8(ascii: "\n"))
-                    newline(depth - 1)
-                    out.append(closer)
-                    index += 1
+        let balanced = compact.withUnsafeBufferPointer { input -> Bool in
+            var index = 0
+            while index < input.count {
+                let byte = input[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    // A string is copied whole: find its closing quote, stepping over escapes.
+                    var end = index + 1
+                    while end < input.count, input[end] != UInt8(ascii: "\"") {
+                        end += input[end] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    guard end < input.count else { return false }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index...end]))
+                    index = end + 1
+                    continue
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    out.append(byte)
+                    let closer = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+                    if index + 1 < input.count, input[index + 1] == closer {
+                        out.append(UInt8(ascii: "\n"))
+                        newline(depth)
+                        out.append(closer)
+                        index += 1
+                    } else {
+                        depth += 1
+                        newline(depth)
+                    }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
                     depth -= 1
-                } else {
+                    guard depth >= 0 else { return false }
                     newline(depth)
+                    out.append(byte)
+                case UInt8(ascii: ","):
+                    out.append(byte)
+                    newline(depth)
+                case UInt8(ascii: ":"): out.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
+                case 0x20, 0x09, 0x0A, 0x0D: break
+                default: out.append(byte)
                 }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth -= 1
-                guard depth >= 0 else { return nil }
-                newline(depth)
-                out.append(byte)
-            case UInt8(ascii: ","):
-                out.append(byte)
-                newline(depth)
-            case UInt8(ascii: ":"): out += Array(" : ".utf8)
-            case 0x20, 0x09, 0x0A, 0x0D: continue
-            default: out.append(byte)
+                index += 1
             }
+            return depth == 0
         }
-        return depth == 0 && !inString ? out : nil
+        return balanced ? out : nil
     }
 
     /// Appends JSON text to a byte buffer; `StatusJSON` uses it to write records whose keys it knows in order.
