@@ -137,7 +137,7 @@ public struct ControlResponse: Sendable, Equatable, Codable {
     }
 
     /// The response as its wire object: `ok`, then `result` or `error` (`code`, `message`, `details` when present),
-    /// and `id` when the request had one.
+    /// and `id` when the request had one. An encoded result that is not JSON becomes null here; `get` reports it.
     public var wireValue: JSONValue {
         var members: [String: JSONValue] = [:]
         switch outcome {
