@@ -71,7 +71,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            swiftSettings: strict,
+            // The Swift runtime, Foundation and ICU linked in: `aurorad ctl status` spent more time in the dynamic
+            // loader resolving their symbols than in the request (Benchmarks/fleet-bench.sh, P5). libcurl, OpenSSL
+            // and SQLite stay shared system libraries, updated with the OS. The static Foundation archives do not
+            // carry their own dependencies' autolink entries, so those four are named.
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationCollections",
+                    "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationICU",
+                ])
+            ]),
 
         // SigV4 signatures per second against botocore on the same request set (Benchmarks/sigv4-bench.sh).
         .executableTarget(

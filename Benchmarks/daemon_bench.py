@@ -125,6 +125,25 @@ def base_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
 
 
+def closed_environment(workdir: str) -> dict[str, str]:
+    """An isolated AWS environment whose endpoint is closed (127.0.0.1:9): every AWS call fails at once."""
+    return emulator_environment(workdir, 9, {
+        "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})
+
+
+def emulator_environment(workdir: str, port: int, credentials: dict) -> dict[str, str]:
+    """An isolated AWS environment pointing at the emulator on 127.0.0.1:`port` with the given access key."""
+    env = base_environment()
+    env.update({
+        "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+        "AWS_CONFIG_FILE": os.path.join(workdir, "no-such-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(workdir, "no-such-credentials"),
+    })
+    return env
+
+
 def start_daemon(binary: str, workdir: str, env: dict[str, str], extra: list[str], log_name: str):
     """Starts `aurorad run` with its state in `workdir` and waits (≤ 15 s) until its socket accepts."""
     socket_path = os.path.join(workdir, "s")
@@ -142,7 +161,7 @@ def start_daemon(binary: str, workdir: str, env: dict[str, str], extra: list[str
             Client(socket_path).close()
             return process, socket_path
         except OSError:
-            time.sleep(0.05)
+            time.sleep(0.002)
     raise BenchError(f"aurorad did not listen on {socket_path} within 15 s; see {workdir}/{log_name}.")
 
 
@@ -225,15 +244,7 @@ def count_lines(path: str, needle: str) -> int:
 
 def control_socket_and_memory(binary: str, workdir: str, count: int) -> None:
     """Parts 1 and 2: the socket under load and the daemon's memory, against a closed AWS endpoint."""
-    env = base_environment()
-    env.update({
-        "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.path.join(workdir, "no-such-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(workdir, "no-such-credentials"),
-    })
-    daemon, socket_path = start_daemon(binary, workdir, env, [], "socket-bench.log")
+    daemon, socket_path = start_daemon(binary, workdir, closed_environment(workdir), [], "socket-bench.log")
     log_path = os.path.join(workdir, "socket-bench.log")
     time.sleep(1)
     idle = memory(daemon.pid)
@@ -304,14 +315,14 @@ def control_socket_and_memory(binary: str, workdir: str, count: int) -> None:
     stop_daemon(daemon)
 
 
-def start_emulator(workdir: str) -> tuple[int, dict]:
-    """Starts the emulator with the demo world and 2 s delays; returns its port and admin credentials (≤ 90 s)."""
+def start_emulator(workdir: str, restore_seconds: int = 2, instance_seconds: int = 2) -> tuple[int, dict]:
+    """Starts the emulator (demo world, these delays); returns its port and admin credentials (≤ 90 s)."""
     state = os.path.join(workdir, "emulator")
     out_path = os.path.join(workdir, "emulator.out")
     with open(out_path, "wb") as out, open(os.path.join(workdir, "emulator.log"), "wb") as err:
         process = subprocess.Popen(
             [sys.executable, EMULATOR, "--port", "0", "--state-dir", state, "--seed-demo",
-             "--restore-seconds", "2", "--instance-seconds", "2"],
+             "--restore-seconds", str(restore_seconds), "--instance-seconds", str(instance_seconds)],
             stdout=out, stderr=err, env=base_environment())
     processes.append(process)
     deadline = time.monotonic() + 90
@@ -327,6 +338,15 @@ def start_emulator(workdir: str) -> tuple[int, dict]:
     raise BenchError(f"The emulator did not print READY within 90 s; see {workdir}/emulator.log.")
 
 
+def aws_call(line: str) -> str | None:
+    """The `service:Action` of a daemon debug log line recording one AWS attempt, else None."""
+    aws = AWS_LINE.search(line)
+    if not aws:
+        return None
+    action, service = (aws.group(1), aws.group(2)) if aws.group(1) else (aws.group(4), aws.group(3))
+    return f"{service}:{action}"
+
+
 def parse_reconciles(lines: list[str]) -> list[dict]:
     """Splits daemon debug log lines into reconciles: the AWS attempts of each and how it ended."""
     reconciles = []
@@ -336,10 +356,9 @@ def parse_reconciles(lines: list[str]) -> list[dict]:
             current = {"calls": collections.Counter(), "after": None, "failed": False}
             reconciles.append(current)
             continue
-        aws = AWS_LINE.search(line)
-        if aws and current is not None:
-            action, service = (aws.group(1), aws.group(2)) if aws.group(1) else (aws.group(4), aws.group(3))
-            current["calls"][f"{service}:{action}"] += 1
+        call = aws_call(line)
+        if call and current is not None:
+            current["calls"][call] += 1
             continue
         requeued = REQUEUE_LINE.search(line)
         if requeued and current is not None:
@@ -359,14 +378,7 @@ def breakdown(calls: collections.Counter) -> str:
 def converged_spec_cost(binary: str, workdir: str) -> None:
     """Parts 3 and 4: the demo spec against the emulator, from submit to Ready and through two resyncs."""
     port, credentials = start_emulator(workdir)
-    env = base_environment()
-    env.update({
-        "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_CONFIG_FILE": os.path.join(workdir, "no-such-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(workdir, "no-such-credentials"),
-    })
+    env = emulator_environment(workdir, port, credentials)
     daemon_dir = os.path.join(workdir, "emulated")
     os.makedirs(daemon_dir)
     extra = ["--poll-interval", "1", "--resync-interval", str(RESYNC_SECONDS), "--log-level", "debug"]

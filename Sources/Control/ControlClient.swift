@@ -66,11 +66,14 @@ public struct ControlClient: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// Sends one request on a new connection and returns the daemon's response.
-    public func send(_ request: ControlRequest) throws(ControlClientError) -> ControlResponse {
+    /// Sends one request on a new connection and returns the daemon's response; with `resultAsText` a success
+    /// keeps its result as the JSON text it arrived as (`ControlResponse.Outcome.encodedSuccess`).
+    public func send(_ request: ControlRequest, resultAsText: Bool = false) throws(ControlClientError)
+        -> ControlResponse
+    {
         let connection = try connect()
         defer { connection.close() }
-        return try connection.send(request)
+        return try connection.send(request, resultAsText: resultAsText)
     }
 
     /// Opens a connection for several requests in turn.
@@ -122,8 +125,10 @@ public final class ControlConnection {
 
     deinit { close() }
 
-    /// Sends one request and waits for its response line.
-    public func send(_ request: ControlRequest) throws(ControlClientError) -> ControlResponse {
+    /// Sends one request and waits for its response line; `resultAsText` as in `ControlClient.send`.
+    public func send(_ request: ControlRequest, resultAsText: Bool = false) throws(ControlClientError)
+        -> ControlResponse
+    {
         let line: [UInt8]
         do {
             line = try WireFormat.line(request)
@@ -135,7 +140,7 @@ public final class ControlConnection {
         try write(line, deadline: deadline)
         guard let reply = try readLine(deadline: deadline) else { throw .closed(path) }
         do {
-            return try JSONDecoder().decode(ControlResponse.self, from: Data(reply))
+            return try WireFormat.response(reply, resultAsText: resultAsText)
         } catch {
             throw .invalidResponse(path, "\(error)")
         }

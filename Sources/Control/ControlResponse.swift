@@ -1,3 +1,4 @@
+import Foundation
 import ImportSpec
 
 /// A machine-readable error code on the socket; a struct so the daemon can add codes and old clients still decode.
@@ -69,6 +70,9 @@ public struct ControlResponse: Sendable, Equatable, Codable {
     /// Success with a result, or failure with an error.
     public enum Outcome: Sendable, Equatable {
         case success(JSONValue)
+        /// Success with the result already compact JSON text with sorted keys, as the wire carries it: a list of
+        /// thousands of statuses is written from its records and printed by `aurorad ctl` without a value tree.
+        case encodedSuccess([UInt8])
         case failure(ControlError)
     }
 
@@ -95,42 +99,97 @@ public struct ControlResponse: Sendable, Equatable, Codable {
 
     /// True for a success.
     public var isSuccess: Bool {
-        if case .success = outcome { return true }
-        return false
+        if case .failure = outcome { return false }
+        return true
     }
 
-    /// The result of a success, or the error thrown for a failure.
+    /// The result of a success, or the error thrown for a failure (or for an encoded result that is not JSON).
     public func get() throws(ControlError) -> JSONValue {
         switch outcome {
         case .success(let result): return result
+        case .encodedSuccess(let text): return try Self.parse(text)
         case .failure(let error): throw error
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case ok, result, error, id }
-
-    /// Decodes the `ok` discriminated shape.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(JSONValue.self, forKey: .id)
-        if try container.decode(Bool.self, forKey: .ok) {
-            outcome = .success(try container.decodeIfPresent(JSONValue.self, forKey: .result) ?? .null)
-        } else {
-            outcome = .failure(try container.decode(ControlError.self, forKey: .error))
+    /// The result of a success as indented JSON text (`JSONText.pretty`), or the error thrown for a failure.
+    public func prettyResult() throws(ControlError) -> [UInt8] {
+        switch outcome {
+        case .success(let result):
+            do { return try JSONText.pretty(result) } catch { throw Self.unwritable(error) }
+        case .encodedSuccess(let text):
+            if let indented = JSONText.indented(text) { return indented }
+            do { return try JSONText.pretty(try Self.parse(text)) } catch { throw Self.unwritable(error) }
+        case .failure(let error): throw error
         }
     }
 
-    /// Encodes the `ok` discriminated shape; `id` only when the request had one.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+    private static func parse(_ text: [UInt8]) throws(ControlError) -> JSONValue {
+        do {
+            return try JSONValue(decoding: Data(text))
+        } catch {
+            throw ControlError(code: .internal, message: "The daemon's result is not valid JSON (\(error)).")
+        }
+    }
+
+    private static func unwritable(_ error: any Error) -> ControlError {
+        ControlError(code: .internal, message: "The daemon's result cannot be written as JSON (\(error)).")
+    }
+
+    /// The response as its wire object: `ok`, then `result` or `error` (`code`, `message`, `details` when present),
+    /// and `id` when the request had one. An encoded result that is not JSON becomes null here; `get` reports it.
+    public var wireValue: JSONValue {
+        var members: [String: JSONValue] = [:]
         switch outcome {
         case .success(let result):
-            try container.encode(true, forKey: .ok)
-            try container.encode(result, forKey: .result)
+            members = ["ok": true, "result": result]
+        case .encodedSuccess:
+            members = ["ok": true, "result": (try? get()) ?? .null]
         case .failure(let error):
-            try container.encode(false, forKey: .ok)
-            try container.encode(error, forKey: .error)
+            var fields: [String: JSONValue] = ["code": .string(error.code.rawValue), "message": .string(error.message)]
+            fields["details"] = error.details.map { .array($0.map(JSONValue.string)) }
+            members = ["ok": false, "error": .object(fields)]
         }
-        try container.encodeIfPresent(id, forKey: .id)
+        members["id"] = id
+        return .object(members)
+    }
+
+    /// Reads a wire object (see `wireValue`); throws `DecodingError` naming what is missing or of the wrong type.
+    public init(wire value: JSONValue) throws {
+        func failure(_ what: String) -> DecodingError {
+            DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: what))
+        }
+        guard case .object(let members) = value, case .bool(let ok)? = members["ok"] else {
+            throw failure("A response is an object with a boolean \"ok\".")
+        }
+        id = members["id"].flatMap { $0 == .null ? nil : $0 }
+        if ok {
+            outcome = .success(members["result"] ?? .null)
+            return
+        }
+        guard case .object(let error)? = members["error"], let code = error["code"]?.stringValue,
+            let message = error["message"]?.stringValue
+        else { throw failure("A failure response has an \"error\" object with string \"code\" and \"message\".") }
+        var details: [String]?
+        switch error["details"] {
+        case nil, .null?: details = nil
+        case .array(let items)?:
+            details = try items.map { item in
+                guard let text = item.stringValue else { throw failure("Error details are strings.") }
+                return text
+            }
+        default: throw failure("Error details are an array of strings.")
+        }
+        outcome = .failure(ControlError(code: ControlErrorCode(rawValue: code), message: message, details: details))
+    }
+
+    /// Decodes the wire object (`init(wire:)`).
+    public init(from decoder: any Decoder) throws {
+        try self.init(wire: try JSONValue(from: decoder))
+    }
+
+    /// Encodes the wire object (`wireValue`).
+    public func encode(to encoder: any Encoder) throws {
+        try wireValue.encode(to: encoder)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 
 /// How values become protocol lines: compact JSON, sorted keys, one trailing newline.
 enum WireFormat {
@@ -10,6 +11,38 @@ enum WireFormat {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value)) + [newline]
+    }
+
+    /// Encodes `response` as one line, newline included, written directly (`JSONText`): a list result of
+    /// thousands of statuses would spend most of its time in `JSONEncoder`.
+    /// An encoded result is spliced in as it is; keys stay sorted because `id` sorts before `ok` and `result`.
+    static func line(_ response: ControlResponse) throws -> [UInt8] {
+        guard case .encodedSuccess(let result) = response.outcome else {
+            return try JSONText.compact(response.wireValue) + [newline]
+        }
+        var line = Array("{".utf8)
+        line.reserveCapacity(result.count + 64)
+        if let id = response.id { line += Array(#""id":"#.utf8) + (try JSONText.compact(id)) + Array(",".utf8) }
+        line += successPrefix
+        line += result
+        line += [UInt8(ascii: "}"), newline]
+        return line
+    }
+
+    /// What a success line without an `id` starts with; the result follows, then the closing brace.
+    private static let successPrefix = Array(#""ok":true,"result":"#.utf8)
+
+    /// Reads one response line (without its newline) with the strict parser rather than `JSONDecoder`, whose
+    /// decoding of `JSONValue` tries each JSON type in turn. With `resultAsText`, a success without an `id` keeps
+    /// its result as text (`encodedSuccess`), checked when it is read (`ControlResponse.get`) or indented
+    /// (`prettyResult`).
+    static func response(_ line: [UInt8], resultAsText: Bool = false) throws -> ControlResponse {
+        if resultAsText, line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"),
+            line.count > successPrefix.count + 2, line[1...successPrefix.count].elementsEqual(successPrefix)
+        {
+            return ControlResponse(.encodedSuccess(Array(line[(successPrefix.count + 1)..<(line.count - 1)])))
+        }
+        return try ControlResponse(wire: try JSONValue(decoding: Data(line)))
     }
 
     /// True when `bytes` hold only JSON whitespace, which the server skips instead of answering.

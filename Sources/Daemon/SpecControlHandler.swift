@@ -113,9 +113,9 @@ public struct SpecControlHandler: ControlHandler {
         guard let name, let status = try store.status(named: name) else {
             return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
         }
-        var result = try JSONValue(encoding: status)
+        var result = StatusJSON.value(status)
         if case .object(var fields) = result {
-            fields["events"] = try JSONValue(encoding: store.events(name: name, limit: statusEventCount))
+            fields["events"] = .array(try store.events(name: name, limit: statusEventCount).map(StatusJSON.value))
             if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
                 fields["managedSettings"] = .array(FieldOwnership.managed(by: spec).map { .string($0) })
             }
@@ -133,7 +133,7 @@ public struct SpecControlHandler: ControlHandler {
     }
 
     private func list() throws -> ControlResponse {
-        .success(try JSONValue(encoding: store.statuses()))
+        ControlResponse(.encodedSuccess(try StatusJSON.encodedList(try store.listedStatuses())))
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {

@@ -30,6 +30,8 @@ public protocol SpecStore: Sendable {
     func status(named name: String) throws -> SpecStatus?
     /// The status of every spec, ordered by name.
     func statuses() throws -> [SpecStatus]
+    /// The status of every spec, ordered by name, with its conditions as JSON text (`ListedStatus`).
+    func listedStatuses() throws -> [ListedStatus]
     /// Stores `status` unless its spec is gone or the stored status describes a newer generation.
     @discardableResult
     func writeStatus(_ status: SpecStatus) throws -> StatusWriteOutcome
@@ -38,4 +40,19 @@ public protocol SpecStore: Sendable {
     func appendEvent(name: String, _ event: SpecEvent) throws -> Bool
     /// The newest `limit` events of `name`, newest first.
     func events(name: String, limit: Int) throws -> [SpecEvent]
+}
+
+/// A status as `list` reads it: the record with its conditions left out, and those conditions as the JSON array text
+/// they are stored as (`[]` before the first status write), for a caller that passes them on without decoding.
+public struct ListedStatus: Sendable, Equatable {
+    /// The status, `conditions` empty.
+    public var status: SpecStatus
+    /// The conditions: a JSON array of `Condition` objects.
+    public var conditionsJSON: String
+
+    /// Pairs a status with its conditions' text.
+    public init(status: SpecStatus, conditionsJSON: String) {
+        self.status = status
+        self.conditionsJSON = conditionsJSON
+    }
 }

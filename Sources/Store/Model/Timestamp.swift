@@ -20,6 +20,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses an ISO-8601 UTC string such as `2024-05-01T12:00:00Z`; nil when it is not one.
     public init?(iso8601 text: String) {
+        if let seconds = ISO8601Text.parse(text) {
+            self.init(secondsSince1970: seconds)
+            return
+        }
         guard let date = try? Date.ISO8601FormatStyle().parse(text) else { return nil }
         self.init(date)
     }
@@ -36,7 +40,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The ISO-8601 UTC form, e.g. `2024-05-01T12:00:00Z`.
     public var description: String {
-        date.formatted(Date.ISO8601FormatStyle())
+        ISO8601Text.format(secondsSince1970) ?? date.formatted(Date.ISO8601FormatStyle())
     }
 
     /// Orders timestamps by time.

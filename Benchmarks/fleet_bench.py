@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""Driver of Benchmarks/fleet-bench.sh: issue 9's fleet figures, each a ratio or count measured in one run.
+
+1. Against the bundled emulator (restores 10 s, instances 3 s, poll 1 s, resync 10 s): a sequential boto3 script
+   making the minimum calls for one spec (P8's baseline); the daemon taking 1 spec, then (a fresh daemon) N specs
+   from submit to Ready (P2, P8, P4); a steady window after Ready (P3 calls per resync pass, P4 mutating calls after
+   Ready); the daemon's RSS idle and with the N specs Ready (P6).
+2. A store of 10,000 Ready specs with the AWS endpoint closed (127.0.0.1:9): start to socket-ready (P7),
+   `aurorad ctl status NAME` against `curl --version` (P5), `aurorad ctl list --json` (P5b).
+
+AWS calls are counted by action from the daemon's debug log, as daemon_bench.py does (its helpers are imported).
+Only 127.0.0.1 and Unix sockets under /tmp; every wait is bounded in count and time; every process started is
+stopped on exit, also on SIGTERM.
+"""
+
+import argparse
+import collections
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+import daemon_bench as bench
+from daemon_bench import BenchError
+
+RESTORE_SECONDS = 10
+INSTANCE_SECONDS = 3
+POLL_SECONDS = 1
+RESYNC_SECONDS = 10
+DEFAULT_RESYNC_SECONDS = 600
+STORE_SPECS = 10_000
+READY_TIMEOUT = 600
+MUTATING_PREFIXES = ("Create", "Put", "Restore", "Add", "Modify", "Delete", "Remove", "Tag", "Untag", "Update",
+                     "Attach", "Detach", "Reboot", "Start", "Stop")
+CONDITIONS = ["RoleReady", "PolicyReady", "BackupVerified", "ClusterRestored", "RoleAssociated", "InstancesReady",
+              "Ready"]
+
+figures: list[tuple[str, str, str, bool | None]] = []
+
+
+def figure(key: str, value: str, target: str, met: bool | None) -> None:
+    """Records and prints one figure with its target and whether it is met (None: not judged)."""
+    figures.append((key, value, target, met))
+    verdict = "" if met is None else ("  MET" if met else "  NOT MET")
+    print(f"  {key}: {value}  (target {target}){verdict}", flush=True)
+
+
+def is_mutating(call: str) -> bool:
+    """True when the `service:Action` changes AWS state."""
+    return call.split(":", 1)[1].startswith(MUTATING_PREFIXES)
+
+
+def log_lines(path: str, start: int, end: int) -> list[str]:
+    """The lines of the log file at `path` between byte offsets `start` and `end`."""
+    with open(path, "rb") as file:
+        file.seek(start)
+        return file.read(max(0, end - start)).decode(errors="replace").splitlines()
+
+
+def log_calls(path: str, start: int, end: int) -> collections.Counter:
+    """The AWS attempts logged between byte offsets `start` and `end`, by `service:Action`."""
+    return collections.Counter(call for call in map(bench.aws_call, log_lines(path, start, end)) if call)
+
+
+def log_resyncs(path: str, start: int, end: int) -> int:
+    """How many reconciles logged between byte offsets `start` and `end` ended requeued for the resync interval."""
+    requeues = (bench.REQUEUE_LINE.search(line) for line in log_lines(path, start, end))
+    return sum(1 for found in requeues if found and float(found.group(1)) == RESYNC_SECONDS)
+
+
+def mutating(calls: collections.Counter) -> int:
+    """How many of `calls` changed AWS state."""
+    return sum(n for call, n in calls.items() if is_mutating(call))
+
+
+def wait_ready(client: bench.Client, names: list[str], timeout: float) -> None:
+    """Polls status (each spec every ≥ 0.2 s, ≤ `timeout` s) until every spec is Ready."""
+    start = time.perf_counter()
+    pending = set(names)
+    while pending and time.perf_counter() - start < timeout:
+        for name in sorted(pending):
+            status = bench.checked(client.request({"command": "status", "name": name})[0], f"status {name}")
+            if status["phase"] == "Ready":
+                pending.discard(name)
+            elif status["phase"] == "Failed":
+                raise BenchError(f"{name} went Failed: {status.get('message')}")
+        time.sleep(0.2)
+    if pending:
+        raise BenchError(f"{len(pending)} specs not Ready within {timeout:.0f} s, e.g. {sorted(pending)[0]}.")
+
+
+def baseline_script(port: int, credentials: dict) -> collections.Counter:
+    """P8's baseline: one spec to Ready by a sequential boto3 script making the minimum calls, polling each second."""
+    import boto3
+    session = boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        region_name="eu-west-1")
+    calls: collections.Counter = collections.Counter()
+
+    def client(service: str):
+        made = session.client(service, endpoint_url=f"http://127.0.0.1:{port}")
+        made.meta.events.register(
+            "before-call.*.*", lambda model, **_: calls.update([f"{service}:{model.name}"]))
+        return made
+
+    iam, rds, s3 = client("iam"), client("rds"), client("s3")
+    spec = bench.demo_spec()
+    name, bucket, prefix = "baseline", spec["s3_import"]["bucket_name"], spec["s3_import"]["bucket_prefix"]
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName=f"{name}-s3-import", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{bucket}"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"}]}
+    iam.put_role_policy(RoleName=role["RoleName"], PolicyName="s3-import", PolicyDocument=json.dumps(policy))
+    s3.get_bucket_location(Bucket=bucket)
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
+    for key in ("xtrabackup_checkpoints", "xtrabackup_info", "backup-my.cnf"):
+        if any(item["Key"] == prefix + key for item in listed):
+            s3.get_object(Bucket=bucket, Key=prefix + key)["Body"].read()
+    rds.restore_db_cluster_from_s3(
+        DBClusterIdentifier=name, Engine="aurora-mysql", EngineVersion=spec["engine_version"],
+        MasterUsername=spec["master_username"], ManageMasterUserPassword=True,
+        DBSubnetGroupName=spec["db_subnet_group_name"], SourceEngine="mysql",
+        SourceEngineVersion=spec["s3_import"]["source_engine_version"], S3BucketName=bucket, S3Prefix=prefix,
+        S3IngestionRoleArn=role["Arn"])
+
+    def poll(check, what: str) -> None:
+        for _ in range(READY_TIMEOUT // POLL_SECONDS):
+            if check():
+                return
+            time.sleep(POLL_SECONDS)
+        raise BenchError(f"The baseline script's {what} did not finish within {READY_TIMEOUT} s.")
+
+    def cluster() -> dict:
+        return rds.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"][0]
+
+    poll(lambda: cluster()["Status"] == "available", "restore")
+    rds.add_role_to_db_cluster(DBClusterIdentifier=name, RoleArn=role["Arn"])
+    for index, settings in spec["instances"].items():
+        rds.create_db_instance(
+            DBInstanceIdentifier=f"{name}-{index}", DBClusterIdentifier=name, Engine="aurora-mysql",
+            DBInstanceClass=settings.get("instance_class", spec["cluster_instance_class"]))
+    poll(lambda: all(i["DBInstanceStatus"] == "available" for i in rds.describe_db_instances(
+        Filters=[{"Name": "db-cluster-id", "Values": [name]}])["DBInstances"]), "instances")
+    poll(lambda: all(r["Status"] == "ACTIVE" for r in cluster().get("AssociatedRoles", [])), "association")
+    return calls
+
+
+def converge(binary: str, workdir: str, env: dict, count: int, label: str) -> dict:
+    """One fresh daemon taking `count` specs from submit to Ready, then a steady window of two resync passes."""
+    daemon_dir = os.path.join(workdir, label)
+    os.makedirs(daemon_dir)
+    extra = ["--poll-interval", str(POLL_SECONDS), "--resync-interval", str(RESYNC_SECONDS), "--log-level", "debug"]
+    daemon, socket_path = bench.start_daemon(binary, daemon_dir, env, extra, "aurorad.log")
+    log_path = os.path.join(daemon_dir, "aurorad.log")
+    time.sleep(1)
+    idle = bench.memory(daemon.pid)
+    specs = bench.named_specs(label, count)
+    client = bench.Client(socket_path)
+    offset = os.path.getsize(log_path)
+    start = time.perf_counter()
+    for spec in specs:
+        bench.checked(client.request({"command": "submit", "spec": spec})[0], f"submit {spec['name']}")
+    wait_ready(client, [spec["name"] for spec in specs], READY_TIMEOUT)
+    seconds = time.perf_counter() - start
+    ready_offset = os.path.getsize(log_path)
+    to_ready = log_calls(log_path, offset, ready_offset)
+    # The last spec's Ready reconcile requeued for the resync; settle one interval, then count two whole intervals.
+    time.sleep(RESYNC_SECONDS)
+    window_start = os.path.getsize(log_path)
+    time.sleep(2 * RESYNC_SECONDS)
+    window_end = os.path.getsize(log_path)
+    steady = log_calls(log_path, window_start, window_end)
+    resyncs = log_resyncs(log_path, window_start, window_end)
+    ready = bench.memory(daemon.pid)
+    client.close()
+    bench.stop_daemon(daemon)
+    return {"seconds": seconds, "to_ready": to_ready, "steady": steady, "resyncs": resyncs, "idle": idle,
+            "ready": ready}
+
+
+def emulator_figures(binary: str, workdir: str, fleet: int) -> None:
+    """Part 1: P8's baseline, the 1-spec and `fleet`-spec runs, P2, P3, P4, P6, P8."""
+    port, credentials = bench.start_emulator(workdir, RESTORE_SECONDS, INSTANCE_SECONDS)
+    env = bench.emulator_environment(workdir, port, credentials)
+    print(f"\n1. Emulator on 127.0.0.1:{port}: restore {RESTORE_SECONDS} s, instances {INSTANCE_SECONDS} s, "
+          f"poll {POLL_SECONDS} s, resync {RESYNC_SECONDS} s", flush=True)
+    started = time.perf_counter()
+    baseline = baseline_script(port, credentials)
+    print(f"  baseline script: {sum(baseline.values())} calls in {time.perf_counter() - started:.1f} s "
+          f"({mutating(baseline)} mutating): {bench.breakdown(baseline)}", flush=True)
+    one = converge(binary, workdir, env, 1, "one")
+    print(f"  1 spec: Ready in {one['seconds']:.1f} s, {sum(one['to_ready'].values())} calls: "
+          f"{bench.breakdown(one['to_ready'])}", flush=True)
+    many = converge(binary, workdir, env, fleet, "fleet")
+    print(f"  {fleet} specs: all Ready in {many['seconds']:.1f} s, {sum(many['to_ready'].values())} calls; "
+          f"steady window ({2 * RESYNC_SECONDS} s, {many['resyncs']} resync reconciles): "
+          f"{bench.breakdown(many['steady'])}", flush=True)
+    if not many["resyncs"]:
+        raise BenchError(f"No resync of the {fleet} Ready specs within {2 * RESYNC_SECONDS} s.")
+    ratio = many["seconds"] / one["seconds"]
+    figure("P2", f"{fleet} specs {many['seconds']:.1f} s / 1 spec {one['seconds']:.1f} s = {ratio:.2f}×",
+           "≤ 1.5×", ratio <= 1.5)
+    # A pass resyncs every spec once; the window may hold less than a pass when the global rate limit binds.
+    per_spec_pass = sum(many["steady"].values()) / many["resyncs"]
+    per_pass = per_spec_pass * fleet
+    figure("P3", f"{per_pass:.0f} AWS calls per resync pass of {fleet} Ready specs ({per_spec_pass:.1f} per spec; "
+           f"{sum(many['steady'].values()) / (2 * RESYNC_SECONDS):.1f} calls/s in the window)", "≤ 5",
+           per_pass <= 5)
+    daemon_calls, script_calls = sum(one["to_ready"].values()), sum(baseline.values())
+    figure("P8", f"{daemon_calls} calls from submit to Ready (1 spec) vs {script_calls} by the sequential script",
+           f"≤ {script_calls}", daemon_calls <= script_calls)
+    per_spec = mutating(many["to_ready"]) / fleet
+    after = mutating(many["steady"]) + mutating(one["steady"])
+    figure("P4", f"{per_spec:.2f} mutating calls per spec to Ready (minimum {mutating(baseline)}); "
+           f"{after} after Ready", f"{mutating(baseline)} to Ready, 0 after",
+           per_spec <= mutating(baseline) and after == 0)
+    growth = (many["ready"]["VmRSS"] - many["idle"]["VmRSS"]) / 1024
+    figure("P6", f"RSS {many['idle']['VmRSS'] / 1024:.1f} MiB idle, {many['ready']['VmRSS'] / 1024:.1f} MiB with "
+           f"{fleet} Ready specs (+{growth:.1f} MiB; measured at {fleet}, not 1,000)", "≤ idle + 8 MiB at 1,000",
+           growth <= 8 if fleet >= 1000 else None)
+    print(f"  at 1,000 Ready specs with the default resync ({DEFAULT_RESYNC_SECONDS} s): "
+          f"{per_spec_pass:.1f} calls per spec per pass → {per_spec_pass * 1000 / DEFAULT_RESYNC_SECONDS:.1f} "
+          "AWS calls/s", flush=True)
+
+
+def fill_store(binary: str, workdir: str, count: int) -> tuple[str, str]:
+    """A database of `count` Ready specs (each with 5 events) in `workdir`; returns its path and the socket path."""
+    env = bench.closed_environment(workdir)
+    daemon, socket_path = bench.start_daemon(binary, workdir, env, [], "fill.log")
+    spec = bench.named_specs("template", 1)[0]
+    client = bench.Client(socket_path)
+    bench.checked(client.request({"command": "submit", "spec": spec})[0], "submit the template spec")
+    client.close()
+    bench.stop_daemon(daemon)
+    database = os.path.join(workdir, "aurorad.db")
+    db = sqlite3.connect(database)
+    template, now = db.execute("SELECT spec_json, updated_at FROM specs WHERE name = ?", (spec["name"],)).fetchone()
+    db.execute("DELETE FROM specs")
+    token = json.dumps({"name": spec["name"]}, separators=(",", ":"))[1:-1].encode()
+    names = [f"fleet-{index:05d}" for index in range(count)]
+    db.executemany(
+        "INSERT INTO specs (name, spec_json, generation, created_at, updated_at) VALUES (?, ?, 1, ?, ?)",
+        ((name, template.replace(token, json.dumps({"name": name}, separators=(",", ":"))[1:-1].encode()), now, now)
+         for name in names))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+    conditions = json.dumps([{"lastTransitionTime": stamp, "message": "", "reason": "Ready", "status": "True",
+                              "type": kind} for kind in CONDITIONS], separators=(",", ":"), sort_keys=True)
+    db.executemany(
+        "INSERT INTO status (name, phase, observed_generation, conditions_json, cluster_identifier, cluster_status,"
+        " cluster_arn, cluster_endpoint, role_name, role_arn, message, updated_at, cluster_last_seen)"
+        " VALUES (?, 'Ready', 1, ?, ?, 'available', ?, ?, ?, ?, NULL, ?, ?)",
+        ((name, conditions, name, f"arn:aws:rds:eu-west-1:123456789012:cluster:{name}",
+          f"{name}.cluster-abc.eu-west-1.rds.amazonaws.com", f"{name}-s3-import",
+          f"arn:aws:iam::123456789012:role/{name}-s3-import", now, now) for name in names))
+    db.executemany(
+        "INSERT INTO events (name, time, type, reason, message) VALUES (?, ?, 'Normal', ?, ?)",
+        ((name, now, kind, f"{kind} for {name}") for name in names for kind in CONDITIONS[:5]))
+    db.commit()
+    db.close()
+    return database, socket_path
+
+
+def timed(command: list[str]) -> float:
+    """Runs `command` (≤ 60 s) with its output discarded; returns its wall time in seconds; fails on non-zero exit."""
+    start = time.perf_counter()
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise BenchError(f"{' '.join(command)} exited with {result.returncode}: {result.stderr.decode()[:300]}")
+    return elapsed
+
+
+def socket_ready_seconds(binary: str, workdir: str, env: dict) -> tuple[float, subprocess.Popen]:
+    """Starts the daemon on the filled store; returns the seconds from exec to its socket accepting, and the daemon."""
+    start = time.perf_counter()
+    daemon, _ = bench.start_daemon(binary, workdir, env, [], "store.log")
+    return time.perf_counter() - start, daemon
+
+
+def store_figures(binary: str, workdir: str, count: int, runs: int) -> None:
+    """Part 2: P7, P5 and P5b on a store of `count` Ready specs, AWS endpoint closed."""
+    print(f"\n2. Store of {count:,} Ready specs, AWS endpoint closed (127.0.0.1:9)", flush=True)
+    store_dir = os.path.join(workdir, "store")
+    os.makedirs(store_dir)
+    started = time.perf_counter()
+    _, socket_path = fill_store(binary, store_dir, count)
+    print(f"  store filled in {time.perf_counter() - started:.1f} s", flush=True)
+    # One attempt per AWS call: the reconciles every start triggers fail at once and back off, leaving the CPU alone.
+    env = dict(bench.closed_environment(store_dir), AWS_MAX_ATTEMPTS="1")
+    starts = []
+    for _ in range(3):
+        seconds, daemon = socket_ready_seconds(binary, store_dir, env)
+        starts.append(seconds)
+        bench.stop_daemon(daemon)
+    seconds, daemon = socket_ready_seconds(binary, store_dir, env)
+    starts.append(seconds)
+    p7 = bench.percentile(starts, 50)
+    figure("P7", f"start to socket-ready {bench.ms(p7)} (median of {len(starts)}: "
+           f"{', '.join(bench.ms(s) for s in starts)})", "≤ 200 ms", p7 <= 0.2)
+    time.sleep(5)
+    ctl = [binary, "ctl", "--socket", socket_path]
+    name = f"fleet-{count // 2:05d}"
+    status_times, curl_times = [], []
+    for _ in range(runs):
+        curl_times.append(timed(["curl", "--version"]))
+        status_times.append(timed(ctl + ["status", name]))
+    status, curl = bench.percentile(status_times, 50), bench.percentile(curl_times, 50)
+    figure("P5", f"ctl status {bench.ms(status)} / curl --version {bench.ms(curl)} = {status / curl:.2f}× "
+           f"(medians of {runs})", "≤ 2×", status / curl <= 2)
+    list_times = [timed(ctl + ["list", "--json"]) for _ in range(5)]
+    listed = bench.percentile(list_times, 50)
+    figure("P5b", f"ctl list --json of {count:,} specs {bench.ms(listed)} (median of 5, min "
+           f"{bench.ms(min(list_times))})", "≤ 250 ms", listed <= 0.25)
+    print(f"  daemon with {count:,} specs stored: {bench.mib(bench.memory(daemon.pid))}", flush=True)
+    bench.stop_daemon(daemon)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", required=True, help="the aurorad binary to measure")
+    parser.add_argument("--fleet", type=int, default=100, help="specs of the many-spec run (P2, P3, P4, P6)")
+    parser.add_argument("--store-specs", type=int, default=STORE_SPECS, help="specs stored for P5, P5b, P7")
+    parser.add_argument("--runs", type=int, default=20, help="ctl status and curl --version runs for P5")
+    parser.add_argument("--only", choices=["emulator", "store"], help="run one part only")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    workdir = tempfile.mkdtemp(prefix="afb", dir="/tmp")
+    keep = False
+    started = time.perf_counter()
+    try:
+        print(f"aurorad fleet benchmark: {args.binary}; nproc {os.cpu_count()}, "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at start", flush=True)
+        if args.only != "store":
+            emulator_figures(args.binary, workdir, args.fleet)
+        if args.only != "emulator":
+            store_figures(args.binary, workdir, args.store_specs, args.runs)
+        print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; "
+              f"total {time.perf_counter() - started:.0f} s")
+        for key, value, target, met in figures:
+            print(f"{key:4} {'n/a' if met is None else 'met' if met else 'NOT met':8} {value} (target {target})")
+        return 0
+    except BenchError as error:
+        keep = True
+        print(f"fleet-bench: {error} (logs kept in {workdir})", file=sys.stderr)
+        return 1
+    finally:
+        bench.stop_all()
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

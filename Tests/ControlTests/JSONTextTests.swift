@@ -1,0 +1,116 @@
+import Foundation
+import ImportSpec
+import Store
+import Testing
+
+@testable import Control
+
+/// What `JSONEncoder` writes for `value` with `formatting` (sorted keys and unescaped slashes added).
+private func encoded(_ value: JSONValue, _ formatting: JSONEncoder.OutputFormatting = []) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = formatting.union([.sortedKeys, .withoutEscapingSlashes])
+    return Array(try encoder.encode(value))
+}
+
+/// Every character `JSONEncoder` escapes, and some it does not.
+private let awkward = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }.joined() + "\"\\/é\u{7f}\u{2028}😀"
+
+/// A status with every optional field set, `awkward` text in its message, and one without any.
+private let statuses: [SpecStatus] = [
+    SpecStatus(
+        name: "orders", generation: 3, observedGeneration: 2, phase: .converging,
+        conditions: [
+            Condition(
+                type: "RoleReady", status: .true, reason: "RoleCreated", message: "role/aurorad-orders exists",
+                lastTransitionTime: Timestamp(secondsSince1970: 1_700_000_000)),
+            Condition(
+                type: "ClusterRestored", status: .unknown, reason: "Restoring", message: awkward,
+                lastTransitionTime: Timestamp(secondsSince1970: 1_700_000_005)),
+        ],
+        cluster: ClusterFacts(
+            identifier: "orders", status: "creating", arn: "arn:aws:rds:eu-west-1:1:cluster:orders",
+            endpoint: "orders.cluster-abc.eu-west-1.rds.amazonaws.com",
+            lastSeen: Timestamp(secondsSince1970: 1_700_000_006)),
+        role: RoleFacts(name: "aurorad-orders", arn: "arn:aws:iam::1:role/aurorad-orders"), message: awkward,
+        deletionRequested: true, restoreRequestedAt: Timestamp(secondsSince1970: 1_700_000_007),
+        updatedAt: Timestamp(secondsSince1970: 1_700_000_008)),
+    SpecStatus(
+        name: "users", generation: 1, observedGeneration: 0, phase: .pending,
+        cluster: ClusterFacts(identifier: "users", status: ClusterFacts.notObservedStatus),
+        updatedAt: Timestamp(secondsSince1970: 1_700_000_000)),
+]
+
+@Suite("JSON text")
+struct JSONTextTests {
+    /// Values covering every JSON type, empty containers, nesting, key order and escapes.
+    private let values: [JSONValue] = [
+        .null, true, 0, -42, .number(1.5), .number(2), .number(1e20), .number(0.1), .string(awkward), [], [:],
+        ["B": 1, "a": 2, "a10": 3, "a9": 4, "_x": 5, "Z": 6, "é": 7, "10": 8, "9": 9],
+        ["list": [1, ["x": [], "y": [:]], [[true, nil]]], "text": .string(awkward), "n": .number(-0.25)],
+    ]
+
+    @Test("compact and pretty text are JSONEncoder's bytes")
+    func matchesJSONEncoder() throws {
+        for value in values {
+            #expect(try JSONText.compact(value) == (try encoded(value)))
+            #expect(try JSONText.pretty(value) == (try encoded(value, .prettyPrinted)))
+        }
+        #expect(throws: (any Error).self) { try JSONText.compact(.number(.nan)) }
+    }
+
+    @Test("indenting compact text gives the pretty text; unbalanced text gives nil")
+    func indentedText() throws {
+        for value in values {
+            #expect(JSONText.indented(try JSONText.compact(value)) == (try JSONText.pretty(value)))
+        }
+        for broken in [#"[1,2"#, #"{"a":1}}"#, #"["abc]"#] {
+            #expect(JSONText.indented(Array(broken.utf8)) == nil)
+        }
+    }
+
+    @Test("status values are the members their Codable conformances write")
+    func statusValues() throws {
+        for status in statuses {
+            #expect(StatusJSON.value(status) == (try JSONValue(encoding: status)))
+        }
+        let event = SpecEvent(
+            time: Timestamp(secondsSince1970: 1_700_000_000), type: .warning, reason: "Failed", message: awkward)
+        #expect(StatusJSON.value(event) == (try JSONValue(encoding: event)))
+    }
+
+    @Test("an encoded list is the compact text of the status values, conditions passed on as stored")
+    func encodedList() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let listed = try statuses.map { status in
+            var bare = status
+            bare.conditions = []
+            return ListedStatus(
+                status: bare,
+                conditionsJSON: String(decoding: try encoder.encode(status.conditions), as: UTF8.self))
+        }
+        let text = try StatusJSON.encodedList(listed)
+        #expect(text == (try JSONText.compact(.array(statuses.map(StatusJSON.value)))))
+        #expect(throws: StoreError.self) {
+            try StatusJSON.encodedList([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
+        }
+    }
+
+    @Test("an encoded result travels as text: the same line as its value, read back without parsing")
+    func encodedResponse() throws {
+        let value: JSONValue = ["b": [1, 2], "a": .string(awkward)]
+        for id: JSONValue? in [nil, 7, "x"] {
+            let line = try WireFormat.line(ControlResponse(.encodedSuccess(try JSONText.compact(value)), id: id))
+            #expect(line == (try WireFormat.line(ControlResponse(.success(value), id: id))))
+            #expect(try WireFormat.response(Array(line.dropLast())) == ControlResponse(.success(value), id: id))
+            let read = try WireFormat.response(Array(line.dropLast()), resultAsText: true)
+            #expect(try read.get() == value)
+            #expect(try read.prettyResult() == (try JSONText.pretty(value)))
+            if id == nil { #expect(read.outcome == .encodedSuccess(try JSONText.compact(value))) }
+        }
+        let garbage = try WireFormat.response(Array(#"{"ok":true,"result":[1,}"#.utf8), resultAsText: true)
+        #expect(throws: ControlError.self) { try garbage.get() }
+        let failure = ControlResponse.failure(.notFound, "No spec.", details: ["a", "b"])
+        #expect(try WireFormat.response(Array(try WireFormat.line(failure).dropLast())) == failure)
+    }
+}
