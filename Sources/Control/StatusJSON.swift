@@ -24,6 +24,12 @@ public enum StatusJSON {
         ]
         members["message"] = status.message.map(JSONValue.string)
         members["restoreRequestedAt"] = status.restoreRequestedAt.map(value)
+        if let binlog = status.binlog {
+            var position: [String: JSONValue] = ["source": .string(binlog.source)]
+            position["file"] = binlog.file.map(JSONValue.string)
+            position["position"] = binlog.position.map { .integer(Int($0)) }
+            members["binlog"] = .object(position)
+        }
         return .object(members)
     }
 
@@ -65,6 +71,14 @@ public enum StatusJSON {
         _ status: SpecStatus, conditionsJSON: String, to writer: inout JSONText.Writer
     ) throws {
         var object = Members(opening: &writer)
+        if let binlog = status.binlog {
+            object.key("binlog", &writer)
+            var position = Members(opening: &writer)
+            position.optionalString("file", binlog.file, &writer)
+            if let offset = binlog.position { position.raw("position", String(offset), &writer) }
+            position.string("source", binlog.source, &writer)
+            Members.close(&writer)
+        }
         object.key("cluster", &writer)
         var cluster = Members(opening: &writer)
         cluster.optionalString("arn", status.cluster.arn, &writer)

@@ -33,7 +33,12 @@ private let statuses: [SpecStatus] = [
             lastSeen: Timestamp(secondsSince1970: 1_700_000_006)),
         role: RoleFacts(name: "aurorad-orders", arn: "arn:aws:iam::1:role/aurorad-orders"), message: awkward,
         deletionRequested: true, restoreRequestedAt: Timestamp(secondsSince1970: 1_700_000_007),
-        updatedAt: Timestamp(secondsSince1970: 1_700_000_008)),
+        updatedAt: Timestamp(secondsSince1970: 1_700_000_008),
+        binlog: BinlogPosition(source: BinlogPosition.fromEvent, file: "mysql-bin.000003", position: 154)),
+    SpecStatus(
+        name: "legacy", generation: 1, observedGeneration: 1, phase: .ready,
+        cluster: ClusterFacts(identifier: "legacy", status: "available"),
+        updatedAt: Timestamp(secondsSince1970: 1_700_000_000), binlog: BinlogPosition(source: BinlogPosition.unavailable)),
     SpecStatus(
         name: "users", generation: 1, observedGeneration: 0, phase: .pending,
         cluster: ClusterFacts(identifier: "users", status: ClusterFacts.notObservedStatus),
