@@ -23,6 +23,22 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     }
 
     var testDescription: String { label }
+
+    /// Applies the case to the valid fixture spec and checks the outcome: no problem for a good case; exactly one
+    /// problem, at `path`, on one line, whose message contains `fragment`, for a bad one.
+    func check() throws {
+        var spec = Fixtures.validSpec
+        edit(&spec)
+        let problems = spec.validate()
+        guard let path else {
+            #expect(problems == [], "\(problems)")
+            return
+        }
+        #expect(problems.map(\.path) == [path], "\(problems)")
+        let problem = try #require(problems.first)
+        #expect(problem.message.contains(fragment), "\(problem)")
+        #expect(!problem.message.contains("\n"), "a problem must stay on one line: \(problem)")
+    }
 }
 
 private let letters63 = "a" + String(repeating: "b", count: 62)
@@ -320,22 +336,10 @@ struct ValidationRuleTests {
     }
 
     @Test("good values pass", arguments: goodValues)
-    func goodValue(_ rule: RuleCase) {
-        var spec = Fixtures.validSpec
-        rule.edit(&spec)
-        #expect(spec.validate() == [])
-    }
+    func goodValue(_ rule: RuleCase) throws { try rule.check() }
 
     @Test("bad values are reported at their path", arguments: badValues)
-    func badValue(_ rule: RuleCase) throws {
-        var spec = Fixtures.validSpec
-        rule.edit(&spec)
-        let problems = spec.validate()
-        #expect(problems.map(\.path) == [rule.path], "\(problems)")
-        let problem = try #require(problems.first)
-        #expect(problem.message.contains(rule.fragment), "\(problem)")
-        #expect(!problem.message.contains("\n"), "a problem must stay on one line: \(problem)")
-    }
+    func badValue(_ rule: RuleCase) throws { try rule.check() }
 
     @Test("an invalid name does not also flag every derived instance identifier")
     func invalidNameIsReportedOnce() {
