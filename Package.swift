@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "AWSServices", "ImportSpec", "Store", .product(name: "Logging", package: "swift-log"),
+                "AWSCore", "AWSServices", "ImportSpec", "Store", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(

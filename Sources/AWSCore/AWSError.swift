@@ -68,7 +68,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         return text + ")."
     }
 
-    /// botocore's `_THROTTLED_ERROR_CODES`.
+    /// botocore's `_THROTTLED_ERROR_CODES`: the one table of throttling codes (the reconciler's derive from it).
     public static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
@@ -76,9 +76,13 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         "PriorRequestNotComplete", "EC2ThrottledException",
     ]
 
-    /// botocore's `_TRANSIENT_ERROR_CODES`, plus S3's `InternalError` (sent with a 500 anyway).
+    /// botocore's `_TRANSIENT_ERROR_CODES`, plus the internal-failure codes AWS services send with a 5xx (S3's
+    /// `InternalError`, IAM's `ServiceFailure`, the Query services' `InternalFailure` and `ServiceUnavailable`), so an
+    /// error read back without its HTTP status (a failure stored in a spec's status) classifies the same. The one
+    /// table of transient codes: the reconciler's error classes derive from it.
     public static let transientCodes: Set<String> = [
-        "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete", "InternalError",
+        "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete", "InternalError", "InternalFailure",
+        "InternalServerError", "ServiceUnavailable", "ServiceFailure",
     ]
 
     /// botocore's `_TRANSIENT_STATUS_CODES`.

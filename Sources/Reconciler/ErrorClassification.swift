@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 
 /// Why a failed action is worth retrying.
@@ -94,19 +95,6 @@ public enum ErrorClassifier {
     /// The code given when the spec's `master_password_file` cannot be read (no call was made).
     public static let passwordFileUnreadableCode = "MasterPasswordFileUnreadable"
 
-    /// Throttling codes the AWS SDKs retry (botocore `retries/standard.py`, `_THROTTLED_ERROR_CODES`).
-    public static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
-        "PriorRequestNotComplete", "EC2ThrottledException",
-    ]
-    /// Server-side and transient codes retried like HTTP 5xx (botocore's `_TRANSIENT_ERROR_CODES` plus IAM's
-    /// `ServiceFailure` and the generic internal-failure codes).
-    public static let serverErrorCodes: Set<String> = [
-        "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable", "ServiceFailure",
-        "RequestTimeout", "RequestTimeoutException",
-    ]
     /// Message fragments of `InvalidParameterValue` from RestoreDBClusterFromS3 that mean "the new role is not
     /// assumable yet": the Terraform provider retries the first three for 2 minutes (resource_cluster.go); the
     /// last is RDS's wording when it cannot assume the role at all yet.
@@ -136,14 +124,14 @@ public enum ErrorClassifier {
     }
 
     /// The classification shared by every call: throttling, 5xx, network and credential failures retry (the spec is
-    /// not at fault, and aurorad recovers once the host's credentials do); the rest is terminal.
+    /// not at fault, and aurorad recovers once the host's credentials do); the rest is terminal. The throttling and
+    /// transient codes are AWSCore's, where the SDK-style retries live.
     public static func classifyAWSError(code: String, httpStatus: Int?) -> ErrorClass {
         if code == networkErrorCode { return .retryable(.network) }
         if code == credentialsErrorCode { return .retryable(.credentials) }
-        if throttlingCodes.contains(code) { return .retryable(.throttling) }
-        if serverErrorCodes.contains(code) { return .retryable(.serverError) }
-        if let httpStatus, [500, 502, 503, 504].contains(httpStatus) { return .retryable(.serverError) }
-        if httpStatus == 429 { return .retryable(.throttling) }
+        if AWSError.throttlingCodes.contains(code) || httpStatus == 429 { return .retryable(.throttling) }
+        if AWSError.transientCodes.contains(code) { return .retryable(.serverError) }
+        if let httpStatus, AWSError.transientStatuses.contains(httpStatus) { return .retryable(.serverError) }
         return .terminal
     }
 
