@@ -42,8 +42,6 @@ public enum QueryListMember {
     public static let rdsFilterValue = "Value"
     /// RDS `VpcSecurityGroupIdList`: `VpcSecurityGroupIds.VpcSecurityGroupId.N`.
     public static let rdsVpcSecurityGroupId = "VpcSecurityGroupId"
-    /// RDS `AvailabilityZones`: `AvailabilityZones.AvailabilityZone.N`.
-    public static let rdsAvailabilityZone = "AvailabilityZone"
 }
 
 /// Builds an AWS Query-protocol form body (`Action=…&Version=…&…`), serialized deterministically in insertion
