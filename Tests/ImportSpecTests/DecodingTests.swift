@@ -158,6 +158,9 @@ struct DecodingTests {
         #expect(spec.effectiveSkipFinalSnapshot && spec.effectiveStorageEncrypted)
         #expect(spec.enabledCloudwatchLogsExports == ["audit", "error", "general", "slowquery"])
         #expect(spec.tags == ["Environment": "dev", "Terraform": "true"])
+        let readme = String(decoding: try Fixtures.exampleSpecData("../README.md"), as: UTF8.self)
+        let file = String(decoding: try Fixtures.exampleSpecData("seed-example.json"), as: UTF8.self)
+        #expect(readme.contains("```json\n" + file + "```"), "README's From the module block shows the file as it is")
     }
 
     @Test("the minimal spec decodes, with defaults for what it leaves out")
