@@ -159,7 +159,12 @@ func writeDemoSpec(
     var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: demo)) as? [String: Any])
     spec["name"] = name
     edit(&spec)
-    let path = "\(directory)/\(name).json"
+    return try writeSpec(spec, directory: directory)
+}
+
+/// Writes `spec` as `<directory>/<its name>.json` (pretty, keys sorted) and returns the file's path.
+func writeSpec(_ spec: [String: Any], directory: String) throws -> String {
+    let path = "\(directory)/\(spec["name"] as? String ?? "spec").json"
     try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
         .write(to: URL(fileURLWithPath: path))
     return path

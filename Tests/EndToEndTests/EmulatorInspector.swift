@@ -40,12 +40,25 @@ struct EmulatorInspector: Sendable {
 
     /// Every RestoreDBClusterFromS3 the emulator accepted, of any cluster, oldest first.
     func allRestores() throws -> [[String: Any]] {
+        try inspect("restores")?["Restores"] as? [[String: Any]] ?? []
+    }
+
+    /// The ids of the demo world `--seed-demo` created (`Bucket`, `Prefix`, `VpcId`, `SubnetIds`,
+    /// `DBSubnetGroupName`, `SecurityGroupId`), from `GET /_emulator/info`.
+    func demoWorld() throws -> [String: Any] {
+        guard let demo = try inspect("info")?["Demo"] as? [String: Any] else {
+            throw EndToEndError(description: "GET /_emulator/info has no Demo: the emulator runs without --seed-demo")
+        }
+        return demo
+    }
+
+    /// The JSON object `GET /_emulator/<path>` returns, or nil when the body is not an object.
+    private func inspect(_ path: String) throws -> [String: Any]? {
         let response = try CurlTransport().send(
             HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
-                        path: "/_emulator/restores"),
+                        path: "/_emulator/\(path)"),
             timeout: .seconds(10))
-        let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
-        return object?["Restores"] as? [[String: Any]] ?? []
+        return try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
     }
 
     /// The names of every IAM role in the account that start with `prefix` (ListRoles, every page).

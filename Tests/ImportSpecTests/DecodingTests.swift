@@ -140,6 +140,29 @@ struct DecodingTests {
         #expect(spec.effectiveStorageEncrypted)
     }
 
+    /// The seed's `module "aurora"` block carried over (README, "From the module block"): it validates as is, the
+    /// MySQL-style `engine_version` included (RDS, not the validator, answers that one), and keeps the seed's fields.
+    @Test("config/seed-example.json decodes and validates clean")
+    func seedExample() throws {
+        let spec = try ImportSpec.decode(from: Fixtures.exampleSpecData("seed-example.json"))
+        #expect(spec.validate() == [])
+        #expect(spec.name == "ex-s3-import" && spec.engine == "aurora-mysql" && spec.engineVersion == "5.7.12")
+        #expect(spec.masterUsername == "root" && spec.effectiveManageMasterUserPassword)
+        #expect(spec.clusterInstanceClass == "db.r8g.large" && Array(spec.instances.keys) == ["1"])
+        #expect(spec.createsSecurityGroup && spec.effectivePort == 3306)
+        let cidrs = (spec.securityGroupIngressRules ?? [:]).mapValues { $0.cidrIpv4 ?? "" }
+        #expect(cidrs == ["private-az1": "10.0.3.0/24", "private-az2": "10.0.4.0/24", "private-az3": "10.0.5.0/24"])
+        let role = try #require(spec.s3Import.ingestionRole)
+        #expect(spec.roleAssociations == ["s3Import": .init(roleArn: role)])
+        #expect(spec.s3Import.sourceEngineVersion == "5.7.12" && spec.s3Import.bucketPrefix == nil)
+        #expect(spec.effectiveSkipFinalSnapshot && spec.effectiveStorageEncrypted)
+        #expect(spec.enabledCloudwatchLogsExports == ["audit", "error", "general", "slowquery"])
+        #expect(spec.tags == ["Environment": "dev", "Terraform": "true"])
+        let readme = String(decoding: try Fixtures.exampleSpecData("../README.md"), as: UTF8.self)
+        let file = String(decoding: try Fixtures.exampleSpecData("seed-example.json"), as: UTF8.self)
+        #expect(readme.contains("```json\n" + file + "```"), "README's From the module block shows the file as it is")
+    }
+
     @Test("the minimal spec decodes, with defaults for what it leaves out")
     func minimalSpec() throws {
         let spec = try ImportSpec.decode(from: Data(Fixtures.minimalJSON.utf8))

@@ -45,11 +45,11 @@ enum Fixtures {
          "s3_import": {"source_engine_version": "8.0.36", "bucket_name": "backups"}}
         """
 
-    /// config/example-spec.json, read from the source tree.
-    static func exampleSpecData() throws -> Data {
+    /// `config/<file>` (by default config/example-spec.json), read from the source tree.
+    static func exampleSpecData(_ file: String = "example-spec.json") throws -> Data {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        return try Data(contentsOf: root.appendingPathComponent("config/example-spec.json"))
+        return try Data(contentsOf: root.appendingPathComponent("config/\(file)"))
     }
 
     /// The problems `decode(from:)` reports for `data`, or an empty list when it decodes.
