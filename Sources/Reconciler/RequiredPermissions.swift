@@ -7,7 +7,8 @@
 /// "Tagging Amazon RDS resources"); handing a role to RDS needs `iam:PassRole` (RestoreDBClusterFromS3,
 /// AddRoleToDBCluster, and CreateDBInstance/ModifyDBInstance with a `MonitoringRoleArn`: RDS User Guide, "Setting up
 /// and enabling Enhanced Monitoring"); a final snapshot needs `rds:CreateDBClusterSnapshot`; EC2 creates tagged on
-/// create need `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation").
+/// create need `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation");
+/// STS GetCallerIdentity needs no permission on AWS but is listed as `sts:GetCallerIdentity` all the same.
 public enum RequiredPermissions {
     /// Every AWS operation the daemon calls, by service: the observer's reads, the executor's writes and `aurorad aws
     /// whoami`'s GetCallerIdentity. `deploy/iam-policy.json` and the README's permission table are checked against

@@ -17,7 +17,8 @@ struct IAMPolicyTests {
     }
 
     @Test func thePolicyAllowsExactlyThePermissionsOfTheDaemonsOperations() throws {
-        let allowed = try IAMPolicyActions.allowed(inPolicyAt: Self.root.appendingPathComponent("deploy/iam-policy.json"))
+        let policy = Self.root.appendingPathComponent("deploy/iam-policy.json")
+        let allowed = try IAMPolicyActions.allowed(inPolicyAt: policy)
         let needed = Set(RequiredPermissions.daemonPermissions)
         let missing = needed.subtracting(allowed).sorted()
         let extra = allowed.subtracting(needed).sorted()
@@ -41,7 +42,7 @@ struct IAMPolicyTests {
         #expect(!reads.isEmpty)
         let unlisted = called.subtracting(listed).sorted()
         let uncalled = Set(listed).subtracting(called).sorted()
-        #expect(unlisted.isEmpty, "RequiredPermissions.daemonOperations misses operations the daemon calls: \(unlisted)")
+        #expect(unlisted.isEmpty, "RequiredPermissions.daemonOperations misses operations called: \(unlisted)")
         #expect(uncalled.isEmpty, "RequiredPermissions.daemonOperations lists operations nothing calls: \(uncalled)")
     }
 
@@ -70,7 +71,8 @@ enum IAMPolicyActions {
     /// The README's table: one row per service of `RequiredPermissions.daemonOperations`, the permissions its
     /// operations need in the list's order, each once (a companion such as `iam:PassRole` under its own service).
     static func readmeTable() -> String {
-        var rows: [(service: String, permissions: [String])] = RequiredPermissions.daemonOperations.map { ($0.service, []) }
+        var rows: [(service: String, permissions: [String])] =
+            RequiredPermissions.daemonOperations.map { ($0.service, []) }
         for (_, operations) in RequiredPermissions.daemonOperations {
             for permission in operations.flatMap(RequiredPermissions.forOperation) {
                 let prefix = permission.prefix { $0 != ":" }.uppercased()
