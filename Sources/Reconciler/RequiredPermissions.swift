@@ -7,8 +7,37 @@
 /// "Tagging Amazon RDS resources"); handing a role to RDS needs `iam:PassRole` (RestoreDBClusterFromS3,
 /// AddRoleToDBCluster, and CreateDBInstance/ModifyDBInstance with a `MonitoringRoleArn`: RDS User Guide, "Setting up
 /// and enabling Enhanced Monitoring"); a final snapshot needs `rds:CreateDBClusterSnapshot`; EC2 creates tagged on
-/// create need `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation").
+/// create need `ec2:CreateTags` (EC2 User Guide, "Grant permission to tag Amazon EC2 resources during creation");
+/// STS GetCallerIdentity needs no permission on AWS but is listed as `sts:GetCallerIdentity` all the same.
 public enum RequiredPermissions {
+    /// Every AWS operation the daemon calls, by service: the observer's reads, the executor's writes and `aurorad aws
+    /// whoami`'s GetCallerIdentity. `deploy/iam-policy.json` and the README's permission table are checked against
+    /// the permissions of this list (`IAMPolicyTests`), which in turn is checked against the observer's and the
+    /// executor's calls.
+    public static let daemonOperations: [(service: String, operations: [String])] = [
+        ("IAM", [
+            "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
+            "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
+        ]),
+        ("RDS", [
+            "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
+            "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "ModifyDBCluster", "ModifyDBInstance",
+            "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
+        ]),
+        ("EC2", [
+            "DescribeSecurityGroups", "DescribeSecurityGroupRules", "CreateSecurityGroup",
+            "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress", "CreateTags", "DeleteSecurityGroup",
+        ]),
+        ("S3", ["GetBucketLocation", "ListObjectsV2", "GetObject", "HeadObject"]),
+        ("STS", ["GetCallerIdentity"]),
+    ]
+
+    /// The permissions the daemon's operations need, each once, sorted: what `deploy/iam-policy.json` must allow.
+    public static var daemonPermissions: [String] {
+        Set(daemonOperations.flatMap { $0.operations.flatMap(forOperation) }).sorted()
+    }
+
     private static let iamOperations: Set<String> = [
         "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
         "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
@@ -24,9 +53,10 @@ public enum RequiredPermissions {
         "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "DeleteSecurityGroup", "DescribeSecurityGroups",
         "DescribeSecurityGroupRules", "CreateTags",
     ]
-    private static let s3Permissions = [
+    /// The S3 and STS operations, whose permission is not (only) their own name.
+    private static let otherPermissions = [
         "GetBucketLocation": "s3:GetBucketLocation", "ListObjectsV2": "s3:ListBucket", "GetObject": "s3:GetObject",
-        "HeadObject": "s3:GetObject",
+        "HeadObject": "s3:GetObject", "GetCallerIdentity": "sts:GetCallerIdentity",
     ]
     private static let companions = [
         "CreateRole": ["iam:TagRole"],
@@ -50,7 +80,7 @@ public enum RequiredPermissions {
             own = "rds:\(operation)"
         } else if ec2Operations.contains(operation) {
             own = "ec2:\(operation)"
-        } else if let permission = s3Permissions[operation] {
+        } else if let permission = otherPermissions[operation] {
             own = permission
         } else {
             return []

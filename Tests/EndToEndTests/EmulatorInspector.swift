@@ -176,6 +176,29 @@ extension EmulatorInspector {
         try putUserPolicy(user: name, policy: "deny", document: """
             {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":[\(actions)],"Resource":"*"}]}
             """)
+        return try createAccessKey(user: name)
+    }
+
+    /// Creates IAM user `name` whose only permissions are `policyDocument`, attached as customer-managed policy
+    /// `<name>-policy` (as `deploy/README.md` advises: the document is over an inline user policy's size limit), with
+    /// an access key; returns the key.
+    func createUser(_ name: String, policyDocument: String) throws -> EmulatorCredentials {
+        _ = try iam.client.query(.iam, action: "CreateUser") { $0.add("UserName", name) }
+        let created = try iam.client.query(.iam, action: "CreatePolicy") {
+            $0.add("PolicyName", "\(name)-policy")
+            $0.add("PolicyDocument", policyDocument)
+        }
+        guard let arn = created.trimmedText(at: "Policy/Arn") else {
+            throw EndToEndError(description: "CreatePolicy for \(name) returned no ARN")
+        }
+        _ = try iam.client.query(.iam, action: "AttachUserPolicy") {
+            $0.add("UserName", name)
+            $0.add("PolicyArn", arn)
+        }
+        return try createAccessKey(user: name)
+    }
+
+    private func createAccessKey(user name: String) throws -> EmulatorCredentials {
         let key = try iam.client.query(.iam, action: "CreateAccessKey") { $0.add("UserName", name) }
         guard let id = key.trimmedText(at: "AccessKey/AccessKeyId"),
             let secret = key.trimmedText(at: "AccessKey/SecretAccessKey")
