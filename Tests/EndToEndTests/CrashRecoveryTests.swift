@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -57,9 +58,16 @@ struct CrashRecoveryTests {
             let name = "e2e-kill-instances"
             try daemon.submit(try writeDemoSpec(name: name, directory: directory))
 
-            let creating = try await crash(daemon.process) { try !inspector.instances(cluster: name).isEmpty }
+            // The statuses seen at the moment of the kill (read afterwards, a loaded machine may be past them).
+            let seen = Mutex<[String]>([])
+            let creating = try await crash(daemon.process) {
+                let instances = try inspector.instances(cluster: name)
+                seen.withLock { $0 = instances.map(\.status) }
+                return !instances.isEmpty
+            }
             #expect(creating, "no instance was created: \(daemon.logTail)")
-            #expect(try inspector.instances(cluster: name).allSatisfy { $0.status == "creating" })
+            let statuses = seen.withLock { $0 }
+            #expect(statuses.contains("creating"), "killed after the instances were created: \(statuses)")
 
             try daemon.restart()
             ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))

@@ -17,6 +17,9 @@ public final class ChildProcess: @unchecked Sendable {
     private let stdinPipe: Pipe?
     private let stdinLock = NSLock()
     private var stdinClosed = false
+    /// Serializes starting children: Foundation's `Process.run()` on Linux crashed (a bad pointer in its memcpy) when
+    /// a background thread of the crash-loop test and the test pool started processes at the same moment.
+    private static let spawnLock = NSLock()
 
     /// Starts `executable` with `arguments` and `environment` (nil: inherit), writing output next to `logPrefix`.
     ///
@@ -24,6 +27,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// server that exits when its stdin closes cannot outlive the test process.
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
                 logPrefix: String, stdinPipe: Bool = false) throws {
+        Self.spawnLock.lock()
+        defer { Self.spawnLock.unlock() }
         stdoutPath = logPrefix + ".stdout"
         stderrPath = logPrefix + ".stderr"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
