@@ -6,20 +6,4 @@
 # Everything runs on 127.0.0.1 in a temporary directory; every process started is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps >&2
-swift build -c release --product aurorad >&2
-bin="$(swift build -c release --show-bin-path)/aurorad"
-
-child=""
-cleanup() {
-  # The Python driver stops the daemons and the emulator it started when it gets SIGTERM.
-  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-python3 Benchmarks/daemon_bench.py --binary "$bin" --specs "${1:-200}" &
-child=$!
-wait "$child"
-status=$?
-child=""
-exit "$status"
+exec Benchmarks/run-driver.sh Benchmarks/daemon_bench.py --specs "${1:-200}"
