@@ -93,7 +93,7 @@ private func checkRequest(_ bytes: [UInt8]) {
         case .list: break
         }
         let once = reparse(request)
-        invariant(once == request, "a request changed on the wire")
+        invariant(once == withWholeNumbersAsIntegers(request), "a request changed on the wire")
         invariant(reparse(once) == once, "a request written and read back twice is not stable")
     } catch {
         invariant(error.code == .invalidRequest && !error.message.isEmpty, "unexpected rejection: \(error)")
@@ -111,6 +111,24 @@ private func reparse(_ request: ControlRequest) -> ControlRequest {
         return try ControlRequest(parsing: Data(line.dropLast()))
     } catch {
         fatalError("fuzz invariant broken: a written request does not parse: \(error)")
+    }
+}
+
+/// `request` with every whole number that fits `Int` held as an integer (`1.0` as `1`): the one change JSON allows a
+/// request written and read back, since the encoder writes a whole `Double` without its fraction.
+private func withWholeNumbersAsIntegers(_ request: ControlRequest) -> ControlRequest {
+    var normalized = request
+    normalized.id = request.id.map(wholeNumbersAsIntegers)
+    normalized.spec = request.spec.map(wholeNumbersAsIntegers)
+    return normalized
+}
+
+private func wholeNumbersAsIntegers(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .number(let number): Int(exactly: number).map(JSONValue.integer) ?? value
+    case .array(let elements): .array(elements.map(wholeNumbersAsIntegers))
+    case .object(let members): .object(members.mapValues(wholeNumbersAsIntegers))
+    default: value
     }
 }
 

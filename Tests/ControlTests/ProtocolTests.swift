@@ -67,6 +67,15 @@ struct ProtocolTests {
         }
     }
 
+    @Test("a whole-number id sent as 1.0 comes back as 1, the one change a written request may show")
+    func wholeNumberIdOnTheWire() throws {
+        let request = try ControlRequest(parsing: Data(#"{"command":"delete","name":"db1","id":1.0}"#.utf8))
+        #expect(request.id == .number(1))
+        let line = try WireFormat.line(request)
+        #expect(String(decoding: line, as: UTF8.self) == #"{"command":"delete","id":1,"name":"db1"}"# + "\n")
+        #expect(try ControlRequest(parsing: Data(line)).id == 1)
+    }
+
     @Test(
         "malformed requests are invalid_request with a message naming the problem",
         arguments: [
