@@ -3,8 +3,9 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// `kill -9` of the daemon while RDS is still working (restores and instances take 12 s here, long enough for a loaded machine to notice them), then a restart on
-/// the same database: it resumes from what AWS shows and converges without creating anything twice.
+/// `kill -9` of the daemon while RDS is still working (restores and instances take 12 s here, long enough for a loaded
+/// machine to notice them), then a restart on the same database: it resumes from what AWS shows and converges without
+/// creating anything twice.
 @Suite(.sharedEmulator(restoreSeconds: 12, instanceSeconds: 12))
 struct CrashRecoveryTests {
     /// An acknowledged submit is committed: a `kill -9` right after `ctl submit` answers loses nothing.
@@ -34,12 +35,18 @@ struct CrashRecoveryTests {
             let name = "e2e-kill-restore"
             try daemon.submit(try writeDemoSpec(name: name, directory: directory))
 
+            // What AWS showed at the moment of the kill (read afterwards, a loaded machine may be past it).
+            let seen = Mutex<(status: String?, instances: Int)>((nil, 0))
             let restoring = try await crash(daemon.process) {
-                try inspector.rds.describeDBCluster(identifier: name) != nil
+                let status = try inspector.rds.describeDBCluster(identifier: name)?.status
+                let instances = try inspector.instances(cluster: name).count
+                seen.withLock { $0 = (status, instances) }
+                return status != nil
             }
             #expect(restoring, "the restore never started: \(daemon.logTail)")
-            #expect(try inspector.rds.describeDBCluster(identifier: name)?.status == "creating")
-            #expect(try inspector.instances(cluster: name).isEmpty)
+            let atKill = seen.withLock { $0 }
+            #expect(atKill.status == "creating", "killed after the restore finished: \(atKill)")
+            #expect(atKill.instances == 0, "killed after instances were created: \(atKill)")
 
             try daemon.restart()
             ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
