@@ -6,7 +6,8 @@ import Synchronization
 
 /// Keeps systemd informed while the daemon runs: pings the watchdog only while the controller makes progress (its
 /// heartbeat is younger than the watchdog interval) and sends a `STATUS=` phase summary whenever it may have changed
-/// (a reconcile finished, or `invalidate()` was called after a control request). Ticks on its own Dispatch queue.
+/// (a reconcile finished, or `invalidate()` was called after a control request). Each tick also samples the work
+/// queue's depth into `gauges`, and the specs' phases whenever it reads them. Ticks on its own Dispatch queue.
 public final class ServiceMonitor: Sendable {
     private struct State {
         var lastReconcileCount: UInt64?
@@ -18,17 +19,25 @@ public final class ServiceMonitor: Sendable {
     private let notifier: SystemdNotifier
     private let heartbeat: Heartbeat
     private let store: any SpecStore
+    private let queue: @Sendable () -> QueueMetrics
+    private let gauges: StateGauges
     private let logger: Logger
-    private let queue = DispatchQueue(label: "aurorad.service-monitor")
+    private let tickQueue = DispatchQueue(label: "aurorad.service-monitor")
     /// Made in `start()`: libdispatch traps when a source that was never resumed is released.
     private let timer = Mutex<(any DispatchSourceTimer)?>(nil)
     private let state = Mutex(State())
 
-    /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier`; `start()` starts it.
-    public init(notifier: SystemdNotifier, heartbeat: Heartbeat, store: any SpecStore, logger: Logger) {
+    /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier` and sampling `queue`
+    /// and the phases into `gauges`; `start()` starts it.
+    public init(
+        notifier: SystemdNotifier, heartbeat: Heartbeat, store: any SpecStore,
+        queue: @escaping @Sendable () -> QueueMetrics, gauges: StateGauges, logger: Logger
+    ) {
         self.notifier = notifier
         self.heartbeat = heartbeat
         self.store = store
+        self.queue = queue
+        self.gauges = gauges
         self.logger = logger
     }
 
@@ -39,10 +48,12 @@ public final class ServiceMonitor: Sendable {
         return min(.seconds(2), max(.milliseconds(100), watchdog / 2))
     }
 
-    /// The current phase summary, read from the store (never from AWS).
+    /// The current phase summary, read from the store (never from AWS); the phases go to the gauges too.
     public func summary() -> String {
         do {
-            return PhaseSummary.line(try store.statuses().map(\.phase))
+            let phases = try store.statuses().map(\.phase)
+            gauges.record(phases: phases)
+            return PhaseSummary.line(phases)
         } catch {
             return "spec store unreadable: \(error)"
         }
@@ -53,7 +64,7 @@ public final class ServiceMonitor: Sendable {
         let interval = Self.tickInterval(watchdog: notifier.watchdogInterval)
         let started = timer.withLock { timer -> Bool in
             guard timer == nil else { return false }
-            let source = DispatchSource.makeTimerSource(queue: queue)
+            let source = DispatchSource.makeTimerSource(queue: tickQueue)
             source.schedule(deadline: .now(), repeating: .milliseconds(Int(interval / .milliseconds(1))))
             source.setEventHandler { [self] in tick() }
             source.resume()
@@ -69,7 +80,7 @@ public final class ServiceMonitor: Sendable {
     /// Stops ticking; no watchdog ping or status is sent afterwards.
     public func stop() {
         timer.withLock { $0?.cancel() }
-        queue.sync {}
+        tickQueue.sync {}
     }
 
     /// Makes the next tick send the status line again (the set of specs or a phase may have changed).
@@ -79,6 +90,7 @@ public final class ServiceMonitor: Sendable {
 
     private func tick() {
         if let watchdog = notifier.watchdogInterval { pingWatchdog(limit: watchdog) }
+        gauges.record(queue: queue())
         let count = heartbeat.finishedReconciles
         let due = state.withLock { state in
             defer {
