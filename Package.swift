@@ -140,6 +140,7 @@ let package = Package(
             dependencies: [
                 "Daemon", "Control", "ImportSpec", "Store", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .testTarget(

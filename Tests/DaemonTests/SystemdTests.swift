@@ -2,6 +2,7 @@ import Controller
 import Daemon
 import Foundation
 import Logging
+import Metrics
 import Store
 import Synchronization
 import Testing
@@ -49,7 +50,10 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
             let heartbeat = Heartbeat(clock: clock)
             let notifier = SystemdNotifier(
                 environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000"])
-            let monitor = ServiceMonitor(notifier: notifier, heartbeat: heartbeat, store: store, logger: quiet)
+            let monitor = ServiceMonitor(
+                notifier: notifier, heartbeat: heartbeat, store: store,
+                queue: { QueueMetrics(queued: 0, inFlight: 0, scheduled: 0) },
+                gauges: StateGauges(factory: NOOPMetricsHandler.instance), logger: quiet)
             monitor.start()
             defer { monitor.stop() }
 
