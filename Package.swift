@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Control", "ImportSpec", "Store", "TestSupport",
+                "Daemon", "Control", "ImportSpec", "MetricsEndpoint", "Store", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
