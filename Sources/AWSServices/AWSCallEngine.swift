@@ -3,8 +3,8 @@ import Foundation
 import Logging
 
 /// Sends one AWS call with retries: rate-limit hook, fresh signature per attempt with the skew-corrected clock,
-/// transport, error mapping, per-attempt debug logs and call metrics. It holds no credential provider, so the credential chain's
-/// own STS path (`STSRoleAssumer`) can use it with the source credentials it is given.
+/// transport, error mapping, per-attempt debug logs and call metrics. It holds no credential provider, so the
+/// credential chain's own STS path (`STSRoleAssumer`) can use it with the source credentials it is given.
 struct AWSCallEngine: Sendable {
     let transport: any HTTPTransport
     let retryPolicy: RetryPolicy

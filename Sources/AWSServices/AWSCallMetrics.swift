@@ -42,6 +42,13 @@ public struct AWSCallMetrics: Sendable {
     /// Attempts answered with a throttling error, by `service` and `action` (retried or not).
     public static let throttlesName = "aurorad_aws_throttles_total"
 
+    /// The `# HELP` text of each metric above.
+    public static let descriptions = [
+        callsName: "AWS API calls by service, action and outcome; a retried call counts once, by its last attempt.",
+        retriesName: "AWS API attempts after the first (retries after throttling, 5xx, network errors or clock skew).",
+        throttlesName: "AWS API attempts answered with a throttling error, retried or not.",
+    ]
+
     private let factory: any MetricsFactory
 
     /// Metrics recorded through `factory` (the no-op handler records nothing).

@@ -14,6 +14,12 @@ public struct ReconcileMetrics: Sendable {
         .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
     ]
 
+    /// The `# HELP` text of each metric above.
+    public static let descriptions = [
+        countName: "Finished reconciles by result: done, requeued, retryable_error, terminal_error.",
+        durationName: "Seconds one reconcile took: observe AWS, plan, act.",
+    ]
+
     /// Every `result` label value.
     public static let results = ["done", "requeued", "retryable_error", "terminal_error"]
 

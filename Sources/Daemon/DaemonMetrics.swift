@@ -29,7 +29,10 @@ final class DaemonMetrics: Sendable {
             ReconcileMetrics.durationName: ReconcileMetrics.durationBuckets,
             ReloadableRateLimit.waitName: ReloadableRateLimit.waitBuckets,
         ]
-        factory = prometheus
+        factory = DescribedPrometheusFactory(
+            base: prometheus,
+            help: [AWSCallMetrics.descriptions, ReconcileMetrics.descriptions, StateGauges.descriptions,
+                   ReloadableRateLimit.descriptions].reduce(into: [:]) { $0.merge($1) { first, _ in first } })
         server = MetricsHTTPServer(address: listen, logger: logger) { registry.emitToBuffer() }
     }
 

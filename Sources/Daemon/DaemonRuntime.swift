@@ -14,7 +14,8 @@ import Glibc
 #endif
 
 /// The running daemon: opens the store, connects to AWS, serves the control socket (and the metrics endpoint when
-/// configured), drives the controller, and stops cleanly on SIGTERM or SIGINT. `aurorad run` builds one and calls `run()`; tests build it the same way.
+/// configured), drives the controller, and stops cleanly on SIGTERM or SIGINT. `aurorad run` builds one and calls
+/// `run()`; tests build it the same way.
 public final class DaemonRuntime: Sendable {
     private let config: DaemonConfig
     private let environment: [String: String]

@@ -14,6 +14,9 @@ final class ReloadableRateLimit: Sendable {
         .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
     ]
 
+    /// The `# HELP` text of the histogram.
+    static let descriptions = [waitName: "Seconds each AWS attempt waited for a token of the global request rate."]
+
     private let bucket: Mutex<TokenBucket>
     private let wait: Timer
 

@@ -11,6 +11,12 @@ public struct StateGauges: Sendable {
     /// (a requeue or backoff timer pending).
     public static let queueName = "aurorad_queue_depth"
 
+    /// The `# HELP` text of each metric above.
+    public static let descriptions = [
+        specsName: "Specs in each phase, as the store has them.",
+        queueName: "Work-queue keys: queued (waiting for a worker), in_flight (reconciling), scheduled (timer set).",
+    ]
+
     private let phases: [Phase: Gauge]
     private let queued: Gauge
     private let inFlight: Gauge

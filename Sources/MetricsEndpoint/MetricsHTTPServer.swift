@@ -101,8 +101,9 @@ public final class MetricsHTTPServer: Sendable {
     /// A listening, non-blocking, close-on-exec socket bound to `address`, and the port it got.
     private func bind() throws(MetricsEndpointError) -> (fd: Int32, port: UInt16) {
         func failure(_ call: String, _ code: Int32) -> MetricsEndpointError {
-            MetricsEndpointError(
-                description: "Could not \(call) the metrics endpoint on \(address): \(String(cString: strerror(code))); "
+            let reason = String(cString: strerror(code))
+            return MetricsEndpointError(
+                description: "Could not \(call) the metrics endpoint on \(address): \(reason); "
                     + "choose another [metrics] listen port, or stop the process that holds this one.")
         }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
@@ -164,7 +165,8 @@ private final class ScrapeLoop: @unchecked Sendable {
     private var chunk = [UInt8](repeating: 0, count: 4096)
 
     init(
-        listener: Int32, wakeFD: Int32, limits: MetricsHTTPLimits, logger: Logger, body: @escaping @Sendable () -> [UInt8]
+        listener: Int32, wakeFD: Int32, limits: MetricsHTTPLimits, logger: Logger,
+        body: @escaping @Sendable () -> [UInt8]
     ) {
         self.listener = listener
         self.wakeFD = wakeFD
@@ -184,7 +186,8 @@ private final class ScrapeLoop: @unchecked Sendable {
                 pollfd(fd: accepting ? listener : -1, events: Int16(POLLIN), revents: 0),
             ]
             for connection in connections {
-                fds.append(pollfd(fd: connection.fd, events: Int16(connection.answering ? POLLOUT : POLLIN), revents: 0))
+                let events = Int16(connection.answering ? POLLOUT : POLLIN)
+                fds.append(pollfd(fd: connection.fd, events: events, revents: 0))
             }
             var nearest = connections.map(\.deadline).min()
             if let paused = acceptPausedUntil { nearest = min(nearest ?? paused, paused) }

@@ -32,7 +32,8 @@ struct AWSCallMetricsTests {
         let options = AWSClientOptions(
             maxAttempts: maxAttempts, transport: StubTransport(responses), sleeper: { _ in },
             metrics: AWSCallMetrics(factory: metrics))
-        return RDSClient(client: try AWSClient(environment: environment, options: options, logger: CapturedLogs().logger))
+        let client = try AWSClient(environment: environment, options: options, logger: CapturedLogs().logger)
+        return RDSClient(client: client)
     }
 
     static func calls(_ metrics: TestMetrics, _ outcome: AWSCallOutcome) throws -> Int64 {

@@ -70,7 +70,7 @@ import Testing
         ("[metrics]\nlisten = \"192.168.1.5:9464\"", "metrics.listen: 192.168.1.5 is not a loopback address"),
         ("[metrics]\nlisten = 70000", "metrics.listen: \"70000\" is not HOST:PORT or PORT"),
         ("[metrics]\nlisten = \"127.0.0.1:\"", "metrics.listen: \"127.0.0.1:\" is not HOST:PORT or PORT"),
-        ("[metrics]\nlisten = true", "metrics.listen: expected a string such as \"127.0.0.1:9464\" or a port number"),
+        ("[metrics]\nlisten = true", "metrics.listen: expected a string such as \"127.0.0.1:9464\" or a port"),
         ("[metrics]\nport = 9464", "metrics.port: unknown key"),
     ])
     func rejectsBadInput(text: String, expected: String) {

@@ -32,7 +32,8 @@ struct ScrapeTests {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["test_duration_seconds"] = [.milliseconds(100), .seconds(1), .seconds(10)]
         let calls = [("service", "rds"), ("action", "DescribeDBClusters")]
-        Counter(label: "test_calls_total", dimensions: calls + [("outcome", "success")], factory: factory).increment(by: 3)
+        Counter(label: "test_calls_total", dimensions: calls + [("outcome", "success")], factory: factory)
+            .increment(by: 3)
         Counter(label: "test_calls_total", dimensions: calls + [("outcome", "throttled")], factory: factory).increment()
         let timer = Timer(label: "test_duration_seconds", factory: factory)
         for milliseconds in [50, 500, 700, 20_000] { timer.record(duration: .milliseconds(milliseconds)) }

@@ -33,7 +33,8 @@ public func rawHTTPExchange(port: Int, request: String, timeout: Double = 10) th
         let count = recv(fd, &chunk, chunk.count, 0)
         if count <= 0 {
             guard count == 0 else {
-                throw HTTPScrapeError(description: "reading from port \(port) failed: \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                throw HTTPScrapeError(description: "reading from port \(port) failed: \(reason)")
             }
             break
         }
