@@ -42,6 +42,9 @@ struct MetricsEndToEndTests {
             #expect(exposition.value("aurorad_reconcile_duration_seconds_count") ?? 0 >= 1)
 
             #expect(exposition.families["aurorad_aws_calls_total"]?.type == "counter")
+            for family in exposition.families.values where family.name.hasPrefix("aurorad_") {
+                #expect(family.help?.isEmpty == false, "\(family.name) has no # HELP")
+            }
             let created = ["service": "rds", "action": "RestoreDBClusterFromS3", "outcome": "success"]
             #expect(exposition.value("aurorad_aws_calls_total", created) == 1)
             let role = ["service": "iam", "action": "CreateRole", "outcome": "success"]
