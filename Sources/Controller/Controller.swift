@@ -26,11 +26,11 @@ public final class Controller: Sendable {
 
     /// A controller that is not running yet; `clock` drives requeue and backoff timers and times reconciles
     /// (injectable for tests), idle workers beat `heartbeat` every `idleBeatInterval`, and each finished reconcile is
-    /// recorded in `metrics`.
+    /// recorded in `reconcileMetrics`.
     public init(
         reconciler: any Reconciling, workers: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(),
         clock: any TimerScheduler = SystemClock(), idleBeatInterval: Duration = .seconds(1),
-        metrics: ReconcileMetrics = ReconcileMetrics(), logger: Logger
+        reconcileMetrics: ReconcileMetrics = ReconcileMetrics(), logger: Logger
     ) {
         precondition(workers >= 1, "The controller needs at least one worker.")
         self.reconciler = reconciler
@@ -40,7 +40,7 @@ public final class Controller: Sendable {
         self.queue = WorkQueue(clock: clock, heartbeat: heartbeat, idleBeatInterval: idleBeatInterval)
         self.logger = logger
         self.clock = clock
-        self.reconcileMetrics = metrics
+        self.reconcileMetrics = reconcileMetrics
     }
 
     /// Starts the workers and enqueues every stored spec, so a restart resumes from observed state (level-triggered).

@@ -1,7 +1,7 @@
 import AWSServices
 import Controller
-import Metrics
 import Logging
+import Metrics
 import MetricsEndpoint
 import Prometheus
 

@@ -51,10 +51,11 @@ public final class DaemonRuntime: Sendable {
         let controller = Controller(
             reconciler: bridge, workers: config.workers,
             backoff: ExponentialBackoff(base: config.backoffMin, max: config.backoffMax),
-            metrics: metrics.reconciles, logger: logger)
+            reconcileMetrics: metrics.reconciles, logger: logger)
         let notifier = SystemdNotifier(environment: environment)
         let monitor = ServiceMonitor(
-            notifier: notifier, heartbeat: controller.heartbeat, store: store, queue: { controller.metrics },
+            notifier: notifier, heartbeat: controller.heartbeat, store: store,
+            queueDepth: { controller.metrics },
             gauges: StateGauges(factory: metrics.factory), logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in

@@ -19,24 +19,24 @@ public final class ServiceMonitor: Sendable {
     private let notifier: SystemdNotifier
     private let heartbeat: Heartbeat
     private let store: any SpecStore
-    private let queue: @Sendable () -> QueueMetrics
+    private let queueDepth: @Sendable () -> QueueMetrics
     private let gauges: StateGauges
     private let logger: Logger
-    private let tickQueue = DispatchQueue(label: "aurorad.service-monitor")
+    private let queue = DispatchQueue(label: "aurorad.service-monitor")
     /// Made in `start()`: libdispatch traps when a source that was never resumed is released.
     private let timer = Mutex<(any DispatchSourceTimer)?>(nil)
     private let state = Mutex(State())
 
-    /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier` and sampling `queue`
-    /// and the phases into `gauges`; `start()` starts it.
+    /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier` and sampling
+    /// `queueDepth` and the phases into `gauges`; `start()` starts it.
     public init(
         notifier: SystemdNotifier, heartbeat: Heartbeat, store: any SpecStore,
-        queue: @escaping @Sendable () -> QueueMetrics, gauges: StateGauges, logger: Logger
+        queueDepth: @escaping @Sendable () -> QueueMetrics, gauges: StateGauges, logger: Logger
     ) {
         self.notifier = notifier
         self.heartbeat = heartbeat
         self.store = store
-        self.queue = queue
+        self.queueDepth = queueDepth
         self.gauges = gauges
         self.logger = logger
     }
@@ -64,7 +64,7 @@ public final class ServiceMonitor: Sendable {
         let interval = Self.tickInterval(watchdog: notifier.watchdogInterval)
         let started = timer.withLock { timer -> Bool in
             guard timer == nil else { return false }
-            let source = DispatchSource.makeTimerSource(queue: tickQueue)
+            let source = DispatchSource.makeTimerSource(queue: queue)
             source.schedule(deadline: .now(), repeating: .milliseconds(Int(interval / .milliseconds(1))))
             source.setEventHandler { [self] in tick() }
             source.resume()
@@ -80,7 +80,7 @@ public final class ServiceMonitor: Sendable {
     /// Stops ticking; no watchdog ping or status is sent afterwards.
     public func stop() {
         timer.withLock { $0?.cancel() }
-        tickQueue.sync {}
+        queue.sync {}
     }
 
     /// Makes the next tick send the status line again (the set of specs or a phase may have changed).
@@ -90,7 +90,7 @@ public final class ServiceMonitor: Sendable {
 
     private func tick() {
         if let watchdog = notifier.watchdogInterval { pingWatchdog(limit: watchdog) }
-        gauges.record(queue: queue())
+        gauges.record(queue: queueDepth())
         let count = heartbeat.finishedReconciles
         let due = state.withLock { state in
             defer {

@@ -20,7 +20,7 @@ struct ReconcileMetricsTests {
         let controller = Controller(
             reconciler: reconciler, workers: 1,
             backoff: ExponentialBackoff(base: .seconds(3600), max: .seconds(3600)), clock: clock,
-            metrics: ReconcileMetrics(factory: metrics), logger: quietLogger)
+            reconcileMetrics: ReconcileMetrics(factory: metrics), logger: quietLogger)
         defer { _ = controller.shutdown(timeout: .seconds(10)) }
         controller.start(keys: ["a", "b", "c", "d"])
         #expect(waitUntil { controller.metrics == QueueMetrics(queued: 0, inFlight: 0, scheduled: 2) })

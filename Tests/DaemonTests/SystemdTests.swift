@@ -54,7 +54,7 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
                 environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000"])
             let monitor = ServiceMonitor(
                 notifier: notifier, heartbeat: heartbeat, store: store,
-                queue: { QueueMetrics(queued: 0, inFlight: 0, scheduled: 0) },
+                queueDepth: { QueueMetrics(queued: 0, inFlight: 0, scheduled: 0) },
                 gauges: StateGauges(factory: NOOPMetricsHandler.instance), logger: quiet)
             monitor.start()
             defer { monitor.stop() }
@@ -100,7 +100,8 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
             let metrics = TestMetrics()
             let monitor = ServiceMonitor(
                 notifier: SystemdNotifier(environment: [:]), heartbeat: Heartbeat(clock: StepClock()), store: store,
-                queue: { QueueMetrics(queued: 3, inFlight: 2, scheduled: 1) }, gauges: StateGauges(factory: metrics),
+                queueDepth: { QueueMetrics(queued: 3, inFlight: 2, scheduled: 1) },
+                gauges: StateGauges(factory: metrics),
                 logger: quiet)
             monitor.start()
             defer { monitor.stop() }
