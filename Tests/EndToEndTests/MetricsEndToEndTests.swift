@@ -58,13 +58,16 @@ struct MetricsEndToEndTests {
             }
 
             #expect(exposition.families["aurorad_rate_limiter_wait_seconds"]?.type == "histogram")
-            // Every attempt waits at the limiter first, so there are at least as many waits as calls.
-            let waits = exposition.value("aurorad_rate_limiter_wait_seconds_count") ?? 0
+            // Every attempt waits at the limiter before its call is counted, so a later scrape has at least as many
+            // waits as this one has calls (one scrape is not a snapshot: families are read one after another).
+            let later = try PrometheusExposition(parsing: httpGet(port: port).body)
+            let waits = later.value("aurorad_rate_limiter_wait_seconds_count") ?? 0
             #expect(waits >= exposition.total("aurorad_aws_calls_total"))
-            for state in ["queued", "in_flight", "scheduled"] {
-                #expect(exposition.value("aurorad_queue_depth", ["state": state]) != nil, "\(state)")
+            let depths = ["queued", "in_flight", "scheduled"].compactMap {
+                exposition.value("aurorad_queue_depth", ["state": $0])
             }
-            #expect(exposition.value("aurorad_queue_depth", ["state": "scheduled"]) == 1, "the Ready spec's resync")
+            #expect(depths.count == 3)
+            #expect(depths.reduce(0, +) >= 1, "the Ready spec waits for its resync, or is being reconciled")
         }
     }
 
