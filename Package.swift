@@ -16,6 +16,10 @@ let package = Package(
         // The logging API every library takes a `Logger` from; the daemon picks the backend (stderr lines).
         // 1.16 for `LogHandler.log(event:)`, which the daemon's line handler implements.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The metrics API the libraries record through (counters, timers, gauges); the daemon picks the backend.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // The Prometheus backend and text exposition format behind the optional `[metrics]` endpoint.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each behind one door.
@@ -36,7 +40,10 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "AWSServices",
-            dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AWSCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict),
         .target(name: "ImportSpec", swiftSettings: strict),
         .target(
@@ -51,17 +58,26 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Controller",
-            dependencies: ["Reconciler", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Reconciler", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict),
         .target(
             name: "Control",
             dependencies: ["ImportSpec", "Store", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        // The loopback HTTP responder that serves the Prometheus text on GET /metrics.
+        .target(
+            name: "MetricsEndpoint", dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "Daemon",
             dependencies: [
-                "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "Reconciler", "Store",
-                .product(name: "Logging", package: "swift-log"),
+                "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "MetricsEndpoint", "Reconciler",
+                "Store", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -94,19 +110,37 @@ let package = Package(
         .testTarget(
             name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"],
             exclude: ["botocore_expectations.py"], resources: [.copy("Resources")], swiftSettings: strict),
-        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AWSServicesTests",
+            dependencies: [
+                "AWSServices", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "ImportSpecTests", dependencies: ["ImportSpec"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ReconcilerTests", dependencies: ["AWSCore", "Reconciler", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "MetricsEndpointTests",
+            dependencies: [
+                "MetricsEndpoint", "TestSupport", .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ControlTests", dependencies: ["Control", "ImportSpec", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Control", "ImportSpec", "Store", "TestSupport",
+                "Daemon", "Control", "ImportSpec", "MetricsEndpoint", "Store", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .testTarget(

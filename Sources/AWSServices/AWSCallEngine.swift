@@ -3,8 +3,8 @@ import Foundation
 import Logging
 
 /// Sends one AWS call with retries: rate-limit hook, fresh signature per attempt with the skew-corrected clock,
-/// transport, error mapping and per-attempt debug logs. It holds no credential provider, so the credential chain's
-/// own STS path (`STSRoleAssumer`) can use it with the source credentials it is given.
+/// transport, error mapping, per-attempt debug logs and call metrics. It holds no credential provider, so the
+/// credential chain's own STS path (`STSRoleAssumer`) can use it with the source credentials it is given.
 struct AWSCallEngine: Sendable {
     let transport: any HTTPTransport
     let retryPolicy: RetryPolicy
@@ -13,6 +13,7 @@ struct AWSCallEngine: Sendable {
     let now: @Sendable () -> Date
     let beforeAttempt: (@Sendable () -> Void)?
     let timeout: Duration?
+    let metrics: AWSCallMetrics
 
     /// Sends `unsigned` to `service`; `credentials` is called on each attempt (nil: send unsigned). Returns a 2xx
     /// response; any other status is thrown as `AWSError`.
@@ -21,7 +22,24 @@ struct AWSCallEngine: Sendable {
         credentials: (() throws -> AWSCredentials)?
     ) throws -> HTTPResponse {
         let signer = service.signer(region: endpoint.signingRegion, cache: keyCache)
-        return try retryPolicy.execute { attempt in
+        do {
+            let response = try attempts(
+                unsigned, signer: signer, service: service, action: action, credentials: credentials)
+            metrics.call(service, action, .success)
+            return response
+        } catch {
+            metrics.call(service, action, AWSCallOutcome(error: error))
+            throw error
+        }
+    }
+
+    /// The attempts of one call under the retry policy; each attempt takes a rate-limit token and signs afresh.
+    private func attempts(
+        _ unsigned: HTTPRequest, signer: SigV4Signer, service: AWSService, action: String,
+        credentials: (() throws -> AWSCredentials)?
+    ) throws -> HTTPResponse {
+        try retryPolicy.execute { attempt in
+            if attempt > 1 { metrics.retry(service, action) }
             beforeAttempt?()
             var request = unsigned
             if let credentials {
@@ -45,6 +63,7 @@ struct AWSCallEngine: Sendable {
                 let error = AWSError.from(
                     response: response, service: service.displayName, action: action, receivedAt: now())
                 metadata["aws.error_code"] = "\(error.code)"
+                if error.kind == .throttling { metrics.throttled(service, action) }
                 logger.debug("AWS call failed", metadata: metadata)
                 throw error
             }

@@ -23,13 +23,16 @@ public struct AWSClientOptions: Sendable {
     public var now: @Sendable () -> Date
     /// Waits out retry backoff; nil sleeps the thread (tests record instead).
     public var sleeper: (@Sendable (Duration) -> Void)?
+    /// Where the call, retry and throttle counters go (the daemon's Prometheus factory, or nowhere).
+    public var metrics: AWSCallMetrics
 
     /// Options that leave everything to the environment.
     public init(
         region: String? = nil, credentials: AWSCredentials? = nil, endpointURLs: [AWSService: String] = [:],
         maxAttempts: Int? = nil, caFile: String? = nil, timeout: Duration? = nil,
         beforeAttempt: (@Sendable () -> Void)? = nil, transport: (any HTTPTransport)? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }, sleeper: (@Sendable (Duration) -> Void)? = nil
+        now: @escaping @Sendable () -> Date = { Date() }, sleeper: (@Sendable (Duration) -> Void)? = nil,
+        metrics: AWSCallMetrics = AWSCallMetrics()
     ) {
         self.region = region
         self.credentials = credentials
@@ -41,5 +44,6 @@ public struct AWSClientOptions: Sendable {
         self.transport = transport
         self.now = now
         self.sleeper = sleeper
+        self.metrics = metrics
     }
 }

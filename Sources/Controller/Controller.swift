@@ -18,15 +18,19 @@ public final class Controller: Sendable {
     private let backoff: ExponentialBackoff
     private let queue: WorkQueue
     private let logger: Logger
+    private let clock: any TimerScheduler
+    private let reconcileMetrics: ReconcileMetrics
     private let workers = ConditionLock(Workers())
     /// Beaten by workers taking and finishing keys and by idle workers; the systemd watchdog reads its age.
     public let heartbeat: Heartbeat
 
-    /// A controller that is not running yet; `clock` drives requeue and backoff timers (injectable for tests), and
-    /// idle workers beat `heartbeat` every `idleBeatInterval`.
+    /// A controller that is not running yet; `clock` drives requeue and backoff timers and times reconciles
+    /// (injectable for tests), idle workers beat `heartbeat` every `idleBeatInterval`, and each finished reconcile is
+    /// recorded in `reconcileMetrics`.
     public init(
         reconciler: any Reconciling, workers: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(),
-        clock: any TimerScheduler = SystemClock(), idleBeatInterval: Duration = .seconds(1), logger: Logger
+        clock: any TimerScheduler = SystemClock(), idleBeatInterval: Duration = .seconds(1),
+        reconcileMetrics: ReconcileMetrics = ReconcileMetrics(), logger: Logger
     ) {
         precondition(workers >= 1, "The controller needs at least one worker.")
         self.reconciler = reconciler
@@ -35,6 +39,8 @@ public final class Controller: Sendable {
         self.heartbeat = Heartbeat(clock: clock)
         self.queue = WorkQueue(clock: clock, heartbeat: heartbeat, idleBeatInterval: idleBeatInterval)
         self.logger = logger
+        self.clock = clock
+        self.reconcileMetrics = reconcileMetrics
     }
 
     /// Starts the workers and enqueues every stored spec, so a restart resumes from observed state (level-triggered).
@@ -91,7 +97,9 @@ public final class Controller: Sendable {
             logger[metadataKey: "spec"] = "\(key)"
             logger.debug("Reconciling")
             heartbeat.beat()
+            let started = clock.now()
             let result = reconciler.reconcile(key: key)
+            reconcileMetrics.finished(result, after: clock.now() - started)
             handle(result, of: key, logger: logger)
             // Only after the follow-up is scheduled, so a wake that came meanwhile runs the key exactly once more.
             queue.done(key)

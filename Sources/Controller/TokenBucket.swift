@@ -41,10 +41,14 @@ public final class TokenBucket: Sendable {
         reserve(maxWait: 0) != nil
     }
 
-    /// Takes a token, blocking the calling thread until it is due. The wait is bounded: a caller only waits for the
-    /// tokens reserved before it, at most (callers ahead) / `ratePerSecond`.
-    public func acquire() {
-        if let wait = reserve(maxWait: .max) { sleeper.sleep(for: .nanoseconds(wait)) }
+    /// Takes a token, blocking the calling thread until it is due, and returns how long it waited (zero when a token
+    /// was available). The wait is bounded: a caller only waits for the tokens reserved before it, at most
+    /// (callers ahead) / `ratePerSecond`.
+    @discardableResult
+    public func acquire() -> Duration {
+        let wait = Duration.nanoseconds(reserve(maxWait: .max) ?? 0)
+        sleeper.sleep(for: wait)
+        return wait
     }
 
     /// Takes a token if it is due within `timeout`, blocking until then; false (and nothing taken) otherwise.

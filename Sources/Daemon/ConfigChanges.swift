@@ -2,7 +2,8 @@
 public struct ConfigChanges: Equatable, Sendable {
     /// `key: old → new` for each changed setting the running daemon applies (log level, intervals, rate limits).
     public var applied: [String]
-    /// `key: old → new` for each changed setting read only at start-up (paths, socket access, workers, AWS client).
+    /// `key: old → new` for each changed setting read only at start-up (paths, socket access, workers, AWS client,
+    /// metrics endpoint).
     public var needRestart: [String]
 
     /// The differences from `old` to `new`, in the config file's key order.
@@ -31,6 +32,7 @@ public struct ConfigChanges: Equatable, Sendable {
             describe("aws.region") { $0.region ?? "" },
             describe("aws.max_attempts") { $0.awsMaxAttempts.map(String.init) ?? "unset" },
             describe("aws.ca_file") { $0.caFile ?? "" },
+            describe("metrics.listen") { $0.metricsListen?.description ?? "off" },
         ].compactMap { $0 }
     }
 

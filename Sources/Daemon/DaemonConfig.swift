@@ -1,4 +1,5 @@
 import Foundation
+import MetricsEndpoint
 
 /// Everything `aurorad run` needs to know, after merging the defaults, the config file and the command-line flags.
 public struct DaemonConfig: Equatable, Sendable {
@@ -36,6 +37,8 @@ public struct DaemonConfig: Equatable, Sendable {
     public var awsMaxAttempts: Int?
     /// A CA bundle for TLS verification instead of the system's.
     public var caFile: String?
+    /// Where the Prometheus endpoint listens (loopback only); nil: no endpoint, and metrics are not recorded.
+    public var metricsListen: LoopbackAddress?
 
     public init() {}
 
@@ -98,6 +101,7 @@ public struct DaemonConfig: Equatable, Sendable {
         ("aws.burst", { c, r, k, v in r.integer(k, v, in: 1...10_000).map { c.awsBurst = $0 } }),
         ("aws.max_attempts", { c, r, k, v in r.integer(k, v, in: 1...20).map { c.awsMaxAttempts = $0 } }),
         ("aws.ca_file", { c, r, k, v in r.optionalPath(k, v).map { c.caFile = $0 } }),
+        ("metrics.listen", { c, r, k, v in r.loopback(k, v).map { c.metricsListen = $0 } }),
     ]
 
     /// Typed reads that record a problem (and return nil) instead of throwing, so every problem is reported.
@@ -163,6 +167,23 @@ public struct DaemonConfig: Equatable, Sendable {
                 ids.append(id)
             }
             return ids
+        }
+
+        /// `"HOST:PORT"` or a port (string or integer) on loopback; `""` means off.
+        mutating func loopback(_ key: String, _ value: TOMLValue) -> LoopbackAddress?? {
+            let text: String
+            switch value {
+            case .string(let s) where s.isEmpty: return .some(nil)
+            case .string(let s): text = s
+            case .integer(let i): text = String(i)
+            default: return wrongType(key, value, "a string such as \"127.0.0.1:9464\" or a port number")
+            }
+            do {
+                return .some(try LoopbackAddress(parsing: text))
+            } catch {
+                problems.append("\(key): \(error.description)")
+                return nil
+            }
         }
 
         mutating func logLevel(_ key: String, _ value: TOMLValue) -> String? {

@@ -13,8 +13,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// The running daemon: opens the store, connects to AWS, serves the control socket, drives the controller, and
-/// stops cleanly on SIGTERM or SIGINT. `aurorad run` builds one and calls `run()`; tests build it the same way.
+/// The running daemon: opens the store, connects to AWS, serves the control socket (and the metrics endpoint when
+/// configured), drives the controller, and stops cleanly on SIGTERM or SIGINT. `aurorad run` builds one and calls
+/// `run()`; tests build it the same way.
 public final class DaemonRuntime: Sendable {
     private let config: DaemonConfig
     private let environment: [String: String]
@@ -43,14 +44,19 @@ public final class DaemonRuntime: Sendable {
         // A reload that arrives before the signal sources exist must not end the daemon (SIGHUP's default action).
         signal(SIGHUP, SIG_IGN)
         let store = try SQLiteStore(path: config.database)
-        let rateLimit = ReloadableRateLimit(ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst)
-        let bridge = try makeReconciler(store: store, rateLimit: rateLimit)
+        let metrics = DaemonMetrics(listen: config.metricsListen, logger: logger)
+        let rateLimit = ReloadableRateLimit(
+            ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst, metrics: metrics.factory)
+        let bridge = try makeReconciler(store: store, rateLimit: rateLimit, metrics: metrics)
         let controller = Controller(
             reconciler: bridge, workers: config.workers,
-            backoff: ExponentialBackoff(base: config.backoffMin, max: config.backoffMax), logger: logger)
+            backoff: ExponentialBackoff(base: config.backoffMin, max: config.backoffMax),
+            reconcileMetrics: metrics.reconciles, logger: logger)
         let notifier = SystemdNotifier(environment: environment)
         let monitor = ServiceMonitor(
-            notifier: notifier, heartbeat: controller.heartbeat, store: store, logger: logger)
+            notifier: notifier, heartbeat: controller.heartbeat, store: store,
+            queueDepth: { controller.metrics },
+            gauges: StateGauges(factory: metrics.factory), logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in
                 if !changed {
@@ -74,6 +80,12 @@ public final class DaemonRuntime: Sendable {
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),
             handler: SpecControlHandler(store: store, hooks: hooks, logger: logger), logger: logger)
         try server.start()
+        do {
+            try metrics.start()
+        } catch {
+            server.stop()
+            throw error
+        }
         let specs = try store.specs().map(\.name)
         controller.start(keys: specs)
         logger.notice("aurorad started", metadata: [
@@ -93,6 +105,7 @@ public final class DaemonRuntime: Sendable {
         monitor.stop()
         notifier.stopping()
         server.stop()
+        metrics.stop()
         if !controller.shutdown(timeout: .seconds(60)) {
             logger.warning("stopped with reconciles still running; they resume from AWS state at the next start")
         }
@@ -100,12 +113,14 @@ public final class DaemonRuntime: Sendable {
     }
 
     /// The AWS client and the reconciler over it, sharing one global AWS request rate limit.
-    private func makeReconciler(store: any SpecStore, rateLimit: ReloadableRateLimit) throws -> ReconcilerBridge {
+    private func makeReconciler(
+        store: any SpecStore, rateLimit: ReloadableRateLimit, metrics: DaemonMetrics
+    ) throws -> ReconcilerBridge {
         let client = try AWSClient(
             environment: environment,
             options: AWSClientOptions(
                 region: config.region, maxAttempts: config.awsMaxAttempts, caFile: config.caFile,
-                beforeAttempt: { rateLimit.acquire() }),
+                beforeAttempt: { rateLimit.acquire() }, metrics: metrics.awsCalls),
             logger: logger)
         logger.info("AWS configured", metadata: [
             "region": "\(client.region.name)", "credentials": "\(client.credentialProvider.sourceDescription)",

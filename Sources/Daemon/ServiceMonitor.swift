@@ -6,7 +6,8 @@ import Synchronization
 
 /// Keeps systemd informed while the daemon runs: pings the watchdog only while the controller makes progress (its
 /// heartbeat is younger than the watchdog interval) and sends a `STATUS=` phase summary whenever it may have changed
-/// (a reconcile finished, or `invalidate()` was called after a control request). Ticks on its own Dispatch queue.
+/// (a reconcile finished, or `invalidate()` was called after a control request). Each tick also samples the work
+/// queue's depth into `gauges`, and the specs' phases whenever it reads them. Ticks on its own Dispatch queue.
 public final class ServiceMonitor: Sendable {
     private struct State {
         var lastReconcileCount: UInt64?
@@ -18,17 +19,25 @@ public final class ServiceMonitor: Sendable {
     private let notifier: SystemdNotifier
     private let heartbeat: Heartbeat
     private let store: any SpecStore
+    private let queueDepth: @Sendable () -> QueueMetrics
+    private let gauges: StateGauges
     private let logger: Logger
     private let queue = DispatchQueue(label: "aurorad.service-monitor")
     /// Made in `start()`: libdispatch traps when a source that was never resumed is released.
     private let timer = Mutex<(any DispatchSourceTimer)?>(nil)
     private let state = Mutex(State())
 
-    /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier`; `start()` starts it.
-    public init(notifier: SystemdNotifier, heartbeat: Heartbeat, store: any SpecStore, logger: Logger) {
+    /// A monitor reading `heartbeat` and the phases in `store`, talking through `notifier` and sampling
+    /// `queueDepth` and the phases into `gauges`; `start()` starts it.
+    public init(
+        notifier: SystemdNotifier, heartbeat: Heartbeat, store: any SpecStore,
+        queueDepth: @escaping @Sendable () -> QueueMetrics, gauges: StateGauges, logger: Logger
+    ) {
         self.notifier = notifier
         self.heartbeat = heartbeat
         self.store = store
+        self.queueDepth = queueDepth
+        self.gauges = gauges
         self.logger = logger
     }
 
@@ -39,10 +48,12 @@ public final class ServiceMonitor: Sendable {
         return min(.seconds(2), max(.milliseconds(100), watchdog / 2))
     }
 
-    /// The current phase summary, read from the store (never from AWS).
+    /// The current phase summary, read from the store (never from AWS); the phases go to the gauges too.
     public func summary() -> String {
         do {
-            return PhaseSummary.line(try store.statuses().map(\.phase))
+            let phases = try store.statuses().map(\.phase)
+            gauges.record(phases: phases)
+            return PhaseSummary.line(phases)
         } catch {
             return "spec store unreadable: \(error)"
         }
@@ -79,6 +90,7 @@ public final class ServiceMonitor: Sendable {
 
     private func tick() {
         if let watchdog = notifier.watchdogInterval { pingWatchdog(limit: watchdog) }
+        gauges.record(queue: queueDepth())
         let count = heartbeat.finishedReconciles
         let due = state.withLock { state in
             defer {

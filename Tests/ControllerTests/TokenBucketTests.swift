@@ -33,6 +33,14 @@ import Testing
         #expect(!bucket.tryAcquire())
     }
 
+    @Test func acquireReturnsTheWaitItSlept() {
+        let sleeper = RecordingSleeper()
+        let bucket = TokenBucket(ratePerSecond: 10, burst: 2, clock: ManualClock(), sleeper: sleeper)
+        let waits = (1...4).map { _ in bucket.acquire() }
+        #expect(waits == [.zero, .zero, .milliseconds(100), .milliseconds(200)])
+        #expect(waits == sleeper.recorded)
+    }
+
     @Test func acquireWithTimeoutTakesNothingWhenTheTokenIsTooFarOff() {
         let clock = ManualClock()
         let sleeper = RecordingSleeper()

@@ -66,6 +66,12 @@ import Testing
         ("[daemon]\nallowed_uids = [1, \"2\"]", "line 2: array mixes integer and string values"),
         ("[daemon]\nsocket = yes", "line 2: \"yes\" is not a value: quote strings"),
         ("[[daemon]]", "line 1: arrays of tables are not supported"),
+        ("[metrics]\nlisten = \"0.0.0.0:9464\"", "metrics.listen: 0.0.0.0 is not a loopback address"),
+        ("[metrics]\nlisten = \"192.168.1.5:9464\"", "metrics.listen: 192.168.1.5 is not a loopback address"),
+        ("[metrics]\nlisten = 70000", "metrics.listen: \"70000\" is not HOST:PORT or PORT"),
+        ("[metrics]\nlisten = \"127.0.0.1:\"", "metrics.listen: \"127.0.0.1:\" is not HOST:PORT or PORT"),
+        ("[metrics]\nlisten = true", "metrics.listen: expected a string such as \"127.0.0.1:9464\" or a port"),
+        ("[metrics]\nport = 9464", "metrics.port: unknown key"),
     ])
     func rejectsBadInput(text: String, expected: String) {
         #expect {
@@ -73,6 +79,17 @@ import Testing
         } throws: { error in
             String(describing: error).contains(expected) && String(describing: error).contains("bad.toml")
         }
+    }
+
+    @Test func metricsEndpointIsOffByDefaultAndTakesALoopbackAddressOrAPort() throws {
+        #expect(DaemonConfig().metricsListen == nil)
+        #expect(try DaemonConfig.parse("[metrics]\nlisten = \"\"", path: "t.toml").metricsListen == nil)
+        let address = try DaemonConfig.parse("[metrics]\nlisten = \"127.0.0.1:9464\"", path: "t.toml").metricsListen
+        #expect(address?.description == "127.0.0.1:9464")
+        #expect(try DaemonConfig.parse("[metrics]\nlisten = 9100", path: "t.toml").metricsListen?.description
+            == "127.0.0.1:9100")
+        #expect(try DaemonConfig.parse("[metrics]\nlisten = \"9100\"", path: "t.toml").metricsListen?.description
+            == "127.0.0.1:9100")
     }
 
     @Test func reportsEveryProblemAtOnce() {

@@ -2,6 +2,9 @@ import Controller
 import Daemon
 import Foundation
 import Logging
+import Metrics
+import MetricsEndpoint
+import MetricsTestKit
 import Store
 import Synchronization
 import Testing
@@ -49,7 +52,10 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
             let heartbeat = Heartbeat(clock: clock)
             let notifier = SystemdNotifier(
                 environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000"])
-            let monitor = ServiceMonitor(notifier: notifier, heartbeat: heartbeat, store: store, logger: quiet)
+            let monitor = ServiceMonitor(
+                notifier: notifier, heartbeat: heartbeat, store: store,
+                queueDepth: { QueueMetrics(queued: 0, inFlight: 0, scheduled: 0) },
+                gauges: StateGauges(factory: NOOPMetricsHandler.instance), logger: quiet)
             monitor.start()
             defer { monitor.stop() }
 
@@ -74,13 +80,44 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
         new.pollInterval = .seconds(5)
         new.awsRequestsPerSecond = 2
         new.workers = 8
+        new.metricsListen = LoopbackAddress(port: 9464)
         let changes = ConfigChanges(from: old, to: new)
         #expect(changes.applied == [
             "daemon.log_level: info → debug", "reconcile.poll_interval: 15.0 seconds → 5.0 seconds",
             "aws.requests_per_second: 10.0 → 2.0",
         ])
-        #expect(changes.needRestart == ["daemon.workers: 4 → 8"])
+        #expect(changes.needRestart == ["daemon.workers: 4 → 8", "metrics.listen: off → 127.0.0.1:9464"])
         let adopted = ConfigChanges.adoptable(from: new, keeping: old)
         #expect(adopted.workers == 4 && adopted.logLevel == "debug" && adopted.pollInterval == .seconds(5))
+        #expect(adopted.metricsListen == nil)
+    }
+
+    @Test func monitorSamplesQueueDepthAndSpecsByPhaseIntoGauges() throws {
+        try withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory + "/state.db")
+            try store.put(name: "one", specJSON: Data("{}".utf8))
+            try store.put(name: "two", specJSON: Data("{}".utf8))
+            let metrics = TestMetrics()
+            let monitor = ServiceMonitor(
+                notifier: SystemdNotifier(environment: [:]), heartbeat: Heartbeat(clock: StepClock()), store: store,
+                queueDepth: { QueueMetrics(queued: 3, inFlight: 2, scheduled: 1) },
+                gauges: StateGauges(factory: metrics),
+                logger: quiet)
+            monitor.start()
+            defer { monitor.stop() }
+
+            func gauge(_ label: String, _ dimensions: [(String, String)]) -> Double? {
+                (try? metrics.expectGauge(label, dimensions))?.lastValue
+            }
+            let deadline = Date().addingTimeInterval(10)
+            while gauge(StateGauges.specsName, [("phase", "Pending")]) != 2, Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            #expect(gauge(StateGauges.specsName, [("phase", "Pending")]) == 2)
+            #expect(gauge(StateGauges.specsName, [("phase", "Ready")]) == 0, "every phase has a series, 0 when empty")
+            #expect(gauge(StateGauges.queueName, [("state", "queued")]) == 3)
+            #expect(gauge(StateGauges.queueName, [("state", "in_flight")]) == 2)
+            #expect(gauge(StateGauges.queueName, [("state", "scheduled")]) == 1)
+        }
     }
 }

@@ -8,6 +8,8 @@ import TestSupport
 final class DaemonUnderTest {
     let directory: String
     let environment: [String: String]
+    /// Flags added to `arguments` (e.g. `--config PATH`), on every start.
+    let extraArguments: [String]
     private(set) var process: DaemonProcess
 
     /// The flags every end-to-end daemon runs with.
@@ -15,16 +17,20 @@ final class DaemonUnderTest {
     /// Longest wait for a spec to reach a state.
     static let statusTimeout = 90.0
 
-    /// Starts a daemon with its state in `directory`, talking to AWS as `environment` says.
-    init(directory: String, environment: [String: String]) throws {
+    /// Starts a daemon with its state in `directory`, talking to AWS as `environment` says, with `extraArguments`
+    /// after the usual flags.
+    init(directory: String, environment: [String: String], extraArguments: [String] = []) throws {
         self.directory = directory
         self.environment = environment
-        process = try DaemonProcess(directory: directory, environment: environment, arguments: Self.arguments)
+        self.extraArguments = extraArguments
+        process = try DaemonProcess(
+            directory: directory, environment: environment, arguments: Self.arguments + extraArguments)
     }
 
     /// Starts the daemon again on the same database and socket (after `stop()` or `kill()`).
     func restart() throws {
-        process = try DaemonProcess(directory: directory, environment: environment, arguments: Self.arguments)
+        process = try DaemonProcess(
+            directory: directory, environment: environment, arguments: Self.arguments + extraArguments)
     }
 
     /// The end of the daemon's log without the control requests the tests make, for failure messages.
