@@ -51,7 +51,7 @@ struct SpecReconcilerVanishTests {
             }
             _ = harness.reconciler().reconcile(name: harness.spec.name)
             let vanished = try harness.status
-            try harness.store.requestRestore(name: harness.spec.name)
+            _ = try harness.store.requestRestore(name: harness.spec.name)
             // Reconcile until the restore call is made, then lose the status written since (kill -9 before the write).
             for _ in 0..<5 where !harness.aws.executed.suffix(1).contains(.restoreCluster) {
                 harness.clock.advance(seconds: 5)
