@@ -110,6 +110,22 @@ public struct IAMClient: Sendable {
         }
     }
 
+    /// `AttachRolePolicy`: attaches a managed policy (attaching one already attached changes nothing).
+    public func attachRolePolicy(roleName: String, policyArn: String) throws {
+        _ = try client.query(.iam, action: "AttachRolePolicy") {
+            $0.add("RoleName", roleName)
+            $0.add("PolicyArn", policyArn)
+        }
+    }
+
+    /// `DetachRolePolicy`: detaches a managed policy (a role's managed policies must be detached before DeleteRole).
+    public func detachRolePolicy(roleName: String, policyArn: String) throws {
+        _ = try client.query(.iam, action: "DetachRolePolicy") {
+            $0.add("RoleName", roleName)
+            $0.add("PolicyArn", policyArn)
+        }
+    }
+
     /// `ListAttachedRolePolicies`, every page: the managed policies attached to the role.
     public func listAttachedRolePolicies(roleName: String, maxItems: Int? = nil) throws -> [IAMAttachedPolicy] {
         let reader = ResultReader(service: .iam, action: "ListAttachedRolePolicies")

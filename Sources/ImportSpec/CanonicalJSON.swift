@@ -43,6 +43,7 @@ extension ImportSpec {
         add(.securityGroupEgressRules, securityGroupEgressRules.map { .object($0.mapValues(\.jsonValue)) })
         members.merge(clusterSettings.jsonMembers) { current, _ in current }
         members.merge(instanceDefaults.jsonMembers) { current, _ in current }
+        members.merge(monitoringRole.jsonMembers) { current, _ in current }
         return .object(members)
     }
 

@@ -47,7 +47,18 @@ struct SpecReader {
             securityGroupIngressRules: readSecurityGroupRules(fields, Key.securityGroupIngressRules.rawValue),
             securityGroupEgressRules: readSecurityGroupRules(fields, Key.securityGroupEgressRules.rawValue),
             clusterSettings: readClusterSettings(fields),
-            instanceDefaults: readInstanceSettings(fields, in: ""))
+            instanceDefaults: readInstanceSettings(fields, in: ""),
+            monitoringRole: readMonitoringRole(fields))
+    }
+
+    private mutating func readMonitoringRole(_ fields: [String: JSONValue]) -> MonitoringRoleSettings {
+        typealias Key = MonitoringRoleSettings.CodingKeys
+        return MonitoringRoleSettings(
+            createMonitoringRole: bool(fields, Key.createMonitoringRole.rawValue, in: ""),
+            iamRoleName: string(fields, Key.iamRoleName.rawValue, in: ""),
+            iamRoleUseNamePrefix: bool(fields, Key.iamRoleUseNamePrefix.rawValue, in: ""),
+            iamRoleDescription: string(fields, Key.iamRoleDescription.rawValue, in: ""),
+            iamRolePath: string(fields, Key.iamRolePath.rawValue, in: ""))
     }
 
     private mutating func readClusterSettings(_ fields: [String: JSONValue]) -> ClusterSettings {

@@ -40,7 +40,8 @@ extension ImportSpec {
             securityGroupEgressRules:
                 try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupEgressRules),
             clusterSettings: try ClusterSettings(from: decoder),
-            instanceDefaults: try InstanceSettings(from: decoder))
+            instanceDefaults: try InstanceSettings(from: decoder),
+            monitoringRole: try MonitoringRoleSettings(from: decoder))
     }
 }
 

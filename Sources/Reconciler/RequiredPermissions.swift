@@ -18,6 +18,7 @@ public enum RequiredPermissions {
         ("IAM", [
             "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
             "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
+            "AttachRolePolicy", "DetachRolePolicy",
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
@@ -41,7 +42,7 @@ public enum RequiredPermissions {
     private static let iamOperations: Set<String> = [
         "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
         "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
-        "GetAccountAuthorizationDetails",
+        "GetAccountAuthorizationDetails", "AttachRolePolicy", "DetachRolePolicy",
     ]
     private static let rdsOperations: Set<String> = [
         "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "DeleteDBInstance", "DeleteDBCluster",

@@ -51,6 +51,7 @@ public struct AWSObserver: StateObserving {
             }
         }
         observed.securityGroup = try observeSecurityGroup(of: spec)
+        observed.monitoringRole = try observeMonitoringRole(of: spec)
         if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
             observed.latestClusterEvent = try call("DescribeEvents") {
                 try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
@@ -177,6 +178,23 @@ public struct AWSObserver: StateObserving {
         let rules = try call("DescribeSecurityGroupRules") { try ec2.describeSecurityGroupRules(groupIds: [group.id]) }
         return ObservedSecurityGroup(
             id: group.id, name: group.name, vpcId: group.vpcId, tags: group.tags.asMap, rules: rules)
+    }
+
+    /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path and
+    /// attached managed policies (GetRole, ListAttachedRolePolicies); nil when absent. A spec that needs no such role
+    /// costs no IAM call.
+    private func observeMonitoringRole(of spec: ImportSpec) throws(ObservationError) -> ObservedRole? {
+        guard spec.createsMonitoringRole else { return nil }
+        let name = ManagedResources.monitoringRoleName(for: spec)
+        guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
+        let attached = try call("ListAttachedRolePolicies") { try iam.listAttachedRolePolicies(roleName: name) }
+        var observed = ObservedRole(
+            name: role.roleName, arn: role.arn,
+            trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
+            tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
+        observed.attachedPolicyArns = attached.map(\.policyArn)
+        observed.path = role.path
+        return observed
     }
 
     /// The role with its trust policy, inline policies and tags (and attached policies when asked), or nil.
