@@ -27,7 +27,8 @@ def test_the_managed_policy_exists_and_attaches_and_detaches(emulator):
     iam = emulator.client("iam")
     policy = iam.get_policy(PolicyArn=MONITORING_POLICY_ARN)["Policy"]
     assert (policy["PolicyName"], policy["Path"]) == ("AmazonRDSEnhancedMonitoringRole", "/service-role/")
-    version = iam.get_policy_version(PolicyArn=MONITORING_POLICY_ARN, VersionId=policy["DefaultVersionId"])["PolicyVersion"]
+    version_id = policy["DefaultVersionId"]
+    version = iam.get_policy_version(PolicyArn=MONITORING_POLICY_ARN, VersionId=version_id)["PolicyVersion"]
     assert "logs:PutLogEvents" in json.dumps(version["Document"])
     arn = make_monitoring_role(emulator)
     name = arn.rsplit("/", 1)[-1]
