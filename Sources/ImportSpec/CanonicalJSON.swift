@@ -96,6 +96,7 @@ extension SecurityGroupRule {
         members[CodingKeys.description.rawValue] = description.map(JSONValue.string)
         members[CodingKeys.fromPort.rawValue] = fromPort.map(JSONValue.integer)
         members[CodingKeys.toPort.rawValue] = toPort.map(JSONValue.integer)
+        members[CodingKeys.ipProtocol.rawValue] = ipProtocol.map(JSONValue.string)
         return .object(members)
     }
 }

@@ -112,7 +112,8 @@ struct SpecReader {
                 referencedSecurityGroupId: string(entry, Key.referencedSecurityGroupId.rawValue, in: entryPath),
                 description: string(entry, Key.description.rawValue, in: entryPath),
                 fromPort: integer(entry, Key.fromPort.rawValue, in: entryPath),
-                toPort: integer(entry, Key.toPort.rawValue, in: entryPath))
+                toPort: integer(entry, Key.toPort.rawValue, in: entryPath),
+                ipProtocol: string(entry, Key.ipProtocol.rawValue, in: entryPath))
         }
         return rules
     }
