@@ -136,6 +136,8 @@ public struct ObservedCluster: Equatable, Sendable {
     public var vpcSecurityGroupIds: [String]
     /// The DB subnet group.
     public var dbSubnetGroup: String?
+    /// The VPC of the DB subnet group, read only when the spec names a `vpc_id` (nil: not read or not known).
+    public var vpcId: String?
     /// The instance RDS lists as the cluster's writer (`DBClusterMembers`), if any.
     public var writerIdentifier: String?
     /// The module's common settings as RDS reports them; nil members: RDS reported none.

@@ -137,6 +137,15 @@ struct PlanDraft {
             return
         }
         if planVanishedCluster() { return }
+        if let cluster = observed.cluster, let actual = cluster.vpcId, let wanted = spec.vpcId, actual != wanted {
+            block(
+                .clusterRestored, reason: "VpcChanged",
+                message: "vpc_id is \(wanted) but cluster \(cluster.identifier) lives in \(actual) (its DB subnet group "
+                    + "\(cluster.dbSubnetGroup ?? "?")), and RDS cannot move an Aurora cluster to another VPC: set "
+                    + "vpc_id back to \(actual), or delete the spec (aurorad ctl delete \(spec.name)) and submit it "
+                    + "again to restore into \(wanted). Nothing was changed.")
+            return
+        }
         var role = planRole()
         // Both roles are created (and repaired) side by side, before the restore.
         let monitoring = planMonitoringRole()

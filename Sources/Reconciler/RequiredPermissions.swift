@@ -22,7 +22,7 @@ public enum RequiredPermissions {
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
-            "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "ModifyDBCluster", "ModifyDBInstance",
+            "DescribeDBSubnetGroups", "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "ModifyDBCluster", "ModifyDBInstance",
             "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
         ]),
         ("EC2", [
@@ -47,7 +47,7 @@ public enum RequiredPermissions {
     private static let rdsOperations: Set<String> = [
         "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "DeleteDBInstance", "DeleteDBCluster",
         "AddTagsToResource", "ModifyDBCluster", "ModifyDBInstance", "DescribeDBClusters", "DescribeDBInstances",
-        "DescribeEvents", "DescribeDBEngineVersions",
+        "DescribeEvents", "DescribeDBEngineVersions", "DescribeDBSubnetGroups",
     ]
     private static let ec2Operations: Set<String> = [
         "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",

@@ -78,3 +78,30 @@ struct PlannerRuleProtocolTests {
         })
     }
 }
+
+@Suite("Planner: vpc_id after the restore")
+struct PlannerVpcGuardTests {
+    @Test func aVpcIdOtherThanTheClustersBlocksEveryWrite() throws {
+        let spec = PlannerSecurityGroupTests.spec()
+        var observed = PlannerSecurityGroupTests.converged(spec)
+        observed.cluster?.vpcId = "vpc-0aaaaaaaaaaaaaaaa"
+        observed.securityGroup = nil
+        let plan = Fixture.plan(spec, observed)
+        #expect(plan.actions.isEmpty, "\(plan.actions)")
+        #expect(plan.phase == .failed)
+        #expect(plan.reason(.clusterRestored) == "VpcChanged")
+        let message = try #require(plan.condition(.ready)?.message)
+        #expect(message.contains("vpc_id is \(PlannerSecurityGroupTests.vpc) but cluster ex-s3-import lives in "
+            + "vpc-0aaaaaaaaaaaaaaaa (its DB subnet group my-subnets)"), "\(message)")
+        #expect(message.contains("set vpc_id back to vpc-0aaaaaaaaaaaaaaaa, or delete the spec"))
+    }
+
+    @Test func theSameVpcOrNoneReadIsNoChange() throws {
+        let spec = PlannerSecurityGroupTests.spec()
+        var observed = PlannerSecurityGroupTests.converged(spec)
+        observed.cluster?.vpcId = PlannerSecurityGroupTests.vpc
+        #expect(Fixture.plan(spec, observed).phase == .ready)
+        observed.cluster?.vpcId = nil
+        #expect(Fixture.plan(spec, observed).phase == .ready)
+    }
+}

@@ -52,6 +52,7 @@ public struct AWSObserver: StateObserving {
         }
         observed.securityGroup = try observeSecurityGroup(of: spec)
         observed.monitoringRole = try observeMonitoringRole(of: spec)
+        observed.cluster?.vpcId = try observeClusterVPC(of: spec, subnetGroup: cluster?.dbSubnetGroup)
         if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
             observed.latestClusterEvent = try call("DescribeEvents") {
                 try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
@@ -178,6 +179,13 @@ public struct AWSObserver: StateObserving {
         let rules = try call("DescribeSecurityGroupRules") { try ec2.describeSecurityGroupRules(groupIds: [group.id]) }
         return ObservedSecurityGroup(
             id: group.id, name: group.name, vpcId: group.vpcId, tags: group.tags.asMap, rules: rules)
+    }
+
+    /// The VPC the cluster lives in (its DB subnet group's, DescribeDBSubnetGroups), read only when the spec names a
+    /// `vpc_id` to compare it with; nil without one, or when the group is not found.
+    private func observeClusterVPC(of spec: ImportSpec, subnetGroup: String?) throws(ObservationError) -> String? {
+        guard spec.vpcId != nil, let subnetGroup else { return nil }
+        return try call("DescribeDBSubnetGroups") { try rds.describeDBSubnetGroup(name: subnetGroup) }?.vpcId
     }
 
     /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path and
