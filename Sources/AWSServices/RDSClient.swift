@@ -233,7 +233,8 @@ public struct RDSClient: Sendable {
         return try nilIfNotFound {
             try paginate("DescribeDBSubnetGroups", { $0.add("DBSubnetGroupName", name) }) { result in
                 try result.elements(at: "DBSubnetGroups/DBSubnetGroup").map {
-                    RDSSubnetGroup(name: try reader.required($0, "DBSubnetGroupName"), vpcId: $0.trimmedText(at: "VpcId"))
+                    RDSSubnetGroup(
+                        name: try reader.required($0, "DBSubnetGroupName"), vpcId: $0.trimmedText(at: "VpcId"))
                 }
             }.first
         }

@@ -110,7 +110,8 @@ public enum ErrorClassifier {
         case .restoreCluster: specific = classifyRestoreError(code: code, message: message)
         case .addRoleToCluster: specific = classifyAddRoleError(code: code)
         case .createInstance:
-            specific = classifyMonitoringRoleError(code: code, message: message) ?? classifyCreateInstanceError(code: code)
+            specific = classifyMonitoringRoleError(code: code, message: message)
+                ?? classifyCreateInstanceError(code: code)
         case .modifyInstance:
             specific = classifyMonitoringRoleError(code: code, message: message) ?? classifyRDSMutationError(code: code)
         case .deleteInstance, .deleteCluster, .addTagsToResource, .modifyCluster:

@@ -2,8 +2,9 @@ import ImportSpec
 
 extension PlanDraft {
     /// Deletes what the spec owns, in dependency order: instances, cluster, then the managed roles' policies (the
-    /// ingestion role's inline policy, the monitoring role's attached ones) and the roles, then the spec. Nothing without aurorad's ownership tags is touched. Errors never stop a delete; they are
-    /// shown and retried with backoff.
+    /// ingestion role's inline policy, the monitoring role's attached ones) and the roles, then the spec. Nothing
+    /// without aurorad's ownership tags is touched. Errors never stop a delete; they are shown and retried with
+    /// backoff.
     mutating func planDeletion(failure: ActionFailure?) {
         let retrying = failure.map { " Last error: \($0.error.description)" } ?? ""
         if let cluster = observed.cluster {

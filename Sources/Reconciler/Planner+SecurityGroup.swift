@@ -80,7 +80,11 @@ extension PlanDraft {
         -> (revokes: [String], authorizations: [Action])
     {
         var group = observedGroup
-        group.rules = group.rules.map { var rule = $0; rule.rule = ManagedSecurityGroup.canonical($0.rule); return rule }
+        group.rules = group.rules.map {
+            var rule = $0
+            rule.rule = ManagedSecurityGroup.canonical($0.rule)
+            return rule
+        }
         var revokes: [String] = []
         var authorizations: [Action] = []
         for wanted in desired {

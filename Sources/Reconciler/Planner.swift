@@ -140,17 +140,18 @@ struct PlanDraft {
         if let cluster = observed.cluster, let actual = cluster.vpcId, let wanted = spec.vpcId, actual != wanted {
             block(
                 .clusterRestored, reason: "VpcChanged",
-                message: "vpc_id is \(wanted) but cluster \(cluster.identifier) lives in \(actual) (its DB subnet group "
-                    + "\(cluster.dbSubnetGroup ?? "?")), and RDS cannot move an Aurora cluster to another VPC: set "
-                    + "vpc_id back to \(actual), or delete the spec (aurorad ctl delete \(spec.name)) and submit it "
+                message: "vpc_id is \(wanted) but cluster \(cluster.identifier) lives in \(actual) (its DB subnet "
+                    + "group \(cluster.dbSubnetGroup ?? "?")), and RDS cannot move an Aurora cluster to another VPC: "
+                    + "set vpc_id back to \(actual), or delete the spec (aurorad ctl delete \(spec.name)) and submit it "
                     + "again to restore into \(wanted). Nothing was changed.")
             return
         }
         var role = planRole()
         // Both roles are created (and repaired) side by side, before the restore.
         let monitoring = planMonitoringRole()
-        role.steps = (0..<max(role.steps.count, monitoring.count)).map {
-            (role.steps.indices.contains($0) ? role.steps[$0] : []) + (monitoring.indices.contains($0) ? monitoring[$0] : [])
+        role.steps = (0..<max(role.steps.count, monitoring.count)).map { index in
+            (role.steps.indices.contains(index) ? role.steps[index] : [])
+                + (monitoring.indices.contains(index) ? monitoring[index] : [])
         }
         let securityGroup = planSecurityGroup()
         if let cluster = observed.cluster {

@@ -22,8 +22,8 @@ public enum RequiredPermissions {
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
-            "DescribeDBSubnetGroups", "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "ModifyDBCluster", "ModifyDBInstance",
-            "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
+            "DescribeDBSubnetGroups", "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance",
+            "ModifyDBCluster", "ModifyDBInstance", "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
         ]),
         ("EC2", [
             "DescribeSecurityGroups", "DescribeSecurityGroupRules", "CreateSecurityGroup",

@@ -36,9 +36,12 @@ struct EmulatorSecurityGroupTests {
             let group = try #require(try ec2.describeSecurityGroups(
                 filters: [AWSFilter(name: "tag:aurorad:spec", values: [spec.name])]).first)
             let rules = try ec2.describeSecurityGroupRules(groupIds: [group.id]).map(\.rule)
-            #expect(rules.contains(EC2Rule(ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24"))))
-            #expect(rules.contains(EC2Rule(ipProtocol: "icmp", fromPort: 8, toPort: 0, peer: .cidrIpv4("10.0.2.0/24"))))
-            #expect(rules.contains(EC2Rule(ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidrIpv4("0.0.0.0/0"))))
+            for (ipProtocol, from, to, cidr) in [
+                ("udp", 53, 53, "10.0.1.0/24"), ("icmp", 8, 0, "10.0.2.0/24"), ("-1", -1, -1, "0.0.0.0/0"),
+            ] {
+                let rule = EC2Rule(ipProtocol: ipProtocol, fromPort: from, toPort: to, peer: .cidrIpv4(cidr))
+                #expect(rules.contains(rule), "\(rule) in \(rules)")
+            }
             #expect(rules.count == 4, "\(rules)")
             // What EC2 reports reads back as the spec's rules: nothing to revoke or authorize, again and again.
             for _ in 0..<2 {

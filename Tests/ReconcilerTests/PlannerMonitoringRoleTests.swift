@@ -175,7 +175,8 @@ struct PlannerMonitoringRoleTests {
 
     @Test func theDeletionPreviewListsTheMonitoringRole() throws {
         let spec = Self.spec()
-        let projection = Planner.project(desired: spec, observed: Self.converged(spec), deleting: true, now: Fixture.now)
+        let projection = Planner.project(
+            desired: spec, observed: Self.converged(spec), deleting: true, now: Fixture.now)
         let lines = projection.steps.flatMap { $0 }.map(\.description)
         #expect(lines.contains("detach managed policy \(Self.policy) from IAM role ex-s3-import-monitor"))
         #expect(lines.contains("delete IAM role ex-s3-import-monitor"))

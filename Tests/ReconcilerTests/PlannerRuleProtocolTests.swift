@@ -46,7 +46,8 @@ struct PlannerRuleProtocolTests {
             return nil
         }
         #expect(authorized.map(\.ipProtocol).sorted() == ["-1", "icmp", "icmpv6", "udp"])
-        #expect(authorized.contains(EC2Rule(ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24"))))
+        #expect(authorized.contains(EC2Rule(
+            ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24"))))
         #expect(authorized.contains(EC2Rule(ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidrIpv4("0.0.0.0/0"))))
         #expect(authorized.contains(EC2Rule(
             ipProtocol: "icmpv6", fromPort: -1, toPort: -1, peer: .cidrIpv6("2001:db8::/32"))))
