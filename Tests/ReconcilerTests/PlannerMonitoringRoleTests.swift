@@ -218,3 +218,12 @@ struct PlannerMonitoringRoleTests {
         #expect(ready.contains("Enhanced Monitoring role") && ready.contains("monitoring.rds.amazonaws.com"))
     }
 }
+
+extension PlannerMonitoringRoleTests {
+    @Test func ctlListsTheMonitoringRoleAsManagedOnlyWhenItIsCreated() {
+        #expect(FieldOwnership.managed(by: Self.spec()).contains { $0.hasPrefix("create_monitoring_role") })
+        var given = Self.spec()
+        given.instanceDefaults.monitoringRoleArn = Fixture.roleArn("operators-monitoring")
+        #expect(!FieldOwnership.managed(by: given).contains { $0.hasPrefix("create_monitoring_role") })
+    }
+}
