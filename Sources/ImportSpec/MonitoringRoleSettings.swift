@@ -2,9 +2,10 @@
 /// `iam_role_*` variables), flat at the spec's top level: the role aurorad creates, owns and names in every
 /// instance's `MonitoringRoleArn` when an instance samples Enhanced Monitoring without a `monitoring_role_arn`.
 ///
-/// Left out of the module's set: `iam_role_permissions_boundary`, `iam_role_max_session_duration`,
-/// `iam_role_managed_policy_arns` (v9 only, gone in v10) and `iam_role_force_detach_policies` (aurorad always
-/// detaches what is attached to its own role before deleting it, as v10 does).
+/// Left out of the module's set: `iam_role_max_session_duration` (only sessions a principal asks for last longer;
+/// Enhanced Monitoring's do not), `iam_role_managed_policy_arns` (v9 only, gone in v10) and
+/// `iam_role_force_detach_policies` (aurorad always detaches what is attached to its own role before deleting it, as
+/// v10 does).
 public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
     /// `create_monitoring_role`: default true, as in the module.
     public var createMonitoringRole: Bool?
@@ -16,17 +17,20 @@ public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
     public var iamRoleDescription: String?
     /// `iam_role_path`: the role's IAM path, set at the create (IAM cannot move a role to another path).
     public var iamRolePath: String?
+    /// `iam_role_permissions_boundary`: the ARN of the managed policy that bounds the role's permissions.
+    public var iamRolePermissionsBoundary: String?
 
     /// Creates monitoring role settings; every field defaults to "not set".
     public init(
         createMonitoringRole: Bool? = nil, iamRoleName: String? = nil, iamRoleUseNamePrefix: Bool? = nil,
-        iamRoleDescription: String? = nil, iamRolePath: String? = nil
+        iamRoleDescription: String? = nil, iamRolePath: String? = nil, iamRolePermissionsBoundary: String? = nil
     ) {
         self.createMonitoringRole = createMonitoringRole
         self.iamRoleName = iamRoleName
         self.iamRoleUseNamePrefix = iamRoleUseNamePrefix
         self.iamRoleDescription = iamRoleDescription
         self.iamRolePath = iamRolePath
+        self.iamRolePermissionsBoundary = iamRolePermissionsBoundary
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -35,6 +39,7 @@ public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
         case iamRoleUseNamePrefix = "iam_role_use_name_prefix"
         case iamRoleDescription = "iam_role_description"
         case iamRolePath = "iam_role_path"
+        case iamRolePermissionsBoundary = "iam_role_permissions_boundary"
     }
 
     /// Decodes the settings from the spec's top level (unknown keys are the spec's decoder's business).
@@ -45,7 +50,8 @@ public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
             iamRoleName: try fields.decodeIfPresent(String.self, forKey: .iamRoleName),
             iamRoleUseNamePrefix: try fields.decodeIfPresent(Bool.self, forKey: .iamRoleUseNamePrefix),
             iamRoleDescription: try fields.decodeIfPresent(String.self, forKey: .iamRoleDescription),
-            iamRolePath: try fields.decodeIfPresent(String.self, forKey: .iamRolePath))
+            iamRolePath: try fields.decodeIfPresent(String.self, forKey: .iamRolePath),
+            iamRolePermissionsBoundary: try fields.decodeIfPresent(String.self, forKey: .iamRolePermissionsBoundary))
     }
 
     /// The settings that are set, as top-level JSON members.
@@ -56,6 +62,7 @@ public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
         members[CodingKeys.iamRoleUseNamePrefix.rawValue] = iamRoleUseNamePrefix.map(JSONValue.bool)
         members[CodingKeys.iamRoleDescription.rawValue] = iamRoleDescription.map(JSONValue.string)
         members[CodingKeys.iamRolePath.rawValue] = iamRolePath.map(JSONValue.string)
+        members[CodingKeys.iamRolePermissionsBoundary.rawValue] = iamRolePermissionsBoundary.map(JSONValue.string)
         return members
     }
 }

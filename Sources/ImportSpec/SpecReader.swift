@@ -58,7 +58,8 @@ struct SpecReader {
             iamRoleName: string(fields, Key.iamRoleName.rawValue, in: ""),
             iamRoleUseNamePrefix: bool(fields, Key.iamRoleUseNamePrefix.rawValue, in: ""),
             iamRoleDescription: string(fields, Key.iamRoleDescription.rawValue, in: ""),
-            iamRolePath: string(fields, Key.iamRolePath.rawValue, in: ""))
+            iamRolePath: string(fields, Key.iamRolePath.rawValue, in: ""),
+            iamRolePermissionsBoundary: string(fields, Key.iamRolePermissionsBoundary.rawValue, in: ""))
     }
 
     private mutating func readClusterSettings(_ fields: [String: JSONValue]) -> ClusterSettings {

@@ -11,7 +11,7 @@ extension SpecValidator {
 
     /// The role fields that mean nothing without a role to create; aurorad refuses them rather than ignore them.
     private static let roleOnlyFields: [MonitoringRoleSettings.CodingKeys] = [
-        .iamRoleName, .iamRoleUseNamePrefix, .iamRoleDescription, .iamRolePath,
+        .iamRoleName, .iamRoleUseNamePrefix, .iamRoleDescription, .iamRolePath, .iamRolePermissionsBoundary,
     ]
 
     /// Refuses an instance sampling Enhanced Monitoring with no role to name, a role both given and to be created,
@@ -62,6 +62,12 @@ extension SpecValidator {
                     + "e.g. / or /rds/.")
             }
         }
+        if let boundary = settings.iamRolePermissionsBoundary, usable(Key.iamRolePermissionsBoundary.rawValue),
+            !Self.isPolicyARN(boundary)
+        {
+            report(Key.iamRolePermissionsBoundary.rawValue, "\(quote(boundary)) is not a managed policy ARN; expected "
+                + "arn:aws:iam::<12-digit account, or aws>:policy/<optional path/><name>.")
+        }
         if let description = settings.iamRoleDescription, usable(Key.iamRoleDescription.rawValue) {
             let allowed = description.unicodeScalars.allSatisfy {
                 [0x09, 0x0A, 0x0D].contains($0.value) || (0x20...0x7E).contains($0.value)
@@ -97,6 +103,16 @@ extension SpecValidator {
             + (given ? "." : "; set iam_role_name to a shorter name."))
     }
 
+    /// Whether `arn` names an IAM managed policy: `arn:<partition>:iam::<account or aws>:policy/<path/><name>`.
+    static func isPolicyARN(_ arn: String) -> Bool {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", ["aws", "aws-cn", "aws-us-gov"].contains(parts[1]),
+            parts[2] == "iam", parts[3].isEmpty, parts[5].hasPrefix("policy/"), parts[5].count > "policy/".count,
+            parts[4] == "aws" || (parts[4].utf8.count == 12 && parts[4].utf8.allSatisfy { (0x30...0x39).contains($0) })
+        else { return false }
+        return parts[5].unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) } && !parts[5].hasSuffix("/")
+    }
+
     /// Whether the spec sets `field`.
     private func isGiven(_ field: MonitoringRoleSettings.CodingKeys) -> Bool {
         let settings = spec.monitoringRole
@@ -106,6 +122,7 @@ extension SpecValidator {
         case .iamRoleUseNamePrefix: settings.iamRoleUseNamePrefix != nil
         case .iamRoleDescription: settings.iamRoleDescription != nil
         case .iamRolePath: settings.iamRolePath != nil
+        case .iamRolePermissionsBoundary: settings.iamRolePermissionsBoundary != nil
         }
     }
 }

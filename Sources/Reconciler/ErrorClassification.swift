@@ -117,7 +117,7 @@ public enum ErrorClassifier {
         case .deleteInstance, .deleteCluster, .addTagsToResource, .modifyCluster:
             specific = classifyRDSMutationError(code: code)
         case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole,
-            .attachRolePolicy, .detachRolePolicy:
+            .attachRolePolicy, .detachRolePolicy, .putRolePermissionsBoundary:
             specific = classifyIAMError(code: code)
         case .createSecurityGroup, .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress,
             .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .tagSecurityGroup, .deleteSecurityGroup:
@@ -296,6 +296,7 @@ extension ActionKind {
         case .deleteRole: "DeleteRole"
         case .attachRolePolicy: "AttachRolePolicy"
         case .detachRolePolicy: "DetachRolePolicy"
+        case .putRolePermissionsBoundary: "PutRolePermissionsBoundary"
         case .addTagsToResource: "AddTagsToResource"
         case .modifyCluster: "ModifyDBCluster"
         case .modifyInstance: "ModifyDBInstance"

@@ -61,6 +61,8 @@ public struct ObservedRole: Equatable, Sendable {
     public var attachedPolicyArns: [String] = []
     /// The role's IAM path, e.g. `/`.
     public var path: String = "/"
+    /// The ARN of the policy bounding the role's permissions, if any.
+    public var permissionsBoundary: String?
 
     /// Creates an observed role.
     public init(

@@ -3,7 +3,8 @@ import ImportSpec
 extension PlanDraft {
     /// Plans the Enhanced Monitoring role aurorad owns (`create_monitoring_role`, as the module creates it): a role
     /// trusted by `monitoring.rds.amazonaws.com` with the AWS managed policy AmazonRDSEnhancedMonitoringRole attached.
-    /// Creates it when missing, puts back its trust policy, policy attachment and tags, and records its ARN in
+    /// Creates it when missing, puts back its trust policy, policy attachment, permissions boundary (when the spec
+    /// names one) and tags, and records its ARN in
     /// `monitoringRoleArn` once RDS may use it (the instances that need it wait until then). Returns the step groups.
     mutating func planMonitoringRole() -> [[Action]] {
         guard spec.createsMonitoringRole else {
@@ -15,6 +16,7 @@ extension PlanDraft {
         let name = ManagedResources.monitoringRoleName(for: spec)
         let trust = ManagedResources.trustPolicy(service: ManagedResources.monitoringServicePrincipal)
         let policy = ManagedResources.monitoringPolicyArn(partition: partition)
+        let boundary = spec.monitoringRole.iamRolePermissionsBoundary
         let users = "instance(s) " + spec.instancesNeedingMonitoringRole.map(spec.instanceIdentifier(forKey:))
             .joined(separator: ", ")
         guard let role = observed.monitoringRole else {
@@ -23,7 +25,7 @@ extension PlanDraft {
             let description = spec.monitoringRole.iamRoleDescription ?? ManagedResources.monitoringRoleDescription
             return [
                 [.createRole(name: name, trustPolicy: trust, tags: desiredTags, description: description,
-                             path: spec.monitoringRole.iamRolePath)],
+                             path: spec.monitoringRole.iamRolePath, permissionsBoundary: boundary)],
                 [.attachRolePolicy(roleName: name, policyArn: policy)],
             ]
         }
@@ -57,6 +59,13 @@ extension PlanDraft {
             repairs.append(.attachRolePolicy(roleName: name, policyArn: policy))
             problems.append(("PolicyDetached",
                 "IAM role \(name) lacks the managed policy \(policy); aurorad attaches it again."))
+        }
+        // A boundary the spec does not name is left as it is (an operator's, or one an SCP requires).
+        if let boundary, role.permissionsBoundary != boundary {
+            repairs.append(.putRolePermissionsBoundary(roleName: name, policyArn: boundary))
+            problems.append(("PermissionsBoundaryDiffers",
+                "IAM role \(name) is not bounded by \(boundary) (iam_role_permissions_boundary); aurorad puts it "
+                    + "back."))
         }
         let tagDrift = ManagedResources.tagDrift(desired: desiredTags, observed: role.tags)
         if !tagDrift.isEmpty {

@@ -96,13 +96,14 @@ extension ObservedState {
         switch action {
         case .verifyBackup(_, _, let version):
             if backup == .notChecked { backup = .verified(serverVersion: version) }
-        case .createRole(let name, let trustPolicy, let tags, _, let path):
+        case .createRole(let name, let trustPolicy, let tags, _, let path, let boundary):
             let created = ObservedRole(
                 name: name, arn: placeholderARN(service: "iam", region: "", resource: "role\(path ?? "/")\(name)"),
                 trustPolicy: trustPolicy, tags: tags)
             if trustPolicy == ManagedResources.trustPolicy(service: ManagedResources.monitoringServicePrincipal) {
                 monitoringRole = created
                 monitoringRole?.path = path ?? "/"
+                monitoringRole?.permissionsBoundary = boundary
             } else {
                 role = created
             }
@@ -116,6 +117,8 @@ extension ObservedState {
             updateRole(named: name) { $0?.attachedPolicyArns.append(policy) }
         case .detachRolePolicy(let name, let policy):
             updateRole(named: name) { $0?.attachedPolicyArns.removeAll { $0 == policy } }
+        case .putRolePermissionsBoundary(let name, let policy):
+            updateRole(named: name) { $0?.permissionsBoundary = policy }
         case .restoreCluster(let p):
             cluster = ObservedCluster(
                 identifier: p.clusterIdentifier, status: "available",

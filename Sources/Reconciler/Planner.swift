@@ -142,8 +142,8 @@ struct PlanDraft {
                 .clusterRestored, reason: "VpcChanged",
                 message: "vpc_id is \(wanted) but cluster \(cluster.identifier) lives in \(actual) (its DB subnet "
                     + "group \(cluster.dbSubnetGroup ?? "?")), and RDS cannot move an Aurora cluster to another VPC: "
-                    + "set vpc_id back to \(actual), or delete the spec (aurorad ctl delete \(spec.name)) and submit it "
-                    + "again to restore into \(wanted). Nothing was changed.")
+                    + "set vpc_id back to \(actual), or delete the spec (aurorad ctl delete \(spec.name)) and submit "
+                    + "it again to restore into \(wanted). Nothing was changed.")
             return
         }
         var role = planRole()
@@ -247,7 +247,7 @@ extension ActionKind {
         case .verifyBackup: .backupVerified
         case .createRole, .updateAssumeRolePolicy, .tagRole, .deleteRole: .roleReady
         case .putRolePolicy, .deleteRolePolicy: .policyReady
-        case .attachRolePolicy, .detachRolePolicy: .monitoringRoleReady
+        case .attachRolePolicy, .detachRolePolicy, .putRolePermissionsBoundary: .monitoringRoleReady
         case .restoreCluster, .deleteCluster, .waitForCluster, .addTagsToResource, .modifyCluster: .clusterRestored
         case .addRoleToCluster, .waitForRoleAssociation: .roleAssociated
         case .createInstance, .deleteInstance, .modifyInstance, .waitForInstances: .instancesReady

@@ -18,7 +18,7 @@ public enum RequiredPermissions {
         ("IAM", [
             "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
             "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
-            "AttachRolePolicy", "DetachRolePolicy",
+            "AttachRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary",
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
@@ -42,7 +42,7 @@ public enum RequiredPermissions {
     private static let iamOperations: Set<String> = [
         "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
         "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
-        "GetAccountAuthorizationDetails", "AttachRolePolicy", "DetachRolePolicy",
+        "GetAccountAuthorizationDetails", "AttachRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary",
     ]
     private static let rdsOperations: Set<String> = [
         "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "DeleteDBInstance", "DeleteDBCluster",

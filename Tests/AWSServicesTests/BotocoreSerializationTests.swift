@@ -313,6 +313,18 @@ struct BotocoreSerializationTests {
                     description: "IAM role, managed by aurorad", tags: [AWSTag(key: "aurorad:spec", value: "c1")])
             }),
         Call(
+            name: "CreateRole with a permissions boundary", service: "iam", operation: "CreateRole",
+            params: """
+                {"RoleName": "r", "AssumeRolePolicyDocument": \(jsonString(trust)),
+                 "PermissionsBoundary": "\(policyArn)", "Tags": [{"Key": "aurorad:spec", "Value": "c1"}]}
+                """,
+            response: query("CreateRole", role),
+            invoke: {
+                _ = try IAMClient(client: $0).createRole(
+                    roleName: "r", assumeRolePolicyDocument: trust, permissionsBoundary: policyArn,
+                    tags: [AWSTag(key: "aurorad:spec", value: "c1")])
+            }),
+        Call(
             name: "UpdateAssumeRolePolicy", service: "iam", operation: "UpdateAssumeRolePolicy",
             params: #"{"RoleName": "r", "PolicyDocument": \#(jsonString(trust))}"#,
             response: query("UpdateAssumeRolePolicy"),
@@ -338,6 +350,13 @@ struct BotocoreSerializationTests {
             name: "DeleteRolePolicy", service: "iam", operation: "DeleteRolePolicy",
             params: #"{"RoleName": "r", "PolicyName": "p"}"#, response: query("DeleteRolePolicy"),
             invoke: { try IAMClient(client: $0).deleteRolePolicy(roleName: "r", policyName: "p") }),
+        Call(
+            name: "PutRolePermissionsBoundary", service: "iam", operation: "PutRolePermissionsBoundary",
+            params: #"{"RoleName": "r", "PermissionsBoundary": "\#(policyArn)"}"#,
+            response: query("PutRolePermissionsBoundary"),
+            invoke: {
+                try IAMClient(client: $0).putRolePermissionsBoundary(roleName: "r", permissionsBoundary: policyArn)
+            }),
         Call(
             name: "AttachRolePolicy", service: "iam", operation: "AttachRolePolicy",
             params: #"{"RoleName": "r", "PolicyArn": "\#(monitoringPolicy)"}"#, response: query("AttachRolePolicy"),

@@ -11,6 +11,7 @@ import TestSupport
 @Suite(.sharedEmulator())
 struct CommonInputsTests {
     static let monitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+    static let boundary = "arn:aws:iam::123456789012:policy/rds-boundary"
 
     @Test func theSettingsReachAWSAndDriftIsRepairedOnlyWhereTheSpecSetsThem() async throws {
         let emulator = try SharedEmulator.require()
@@ -26,6 +27,7 @@ struct CommonInputsTests {
                 $0["copy_tags_to_snapshot"] = true
                 $0["engine_lifecycle_support"] = "open-source-rds-extended-support-disabled"
                 $0["monitoring_interval"] = 60
+                $0["iam_role_permissions_boundary"] = Self.boundary
                 $0["instances"] = [
                     "1": ["performance_insights_enabled": true],
                     "2": ["instance_class": "db.r8g.xlarge", "availability_zone": "eu-west-1b", "promotion_tier": 2],
@@ -39,6 +41,7 @@ struct CommonInputsTests {
             let monitoringRole = try #require(try inspector.iam.getRole(roleName: monitoringRoleName))
             #expect(monitoringRole.assumeRolePolicyDocument?.contains("monitoring.rds.amazonaws.com") == true)
             #expect(tagDictionary(monitoringRole.tags)["aurorad:spec"] == name)
+            #expect(monitoringRole.permissionsBoundaryArn == Self.boundary)
             #expect(try inspector.iam.listAttachedRolePolicies(roleName: monitoringRoleName).map(\.policyArn)
                 == [Self.monitoringPolicy])
             // The cutover's starting point, from RDS's event after the restore (the sample backup's binlog_pos).

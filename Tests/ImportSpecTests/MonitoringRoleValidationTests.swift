@@ -12,7 +12,19 @@ let monitoringRoleCases: [RuleCase] = [
         $0.instanceDefaults.monitoringInterval = 30
         $0.monitoringRole = MonitoringRoleSettings(
             createMonitoringRole: true, iamRoleName: "ex-monitoring", iamRoleUseNamePrefix: true,
-            iamRoleDescription: "Enhanced Monitoring for ex-s3-import", iamRolePath: "/rds/monitoring/")
+            iamRoleDescription: "Enhanced Monitoring for ex-s3-import", iamRolePath: "/rds/monitoring/",
+            iamRolePermissionsBoundary: "arn:aws:iam::123456789012:policy/boundaries/rds")
+    },
+    .good("an AWS managed policy as the boundary") {
+        $0.instanceDefaults.monitoringInterval = 60
+        $0.monitoringRole.iamRolePermissionsBoundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+    },
+    .bad("a role ARN as the boundary", "iam_role_permissions_boundary", "not a managed policy ARN") {
+        $0.instanceDefaults.monitoringInterval = 60
+        $0.monitoringRole.iamRolePermissionsBoundary = "arn:aws:iam::123456789012:role/boundary"
+    },
+    .bad("a boundary with no role to create", "iam_role_permissions_boundary", "creates no monitoring role") {
+        $0.monitoringRole.iamRolePermissionsBoundary = "arn:aws:iam::123456789012:policy/b"
     },
     .good("a given role with create_monitoring_role left out") {
         $0.instanceDefaults.monitoringInterval = 5
@@ -75,7 +87,8 @@ struct MonitoringRoleValidationTests {
         spec.instanceDefaults.monitoringInterval = 60
         spec.monitoringRole = MonitoringRoleSettings(
             createMonitoringRole: true, iamRoleName: "ex-monitor", iamRoleUseNamePrefix: false,
-            iamRoleDescription: "Enhanced Monitoring", iamRolePath: "/rds/")
+            iamRoleDescription: "Enhanced Monitoring", iamRolePath: "/rds/",
+            iamRolePermissionsBoundary: "arn:aws:iam::123456789012:policy/b")
         let json = spec.canonicalJSON()
         #expect(String(decoding: json, as: UTF8.self).contains(#""create_monitoring_role":true"#))
         #expect(try ImportSpec.decode(from: json) == spec)

@@ -34,20 +34,24 @@ struct PlannerMonitoringRoleTests {
 
     @Test func theRoleIsCreatedTaggedBesideTheIngestionRoleThenItsPolicyIsAttached() throws {
         var spec = Self.spec()
-        spec.monitoringRole = MonitoringRoleSettings(iamRoleDescription: "watch", iamRolePath: "/rds/")
+        let boundary = "arn:aws:iam::123456789012:policy/boundaries/rds"
+        spec.monitoringRole = MonitoringRoleSettings(
+            iamRoleDescription: "watch", iamRolePath: "/rds/", iamRolePermissionsBoundary: boundary)
         let plan = Fixture.plan(spec, Fixture.verifiedNothing())
         #expect(plan.kinds == [[.createRole, .createRole], [.putRolePolicy, .attachRolePolicy]])
-        guard case .createRole(let name, let trust, let tags, let description, let path) = plan.steps[0][1] else {
+        guard case .createRole(let name, let trust, let tags, let description, let path, let bound) = plan.steps[0][1]
+        else {
             Issue.record("the second create is not the monitoring role's: \(plan.steps)")
             return
         }
         #expect(name == "ex-s3-import-monitor")
         #expect(trust == Self.trust)
         #expect(tags == ManagedResources.desiredTags(for: spec))
-        #expect((description, path) == ("watch", "/rds/"))
+        #expect((description, path, bound) == ("watch", "/rds/", boundary))
         #expect(plan.steps[1][1] == .attachRolePolicy(roleName: name, policyArn: Self.policy))
         #expect(plan.reason(.monitoringRoleReady) == "MonitoringRoleMissing")
-        #expect(plan.steps[0][1].description.contains("trusted by monitoring.rds.amazonaws.com"))
+        #expect(plan.steps[0][1].description.contains(
+            "trusted by monitoring.rds.amazonaws.com, bounded by \(boundary)"))
     }
 
     @Test func aPrefixedNameIsStableAndThePartitionFollowsTheRegion() throws {
@@ -111,6 +115,20 @@ struct PlannerMonitoringRoleTests {
         ])
         #expect(plan.reason(.monitoringRoleReady) == "TrustPolicyDrifted")
         #expect(plan.status(.ready) == .false)
+    }
+
+    @Test func theSpecsPermissionsBoundaryIsPutBackAndAnotherOneLeftAlone() throws {
+        var spec = Self.spec()
+        let boundary = "arn:aws:iam::123456789012:policy/rds-boundary"
+        var observed = Self.converged(spec)
+        observed.monitoringRole?.permissionsBoundary = "arn:aws:iam::123456789012:policy/scp-required"
+        #expect(Fixture.plan(spec, observed).actions.isEmpty, "a boundary the spec does not name is not aurorad's")
+        spec.monitoringRole.iamRolePermissionsBoundary = boundary
+        let plan = Fixture.plan(spec, observed)
+        #expect(plan.actions == [.putRolePermissionsBoundary(roleName: "ex-s3-import-monitor", policyArn: boundary)])
+        #expect(plan.reason(.monitoringRoleReady) == "PermissionsBoundaryDiffers")
+        observed.monitoringRole?.permissionsBoundary = boundary
+        #expect(Fixture.plan(spec, observed).phase == .ready)
     }
 
     @Test func anInstanceThatLostItsRoleGetsItBack() throws {

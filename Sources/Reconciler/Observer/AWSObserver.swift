@@ -202,6 +202,7 @@ public struct AWSObserver: StateObserving {
             tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
         observed.attachedPolicyArns = attached.map(\.policyArn)
         observed.path = role.path
+        observed.permissionsBoundary = role.permissionsBoundaryArn
         return observed
     }
 
