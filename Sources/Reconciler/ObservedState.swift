@@ -24,7 +24,7 @@ public struct ObservedState: Equatable, Sendable {
     /// `nil` when absent or when the spec asks for none (then it is not looked for).
     public var securityGroup: ObservedSecurityGroup?
     /// The Enhanced Monitoring role aurorad creates for the spec (by its derived name), with its attached policies;
-    /// `nil` when absent or when the spec needs none (then it is not looked for).
+    /// `nil` when absent.
     public var monitoringRole: ObservedRole?
 
     /// Creates an observation; an empty one means "nothing exists yet and the backup was not checked".

@@ -7,12 +7,7 @@ extension PlanDraft {
     /// names one) and tags, and records its ARN in
     /// `monitoringRoleArn` once RDS may use it (the instances that need it wait until then). Returns the step groups.
     mutating func planMonitoringRole() -> [[Action]] {
-        guard spec.createsMonitoringRole else {
-            set(.monitoringRoleReady, .true, "NotRequested",
-                "No instance samples Enhanced Monitoring without a monitoring_role_arn (or create_monitoring_role is "
-                    + "false), so aurorad creates no monitoring role.")
-            return []
-        }
+        guard spec.createsMonitoringRole else { return planUnneededMonitoringRole() }
         let name = ManagedResources.monitoringRoleName(for: spec)
         let trust = ManagedResources.trustPolicy(service: ManagedResources.monitoringServicePrincipal)
         let policy = ManagedResources.monitoringPolicyArn(partition: partition)
@@ -81,6 +76,27 @@ extension PlanDraft {
         }
         if trustOK && attached { monitoringRoleArn = role.arn }
         return repairs.isEmpty ? [] : [repairs]
+    }
+
+    /// The spec needs no monitoring role (any more). One aurorad created earlier, found by its name and tags, is
+    /// deleted once no instance of the cluster names it (policies detached first); a role of that name that is not
+    /// aurorad's is none of its business.
+    private mutating func planUnneededMonitoringRole() -> [[Action]] {
+        let reason = "No instance samples Enhanced Monitoring without a monitoring_role_arn (or create_monitoring_role "
+            + "is false), so aurorad needs no monitoring role"
+        guard let role = observed.monitoringRole, ManagedResources.isOwned(tags: role.tags, bySpec: spec.name) else {
+            set(.monitoringRoleReady, .true, "NotRequested", reason + ".")
+            return []
+        }
+        let users = observed.instances.filter { $0.settings.monitoringRoleArn == role.arn }.map(\.identifier)
+        guard users.isEmpty else {
+            set(.monitoringRoleReady, .true, "NotRequested",
+                reason + "; its role \(role.name) stays while instance(s) \(users.joined(separator: ", ")) use it.")
+            return []
+        }
+        set(.monitoringRoleReady, .true, "NotRequested", reason + "; aurorad deletes its role \(role.name).")
+        let detach = role.attachedPolicyArns.sorted().map { Action.detachRolePolicy(roleName: role.name, policyArn: $0) }
+        return (detach.isEmpty ? [] : [detach]) + [[.deleteRole(roleName: role.name)]]
     }
 
     /// The settings of the instance under `key` as aurorad applies them: the spec's, with the managed monitoring

@@ -245,3 +245,27 @@ extension PlannerMonitoringRoleTests {
         #expect(!FieldOwnership.managed(by: given).contains { $0.hasPrefix("create_monitoring_role") })
     }
 }
+
+extension PlannerMonitoringRoleTests {
+    @Test func aRoleNoLongerNeededIsDeletedOnceNoInstanceUsesIt() throws {
+        let monitored = Self.spec()
+        var observed = Self.converged(monitored)
+        var plain = monitored
+        plain.instanceDefaults.monitoringInterval = 0
+        // The instances still name the role (RDS has not applied interval 0 yet): it stays.
+        let inUse = Fixture.plan(plain, observed)
+        #expect(!inUse.actions.contains { $0.kind == .deleteRole })
+        #expect(inUse.condition(.monitoringRoleReady)?.message.contains("stays while instance(s)") == true)
+        for index in observed.instances.indices {
+            observed.instances[index].settings.monitoringInterval = 0
+            observed.instances[index].settings.monitoringRoleArn = nil
+        }
+        let plan = Fixture.plan(plain, observed)
+        #expect(plan.steps == [
+            [.detachRolePolicy(roleName: "ex-s3-import-monitor", policyArn: Self.policy)],
+            [.deleteRole(roleName: "ex-s3-import-monitor")],
+        ])
+        observed.monitoringRole?.tags = [:]
+        #expect(Fixture.plan(plain, observed).actions.isEmpty, "a role of that name that is not aurorad's is left")
+    }
+}

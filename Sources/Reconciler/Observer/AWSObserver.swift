@@ -188,11 +188,10 @@ public struct AWSObserver: StateObserving {
         return try call("DescribeDBSubnetGroups") { try rds.describeDBSubnetGroup(name: subnetGroup) }?.vpcId
     }
 
-    /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path and
-    /// attached managed policies (GetRole, ListAttachedRolePolicies); nil when absent. A spec that needs no such role
-    /// costs no IAM call.
+    /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path,
+    /// permissions boundary and attached managed policies (GetRole, ListAttachedRolePolicies); nil when absent. Read
+    /// for every spec (one GetRole when there is none), so a role a spec no longer needs is found and deleted.
     private func observeMonitoringRole(of spec: ImportSpec) throws(ObservationError) -> ObservedRole? {
-        guard spec.createsMonitoringRole else { return nil }
         let name = ManagedResources.monitoringRoleName(for: spec)
         guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
         let attached = try call("ListAttachedRolePolicies") { try iam.listAttachedRolePolicies(roleName: name) }
