@@ -190,9 +190,11 @@ public struct AWSObserver: StateObserving {
 
     /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path,
     /// permissions boundary and attached managed policies (GetRole, ListAttachedRolePolicies); nil when absent. Read
-    /// for every spec (one GetRole when there is none), so a role a spec no longer needs is found and deleted.
+    /// for every spec (one GetRole when there is none), so a role a spec no longer needs is found and deleted; not
+    /// for a name IAM would refuse (a long spec name's default `<name>-monitor`: no such role can exist).
     private func observeMonitoringRole(of spec: ImportSpec) throws(ObservationError) -> ObservedRole? {
         let name = ManagedResources.monitoringRoleName(for: spec)
+        guard name.count <= ManagedResources.maxRoleNameLength else { return nil }
         guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
         let attached = try call("ListAttachedRolePolicies") { try iam.listAttachedRolePolicies(roleName: name) }
         var observed = ObservedRole(
