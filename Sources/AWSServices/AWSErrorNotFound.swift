@@ -2,14 +2,16 @@ import AWSCore
 
 extension AWSError {
     /// The error codes that say the thing asked about does not exist: the wire codes of botocore's models (IAM
-    /// `NoSuchEntity`, RDS `DBClusterNotFoundFault` / `DBInstanceNotFound` / `DBClusterRoleNotFound`, S3
+    /// `NoSuchEntity`, RDS `DBClusterNotFoundFault` / `DBInstanceNotFound` / `DBClusterRoleNotFound` /
+    /// `DBSubnetGroupNotFoundFault`, S3
     /// `NoSuchBucket` / `NoSuchKey`), the RDS shape names an emulator may send instead (`DBInstanceNotFoundFault`,
     /// `DBClusterRoleNotFoundFault`), EC2's (`InvalidVpcID.NotFound`, `InvalidGroup.NotFound`,
     /// `InvalidSecurityGroupRuleId.NotFound`, `InvalidPermission.NotFound`: EC2 API Reference, "Error codes"), and
     /// `NotFound` for a 404 without a body, as HeadBucket answers.
     public static let notFoundCodes: Set<String> = [
         "NoSuchEntity", "DBClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
-        "DBClusterRoleNotFound", "DBClusterRoleNotFoundFault", "NoSuchBucket", "NoSuchKey", "NotFound",
+        "DBClusterRoleNotFound", "DBClusterRoleNotFoundFault", "DBSubnetGroupNotFoundFault", "NoSuchBucket",
+        "NoSuchKey", "NotFound",
         "InvalidVpcID.NotFound", "InvalidGroup.NotFound", "InvalidSecurityGroupRuleId.NotFound",
         "InvalidPermission.NotFound",
     ]

@@ -25,16 +25,17 @@ public struct IAMClient: Sendable {
         }
     }
 
-    /// `CreateRole` with a trust policy, description and tags; returns the new role.
+    /// `CreateRole` with a trust policy, description, permissions boundary and tags; returns the new role.
     public func createRole(
         roleName: String, assumeRolePolicyDocument: String, path: String? = nil, description: String? = nil,
-        tags: [AWSTag]? = nil
+        permissionsBoundary: String? = nil, tags: [AWSTag]? = nil
     ) throws -> IAMRole {
         let result = try client.query(.iam, action: "CreateRole") {
             $0.add("Path", path)
             $0.add("RoleName", roleName)
             $0.add("AssumeRolePolicyDocument", assumeRolePolicyDocument)
             $0.add("Description", description)
+            $0.add("PermissionsBoundary", permissionsBoundary)
             $0.addTags(tags, member: QueryListMember.member)
         }
         guard let role = result.child("Role") else {
@@ -107,6 +108,30 @@ public struct IAMClient: Sendable {
         let reader = ResultReader(service: .iam, action: "ListRoleTags")
         return try paginate("ListRoleTags", maxItems: maxItems, { $0.add("RoleName", roleName) }) { result in
             try reader.tags(result.elements(at: "Tags/member"))
+        }
+    }
+
+    /// `PutRolePermissionsBoundary`: sets (or replaces) the managed policy bounding the role's permissions.
+    public func putRolePermissionsBoundary(roleName: String, permissionsBoundary: String) throws {
+        _ = try client.query(.iam, action: "PutRolePermissionsBoundary") {
+            $0.add("RoleName", roleName)
+            $0.add("PermissionsBoundary", permissionsBoundary)
+        }
+    }
+
+    /// `AttachRolePolicy`: attaches a managed policy (attaching one already attached changes nothing).
+    public func attachRolePolicy(roleName: String, policyArn: String) throws {
+        _ = try client.query(.iam, action: "AttachRolePolicy") {
+            $0.add("RoleName", roleName)
+            $0.add("PolicyArn", policyArn)
+        }
+    }
+
+    /// `DetachRolePolicy`: detaches a managed policy (a role's managed policies must be detached before DeleteRole).
+    public func detachRolePolicy(roleName: String, policyArn: String) throws {
+        _ = try client.query(.iam, action: "DetachRolePolicy") {
+            $0.add("RoleName", roleName)
+            $0.add("PolicyArn", policyArn)
         }
     }
 

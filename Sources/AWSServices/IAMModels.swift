@@ -17,9 +17,11 @@ public struct IAMRole: Sendable, Equatable {
     public var description: String?
     /// The role's tags (GetRole returns them; CreateRole echoes those given).
     public var tags: [AWSTag]
+    /// The ARN of the policy bounding the role's permissions, if any (`PermissionsBoundary`).
+    public var permissionsBoundaryArn: String?
 
     public init(roleName: String, roleId: String, arn: String, path: String, assumeRolePolicyDocument: String?,
-                description: String?, tags: [AWSTag]) {
+                description: String?, tags: [AWSTag], permissionsBoundaryArn: String? = nil) {
         self.roleName = roleName
         self.roleId = roleId
         self.arn = arn
@@ -27,6 +29,7 @@ public struct IAMRole: Sendable, Equatable {
         self.assumeRolePolicyDocument = assumeRolePolicyDocument
         self.description = description
         self.tags = tags
+        self.permissionsBoundaryArn = permissionsBoundaryArn
     }
 
     /// Reads a `<Role>` (or `<member>` of a RoleDetailList, which has the same leading members).
@@ -39,6 +42,7 @@ public struct IAMRole: Sendable, Equatable {
         assumeRolePolicyDocument = element.trimmedText(at: "AssumeRolePolicyDocument").map(IAMPolicyText.decode)
         description = element.trimmedText(at: "Description")
         tags = try reader.tags(element.elements(at: "Tags/member"))
+        permissionsBoundaryArn = element.trimmedText(at: "PermissionsBoundary/PermissionsBoundaryArn")
     }
 }
 

@@ -227,6 +227,19 @@ public struct RDSClient: Sendable {
         }
     }
 
+    /// `DescribeDBSubnetGroups` of one group: its VPC, or nil when there is no such group.
+    public func describeDBSubnetGroup(name: String) throws -> RDSSubnetGroup? {
+        let reader = ResultReader(service: .rds, action: "DescribeDBSubnetGroups")
+        return try nilIfNotFound {
+            try paginate("DescribeDBSubnetGroups", { $0.add("DBSubnetGroupName", name) }) { result in
+                try result.elements(at: "DBSubnetGroups/DBSubnetGroup").map {
+                    RDSSubnetGroup(
+                        name: try reader.required($0, "DBSubnetGroupName"), vpcId: $0.trimmedText(at: "VpcId"))
+                }
+            }.first
+        }
+    }
+
     /// Every page of an RDS listing: `build` writes the call's members, then `Marker` follows.
     private func paginate<Item>(
         _ action: String, _ build: (inout QueryEncoding) -> Void, items: (AWSXMLElement) throws -> [Item]

@@ -112,6 +112,19 @@ public struct RDSVpcSecurityGroup: Sendable, Equatable {
     }
 }
 
+/// A DB subnet group (botocore rds `DBSubnetGroup`): the VPC a cluster placed in it lives in.
+public struct RDSSubnetGroup: Sendable, Equatable {
+    /// `DBSubnetGroupName`.
+    public var name: String
+    /// `VpcId`.
+    public var vpcId: String?
+
+    public init(name: String, vpcId: String?) {
+        self.name = name
+        self.vpcId = vpcId
+    }
+}
+
 /// An instance of a cluster (botocore rds `DBClusterMember`).
 public struct RDSClusterMember: Sendable, Equatable {
     /// The DB instance identifier.

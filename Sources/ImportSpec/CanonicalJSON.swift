@@ -43,6 +43,7 @@ extension ImportSpec {
         add(.securityGroupEgressRules, securityGroupEgressRules.map { .object($0.mapValues(\.jsonValue)) })
         members.merge(clusterSettings.jsonMembers) { current, _ in current }
         members.merge(instanceDefaults.jsonMembers) { current, _ in current }
+        members.merge(monitoringRole.jsonMembers) { current, _ in current }
         return .object(members)
     }
 
@@ -95,6 +96,7 @@ extension SecurityGroupRule {
         members[CodingKeys.description.rawValue] = description.map(JSONValue.string)
         members[CodingKeys.fromPort.rawValue] = fromPort.map(JSONValue.integer)
         members[CodingKeys.toPort.rawValue] = toPort.map(JSONValue.integer)
+        members[CodingKeys.ipProtocol.rawValue] = ipProtocol.map(JSONValue.string)
         return .object(members)
     }
 }

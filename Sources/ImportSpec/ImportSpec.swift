@@ -47,6 +47,8 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     public var clusterSettings: ClusterSettings = ClusterSettings()
     /// The module's cluster-level defaults of per-instance inputs, flat at the top level in JSON.
     public var instanceDefaults: InstanceSettings = InstanceSettings()
+    /// The module's Enhanced Monitoring role inputs, flat at the top level in JSON.
+    public var monitoringRole: MonitoringRoleSettings = MonitoringRoleSettings()
 
     // MARK: The module's security group inputs (see `ImportSpec+SecurityGroup.swift`)
 
@@ -136,9 +138,11 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         }
     }
 
-    /// Every key the top level may hold: the spec's own, the cluster settings and the instance defaults.
+    /// Every key the top level may hold: the spec's own, the cluster settings, the instance defaults and the
+    /// monitoring role's inputs.
     static let topLevelKeys = CodingKeys.allCases.map(\.rawValue) + ClusterSettings.CodingKeys.allCases.map(\.rawValue)
         + InstanceSettings.CodingKeys.clusterDefaults.map(\.rawValue)
+        + MonitoringRoleSettings.CodingKeys.allCases.map(\.rawValue)
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, engine, instances, tags
@@ -180,7 +184,8 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         securityGroupUseNamePrefix: Bool? = nil, securityGroupDescription: String? = nil,
         securityGroupTags: [String: String]? = nil, securityGroupIngressRules: [String: SecurityGroupRule]? = nil,
         securityGroupEgressRules: [String: SecurityGroupRule]? = nil,
-        clusterSettings: ClusterSettings = ClusterSettings(), instanceDefaults: InstanceSettings = InstanceSettings()
+        clusterSettings: ClusterSettings = ClusterSettings(), instanceDefaults: InstanceSettings = InstanceSettings(),
+        monitoringRole: MonitoringRoleSettings = MonitoringRoleSettings()
     ) {
         self.name = name
         self.engine = engine
@@ -212,6 +217,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
         self.securityGroupEgressRules = securityGroupEgressRules
         self.clusterSettings = clusterSettings
         self.instanceDefaults = instanceDefaults
+        self.monitoringRole = monitoringRole
     }
 }
 

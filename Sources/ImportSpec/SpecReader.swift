@@ -47,7 +47,19 @@ struct SpecReader {
             securityGroupIngressRules: readSecurityGroupRules(fields, Key.securityGroupIngressRules.rawValue),
             securityGroupEgressRules: readSecurityGroupRules(fields, Key.securityGroupEgressRules.rawValue),
             clusterSettings: readClusterSettings(fields),
-            instanceDefaults: readInstanceSettings(fields, in: ""))
+            instanceDefaults: readInstanceSettings(fields, in: ""),
+            monitoringRole: readMonitoringRole(fields))
+    }
+
+    private mutating func readMonitoringRole(_ fields: [String: JSONValue]) -> MonitoringRoleSettings {
+        typealias Key = MonitoringRoleSettings.CodingKeys
+        return MonitoringRoleSettings(
+            createMonitoringRole: bool(fields, Key.createMonitoringRole.rawValue, in: ""),
+            iamRoleName: string(fields, Key.iamRoleName.rawValue, in: ""),
+            iamRoleUseNamePrefix: bool(fields, Key.iamRoleUseNamePrefix.rawValue, in: ""),
+            iamRoleDescription: string(fields, Key.iamRoleDescription.rawValue, in: ""),
+            iamRolePath: string(fields, Key.iamRolePath.rawValue, in: ""),
+            iamRolePermissionsBoundary: string(fields, Key.iamRolePermissionsBoundary.rawValue, in: ""))
     }
 
     private mutating func readClusterSettings(_ fields: [String: JSONValue]) -> ClusterSettings {
@@ -101,7 +113,8 @@ struct SpecReader {
                 referencedSecurityGroupId: string(entry, Key.referencedSecurityGroupId.rawValue, in: entryPath),
                 description: string(entry, Key.description.rawValue, in: entryPath),
                 fromPort: integer(entry, Key.fromPort.rawValue, in: entryPath),
-                toPort: integer(entry, Key.toPort.rawValue, in: entryPath))
+                toPort: integer(entry, Key.toPort.rawValue, in: entryPath),
+                ipProtocol: string(entry, Key.ipProtocol.rawValue, in: entryPath))
         }
         return rules
     }

@@ -3,8 +3,10 @@
 extension SpecValidator {
     /// The ports RDS accepts for an Aurora cluster (RestoreDBClusterFromS3 `Port`: 1150–65535).
     static let clusterPorts = 1150...65535
-    /// The ports a tcp rule may name.
+    /// The ports a tcp or udp rule may name.
     static let rulePorts = 0...65535
+    /// The ICMP types and codes a rule may name; -1 is all of them.
+    static let icmpNumbers = -1...255
 
     /// The security group fields the module ignores without a group; aurorad refuses them instead.
     private static let groupOnlyFields = [
@@ -124,15 +126,52 @@ extension SpecValidator {
             report(FieldPath.member(path, "description"), description, isNot: "rule description",
                 NamingRules.ec2Text(description, allowed: NamingRules.ec2RuleDescriptionCharacters))
         }
-        for (field, port) in [("from_port", rule.fromPort), ("to_port", rule.toPort)] {
-            if let port, !Self.rulePorts.contains(port) {
-                report(FieldPath.member(path, field), "\(port) is not a port; choose one from 0 to 65535.")
-            }
+        checkRulePorts(rule, at: path, egress: egress)
+    }
+
+    /// `ip_protocol` and the ports it gives meaning to, as EC2 takes them (EC2 API reference, `IpPermission`): tcp
+    /// and udp a port range, icmp and icmpv6 a type and code (-1: all; every type needs every code), any other
+    /// protocol (`-1` among them) every port, so no port but -1.
+    private mutating func checkRulePorts(_ rule: SecurityGroupRule, at path: String, egress: Bool) {
+        let protocolPath = FieldPath.member(path, SecurityGroupRule.CodingKeys.ipProtocol.rawValue)
+        guard usable(protocolPath) else { return }
+        guard let ipProtocol = rule.effectiveProtocol else {
+            report(protocolPath, "\(quote(rule.ipProtocol ?? "")) is not an IP protocol EC2 takes; use tcp, udp, "
+                + "icmp, icmpv6, -1 for every protocol, or a protocol number from 0 to 255.")
+            return
         }
-        let ports = rule.ports(clusterPort: spec.effectivePort, egress: egress)
-        if Self.rulePorts.contains(ports.from), Self.rulePorts.contains(ports.to), ports.from > ports.to {
-            report(path, "from_port \(ports.from) is above to_port \(ports.to) (defaults included: the cluster "
-                + "port is \(spec.effectivePort)); give a range whose first port is not above its last.")
+        let fields = [("from_port", rule.fromPort), ("to_port", rule.toPort)]
+        switch ipProtocol {
+        case "tcp", "udp":
+            for (field, port) in fields {
+                if let port, !Self.rulePorts.contains(port) {
+                    report(FieldPath.member(path, field), "\(port) is not a port; choose one from 0 to 65535.")
+                }
+            }
+            let ports = rule.ports(clusterPort: spec.effectivePort, egress: egress)
+            if Self.rulePorts.contains(ports.from), Self.rulePorts.contains(ports.to), ports.from > ports.to {
+                report(path, "from_port \(ports.from) is above to_port \(ports.to) (defaults included: the cluster "
+                    + "port is \(spec.effectivePort)); give a range whose first port is not above its last.")
+            }
+        case "icmp", "icmpv6":
+            for (field, port) in fields {
+                if let port, !Self.icmpNumbers.contains(port) {
+                    let what = field == "from_port" ? "type" : "code"
+                    report(FieldPath.member(path, field), "\(port) is not an ICMP \(what); for \(ipProtocol) "
+                        + "from_port is the type and to_port the code, each from 0 to 255, or -1 for all.")
+                }
+            }
+            let ports = rule.ports(clusterPort: spec.effectivePort, egress: egress)
+            if ports.from == -1 && ports.to != -1 {
+                report(path, "from_port -1 allows every ICMP type, and EC2 then needs every code: set to_port to -1 "
+                    + "or leave it out.")
+            }
+        default:
+            let what = ipProtocol == "-1" ? "every protocol" : "protocol \(ipProtocol)"
+            for (field, port) in fields where port != nil && port != -1 {
+                report(FieldPath.member(path, field), "has no meaning with ip_protocol \(quote(rule.ipProtocol ?? ""))"
+                    + ": a rule for \(what) covers every port; leave from_port and to_port out.")
+            }
         }
     }
 }

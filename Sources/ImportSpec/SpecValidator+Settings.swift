@@ -37,8 +37,8 @@ extension SpecValidator {
                     among: Self.lifecycleSupports)
     }
 
-    /// Checks the cluster-level defaults and each instance's own settings, then the monitoring role each instance
-    /// ends up with (its own settings over the defaults, as the module merges them).
+    /// Checks the cluster-level defaults and each instance's own settings (the monitoring role each instance ends
+    /// up with is `checkMonitoringRole`'s).
     mutating func checkInstanceSettings() {
         checkInstanceSettings(spec.instanceDefaults, at: "")
         guard usable("instances") else { return }
@@ -46,14 +46,6 @@ extension SpecValidator {
             let path = FieldPath.member("instances", key)
             guard usable(path), let entry = spec.instances[key] else { continue }
             checkInstanceSettings(entry.settings, at: path)
-            let effective = spec.instanceSettings(forKey: key)
-            if let interval = effective.monitoringInterval, interval > 0, effective.monitoringRoleArn == nil {
-                let setAt = entry.settings.monitoringInterval != nil ? path : ""
-                report(FieldPath.member(setAt, "monitoring_interval"), "is \(interval) for instance \(key) but no "
-                    + "monitoring_role_arn is given; Enhanced Monitoring needs a role trusted by "
-                    + "monitoring.rds.amazonaws.com with the AmazonRDSEnhancedMonitoringRole policy: set "
-                    + "monitoring_role_arn, or monitoring_interval to 0.")
-            }
         }
     }
 

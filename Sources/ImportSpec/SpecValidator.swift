@@ -38,6 +38,7 @@ struct SpecValidator {
         checkSecurityGroup()
         checkClusterSettings()
         checkInstanceSettings()
+        checkMonitoringRole()
         problems = problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
     }
 

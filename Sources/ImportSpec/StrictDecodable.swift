@@ -40,7 +40,8 @@ extension ImportSpec {
             securityGroupEgressRules:
                 try fields.decodeIfPresent([String: SecurityGroupRule].self, forKey: .securityGroupEgressRules),
             clusterSettings: try ClusterSettings(from: decoder),
-            instanceDefaults: try InstanceSettings(from: decoder))
+            instanceDefaults: try InstanceSettings(from: decoder),
+            monitoringRole: try MonitoringRoleSettings(from: decoder))
     }
 }
 
@@ -56,7 +57,8 @@ extension SecurityGroupRule {
             referencedSecurityGroupId: try fields.decodeIfPresent(String.self, forKey: .referencedSecurityGroupId),
             description: try fields.decodeIfPresent(String.self, forKey: .description),
             fromPort: try fields.decodeIfPresent(Int.self, forKey: .fromPort),
-            toPort: try fields.decodeIfPresent(Int.self, forKey: .toPort))
+            toPort: try fields.decodeIfPresent(Int.self, forKey: .toPort),
+            ipProtocol: try fields.decodeIfPresent(String.self, forKey: .ipProtocol))
     }
 }
 

@@ -5,8 +5,11 @@ import ImportSpec
 public enum Action: Equatable, Sendable, CustomStringConvertible {
     /// Read the backup's `xtrabackup_checkpoints` and `xtrabackup_info` (a read; its result feeds the next plan).
     case verifyBackup(bucket: String, prefix: String?, sourceEngineVersion: String)
-    /// CreateRole with its trust policy and tags in one call.
-    case createRole(name: String, trustPolicy: PolicyDocument, tags: [String: String], description: String)
+    /// CreateRole with its trust policy and tags in one call; `path` nil is IAM's default `/`; `permissionsBoundary`:
+    /// the ARN of the managed policy bounding the role, if any.
+    case createRole(
+        name: String, trustPolicy: PolicyDocument, tags: [String: String], description: String, path: String? = nil,
+        permissionsBoundary: String? = nil)
     /// UpdateAssumeRolePolicy: put the trust policy back.
     case updateAssumeRolePolicy(roleName: String, policy: PolicyDocument)
     /// PutRolePolicy: create or put back the inline policy.
@@ -34,6 +37,12 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
     case deleteRolePolicy(roleName: String, policyName: String)
     /// DeleteRole.
     case deleteRole(roleName: String)
+    /// AttachRolePolicy of a managed policy (the monitoring role's AmazonRDSEnhancedMonitoringRole).
+    case attachRolePolicy(roleName: String, policyArn: String)
+    /// DetachRolePolicy, before the role is deleted.
+    case detachRolePolicy(roleName: String, policyArn: String)
+    /// PutRolePermissionsBoundary: put back the spec's permissions boundary.
+    case putRolePermissionsBoundary(roleName: String, policyArn: String)
     /// AddTagsToResource on a cluster or instance ARN with the tags that are missing or differ.
     case addTagsToResource(arn: String, tags: [String: String])
     /// Nothing to call: the cluster is in a transitional status.
@@ -73,6 +82,9 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
         case .deleteCluster: .deleteCluster
         case .deleteRolePolicy: .deleteRolePolicy
         case .deleteRole: .deleteRole
+        case .attachRolePolicy: .attachRolePolicy
+        case .detachRolePolicy: .detachRolePolicy
+        case .putRolePermissionsBoundary: .putRolePermissionsBoundary
         case .addTagsToResource: .addTagsToResource
         case .waitForCluster: .waitForCluster
         case .waitForInstances: .waitForInstances
@@ -101,8 +113,10 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .verifyBackup(let bucket, let prefix, let version):
             "verify the backup in \(s3URL(bucket, prefix)) is a Percona XtraBackup of MySQL \(version)"
-        case .createRole(let name, _, let tags, _):
-            "create IAM role \(name) trusted by \(ManagedResources.rdsServicePrincipal), tagged \(render(tags))"
+        case .createRole(let name, let trust, let tags, _, let path, let boundary):
+            "create IAM role \(path.map { $0 == "/" ? "" : $0 } ?? "")\(name) trusted by "
+                + trust.statements.flatMap { $0.principal?["Service"] ?? [] }.joined(separator: ", ")
+                + (boundary.map { ", bounded by \($0)" } ?? "") + ", tagged \(render(tags))"
         case .updateAssumeRolePolicy(let role, let policy):
             "put back the trust policy of IAM role \(role): \(policy.json)"
         case .putRolePolicy(let role, let name, let policy):
@@ -135,6 +149,12 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             "delete inline policy \(name) of IAM role \(role)"
         case .deleteRole(let role):
             "delete IAM role \(role)"
+        case .attachRolePolicy(let role, let policy):
+            "attach managed policy \(policy) to IAM role \(role)"
+        case .detachRolePolicy(let role, let policy):
+            "detach managed policy \(policy) from IAM role \(role)"
+        case .putRolePermissionsBoundary(let role, let policy):
+            "put back the permissions boundary \(policy) of IAM role \(role)"
         case .addTagsToResource(let arn, let tags):
             "tag \(arn) with \(render(tags))"
         case .waitForCluster(let identifier, let status):
@@ -164,7 +184,8 @@ public enum ActionKind: String, Equatable, Sendable, CaseIterable {
     case waitForRoleAssociation, createInstance, deleteInstance, deleteCluster, deleteRolePolicy, deleteRole
     case addTagsToResource, waitForCluster, waitForInstances, removeSpec, modifyCluster, modifyInstance
     case createSecurityGroup, authorizeSecurityGroupIngress, authorizeSecurityGroupEgress, revokeSecurityGroupIngress
-    case revokeSecurityGroupEgress, tagSecurityGroup, deleteSecurityGroup
+    case revokeSecurityGroupEgress, tagSecurityGroup, deleteSecurityGroup, attachRolePolicy, detachRolePolicy
+    case putRolePermissionsBoundary
 }
 
 /// Every input of CreateSecurityGroup for the group aurorad owns (see `ManagedSecurityGroup`).

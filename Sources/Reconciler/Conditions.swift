@@ -12,6 +12,9 @@ public enum ConditionType: String, Equatable, Sendable, CaseIterable {
     case backupVerified = "BackupVerified"
     /// The security group aurorad owns exists with the spec's rules (true at once for a spec without `vpc_id`).
     case securityGroupReady = "SecurityGroupReady"
+    /// The Enhanced Monitoring role aurorad owns exists, trusts RDS monitoring and has its policy attached (true at
+    /// once for a spec that needs none).
+    case monitoringRoleReady = "MonitoringRoleReady"
     /// The cluster has been restored from the backup.
     case clusterRestored = "ClusterRestored"
     /// Every role association is ACTIVE.

@@ -109,10 +109,15 @@ public enum ErrorClassifier {
         switch action {
         case .restoreCluster: specific = classifyRestoreError(code: code, message: message)
         case .addRoleToCluster: specific = classifyAddRoleError(code: code)
-        case .createInstance: specific = classifyCreateInstanceError(code: code)
-        case .deleteInstance, .deleteCluster, .addTagsToResource, .modifyCluster, .modifyInstance:
+        case .createInstance:
+            specific = classifyMonitoringRoleError(code: code, message: message)
+                ?? classifyCreateInstanceError(code: code)
+        case .modifyInstance:
+            specific = classifyMonitoringRoleError(code: code, message: message) ?? classifyRDSMutationError(code: code)
+        case .deleteInstance, .deleteCluster, .addTagsToResource, .modifyCluster:
             specific = classifyRDSMutationError(code: code)
-        case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole:
+        case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .deleteRolePolicy, .deleteRole,
+            .attachRolePolicy, .detachRolePolicy, .putRolePermissionsBoundary:
             specific = classifyIAMError(code: code)
         case .createSecurityGroup, .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress,
             .revokeSecurityGroupIngress, .revokeSecurityGroupEgress, .tagSecurityGroup, .deleteSecurityGroup:
@@ -157,6 +162,17 @@ public enum ErrorClassifier {
             "InvalidDBClusterStateFault", "DBClusterRoleAlreadyExists", "DBClusterRoleAlreadyExistsFault",
             "DBClusterNotFoundFault",
         ].contains(code) ? .retryable(.resourceState) : nil
+    }
+
+    /// RDS's answer to a `MonitoringRoleArn` it cannot use yet: "InvalidParameterValue: IAM role ARN value is invalid
+    /// or does not include the required permissions for: ENHANCED_MONITORING". A role created or given its policy a
+    /// moment ago gets it until IAM has propagated (claranet/terraform-aws-aurora#23, a race between the policy
+    /// attachment and the instance's create), so it is retried like the restore's propagation errors.
+    public static let monitoringRoleMessage = "does not include the required permissions for: ENHANCED_MONITORING"
+
+    /// CreateDBInstance and ModifyDBInstance with a monitoring role RDS cannot use yet (see `monitoringRoleMessage`).
+    public static func classifyMonitoringRoleError(code: String, message: String) -> ErrorClass? {
+        code == "InvalidParameterValue" && message.contains(monitoringRoleMessage) ? .retryable(.iamPropagation) : nil
     }
 
     /// CreateDBInstance: a busy cluster, a cluster deleted since the observation, or an instance that already exists
@@ -278,6 +294,9 @@ extension ActionKind {
         case .deleteCluster: "DeleteDBCluster"
         case .deleteRolePolicy: "DeleteRolePolicy"
         case .deleteRole: "DeleteRole"
+        case .attachRolePolicy: "AttachRolePolicy"
+        case .detachRolePolicy: "DetachRolePolicy"
+        case .putRolePermissionsBoundary: "PutRolePermissionsBoundary"
         case .addTagsToResource: "AddTagsToResource"
         case .modifyCluster: "ModifyDBCluster"
         case .modifyInstance: "ModifyDBInstance"

@@ -14,11 +14,15 @@ public enum FieldOwnership {
 
     /// The spec fields aurorad keeps AWS matching after the restore, sorted: the instances (which exist and their
     /// class), the role associations, the spec's and aurorad's tags (other tags are left alone), the managed role's
-    /// trust and inline policy when the spec gives no `ingestion_role`, and each optional setting the spec sets.
+    /// trust and inline policy when the spec gives no `ingestion_role`, the Enhanced Monitoring role aurorad creates
+    /// (`create_monitoring_role`), and each optional setting the spec sets.
     public static func managed(by spec: ImportSpec) -> [String] {
         var fields = ["instances", "role_associations", "tags"]
         if spec.s3Import.ingestionRole == nil { fields.append("s3_import (the managed ingestion role)") }
         if spec.createsSecurityGroup { fields.append("vpc_id (the managed security group and its rules)") }
+        if spec.createsMonitoringRole {
+            fields.append("create_monitoring_role (the managed Enhanced Monitoring role, every instance's role)")
+        }
         fields += optionalClusterSettings.filter { $0.isSet(spec) }.map(\.field)
         fields += spec.clusterSettings.setFieldNames.filter { $0 != ClusterSettings.restoreOnlyField }
         fields += instanceSettingsSet(by: spec).subtracting([InstanceSettings.createOnlyField])

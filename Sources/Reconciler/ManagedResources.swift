@@ -68,11 +68,33 @@ public enum ManagedResources {
         "arn:\(partition):s3:::\(bucket)"
     }
 
-    /// The trust policy of a managed role: `rds.amazonaws.com` may call `sts:AssumeRole`.
-    public static func trustPolicy() -> PolicyDocument {
+    /// The trust policy of a managed role: `service` (by default `rds.amazonaws.com`) may call `sts:AssumeRole`.
+    public static func trustPolicy(service: String = rdsServicePrincipal) -> PolicyDocument {
         PolicyDocument(statements: [
-            PolicyStatement(principal: ["Service": [rdsServicePrincipal]], actions: ["sts:AssumeRole"])
+            PolicyStatement(principal: ["Service": [service]], actions: ["sts:AssumeRole"])
         ])
+    }
+
+    // MARK: The Enhanced Monitoring role (`create_monitoring_role`)
+
+    /// The service principal Enhanced Monitoring assumes its role as (the module's `monitoring.rds` principal).
+    public static let monitoringServicePrincipal = "monitoring.rds.amazonaws.com"
+    /// The description of the monitoring role when the spec gives no `iam_role_description`.
+    public static let monitoringRoleDescription =
+        "IAM role to let RDS Enhanced Monitoring send metrics to CloudWatch Logs, managed by aurorad"
+
+    /// The AWS managed policy the module attaches to the monitoring role, in a partition.
+    public static func monitoringPolicyArn(partition: String) -> String {
+        "arn:\(partition):iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+    }
+
+    /// The monitoring role's name: `ImportSpec.monitoringRoleBaseName`, followed with `iam_role_use_name_prefix` by
+    /// `-` and 8 hex digits of a stable hash of the spec name (Terraform's suffix is random; aurorad must find the
+    /// role again by name).
+    public static func monitoringRoleName(for spec: ImportSpec) -> String {
+        let base = spec.monitoringRoleBaseName
+        guard spec.monitoringRole.iamRoleUseNamePrefix == true else { return base }
+        return base + "-" + String(format: "%08x", UInt32(truncatingIfNeeded: stableHash(spec.name)))
     }
 
     /// The inline policy of a managed role, as in the seed (list and locate the bucket, read its objects), plus

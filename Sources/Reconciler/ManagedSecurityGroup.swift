@@ -38,7 +38,8 @@ public enum ManagedSecurityGroup {
         public var key: String
         /// Whether it is an outbound rule.
         public var isEgress: Bool
-        /// What it allows (tcp, the ports with the module's defaults, the peer, the description).
+        /// What it allows (the protocol as EC2 reports it, the ports with the module's defaults, the peer, the
+        /// description).
         public var rule: EC2Rule
     }
 
@@ -47,12 +48,14 @@ public enum ManagedSecurityGroup {
         let maps = [(false, spec.securityGroupIngressRules ?? [:]), (true, spec.securityGroupEgressRules ?? [:])]
         return maps.flatMap { egress, rules in
             rules.sorted { $0.key < $1.key }.compactMap { key, entry -> DesiredRule? in
-                guard let peer = peer(of: entry, groupId: groupId) else { return nil }
+                guard let peer = peer(of: entry, groupId: groupId), let ipProtocol = entry.effectiveProtocol else {
+                    return nil
+                }
                 let ports = entry.ports(clusterPort: spec.effectivePort, egress: egress)
                 return DesiredRule(
                     key: key, isEgress: egress,
                     rule: EC2Rule(
-                        ipProtocol: "tcp", fromPort: ports.from, toPort: ports.to, peer: peer,
+                        ipProtocol: ipProtocol, fromPort: ports.from, toPort: ports.to, peer: peer,
                         description: entry.description.flatMap { $0.isEmpty ? nil : $0 }))
             }
         }
@@ -72,16 +75,30 @@ public enum ManagedSecurityGroup {
             && rule.rule.peer == .cidrIpv4("0.0.0.0/0")
     }
 
+    /// `rule` with its protocol as `SecurityGroupRule.canonicalProtocol` writes it, so that a rule EC2 reports as
+    /// `58` compares equal to the spec's `icmpv6` (the Terraform provider compares protocols the same way); and with
+    /// -1 for ports EC2 leaves out, as for a rule on every protocol.
+    static func canonical(_ rule: EC2Rule) -> EC2Rule {
+        var canonical = rule
+        canonical.ipProtocol = SecurityGroupRule.canonicalProtocol(rule.ipProtocol) ?? rule.ipProtocol
+        canonical.fromPort = rule.fromPort ?? -1
+        canonical.toPort = rule.toPort ?? -1
+        return canonical
+    }
+
     /// Whether two rules allow the same traffic (EC2's identity of a rule: protocol, ports and peer), whatever their
     /// descriptions: EC2 refuses a second such rule with `InvalidPermission.Duplicate`.
     static func sameTraffic(_ a: EC2Rule, _ b: EC2Rule) -> Bool {
         a.ipProtocol == b.ipProtocol && a.fromPort == b.fromPort && a.toPort == b.toPort && a.peer == b.peer
     }
 
-    /// One phrase for `ctl plan`: `tcp 3306 from 10.0.1.0/24 ("app")`.
+    /// One phrase for `ctl plan`: `tcp 3306 from 10.0.1.0/24 ("app")`, `icmp type 8 code 0 from …`.
     public static func describe(_ rule: EC2Rule, egress: Bool) -> String {
-        let protocolName = rule.ipProtocol == "-1" ? "all traffic" : rule.ipProtocol
+        let protocolName = rule.ipProtocol == "-1" ? "all traffic"
+            : Int(rule.ipProtocol) != nil ? "protocol \(rule.ipProtocol)" : rule.ipProtocol
+        let icmp = rule.ipProtocol == "icmp" || rule.ipProtocol == "icmpv6"
         let ports = switch (rule.fromPort, rule.toPort) {
+        case (let type?, let code?) where icmp && type >= 0: " type \(type)" + (code >= 0 ? " code \(code)" : "")
         case (let from?, let to?) where from == to && from >= 0: " \(from)"
         case (let from?, let to?) where from >= 0: " \(from)-\(to)"
         default: ""

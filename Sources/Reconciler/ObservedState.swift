@@ -23,6 +23,9 @@ public struct ObservedState: Equatable, Sendable {
     /// The security group aurorad created for the spec (found by its ownership tags in `vpc_id`), with its rules;
     /// `nil` when absent or when the spec asks for none (then it is not looked for).
     public var securityGroup: ObservedSecurityGroup?
+    /// The Enhanced Monitoring role aurorad creates for the spec (by its derived name), with its attached policies;
+    /// `nil` when absent.
+    public var monitoringRole: ObservedRole?
 
     /// Creates an observation; an empty one means "nothing exists yet and the backup was not checked".
     public init(
@@ -54,6 +57,12 @@ public struct ObservedRole: Equatable, Sendable {
     public var tags: [String: String]
     /// When IAM created the role.
     public var createDate: Date?
+    /// The ARNs of the managed policies attached, when the observer listed them (the monitoring role).
+    public var attachedPolicyArns: [String] = []
+    /// The role's IAM path, e.g. `/`.
+    public var path: String = "/"
+    /// The ARN of the policy bounding the role's permissions, if any.
+    public var permissionsBoundary: String?
 
     /// Creates an observed role.
     public init(
@@ -129,6 +138,8 @@ public struct ObservedCluster: Equatable, Sendable {
     public var vpcSecurityGroupIds: [String]
     /// The DB subnet group.
     public var dbSubnetGroup: String?
+    /// The VPC of the DB subnet group, read only when the spec names a `vpc_id` (nil: not read or not known).
+    public var vpcId: String?
     /// The instance RDS lists as the cluster's writer (`DBClusterMembers`), if any.
     public var writerIdentifier: String?
     /// The module's common settings as RDS reports them; nil members: RDS reported none.

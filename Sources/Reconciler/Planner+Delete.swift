@@ -1,9 +1,10 @@
 import ImportSpec
 
 extension PlanDraft {
-    /// Deletes what the spec owns, in dependency order: instances, cluster, then the managed role's policies and role,
-    /// then the spec. Nothing without aurorad's ownership tags is touched. Errors never stop a delete; they are
-    /// shown and retried with backoff.
+    /// Deletes what the spec owns, in dependency order: instances, cluster, then the managed roles' policies (the
+    /// ingestion role's inline policy, the monitoring role's attached ones) and the roles, then the spec. Nothing
+    /// without aurorad's ownership tags is touched. Errors never stop a delete; they are shown and retried with
+    /// backoff.
     mutating func planDeletion(failure: ActionFailure?) {
         let retrying = failure.map { " Last error: \($0.error.description)" } ?? ""
         if let cluster = observed.cluster {
@@ -14,21 +15,27 @@ extension PlanDraft {
             leftInPlace.append(
                 "cluster \(cluster.identifier) (not tagged \(ManagedResources.specTagKey)=\(spec.name))")
         }
-        if managesRole, let role = observed.role {
-            if ManagedResources.isOwned(tags: role.tags, bySpec: spec.name) {
-                add(role.inlinePolicies.keys.sorted().map { .deleteRolePolicy(roleName: role.name, policyName: $0) })
-                add([.deleteRole(roleName: role.name)])
-            } else {
+        var policies: [Action] = []
+        var roles: [Action] = []
+        for role in [managesRole ? observed.role : nil, observed.monitoringRole].compactMap({ $0 }) {
+            guard ManagedResources.isOwned(tags: role.tags, bySpec: spec.name) else {
                 leftInPlace.append("IAM role \(role.name) (not tagged \(ManagedResources.specTagKey)=\(spec.name))")
+                continue
             }
+            policies += role.inlinePolicies.keys.sorted().map { .deleteRolePolicy(roleName: role.name, policyName: $0) }
+            policies += role.attachedPolicyArns.sorted().map { .detachRolePolicy(roleName: role.name, policyArn: $0) }
+            roles.append(.deleteRole(roleName: role.name))
         }
+        add(policies)
+        add(roles)
         planSecurityGroupDeletion()
         add([.removeSpec(name: spec.name)])
         let kept = leftInPlace.isEmpty ? "" : " Left in place, not owned by aurorad: "
             + leftInPlace.joined(separator: ", ") + "."
         let group = observed.securityGroup.map { ", its security group \($0.id)," } ?? ""
+        let roleWord = observed.monitoringRole == nil ? "role" : "roles"
         set(.ready, .false, "Deleting",
-            "The cluster is gone; aurorad removes its role\(group) and the spec.\(kept)\(retrying)")
+            "The cluster is gone; aurorad removes its \(roleWord)\(group) and the spec.\(kept)\(retrying)")
     }
 
     /// The cluster is still there: delete its instances first, then the cluster itself.

@@ -14,11 +14,12 @@ extension PlanDraft {
         var settingsDrift: [(identifier: String, settings: InstanceSettings)] = []
         var busy: [String] = []
         var failed: [String] = []
+        var waitingForRole: [String] = []
         for key in spec.instances.keys.sorted() {
             let identifier = spec.instanceIdentifier(forKey: key)
             let instanceClass = spec.instanceClass(forKey: key)
             // Managed after the create only as the spec sets it; `publicly_accessible` is sent false at the create.
-            let settings = spec.instanceSettings(forKey: key)
+            let settings = effectiveInstanceSettings(forKey: key)
             var createSettings = settings
             createSettings.publiclyAccessible = settings.publiclyAccessible ?? false
             guard let instance = observed.instances.first(where: { $0.identifier.lowercased() == identifier }) else {
@@ -29,6 +30,10 @@ extension PlanDraft {
                         message: "Instance \(identifier) (instances.\(key)) cannot be created in cluster "
                             + "\(cluster.identifier): the identifier is already used by an instance of \(owner); "
                             + "set instances.\(key).identifier to a free name, or delete that instance.")
+                    continue
+                }
+                if waitsForMonitoringRole(key) {
+                    waitingForRole.append(identifier)
                     continue
                 }
                 creations.append(.createInstance(InstanceParameters(
@@ -63,6 +68,7 @@ extension PlanDraft {
         let classPlan = planClassChanges(classChanges, othersBusy: !busy.isEmpty || !creations.isEmpty)
         mutations += merge(settingsDrift, into: classPlan.actions)
         let listedSettled = creations.isEmpty && classPlan.outstanding.isEmpty && busy.isEmpty && failed.isEmpty
+            && waitingForRole.isEmpty
         var removals: [String] = []
         var deferred: [String] = []
         for instance in extras.owned where instance.status != "deleting" {
@@ -76,7 +82,7 @@ extension PlanDraft {
         if !busy.isEmpty { waits.append(.waitForInstances(identifiers: busy)) }
         setInstancesCondition(
             creations: creations, classPlan: classPlan, drift: settingsDrift, removals: removals + deferred, busy: busy,
-            failed: failed, foreign: extras.foreign)
+            failed: failed, foreign: extras.foreign, waitingForRole: waitingForRole)
         return creations
     }
 
@@ -177,7 +183,7 @@ extension PlanDraft {
 
     private mutating func setInstancesCondition(
         creations: [Action], classPlan: ClassPlan, drift: [(identifier: String, settings: InstanceSettings)],
-        removals: [String], busy: [String], failed: [String], foreign: [String]
+        removals: [String], busy: [String], failed: [String], foreign: [String], waitingForRole: [String]
     ) {
         let note = foreign.isEmpty ? "" : " Instance(s) \(foreign.joined(separator: ", ")) in the cluster are not in "
             + "the spec and not tagged \(ManagedResources.specTagKey)=\(spec.name) by aurorad; aurorad leaves them "
@@ -213,6 +219,11 @@ extension PlanDraft {
             problems.append(("InstancesNotInSpec",
                 "Instance(s) \(removals.joined(separator: ", ")) are no longer in the spec; aurorad deletes them once "
                     + "the listed instances are available."))
+        }
+        if !waitingForRole.isEmpty {
+            problems.append(("WaitingForMonitoringRole",
+                "Instance(s) \(waitingForRole.joined(separator: ", ")) wait for the Enhanced Monitoring role "
+                    + "\(ManagedResources.monitoringRoleName(for: spec)) to be ready before aurorad creates them."))
         }
         if !busy.isEmpty {
             problems.append(("InstancesNotAvailable",

@@ -96,16 +96,29 @@ extension ObservedState {
         switch action {
         case .verifyBackup(_, _, let version):
             if backup == .notChecked { backup = .verified(serverVersion: version) }
-        case .createRole(let name, let trustPolicy, let tags, _):
-            role = ObservedRole(
-                name: name, arn: placeholderARN(service: "iam", region: "", resource: "role/\(name)"),
+        case .createRole(let name, let trustPolicy, let tags, _, let path, let boundary):
+            let created = ObservedRole(
+                name: name, arn: placeholderARN(service: "iam", region: "", resource: "role\(path ?? "/")\(name)"),
                 trustPolicy: trustPolicy, tags: tags)
-        case .updateAssumeRolePolicy(_, let policy):
-            role?.trustPolicy = policy
-        case .putRolePolicy(_, let name, let policy):
-            role?.inlinePolicies[name] = policy
-        case .tagRole(_, let tags):
-            role?.tags.merge(tags) { _, new in new }
+            if trustPolicy == ManagedResources.trustPolicy(service: ManagedResources.monitoringServicePrincipal) {
+                monitoringRole = created
+                monitoringRole?.path = path ?? "/"
+                monitoringRole?.permissionsBoundary = boundary
+            } else {
+                role = created
+            }
+        case .updateAssumeRolePolicy(let name, let policy):
+            updateRole(named: name) { $0?.trustPolicy = policy }
+        case .putRolePolicy(let role, let name, let policy):
+            updateRole(named: role) { $0?.inlinePolicies[name] = policy }
+        case .tagRole(let name, let tags):
+            updateRole(named: name) { $0?.tags.merge(tags) { _, new in new } }
+        case .attachRolePolicy(let name, let policy):
+            updateRole(named: name) { $0?.attachedPolicyArns.append(policy) }
+        case .detachRolePolicy(let name, let policy):
+            updateRole(named: name) { $0?.attachedPolicyArns.removeAll { $0 == policy } }
+        case .putRolePermissionsBoundary(let name, let policy):
+            updateRole(named: name) { $0?.permissionsBoundary = policy }
         case .restoreCluster(let p):
             cluster = ObservedCluster(
                 identifier: p.clusterIdentifier, status: "available",
@@ -140,10 +153,10 @@ extension ObservedState {
             }
         case .deleteCluster:
             cluster = nil
-        case .deleteRolePolicy(_, let name):
-            role?.inlinePolicies[name] = nil
-        case .deleteRole:
-            role = nil
+        case .deleteRolePolicy(let role, let name):
+            updateRole(named: role) { $0?.inlinePolicies[name] = nil }
+        case .deleteRole(let name):
+            updateRole(named: name) { $0 = nil }
         case .addTagsToResource(let arn, let tags):
             if cluster?.arn == arn { cluster?.tags.merge(tags) { _, new in new } }
             for index in instances.indices where instances[index].arn == arn {
@@ -178,6 +191,11 @@ extension ObservedState {
         case .deleteSecurityGroup:
             securityGroup = nil
         }
+    }
+
+    /// Applies `change` to the monitoring role when it has that name, else to the ingestion role.
+    private mutating func updateRole(named name: String, _ change: (inout ObservedRole?) -> Void) {
+        if monitoringRole?.name == name { change(&monitoringRole) } else { change(&role) }
     }
 
     /// `arn:<partition>:<service>:<region>:<account>:<resource>` with the account of an ARN already observed.

@@ -75,9 +75,16 @@ extension PlanDraft {
     }
 
     /// The rules to revoke (by id) and to authorize so that `group` has the `desired` rules: see `planSecurityGroup`.
-    private func ruleChanges(of group: ObservedSecurityGroup, desired: [ManagedSecurityGroup.DesiredRule])
+    /// Observed rules are compared in `ManagedSecurityGroup.canonical` form.
+    private func ruleChanges(of observedGroup: ObservedSecurityGroup, desired: [ManagedSecurityGroup.DesiredRule])
         -> (revokes: [String], authorizations: [Action])
     {
+        var group = observedGroup
+        group.rules = group.rules.map {
+            var rule = $0
+            rule.rule = ManagedSecurityGroup.canonical($0.rule)
+            return rule
+        }
         var revokes: [String] = []
         var authorizations: [Action] = []
         for wanted in desired {

@@ -92,6 +92,8 @@ struct PlanDraft {
     var halted = false
     /// What a delete leaves in place because aurorad does not own it, one phrase each (e.g. `instance x (…)`).
     var leftInPlace: [String] = []
+    /// The managed Enhanced Monitoring role's ARN once RDS may use it (set by `planMonitoringRole`).
+    var monitoringRoleArn: String?
 
     init(spec: ImportSpec, observed: ObservedState, now: Date, history: ClusterHistory = ClusterHistory()) {
         self.spec = spec
@@ -135,7 +137,22 @@ struct PlanDraft {
             return
         }
         if planVanishedCluster() { return }
-        let role = planRole()
+        if let cluster = observed.cluster, let actual = cluster.vpcId, let wanted = spec.vpcId, actual != wanted {
+            block(
+                .clusterRestored, reason: "VpcChanged",
+                message: "vpc_id is \(wanted) but cluster \(cluster.identifier) lives in \(actual) (its DB subnet "
+                    + "group \(cluster.dbSubnetGroup ?? "?")), and RDS cannot move an Aurora cluster to another VPC: "
+                    + "set vpc_id back to \(actual), or delete the spec (aurorad ctl delete \(spec.name)) and submit "
+                    + "it again to restore into \(wanted). Nothing was changed.")
+            return
+        }
+        var role = planRole()
+        // Both roles are created (and repaired) side by side, before the restore.
+        let monitoring = planMonitoringRole()
+        role.steps = (0..<max(role.steps.count, monitoring.count)).map { index in
+            (role.steps.indices.contains(index) ? role.steps[index] : [])
+                + (monitoring.indices.contains(index) ? monitoring[index] : [])
+        }
         let securityGroup = planSecurityGroup()
         if let cluster = observed.cluster {
             set(
@@ -159,11 +176,15 @@ struct PlanDraft {
         case .retryable(.iamPropagation)
         where now.timeIntervalSince(failure.firstOccurred) > options.iamPropagationRetryWindow:
             let seconds = Int(options.iamPropagationRetryWindow)
+            let check = type == .instancesReady
+                ? "the monitoring role trusts \(ManagedResources.monitoringServicePrincipal) and has the "
+                    + "AmazonRDSEnhancedMonitoringRole policy attached"
+                : "the role trusts \(ManagedResources.rdsServicePrincipal) and can list the bucket and read its objects"
+            let role = type == .instancesReady ? "Enhanced Monitoring role" : "ingestion role"
             block(
                 type, reason: "IAMPropagationTimeout",
-                message: "RDS still could not use the ingestion role after \(seconds) s (\(error.code): "
-                    + "\(error.message)); check that the role trusts \(ManagedResources.rdsServicePrincipal) and "
-                    + "can list the bucket and read its objects, then resubmit the spec.")
+                message: "RDS still could not use the \(role) after \(seconds) s (\(error.code): "
+                    + "\(error.message)); check that \(check), then resubmit the spec.")
         case .retryable:
             if conditions[type]?.status != .true {
                 set(type, conditions[type]?.status ?? .unknown, "Retrying", error.description)
@@ -178,8 +199,8 @@ struct PlanDraft {
         let stepTypes = ConditionType.allCases.filter { $0 != .ready }
         if !deleting {
             let order: [ConditionType] = [
-                .backupVerified, .roleReady, .policyReady, .securityGroupReady, .clusterRestored, .roleAssociated,
-                .instancesReady,
+                .backupVerified, .roleReady, .policyReady, .securityGroupReady, .monitoringRoleReady,
+                .clusterRestored, .roleAssociated, .instancesReady,
             ]
             if let blocker = blockers.first {
                 conditions[.ready] = Condition(
@@ -226,6 +247,7 @@ extension ActionKind {
         case .verifyBackup: .backupVerified
         case .createRole, .updateAssumeRolePolicy, .tagRole, .deleteRole: .roleReady
         case .putRolePolicy, .deleteRolePolicy: .policyReady
+        case .attachRolePolicy, .detachRolePolicy, .putRolePermissionsBoundary: .monitoringRoleReady
         case .restoreCluster, .deleteCluster, .waitForCluster, .addTagsToResource, .modifyCluster: .clusterRestored
         case .addRoleToCluster, .waitForRoleAssociation: .roleAssociated
         case .createInstance, .deleteInstance, .modifyInstance, .waitForInstances: .instancesReady

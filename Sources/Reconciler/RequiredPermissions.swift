@@ -18,11 +18,12 @@ public enum RequiredPermissions {
         ("IAM", [
             "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
             "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
+            "AttachRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary",
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
-            "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "ModifyDBCluster", "ModifyDBInstance",
-            "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
+            "DescribeDBSubnetGroups", "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance",
+            "ModifyDBCluster", "ModifyDBInstance", "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
         ]),
         ("EC2", [
             "DescribeSecurityGroups", "DescribeSecurityGroupRules", "CreateSecurityGroup",
@@ -41,12 +42,12 @@ public enum RequiredPermissions {
     private static let iamOperations: Set<String> = [
         "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
         "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
-        "GetAccountAuthorizationDetails",
+        "GetAccountAuthorizationDetails", "AttachRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary",
     ]
     private static let rdsOperations: Set<String> = [
         "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance", "DeleteDBInstance", "DeleteDBCluster",
         "AddTagsToResource", "ModifyDBCluster", "ModifyDBInstance", "DescribeDBClusters", "DescribeDBInstances",
-        "DescribeEvents", "DescribeDBEngineVersions",
+        "DescribeEvents", "DescribeDBEngineVersions", "DescribeDBSubnetGroups",
     ]
     private static let ec2Operations: Set<String> = [
         "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",

@@ -35,6 +35,7 @@ struct BotocoreSerializationTests {
     static let arn = "arn:aws:rds:eu-west-1:123456789012:cluster:c1"
     static let roleArn = "arn:aws:iam::123456789012:role/aurorad-c1-s3-import"
     static let policyArn = "arn:aws:iam::123456789012:policy/p"
+    static let monitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
     static func query(_ action: String, _ result: String = "") -> HTTPResponse {
         let body = result.isEmpty
@@ -228,6 +229,17 @@ struct BotocoreSerializationTests {
                 _ = try RDSClient(client: $0).describeDBEngineVersions(engine: "aurora-mysql", engineVersion: "5.7.12")
             }),
         Call(
+            name: "DescribeDBSubnetGroups of one group", service: "rds", operation: "DescribeDBSubnetGroups",
+            params: #"{"DBSubnetGroupName": "subnets"}"#,
+            response: query(
+                "DescribeDBSubnetGroups",
+                "<DBSubnetGroups><DBSubnetGroup><DBSubnetGroupName>subnets</DBSubnetGroupName>"
+                    + "<VpcId>vpc-0123abcd</VpcId></DBSubnetGroup></DBSubnetGroups>"),
+            invoke: {
+                let group = try RDSClient(client: $0).describeDBSubnetGroup(name: "subnets")
+                #expect(group == RDSSubnetGroup(name: "subnets", vpcId: "vpc-0123abcd"))
+            }),
+        Call(
             name: "ModifyDBInstance of the common settings", service: "rds", operation: "ModifyDBInstance",
             params: """
                 {"DBInstanceIdentifier": "c1-1", "ApplyImmediately": false, "PubliclyAccessible": true,
@@ -301,6 +313,18 @@ struct BotocoreSerializationTests {
                     description: "IAM role, managed by aurorad", tags: [AWSTag(key: "aurorad:spec", value: "c1")])
             }),
         Call(
+            name: "CreateRole with a permissions boundary", service: "iam", operation: "CreateRole",
+            params: """
+                {"RoleName": "r", "AssumeRolePolicyDocument": \(jsonString(trust)),
+                 "PermissionsBoundary": "\(policyArn)", "Tags": [{"Key": "aurorad:spec", "Value": "c1"}]}
+                """,
+            response: query("CreateRole", role),
+            invoke: {
+                _ = try IAMClient(client: $0).createRole(
+                    roleName: "r", assumeRolePolicyDocument: trust, permissionsBoundary: policyArn,
+                    tags: [AWSTag(key: "aurorad:spec", value: "c1")])
+            }),
+        Call(
             name: "UpdateAssumeRolePolicy", service: "iam", operation: "UpdateAssumeRolePolicy",
             params: #"{"RoleName": "r", "PolicyDocument": \#(jsonString(trust))}"#,
             response: query("UpdateAssumeRolePolicy"),
@@ -326,6 +350,21 @@ struct BotocoreSerializationTests {
             name: "DeleteRolePolicy", service: "iam", operation: "DeleteRolePolicy",
             params: #"{"RoleName": "r", "PolicyName": "p"}"#, response: query("DeleteRolePolicy"),
             invoke: { try IAMClient(client: $0).deleteRolePolicy(roleName: "r", policyName: "p") }),
+        Call(
+            name: "PutRolePermissionsBoundary", service: "iam", operation: "PutRolePermissionsBoundary",
+            params: #"{"RoleName": "r", "PermissionsBoundary": "\#(policyArn)"}"#,
+            response: query("PutRolePermissionsBoundary"),
+            invoke: {
+                try IAMClient(client: $0).putRolePermissionsBoundary(roleName: "r", permissionsBoundary: policyArn)
+            }),
+        Call(
+            name: "AttachRolePolicy", service: "iam", operation: "AttachRolePolicy",
+            params: #"{"RoleName": "r", "PolicyArn": "\#(monitoringPolicy)"}"#, response: query("AttachRolePolicy"),
+            invoke: { try IAMClient(client: $0).attachRolePolicy(roleName: "r", policyArn: monitoringPolicy) }),
+        Call(
+            name: "DetachRolePolicy", service: "iam", operation: "DetachRolePolicy",
+            params: #"{"RoleName": "r", "PolicyArn": "\#(monitoringPolicy)"}"#, response: query("DetachRolePolicy"),
+            invoke: { try IAMClient(client: $0).detachRolePolicy(roleName: "r", policyArn: monitoringPolicy) }),
         Call(
             name: "DeleteRole", service: "iam", operation: "DeleteRole", params: #"{"RoleName": "r"}"#,
             response: query("DeleteRole"), invoke: { try IAMClient(client: $0).deleteRole(roleName: "r") }),

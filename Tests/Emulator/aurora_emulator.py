@@ -33,6 +33,7 @@ import ec2_security_groups  # noqa: E402
 import rds_lifecycle  # noqa: E402
 import rds_s3_restore  # noqa: E402
 import rds_engine_versions  # noqa: E402
+import rds_monitoring  # noqa: E402
 import rds_settings  # noqa: E402
 
 INSPECT_PATH = "/_emulator/"
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     rds_s3_restore.install(args.iam_propagation_seconds)
     ec2_security_groups.INTERFACE_LINGER_SECONDS = args.interface_linger_seconds
     rds_settings.install()
+    rds_monitoring.install(args.iam_propagation_seconds)
     rds_engine_versions.install()
     ec2_security_groups.install()
 

@@ -216,7 +216,7 @@ def kms_failure(bucket, prefix: str, documents: list[Any], role_name: str, parti
     return None
 
 
-def _role_documents(account_id: str, partition: str, role_name: str) -> list[Any]:
+def role_documents(account_id: str, partition: str, role_name: str) -> list[Any]:
     iam = iam_backends[account_id][partition]
     documents: list[Any] = [iam.get_role_policy(role_name, name)[1] for name in iam.list_role_policies(role_name)]
     attached, _ = iam.list_attached_role_policies(role_name)
@@ -340,7 +340,7 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
             "region of the DB cluster.",
         )
     prefix = str(p.get("S3Prefix") or "")
-    documents = _role_documents(response.current_account, get_partition(response.region), role_name)
+    documents = role_documents(response.current_account, get_partition(response.region), role_name)
     bucket_arn = f"arn:{get_partition(response.region)}:s3:::{bucket_name}"
     object_names = [n for n in bucket.keys.keys() if n.startswith(prefix)] or [prefix + "xtrabackup_checkpoints"]
     readable = iam_policy_eval.evaluate(documents, "s3:ListBucket", bucket_arn) == "Allow" and all(

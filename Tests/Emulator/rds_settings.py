@@ -61,7 +61,7 @@ def _modify_db_cluster(self: RDSBackend, kwargs: dict[str, Any]) -> DBCluster:
     return result
 
 
-def _given(kwargs: dict[str, Any], member: str, attribute: str) -> Any:
+def given(kwargs: dict[str, Any], member: str, attribute: str) -> Any:
     """A member of moto's kwargs, which name it in the API's CamelCase or in snake_case depending on the call."""
     return kwargs[member] if member in kwargs else kwargs.get(attribute)
 
@@ -69,10 +69,10 @@ def _given(kwargs: dict[str, Any], member: str, attribute: str) -> Any:
 def _keep_instance_settings(database: DBInstance, kwargs: dict[str, Any]) -> None:
     """Stores the Enhanced Monitoring and Performance Insights members of a create or modify on the instance."""
     for member, attribute in _INSTANCE_SETTINGS.items():
-        value = _given(kwargs, member, attribute)
+        value = given(kwargs, member, attribute)
         if value is not None:
             setattr(database, attribute, value)
-    enabled = _given(kwargs, "EnablePerformanceInsights", "enable_performance_insights")
+    enabled = given(kwargs, "EnablePerformanceInsights", "enable_performance_insights")
     if enabled is not None:
         database.performance_insights_enabled = str(enabled).lower() == "true"
     if database.__dict__.get("performance_insights_enabled") and not database.__dict__.get(
@@ -97,10 +97,10 @@ def install() -> None:
 
     def modify(self: RDSBackend, db_instance_identifier: str, db_kwargs) -> DBInstance:
         before = self.describe_db_instances(db_instance_identifier)[0].ca_certificate_identifier
-        immediately = str(_given(db_kwargs, "ApplyImmediately", "apply_immediately")).lower() == "true"
+        immediately = str(given(db_kwargs, "ApplyImmediately", "apply_immediately")).lower() == "true"
         database = modify_db_instance(self, db_instance_identifier, db_kwargs)
         _keep_instance_settings(database, db_kwargs)
-        wanted = _given(db_kwargs, "CACertificateIdentifier", "ca_certificate_identifier")
+        wanted = given(db_kwargs, "CACertificateIdentifier", "ca_certificate_identifier")
         if wanted is not None and wanted != before and not immediately:
             database.ca_certificate_identifier = before
             database.pending_modified_values = {**(database.pending_modified_values or {}),

@@ -55,6 +55,25 @@ def make_role(emulator, trust=RDS_TRUST, policy: dict | None = None) -> str:
     return arn
 
 
+MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+MONITORING_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+
+def make_monitoring_role(emulator, trust=MONITORING_TRUST, attach: bool = True) -> str:
+    """A role as the module creates it: trusted by Enhanced Monitoring, the AWS managed policy attached."""
+    iam = emulator.client("iam")
+    name = unique("monitor")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    if attach:
+        iam.attach_role_policy(RoleName=name, PolicyArn=MONITORING_POLICY_ARN)
+    return arn
+
+
 def make_bucket(emulator, variant: str | None = "prepared", prefix: str = "backup/") -> str:
     s3 = emulator.client("s3")
     bucket = unique("backups")

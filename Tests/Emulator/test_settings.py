@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from test_emulator import cluster_status, make_bucket, make_role, restore_args, s3_read_policy, unique, wait_for
+from test_emulator import (
+    cluster_status, make_bucket, make_monitoring_role, make_role, restore_args, s3_read_policy, unique, wait_for,
+)
 
-MONITORING_ROLE = "arn:aws:iam::123456789012:role/rds-monitoring"
 
 
 def restored_cluster(emulator, **extra):
@@ -60,17 +61,18 @@ def test_modify_cluster_changes_the_common_settings(emulator):
 def test_instance_settings_are_kept_and_modified(emulator):
     rds, cluster_id = restored_cluster(emulator)
     identifier = unique("inst")
+    monitoring_role = make_monitoring_role(emulator)
     rds.create_db_instance(
         DBInstanceIdentifier=identifier, DBInstanceClass="db.r6g.large", Engine="aurora-mysql",
         DBClusterIdentifier=cluster_id, PubliclyAccessible=False, AvailabilityZone="eu-west-1b", PromotionTier=2,
-        AutoMinorVersionUpgrade=False, MonitoringInterval=60, MonitoringRoleArn=MONITORING_ROLE,
+        AutoMinorVersionUpgrade=False, MonitoringInterval=60, MonitoringRoleArn=monitoring_role,
         EnablePerformanceInsights=True, PerformanceInsightsRetentionPeriod=465,
         CACertificateIdentifier="rds-ca-rsa2048-g1")
     instance = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
     assert (instance["PubliclyAccessible"], instance["AvailabilityZone"], instance["PromotionTier"]) == (
         False, "eu-west-1b", 2)
     assert (instance["AutoMinorVersionUpgrade"], instance["MonitoringInterval"]) == (False, 60)
-    assert instance["MonitoringRoleArn"] == MONITORING_ROLE
+    assert instance["MonitoringRoleArn"] == monitoring_role
     assert (instance["PerformanceInsightsEnabled"], instance["PerformanceInsightsRetentionPeriod"]) == (True, 465)
     assert instance["CACertificateIdentifier"] == "rds-ca-rsa2048-g1"
     wait_for(lambda: rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0][

@@ -5,10 +5,13 @@ import Testing
 import TestSupport
 
 /// The module's common inputs through the built daemon: sent at the restore and the creates (checked in the
-/// emulator's restore log and DescribeDBInstances), and after the restore repaired only when the spec sets them.
+/// emulator's restore log and DescribeDBInstances), and after the restore repaired only when the spec sets them;
+/// the Enhanced Monitoring role aurorad creates for `monitoring_interval` (`create_monitoring_role`, default true) is
+/// used by every instance, repaired when its policy is detached, and deleted with the spec.
 @Suite(.sharedEmulator())
 struct CommonInputsTests {
-    static let monitoringRole = "arn:aws:iam::123456789012:role/rds-monitoring"
+    static let monitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+    static let boundary = "arn:aws:iam::123456789012:policy/rds-boundary"
 
     @Test func theSettingsReachAWSAndDriftIsRepairedOnlyWhereTheSpecSetsThem() async throws {
         let emulator = try SharedEmulator.require()
@@ -24,7 +27,7 @@ struct CommonInputsTests {
                 $0["copy_tags_to_snapshot"] = true
                 $0["engine_lifecycle_support"] = "open-source-rds-extended-support-disabled"
                 $0["monitoring_interval"] = 60
-                $0["monitoring_role_arn"] = Self.monitoringRole
+                $0["iam_role_permissions_boundary"] = Self.boundary
                 $0["instances"] = [
                     "1": ["performance_insights_enabled": true],
                     "2": ["instance_class": "db.r8g.xlarge", "availability_zone": "eu-west-1b", "promotion_tier": 2],
@@ -33,6 +36,14 @@ struct CommonInputsTests {
             try daemon.submit(spec)
             let ready = try await daemon.waitForPhase(name, "Ready")
             ConvergeChecks.readyStatus(ready)
+            #expect(ready.condition("MonitoringRoleReady") == "True", "\(ready)")
+            let monitoringRoleName = "\(name)-monitor"
+            let monitoringRole = try #require(try inspector.iam.getRole(roleName: monitoringRoleName))
+            #expect(monitoringRole.assumeRolePolicyDocument?.contains("monitoring.rds.amazonaws.com") == true)
+            #expect(tagDictionary(monitoringRole.tags)["aurorad:spec"] == name)
+            #expect(monitoringRole.permissionsBoundaryArn == Self.boundary)
+            #expect(try inspector.iam.listAttachedRolePolicies(roleName: monitoringRoleName).map(\.policyArn)
+                == [Self.monitoringPolicy])
             // The cutover's starting point, from RDS's event after the restore (the sample backup's binlog_pos).
             let binlog = try #require(ready.raw["binlog"] as? [String: Any], "\(ready.raw)")
             #expect(binlog["file"] as? String == "mysql-bin.000003")
@@ -54,7 +65,7 @@ struct CommonInputsTests {
             for instance in instances {
                 #expect(instance.publiclyAccessible == false, "always sent, false unless the spec says true")
                 #expect(instance.settings.monitoringInterval == 60)
-                #expect(instance.settings.monitoringRoleArn == Self.monitoringRole)
+                #expect(instance.settings.monitoringRoleArn == monitoringRole.arn)
             }
             #expect(instances[0].settings.enablePerformanceInsights == true)
             #expect(instances[1].availabilityZone == "eu-west-1b")
@@ -65,15 +76,27 @@ struct CommonInputsTests {
                 identifier: name, settings: RDSClusterSettings(backupRetentionPeriod: 3, storageType: "aurora-iopt1"))
             _ = try inspector.rds.modifyDBInstance(
                 identifier: "\(name)-2", applyImmediately: true, promotionTier: 9)
+            try inspector.iam.detachRolePolicy(roleName: monitoringRoleName, policyArn: Self.monitoringPolicy)
             let repaired = try await eventually(timeout: 60) {
                 let cluster = try inspector.rds.describeDBCluster(identifier: name)
                 let tier = try inspector.rds.describeDBInstance(identifier: "\(name)-2")?.promotionTier
+                let attached = try inspector.iam.listAttachedRolePolicies(roleName: monitoringRoleName)
                 return cluster?.settings.backupRetentionPeriod == 14 && tier == 2
+                    && attached.map(\.policyArn) == [Self.monitoringPolicy]
             }
             #expect(repaired, "\(daemon.logTail)")
             let cluster = try #require(try inspector.rds.describeDBCluster(identifier: name))
             #expect(cluster.settings.storageType == "aurora-iopt1", "storage_type is not in the spec: left alone")
             ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
+
+            // The delete preview names the monitoring role; the role goes after the instances and the cluster.
+            let deleted = try daemon.process.ctl(["delete", name])
+            #expect(deleted.status == 0, "\(deleted.stderr)")
+            #expect(deleted.stderr.contains("delete IAM role \(monitoringRoleName)"), "\(deleted.stderr)")
+            let gone = try await eventually { try !daemon.listedNames().contains(name) }
+            #expect(gone, "still listed: \(String(describing: try? daemon.status(name)))\n\(daemon.logTail)")
+            #expect(try inspector.iam.getRole(roleName: monitoringRoleName) == nil)
+            #expect(try inspector.rds.describeDBCluster(identifier: name) == nil)
         }
     }
 }

@@ -29,6 +29,24 @@ let goodSecurityGroupValues: [RuleCase] = [
             "private-az3": .init(cidrIpv4: "10.0.3.0/24"),
         ]
     }),
+    .good("udp by name, upper case", rule {
+        $0.ipProtocol = "UDP"
+        $0.fromPort = 53
+    }),
+    .good("udp by number", rule { $0.ipProtocol = "17" }),
+    .good("icmp echo request: type 8, code 0", rule {
+        $0.ipProtocol = "icmp"
+        $0.fromPort = 8
+        $0.toPort = 0
+    }),
+    .good("icmpv6, every type and code by default", rule { $0 = .init(cidrIpv6: "::/0", ipProtocol: "icmpv6") }),
+    .good("every protocol, no ports", rule { $0.ipProtocol = "-1" }),
+    .good("every protocol, ports -1", rule {
+        $0.ipProtocol = "-1"
+        $0.fromPort = -1
+        $0.toPort = -1
+    }),
+    .good("ESP by number", rule { $0.ipProtocol = "50" }),
     .good("8-digit vpc id") { $0.vpcId = "vpc-0123abcd" },
     .good("port 1150") { $0.port = 1150 },
     .good("IPv6 rule in canonical form", rule { $0 = .init(cidrIpv6: "2001:db8::/32") }),
@@ -57,6 +75,33 @@ let goodSecurityGroupValues: [RuleCase] = [
 ]
 
 let badSecurityGroupValues: [RuleCase] = [
+    .bad("protocol by an unknown name", "security_group_ingress_rules.app.ip_protocol", "not an IP protocol",
+         rule { $0.ipProtocol = "sctp" }),
+    .bad("protocol number 256", "security_group_ingress_rules.app.ip_protocol", "0 to 255",
+         rule { $0.ipProtocol = "256" }),
+    .bad("every protocol with a port", "security_group_ingress_rules.app.from_port", "covers every port",
+         rule {
+             $0.ipProtocol = "-1"
+             $0.fromPort = 3306
+         }),
+    .bad("ESP with a port", "security_group_ingress_rules.app.to_port", "protocol 50 covers every port",
+         rule {
+             $0.ipProtocol = "50"
+             $0.toPort = 10
+         }),
+    .bad("ICMP type 300", "security_group_ingress_rules.app.from_port", "not an ICMP type", rule {
+        $0.ipProtocol = "icmp"
+        $0.fromPort = 300
+    }),
+    .bad("every ICMP type but one code", "security_group_ingress_rules.app", "needs every code", rule {
+        $0.ipProtocol = "icmp"
+        $0.toPort = 4
+    }),
+    .bad("udp port 70000", "security_group_ingress_rules.app.to_port", "not a port", rule {
+        $0.ipProtocol = "udp"
+        $0.fromPort = 53
+        $0.toPort = 70000
+    }),
     .bad("port below 1150", "port", "1150 to 65535") { $0.port = 80 },
     .bad("vpc id without prefix", "vpc_id", "not a VPC id") { $0.vpcId = "0123456789abcdef0" },
     .bad("vpc id with capitals", "vpc_id", "not a VPC id") { $0.vpcId = "vpc-0123ABCD" },
@@ -141,6 +186,25 @@ struct SecurityGroupValidationTests {
         #expect(SecurityGroupRule(cidrIpv4: "10.0.0.0/8").ports(clusterPort: 4000, egress: false) == (4000, 4000))
     }
 
+    @Test("protocols read as EC2 reports them, and the ports each one gives meaning to")
+    func protocols() {
+        let canonical = ["tcp": "tcp", "TCP": "tcp", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6",
+                         "-1": "-1", "50": "50", "050": "50", "0": "0", "255": "255"]
+        for (given, expected) in canonical {
+            #expect(SecurityGroupRule.canonicalProtocol(given) == expected, "\(given)")
+        }
+        for refused in ["", "all", "sctp", "256", "-2", "٦", "+6", "1e1"] {
+            #expect(SecurityGroupRule.canonicalProtocol(refused) == nil, "\(refused)")
+        }
+        #expect(SecurityGroupRule(cidrIpv4: "10.0.0.0/8").effectiveProtocol == "tcp")
+        let udp = SecurityGroupRule(cidrIpv4: "10.0.0.0/8", fromPort: 53, ipProtocol: "udp")
+        #expect(udp.ports(clusterPort: 3306, egress: false) == (53, 53))
+        let icmp = SecurityGroupRule(cidrIpv4: "10.0.0.0/8", fromPort: 8, ipProtocol: "icmp")
+        #expect(icmp.ports(clusterPort: 3306, egress: false) == (8, -1))
+        let all = SecurityGroupRule(cidrIpv4: "10.0.0.0/8", ipProtocol: "-1")
+        #expect(all.ports(clusterPort: 3306, egress: true) == (-1, -1))
+    }
+
     @Test("the fields read from JSON, survive the canonical form and reject unknown rule keys")
     func decoding() throws {
         let json = """
@@ -150,12 +214,15 @@ struct SecurityGroupValidationTests {
              "port": 3307, "vpc_id": "\(vpc)", "security_group_use_name_prefix": false,
              "security_group_tags": {"Team": "data"},
              "security_group_ingress_rules": {
-                 "app": {"cidr_ipv4": "10.0.1.0/24", "description": "app", "from_port": 3307}},
+                 "app": {"cidr_ipv4": "10.0.1.0/24", "description": "app", "from_port": 3307},
+                 "dns": {"cidr_ipv4": "10.0.2.0/24", "from_port": 53, "ip_protocol": "udp"}},
              "security_group_egress_rules": {"out": {"prefix_list_id": "pl-0123abcd", "to_port": 443}}}
             """
         let spec = try ImportSpec.decode(from: Data(json.utf8))
         #expect(spec.port == 3307)
         #expect(spec.securityGroupIngressRules?["app"]?.fromPort == 3307)
+        #expect(spec.securityGroupIngressRules?["dns"]?.ipProtocol == "udp")
+        #expect(try JSONDecoder().decode(ImportSpec.self, from: spec.canonicalJSON()) == spec)
         #expect(spec.securityGroupEgressRules?["out"]?.prefixListId == "pl-0123abcd")
         #expect(try ImportSpec.decode(from: spec.canonicalJSON()) == spec)
         let typo = json.replacingOccurrences(of: "\"cidr_ipv4\"", with: "\"cidr_ip\"")

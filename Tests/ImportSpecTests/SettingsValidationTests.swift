@@ -84,8 +84,10 @@ let badSettings: [RuleCase] = [
         $0.instanceDefaults.monitoringInterval = 2
         $0.instanceDefaults.monitoringRoleArn = monitoringRole
     },
-    .bad("monitoring without a role", "instances.1.monitoring_interval", "no monitoring_role_arn") {
+    .bad("monitoring without a role, creating none", "instances.1.monitoring_interval",
+         "create_monitoring_role is false") {
         $0.instances["1"]?.settings.monitoringInterval = 30
+        $0.monitoringRole.createMonitoringRole = false
     },
     .bad("monitoring role that is not an ARN", "monitoring_role_arn", "IAM role ARN") {
         $0.instanceDefaults.monitoringRoleArn = "rds-monitoring"

@@ -43,7 +43,7 @@ struct PlannerConvergeTests {
     @Test func missingManagedRoleIsCreatedFirstThenItsPolicyAndNoRestoreYet() {
         let plan = Fixture.plan(spec, Fixture.verifiedNothing())
         #expect(plan.kinds == [[.createRole], [.putRolePolicy]])
-        guard case .createRole(let name, let trust, let tags, _) = plan.actions[0] else {
+        guard case .createRole(let name, let trust, let tags, _, _, _) = plan.actions[0] else {
             Issue.record("first action is not createRole")
             return
         }

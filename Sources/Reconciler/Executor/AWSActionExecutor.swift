@@ -31,9 +31,10 @@ public struct AWSActionExecutor: ActionExecuting {
 
     private func perform(_ action: Action) throws {
         switch action {
-        case .createRole(let name, let trust, let tags, let description):
+        case .createRole(let name, let trust, let tags, let description, let path, let boundary):
             _ = try iam.createRole(
-                roleName: name, assumeRolePolicyDocument: trust.json, description: description, tags: awsTags(tags))
+                roleName: name, assumeRolePolicyDocument: trust.json, path: path, description: description,
+                permissionsBoundary: boundary, tags: awsTags(tags))
         case .updateAssumeRolePolicy(let role, let policy):
             try iam.updateAssumeRolePolicy(roleName: role, policyDocument: policy.json)
         case .putRolePolicy(let role, let name, let policy):
@@ -73,6 +74,12 @@ public struct AWSActionExecutor: ActionExecuting {
             try iam.deleteRolePolicy(roleName: role, policyName: name)
         case .deleteRole(let role):
             try iam.deleteRole(roleName: role)
+        case .attachRolePolicy(let role, let policy):
+            try iam.attachRolePolicy(roleName: role, policyArn: policy)
+        case .detachRolePolicy(let role, let policy):
+            try iam.detachRolePolicy(roleName: role, policyArn: policy)
+        case .putRolePermissionsBoundary(let role, let policy):
+            try iam.putRolePermissionsBoundary(roleName: role, permissionsBoundary: policy)
         case .addTagsToResource(let arn, let tags):
             try rds.addTagsToResource(resourceArn: arn, tags: awsTags(tags))
         case .createSecurityGroup(let p):

@@ -51,6 +51,8 @@ public struct AWSObserver: StateObserving {
             }
         }
         observed.securityGroup = try observeSecurityGroup(of: spec)
+        observed.monitoringRole = try observeMonitoringRole(of: spec)
+        observed.cluster?.vpcId = try observeClusterVPC(of: spec, subnetGroup: cluster?.dbSubnetGroup)
         if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
             observed.latestClusterEvent = try call("DescribeEvents") {
                 try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
@@ -177,6 +179,32 @@ public struct AWSObserver: StateObserving {
         let rules = try call("DescribeSecurityGroupRules") { try ec2.describeSecurityGroupRules(groupIds: [group.id]) }
         return ObservedSecurityGroup(
             id: group.id, name: group.name, vpcId: group.vpcId, tags: group.tags.asMap, rules: rules)
+    }
+
+    /// The VPC the cluster lives in (its DB subnet group's, DescribeDBSubnetGroups), read only when the spec names a
+    /// `vpc_id` to compare it with; nil without one, or when the group is not found.
+    private func observeClusterVPC(of spec: ImportSpec, subnetGroup: String?) throws(ObservationError) -> String? {
+        guard spec.vpcId != nil, let subnetGroup else { return nil }
+        return try call("DescribeDBSubnetGroups") { try rds.describeDBSubnetGroup(name: subnetGroup) }?.vpcId
+    }
+
+    /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path,
+    /// permissions boundary and attached managed policies (GetRole, ListAttachedRolePolicies); nil when absent. Read
+    /// for every spec (one GetRole when there is none), so a role a spec no longer needs is found and deleted; not
+    /// for a name IAM would refuse (a long spec name's default `<name>-monitor`: no such role can exist).
+    private func observeMonitoringRole(of spec: ImportSpec) throws(ObservationError) -> ObservedRole? {
+        let name = ManagedResources.monitoringRoleName(for: spec)
+        guard name.count <= ManagedResources.maxRoleNameLength else { return nil }
+        guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
+        let attached = try call("ListAttachedRolePolicies") { try iam.listAttachedRolePolicies(roleName: name) }
+        var observed = ObservedRole(
+            name: role.roleName, arn: role.arn,
+            trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
+            tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
+        observed.attachedPolicyArns = attached.map(\.policyArn)
+        observed.path = role.path
+        observed.permissionsBoundary = role.permissionsBoundaryArn
+        return observed
     }
 
     /// The role with its trust policy, inline policies and tags (and attached policies when asked), or nil.
