@@ -13,7 +13,7 @@ struct DescribedPrometheusFactory: MetricsFactory {
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         guard let text = help[label] else { return base.makeCounter(label: label, dimensions: dimensions) }
-        return base.registry.makeCounter(name: label, labels: dimensions, help: text)
+        return base.registry.makeCounter(descriptor: Self.descriptor(label, text), labels: dimensions)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
@@ -24,7 +24,7 @@ struct DescribedPrometheusFactory: MetricsFactory {
         guard !aggregate, let text = help[label] else {
             return base.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
         }
-        return base.registry.makeGauge(name: label, labels: dimensions, help: text)
+        return base.registry.makeGauge(descriptor: Self.descriptor(label, text), labels: dimensions)
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
@@ -34,7 +34,13 @@ struct DescribedPrometheusFactory: MetricsFactory {
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         guard let text = help[label] else { return base.makeTimer(label: label, dimensions: dimensions) }
         let buckets = base.durationHistogramBuckets[label] ?? base.defaultDurationHistogramBuckets
-        return base.registry.makeDurationHistogram(name: label, labels: dimensions, buckets: buckets, help: text)
+        return base.registry.makeDurationHistogram(
+            descriptor: Self.descriptor(label, text), labels: dimensions, buckets: buckets)
+    }
+
+    /// The registry's name for `label` as it is (aurorad's labels are full Prometheus names), with its help text.
+    private static func descriptor(_ label: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: label, unitName: "", helpText: help)
     }
 
     func destroyCounter(_ handler: any CounterHandler) { base.destroyCounter(handler) }
