@@ -39,35 +39,39 @@ let package = Package(
             dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(name: "ImportSpec", swiftSettings: strict),
+        // The status model (phase, conditions, events, timestamps): plain Codable values with no dependency, shared
+        // by the store, the planner, the daemon and `ctl`, so neither the planner nor the control client links SQLite.
+        .target(name: "StatusModel", swiftSettings: strict),
         .target(
             name: "Store",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "StatusModel"],
+            swiftSettings: strict),
+        .target(
+            name: "Controller",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
             name: "Reconciler",
             dependencies: [
-                "AWSCore", "AWSServices", "ImportSpec", "Store", .product(name: "Logging", package: "swift-log"),
+                "AWSCore", "AWSServices", "Controller", "ImportSpec", "StatusModel", "Store",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
-            name: "Controller",
-            dependencies: ["Reconciler", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
-        .target(
             name: "Control",
-            dependencies: ["ImportSpec", "Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ImportSpec", "StatusModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
             name: "Daemon",
             dependencies: [
-                "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "Reconciler", "Store",
+                "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "Reconciler", "StatusModel", "Store",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "aurorad",
             dependencies: [
-                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec", "Store",
+                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec", "StatusModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,20 +96,38 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(
-            name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"],
+            name: "AWSCoreTests",
+            dependencies: ["AWSCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["botocore_expectations.py"], resources: [.copy("Resources")], swiftSettings: strict),
-        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AWSServicesTests",
+            dependencies: ["AWSCore", "AWSServices", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .testTarget(name: "ImportSpecTests", dependencies: ["ImportSpec"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strict),
         .testTarget(
-            name: "ReconcilerTests", dependencies: ["AWSCore", "Reconciler", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"], swiftSettings: strict),
+            name: "StoreTests", dependencies: ["StatusModel", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ControlTests", dependencies: ["Control", "ImportSpec", "TestSupport"], swiftSettings: strict),
+            name: "ReconcilerTests",
+            dependencies: [
+                "AWSCore", "AWSServices", "Controller", "ImportSpec", "Reconciler", "StatusModel", "Store",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: ["Controller", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: [
+                "Control", "ImportSpec", "StatusModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Control", "ImportSpec", "Store", "TestSupport",
+                "Controller", "Daemon", "Control", "ImportSpec", "StatusModel", "Store", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -1,5 +1,5 @@
 import ImportSpec
-import Store
+import StatusModel
 
 /// Status records as the JSON values `status` and `list` results carry, built member by member: the members their
 /// `Codable` conformances write (a nil optional is left out), without `JSONValue(encoding:)`'s encode-and-decode
@@ -50,10 +50,18 @@ public enum StatusJSON {
         ]
     }
 
+    /// A listed status whose stored conditions text is not a JSON array (the database was changed outside aurorad or
+    /// is damaged); the daemon reports it as the store's unreadable value.
+    public struct UnreadableConditions: Error, Equatable {
+        /// The spec whose conditions cannot be read.
+        public var name: String
+    }
+
     /// Listed statuses as the compact JSON text of their array, members in sorted order: the bytes `value` then
     /// `JSONText.compact` give for the statuses with their conditions, written straight from the records, so
     /// `list` of 10,000 specs builds no value tree. The conditions are the text the store keeps (`JSONEncoder`
-    /// with sorted keys when the status was written), passed on as they are.
+    /// with sorted keys when the status was written), passed on as they are; throws `UnreadableConditions` when one
+    /// is not a JSON array.
     public static func encodedList(_ listed: [ListedStatus]) throws -> [UInt8] {
         var writer = JSONText.Writer(pretty: false)
         writer.bytes.reserveCapacity(listed.count * 1200)
@@ -88,10 +96,7 @@ public enum StatusJSON {
         cluster.string("status", status.cluster.status, &writer)
         Members.close(&writer)
         object.key("conditions", &writer)
-        guard writer.writeEncoded(array: conditionsJSON) else {
-            throw StoreError.unreadableValue(
-                table: "status", name: status.name, detail: "conditions are not a JSON array")
-        }
+        guard writer.writeEncoded(array: conditionsJSON) else { throw UnreadableConditions(name: status.name) }
         object.raw("deletionRequested", status.deletionRequested ? "true" : "false", &writer)
         object.raw("generation", String(status.generation), &writer)
         object.optionalString("message", status.message, &writer)

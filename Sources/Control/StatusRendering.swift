@@ -1,6 +1,6 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// Renders control-socket results as the readable text `aurorad ctl` prints by default.
 public enum StatusRendering {

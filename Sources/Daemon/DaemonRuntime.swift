@@ -6,6 +6,7 @@ import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import StatusModel
 import Store
 import Synchronization
 
@@ -100,7 +101,7 @@ public final class DaemonRuntime: Sendable {
     }
 
     /// The AWS client and the reconciler over it, sharing one global AWS request rate limit.
-    private func makeReconciler(store: any SpecStore, rateLimit: ReloadableRateLimit) throws -> ReconcilerBridge {
+    private func makeReconciler(store: any SpecStore, rateLimit: ReloadableRateLimit) throws -> ReloadableReconciler {
         let client = try AWSClient(
             environment: environment,
             options: AWSClientOptions(
@@ -112,7 +113,7 @@ public final class DaemonRuntime: Sendable {
         ])
         let observer = AWSObserver(client: client, logger: logger)
         let executor = AWSActionExecutor(client: client, logger: logger)
-        return ReconcilerBridge(options: Self.reconcilerOptions(config)) { [logger] options in
+        return ReloadableReconciler(options: Self.reconcilerOptions(config)) { [logger] options in
             SpecReconciler(store: store, observer: observer, executor: executor, options: options, logger: logger)
         }
     }
@@ -124,7 +125,7 @@ public final class DaemonRuntime: Sendable {
     /// Re-reads the configuration (SIGHUP) and applies what a running daemon can; returns the settings now in force.
     /// An invalid file changes nothing.
     private func reload(
-        _ running: DaemonConfig, bridge: ReconcilerBridge, controller: Controller, rateLimit: ReloadableRateLimit
+        _ running: DaemonConfig, bridge: ReloadableReconciler, controller: Controller, rateLimit: ReloadableRateLimit
     ) -> DaemonConfig {
         guard let reloadConfig else {
             logger.notice("SIGHUP received; no configuration source to reload, nothing changed")

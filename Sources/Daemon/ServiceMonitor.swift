@@ -1,6 +1,7 @@
 import Controller
 import Dispatch
 import Logging
+import StatusModel
 import Store
 import Synchronization
 

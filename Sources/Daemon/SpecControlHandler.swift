@@ -3,6 +3,7 @@ import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import StatusModel
 import Store
 
 /// Answers control-socket requests from the store: submit validates and stores a spec, status, list and events read
@@ -133,7 +134,13 @@ public struct SpecControlHandler: ControlHandler {
     }
 
     private func list() throws -> ControlResponse {
-        ControlResponse(.encodedSuccess(try StatusJSON.encodedList(try store.listedStatuses())))
+        let listed = try store.listedStatuses()
+        do {
+            return ControlResponse(.encodedSuccess(try StatusJSON.encodedList(listed)))
+        } catch let error as StatusJSON.UnreadableConditions {
+            throw StoreError.unreadableValue(
+                table: "status", name: error.name, detail: "conditions are not a JSON array")
+        }
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {

@@ -2,7 +2,7 @@ import AWSCore
 import AWSServices
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// A dry run of a whole convergence, like `terraform plan`: every step group the daemon would run, in order, found by
 /// planning, assuming each action has its expected effect, and planning again. Pure: no I/O, deterministic.

@@ -1,7 +1,9 @@
+import Controller
 import Dispatch
 import Foundation
 import ImportSpec
 import Logging
+import StatusModel
 import Store
 import Synchronization
 
@@ -56,7 +58,7 @@ public final class SpecReconciler: Sendable {
     }
 
     /// Converges the spec named `name` one step and says when to reconcile it again.
-    public func reconcile(name: String) -> ReconcileOutcome {
+    public func reconcile(name: String) -> ReconcileResult {
         let now = clock()
         var logger = self.logger
         logger[metadataKey: "spec"] = "\(name)"
@@ -315,7 +317,7 @@ public final class SpecReconciler: Sendable {
         }
     }
 
-    private func removeSpec(_ name: String, logger: Logger) -> ReconcileOutcome {
+    private func removeSpec(_ name: String, logger: Logger) -> ReconcileResult {
         do {
             try store.remove(name: name)
             logger.notice("spec removed: everything it owned in AWS is gone")
@@ -329,7 +331,7 @@ public final class SpecReconciler: Sendable {
     /// Records a failed observation: Failed (or still Deleting) when terminal, the previous phase otherwise.
     private func recordObservationFailure(
         _ error: ObservationError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
-    ) -> ReconcileOutcome {
+    ) -> ReconcileResult {
         var status = previous
         status.message = error.description
         status.updatedAt = Timestamp(now)
@@ -357,7 +359,7 @@ public final class SpecReconciler: Sendable {
     /// A stored spec that no longer decodes (written by another build): Failed until it is resubmitted.
     private func recordUnreadableSpec(
         _ error: SpecError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
-    ) -> ReconcileOutcome {
+    ) -> ReconcileResult {
         var status = previous
         status.observedGeneration = stored.generation
         status.phase = .failed

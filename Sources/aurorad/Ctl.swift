@@ -2,7 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// Options every `aurorad ctl` subcommand shares.
 struct CtlOptions: ParsableArguments {

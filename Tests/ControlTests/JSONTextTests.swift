@@ -1,6 +1,6 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 import Testing
 
 @testable import Control
@@ -96,7 +96,7 @@ struct JSONTextTests {
         }
         let text = try StatusJSON.encodedList(listed)
         #expect(text == (try JSONText.compact(.array(statuses.map(StatusJSON.value)))))
-        #expect(throws: StoreError.self) {
+        #expect(throws: StatusJSON.UnreadableConditions(name: statuses[1].name)) {
             try StatusJSON.encodedList([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
         }
     }

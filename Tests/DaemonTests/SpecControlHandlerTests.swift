@@ -3,6 +3,7 @@ import Daemon
 import Foundation
 import ImportSpec
 import Logging
+import StatusModel
 import Store
 import Synchronization
 import Testing

@@ -3,7 +3,7 @@ import AWSServices
 import Foundation
 import ImportSpec
 import Reconciler
-import Store
+import StatusModel
 import TestSupport
 import Testing
 
