@@ -67,7 +67,7 @@ public final class DaemonRuntime: Sendable {
                 monitor.invalidate()
                 controller.wake(name)
             },
-            plan: { spec in try Self.planJSON(bridge.current.preview(spec), of: spec) },
+            plan: { spec in Self.planResult(try bridge.current.preview(spec), of: spec) },
             restoreRequested: { name in controller.wake(name) },
             deletePreview: { spec in try JSONValue(encoding: bridge.current.previewDeletion(spec)) })
         let server = ControlServer(
@@ -156,20 +156,12 @@ public final class DaemonRuntime: Sendable {
         return adopted
     }
 
-    /// A plan preview of `spec` as the JSON `ctl plan --json` prints: `phase`, `steps` (every projected group),
-    /// `now` (the groups runnable now), `conditions`, `projectedPhase`, `projectedMessage`, and the settings aurorad
-    /// manages after the restore and those it leaves as they are in AWS (`managedSettings`, `unmanagedSettings`).
-    private static func planJSON(_ preview: PlanPreview, of spec: ImportSpec) throws -> JSONValue {
-        .object([
-            "managedSettings": .array(FieldOwnership.managed(by: spec).map { .string($0) }),
-            "unmanagedSettings": .array(FieldOwnership.unmanaged(by: spec).map { .string($0) }),
-            "phase": .string(preview.phase.rawValue),
-            "steps": .array(preview.steps.map { .array($0.map { .string($0) }) }),
-            "now": .array(preview.now.map { .array($0.map { .string($0) }) }),
-            "conditions": try JSONValue(encoding: preview.conditions),
-            "projectedPhase": .string(preview.projectedPhase.rawValue),
-            "projectedMessage": .string(preview.projectedMessage),
-        ])
+    /// The `plan` result for `spec`: the preview, and the settings aurorad manages after the restore and those it
+    /// leaves as they are in AWS.
+    private static func planResult(_ preview: PlanPreview, of spec: ImportSpec) -> PlanResult {
+        PlanResult(
+            preview: preview, managedSettings: FieldOwnership.managed(by: spec),
+            unmanagedSettings: FieldOwnership.unmanaged(by: spec))
     }
 
     /// The groups allowed on the socket: the socket's group (the server's default) plus the configured extras.

@@ -18,7 +18,7 @@ public struct SpecControlHandler: ControlHandler {
         /// Deletion of a spec was requested.
         public var deletionRequested: @Sendable (_ name: String) -> Void
         /// The actions a spec would cause now, without changing anything; nil when no reconciler is wired.
-        public var plan: (@Sendable (ImportSpec) throws -> JSONValue)?
+        public var plan: (@Sendable (ImportSpec) throws -> PlanResult)?
         /// A restore of a vanished cluster was requested.
         public var restoreRequested: @Sendable (_ name: String) -> Void
         /// What deleting a spec would destroy and leave in place, without changing anything; nil: no reconciler.
@@ -27,7 +27,7 @@ public struct SpecControlHandler: ControlHandler {
         /// Hooks from closures.
         public init(submitted: @escaping @Sendable (String, Bool) -> Void,
                     deletionRequested: @escaping @Sendable (String) -> Void,
-                    plan: (@Sendable (ImportSpec) throws -> JSONValue)? = nil,
+                    plan: (@Sendable (ImportSpec) throws -> PlanResult)? = nil,
                     restoreRequested: @escaping @Sendable (String) -> Void = { _ in },
                     deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)? = nil) {
             self.submitted = submitted
@@ -98,10 +98,8 @@ public struct SpecControlHandler: ControlHandler {
             "peer.uid": "\(peer.uid)",
         ])
         hooks.submitted(spec.name, outcome.changed)
-        return .success([
-            "name": .string(spec.name), "generation": .integer(Int(outcome.generation)),
-            "created": .bool(outcome.created), "changed": .bool(outcome.changed),
-        ])
+        return .success(try JSONValue(encoding: SubmitResult(
+            name: spec.name, generation: outcome.generation, created: outcome.created, changed: outcome.changed)))
     }
 
     private func requireName(_ name: String?) -> ControlResponse? {
@@ -114,15 +112,12 @@ public struct SpecControlHandler: ControlHandler {
         guard let name, let status = try store.status(named: name) else {
             return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
         }
-        var result = StatusJSON.value(status)
-        if case .object(var fields) = result {
-            fields["events"] = .array(try store.events(name: name, limit: statusEventCount).map(StatusJSON.value))
-            if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
-                fields["managedSettings"] = .array(FieldOwnership.managed(by: spec).map { .string($0) })
-            }
-            result = .object(fields)
+        var managed: [String]?
+        if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
+            managed = FieldOwnership.managed(by: spec)
         }
-        return .success(result)
+        let events = try store.events(name: name, limit: statusEventCount)
+        return .success(StatusJSON.value(StatusResult(status: status, events: events, managedSettings: managed)))
     }
 
     private func events(_ name: String?, limit: Int) throws -> ControlResponse {
@@ -150,7 +145,7 @@ public struct SpecControlHandler: ControlHandler {
         }
         logger.notice("spec deletion requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
         hooks.deletionRequested(name)
-        return .success(["name": .string(spec.name), "deletionRequested": .bool(true)])
+        return .success(try JSONValue(encoding: DeleteResult(name: spec.name)))
     }
 
     private func previewDeletion(_ name: String?) throws -> ControlResponse {
@@ -178,7 +173,7 @@ public struct SpecControlHandler: ControlHandler {
         }
         logger.notice("spec forgotten; its AWS resources are left as they are",
                       metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
-        return .success(["name": .string(name), "forgotten": .bool(true)])
+        return .success(try JSONValue(encoding: ForgetResult(name: name)))
     }
 
     private func restore(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
@@ -192,9 +187,7 @@ public struct SpecControlHandler: ControlHandler {
         }
         logger.notice("cluster restore requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
         hooks.restoreRequested(name)
-        return .success([
-            "name": .string(name), "restoreRequested": .bool(true), "restoreRequestedAt": .string("\(requestedAt)"),
-        ])
+        return .success(try JSONValue(encoding: RestoreResult(name: name, requestedAt: requestedAt)))
     }
 
     private func plan(_ value: JSONValue?) throws -> ControlResponse {
@@ -206,6 +199,6 @@ public struct SpecControlHandler: ControlHandler {
         guard let plan = hooks.plan else {
             return .failure(.internal, "This daemon has no reconciler to plan with.")
         }
-        return .success(try plan(spec))
+        return .success(try JSONValue(encoding: plan(spec)))
     }
 }
