@@ -3,7 +3,7 @@
 ///
 /// Every field is optional and `nil` means "not set": nothing is sent at the restore and, afterwards, the setting
 /// stays as RDS or the operator has it (field ownership).
-public struct ClusterSettings: Codable, Sendable, Equatable {
+public struct ClusterSettings: Encodable, Sendable, Equatable {
     /// `DBClusterParameterGroupName`.
     public var dbClusterParameterGroupName: String?
     /// `BackupRetentionPeriod`, 1–35 days.
@@ -71,7 +71,7 @@ public struct ClusterSettings: Codable, Sendable, Equatable {
 /// The module's per-instance inputs: each instance's own (`instances.<key>.…`) and, except `availability_zone` and
 /// `promotion_tier`, the cluster-level defaults the module applies to instances that leave them out
 /// (`try(each.value.x, var.x)` in its `aws_rds_cluster_instance`).
-public struct InstanceSettings: Codable, Sendable, Equatable {
+public struct InstanceSettings: Encodable, Sendable, Equatable {
     /// `DBParameterGroupName`.
     public var dbParameterGroupName: String?
     /// `CACertificateIdentifier`, e.g. `rds-ca-rsa2048-g1`.
