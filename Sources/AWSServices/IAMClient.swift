@@ -102,14 +102,6 @@ public struct IAMClient: Sendable {
         }
     }
 
-    /// `ListRoleTags`, every page.
-    public func listRoleTags(roleName: String, maxItems: Int? = nil) throws -> [AWSTag] {
-        let reader = ResultReader(service: .iam, action: "ListRoleTags")
-        return try paginate("ListRoleTags", maxItems: maxItems, { $0.add("RoleName", roleName) }) { result in
-            try reader.tags(result.elements(at: "Tags/member"))
-        }
-    }
-
     /// `ListAttachedRolePolicies`, every page: the managed policies attached to the role.
     public func listAttachedRolePolicies(roleName: String, maxItems: Int? = nil) throws -> [IAMAttachedPolicy] {
         let reader = ResultReader(service: .iam, action: "ListAttachedRolePolicies")
