@@ -69,7 +69,7 @@ public final class DaemonRuntime: Sendable {
             },
             plan: { spec in Self.planResult(try bridge.current.preview(spec), of: spec) },
             restoreRequested: { name in controller.wake(name) },
-            deletePreview: { spec in try JSONValue(encoding: bridge.current.previewDeletion(spec)) })
+            deletePreview: { spec in try bridge.current.previewDeletion(spec) })
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),

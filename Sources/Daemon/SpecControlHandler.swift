@@ -22,14 +22,14 @@ public struct SpecControlHandler: ControlHandler {
         /// A restore of a vanished cluster was requested.
         public var restoreRequested: @Sendable (_ name: String) -> Void
         /// What deleting a spec would destroy and leave in place, without changing anything; nil: no reconciler.
-        public var deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)?
+        public var deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)?
 
         /// Hooks from closures.
         public init(submitted: @escaping @Sendable (String, Bool) -> Void,
                     deletionRequested: @escaping @Sendable (String) -> Void,
                     plan: (@Sendable (ImportSpec) throws -> PlanResult)? = nil,
                     restoreRequested: @escaping @Sendable (String) -> Void = { _ in },
-                    deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)? = nil) {
+                    deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)? = nil) {
             self.submitted = submitted
             self.deletionRequested = deletionRequested
             self.plan = plan
@@ -163,7 +163,7 @@ public struct SpecControlHandler: ControlHandler {
             return .failure(.conflict, "The stored spec \(name) no longer passes validation (\(error)), so its "
                 + "deletion cannot be previewed; delete it with --yes, or forget it with --keep-resources.")
         }
-        return .success(try preview(spec))
+        return .success(try JSONValue(encoding: preview(spec)))
     }
 
     private func forget(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {

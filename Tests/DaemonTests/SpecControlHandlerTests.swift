@@ -20,8 +20,8 @@ private final class HookLog: Sendable {
             restoreRequested: { name in self.calls.withLock { $0.append("restore \(name)") } },
             deletePreview: { spec in
                 self.calls.withLock { $0.append("preview \(spec.name)") }
-                return try JSONValue(encoding: DeletionPreview(
-                    steps: [["delete cluster \(spec.name)"]], leftInPlace: [], completes: true, message: ""))
+                return DeletionPreview(
+                    steps: [["delete cluster \(spec.name)"]], leftInPlace: [], completes: true, message: "")
             })
     }
 }
