@@ -40,7 +40,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "ImportSpec", swiftSettings: strict),
         // The status model (phase, conditions, events, timestamps): plain Codable values with no dependency, shared
-        // by the store, the planner, the daemon and `ctl`, so neither the planner nor the control client links SQLite.
+        // by the store, the reconciler, the daemon and `ctl`; Control depends on it rather than on Store (SQLite).
         .target(name: "StatusModel", swiftSettings: strict),
         .target(
             name: "Store",
