@@ -39,8 +39,9 @@ let package = Package(
             dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(name: "ImportSpec", swiftSettings: strict),
-        // The status model (phase, conditions, events, timestamps): plain Codable values with no dependency, shared
-        // by the store, the reconciler, the daemon and `ctl`; Control depends on it rather than on Store (SQLite).
+        // The status model (phase, conditions, events, timestamps) and the storage contract (`SpecStore`): plain values
+        // and a protocol with no dependency, shared by the store, the reconciler, the daemon and `ctl`, so only the
+        // daemon (which opens the SQLite store) and Store itself reach SQLite.
         .target(name: "StatusModel", swiftSettings: strict),
         .target(
             name: "Store",
@@ -53,7 +54,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "AWSCore", "AWSServices", "Controller", "ImportSpec", "StatusModel", "Store",
+                "AWSCore", "AWSServices", "Controller", "ImportSpec", "StatusModel",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

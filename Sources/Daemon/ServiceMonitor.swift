@@ -2,7 +2,6 @@ import Controller
 import Dispatch
 import Logging
 import StatusModel
-import Store
 import Synchronization
 
 /// Keeps systemd informed while the daemon runs: pings the watchdog only while the controller makes progress (its

@@ -4,7 +4,6 @@ import Foundation
 import ImportSpec
 import Logging
 import StatusModel
-import Store
 import Synchronization
 
 /// Reconciles one spec at a time: load it, observe AWS, plan, carry out the plan's step groups in order (a group's

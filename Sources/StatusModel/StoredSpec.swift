@@ -1,5 +1,4 @@
 import Foundation
-import StatusModel
 
 /// A spec as stored: its canonical JSON bytes and the bookkeeping around them.
 public struct StoredSpec: Codable, Sendable, Equatable {

@@ -1,5 +1,4 @@
 import Foundation
-import StatusModel
 
 /// Durable storage for specs, their status and their event logs; synchronous, blocking and thread-safe.
 ///
