@@ -46,26 +46,30 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "ImportSpec", swiftSettings: strict),
+        // The status model (phase, conditions, events, timestamps) and the storage contract (`SpecStore`): plain values
+        // and a protocol with no dependency, shared by the store, the reconciler, the daemon and `ctl`, so only the
+        // daemon (which opens the SQLite store) and Store itself reach SQLite.
+        .target(name: "StatusModel", swiftSettings: strict),
         .target(
             name: "Store",
-            dependencies: ["CSQLite"],
-            swiftSettings: strict),
-        .target(
-            name: "Reconciler",
-            dependencies: [
-                "AWSCore", "AWSServices", "ImportSpec", "Store", .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["CSQLite", "StatusModel"],
             swiftSettings: strict),
         .target(
             name: "Controller",
             dependencies: [
-                "Reconciler", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "AWSCore", "AWSServices", "Controller", "ImportSpec", "StatusModel",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
             name: "Control",
-            dependencies: ["ImportSpec", "Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ImportSpec", "StatusModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         // The loopback HTTP responder that serves the Prometheus text on GET /metrics.
         .target(
@@ -75,7 +79,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "MetricsEndpoint", "Reconciler",
-                "Store", .product(name: "Logging", package: "swift-log"),
+                "StatusModel", "Store", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -83,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "aurorad",
             dependencies: [
-                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec", "Store",
+                "Daemon", "Control", "AWSCore", "AWSServices", "ImportSpec", "StatusModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,24 +112,20 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(
-            name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"],
+            name: "AWSCoreTests",
+            dependencies: ["AWSCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["botocore_expectations.py"], resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "AWSServicesTests",
             dependencies: [
-                "AWSServices", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "AWSCore", "AWSServices", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ImportSpecTests", dependencies: ["ImportSpec"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strict),
         .testTarget(
-            name: "ReconcilerTests", dependencies: ["AWSCore", "Reconciler", "TestSupport"], swiftSettings: strict),
-        .testTarget(
-            name: "ControllerTests",
-            dependencies: [
-                "Controller", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
-            ],
-            swiftSettings: strict),
+            name: "StoreTests", dependencies: ["StatusModel", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MetricsEndpointTests",
             dependencies: [
@@ -134,12 +134,30 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "ControlTests", dependencies: ["Control", "ImportSpec", "TestSupport"], swiftSettings: strict),
+            name: "ReconcilerTests",
+            dependencies: [
+                "AWSCore", "AWSServices", "Controller", "ImportSpec", "Reconciler", "StatusModel", "Store",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: [
+                "Control", "ImportSpec", "StatusModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Control", "ImportSpec", "MetricsEndpoint", "Store", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Controller", "Daemon", "Control", "ImportSpec", "MetricsEndpoint", "StatusModel", "Store",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),

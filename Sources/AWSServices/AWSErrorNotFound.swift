@@ -7,7 +7,7 @@ extension AWSError {
     /// `NoSuchBucket` / `NoSuchKey`), the RDS shape names an emulator may send instead (`DBInstanceNotFoundFault`,
     /// `DBClusterRoleNotFoundFault`), EC2's (`InvalidVpcID.NotFound`, `InvalidGroup.NotFound`,
     /// `InvalidSecurityGroupRuleId.NotFound`, `InvalidPermission.NotFound`: EC2 API Reference, "Error codes"), and
-    /// `NotFound` for a 404 without a body, as HeadBucket answers.
+    /// `NotFound` for a 404 without a body, as HeadObject answers.
     public static let notFoundCodes: Set<String> = [
         "NoSuchEntity", "DBClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
         "DBClusterRoleNotFound", "DBClusterRoleNotFoundFault", "DBSubnetGroupNotFoundFault", "NoSuchBucket",

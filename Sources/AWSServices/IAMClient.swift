@@ -103,14 +103,6 @@ public struct IAMClient: Sendable {
         }
     }
 
-    /// `ListRoleTags`, every page.
-    public func listRoleTags(roleName: String, maxItems: Int? = nil) throws -> [AWSTag] {
-        let reader = ResultReader(service: .iam, action: "ListRoleTags")
-        return try paginate("ListRoleTags", maxItems: maxItems, { $0.add("RoleName", roleName) }) { result in
-            try reader.tags(result.elements(at: "Tags/member"))
-        }
-    }
-
     /// `PutRolePermissionsBoundary`: sets (or replaces) the managed policy bounding the role's permissions.
     public func putRolePermissionsBoundary(roleName: String, permissionsBoundary: String) throws {
         _ = try client.query(.iam, action: "PutRolePermissionsBoundary") {

@@ -163,20 +163,6 @@ public struct RDSClient: Sendable {
         }
     }
 
-    /// `RemoveTagsFromResource`.
-    public func removeTagsFromResource(resourceArn: String, tagKeys: [String]) throws {
-        _ = try client.query(.rds, action: "RemoveTagsFromResource") {
-            $0.add("ResourceName", resourceArn)
-            $0.addList("TagKeys", tagKeys)
-        }
-    }
-
-    /// `ListTagsForResource`.
-    public func listTagsForResource(resourceArn: String) throws -> [AWSTag] {
-        let result = try client.query(.rds, action: "ListTagsForResource") { $0.add("ResourceName", resourceArn) }
-        return try ResultReader(service: .rds, action: "ListTagsForResource").tags(result.elements(at: "TagList/Tag"))
-    }
-
     /// `DescribeEvents` of one source (`db-cluster` by default) since `startTime`, or over the last
     /// `durationMinutes` (RDS's default: 60), every page; newest first.
     public func describeEvents(

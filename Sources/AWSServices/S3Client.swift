@@ -11,15 +11,6 @@ public struct S3Client: Sendable {
         self.client = client
     }
 
-    /// `HeadBucket`: whether the bucket exists (and is reachable with these credentials); nil when it does not.
-    /// Returns the bucket's region when S3 names it (`x-amz-bucket-region`).
-    public func headBucket(bucket: String) throws -> S3BucketHead? {
-        try nilIfNotFound {
-            let response = try client.rest(.s3, action: "HeadBucket", method: "HEAD", path: "/\(bucket)")
-            return S3BucketHead(region: response.header("x-amz-bucket-region"))
-        }
-    }
-
     /// `GetBucketLocation`: the bucket's region, or nil when the bucket does not exist. An empty (or `null`)
     /// `LocationConstraint` means us-east-1 and the legacy `EU` means eu-west-1, as botocore documents. When S3
     /// answers from another region's endpoint with the bucket's region instead (`301 PermanentRedirect`,
@@ -80,23 +71,6 @@ public struct S3Client: Sendable {
         return try S3ObjectPage(result: root)
     }
 
-    /// The objects under `prefix`, at most `maxPages` pages of `maxKeys`; `isTruncated` says more were left.
-    public func listObjects(
-        bucket: String, prefix: String? = nil, maxKeys: Int? = nil, maxPages: Int = 10
-    ) throws -> S3ObjectListing {
-        var objects: [S3Object] = []
-        var token: String?
-        for _ in 0..<max(1, maxPages) {
-            let page = try listObjectsV2(bucket: bucket, prefix: prefix, continuationToken: token, maxKeys: maxKeys)
-            objects += page.objects
-            guard let next = page.nextContinuationToken, next != token else {
-                return S3ObjectListing(objects: objects, isTruncated: false)
-            }
-            token = next
-        }
-        return S3ObjectListing(objects: objects, isTruncated: true)
-    }
-
     /// `GetObject` of the first `maxBytes` bytes (`Range: bytes=0-(maxBytes-1)`); a server that ignores the range
     /// is cut to the cap. Returns nil when the bucket or key does not exist.
     public func getObject(bucket: String, key: String, maxBytes: Int) throws -> S3ObjectRange? {
@@ -127,15 +101,5 @@ public struct S3Client: Sendable {
                 serverSideEncryption: response.header("x-amz-server-side-encryption"),
                 kmsKeyId: response.header("x-amz-server-side-encryption-aws-kms-key-id"))
         }
-    }
-}
-
-/// What `HeadBucket` tells about a bucket that exists.
-public struct S3BucketHead: Sendable, Equatable {
-    /// The bucket's region from `x-amz-bucket-region`, when sent.
-    public var region: String?
-
-    public init(region: String?) {
-        self.region = region
     }
 }

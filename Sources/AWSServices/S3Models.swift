@@ -51,19 +51,6 @@ public struct S3ObjectPage: Sendable, Equatable {
     }
 }
 
-/// The objects under a prefix, listed up to a page bound.
-public struct S3ObjectListing: Sendable, Equatable {
-    /// The objects found, in key order.
-    public var objects: [S3Object]
-    /// Whether the listing stopped at the page bound with more objects left.
-    public var isTruncated: Bool
-
-    public init(objects: [S3Object], isTruncated: Bool) {
-        self.objects = objects
-        self.isTruncated = isTruncated
-    }
-}
-
 /// The start of an object, read with a `Range` request.
 public struct S3ObjectRange: Sendable, Equatable {
     /// The bytes read (at most the cap asked for).

@@ -1,59 +1,93 @@
 import ImportSpec
-import Store
+import StatusModel
 
 /// Status records as the JSON values `status` and `list` results carry, built member by member: the members their
 /// `Codable` conformances write (a nil optional is left out), without `JSONValue(encoding:)`'s encode-and-decode
-/// round trip, which cost a list of 10,000 statuses most of a second. `StatusJSONTests` compares the two.
+/// round trip, which cost a list of 10,000 statuses most of a second. The member names are the types' own
+/// `CodingKeys`, so a renamed member cannot diverge; `StatusJSONTests` compares the values with `Codable`'s.
 public enum StatusJSON {
+    private typealias Status = SpecStatus.CodingKeys
+    private typealias Cluster = ClusterFacts.CodingKeys
+    private typealias Role = RoleFacts.CodingKeys
+    private typealias Binlog = BinlogPosition.CodingKeys
+
     /// A spec's status.
     public static func value(_ status: SpecStatus) -> JSONValue {
-        var cluster: [String: JSONValue] = [
-            "identifier": .string(status.cluster.identifier), "status": .string(status.cluster.status),
-        ]
-        cluster["arn"] = status.cluster.arn.map(JSONValue.string)
-        cluster["endpoint"] = status.cluster.endpoint.map(JSONValue.string)
-        cluster["lastSeen"] = status.cluster.lastSeen.map(value)
-        var role: [String: JSONValue] = [:]
-        role["name"] = status.role.name.map(JSONValue.string)
-        role["arn"] = status.role.arn.map(JSONValue.string)
-        var members: [String: JSONValue] = [
-            "name": .string(status.name), "generation": .integer(Int(status.generation)),
-            "observedGeneration": .integer(Int(status.observedGeneration)), "phase": .string(status.phase.rawValue),
-            "conditions": .array(status.conditions.map(value)), "cluster": .object(cluster), "role": .object(role),
-            "deletionRequested": .bool(status.deletionRequested), "updatedAt": value(status.updatedAt),
-        ]
-        members["message"] = status.message.map(JSONValue.string)
-        members["restoreRequestedAt"] = status.restoreRequestedAt.map(value)
-        if let binlog = status.binlog {
-            var position: [String: JSONValue] = ["source": .string(binlog.source)]
-            position["file"] = binlog.file.map(JSONValue.string)
-            position["position"] = binlog.position.map { .integer(Int($0)) }
-            members["binlog"] = .object(position)
-        }
+        .object(members(status))
+    }
+
+    /// A `status` result: the status's members with the events and managed settings added.
+    public static func value(_ result: StatusResult) -> JSONValue {
+        var members = members(result.status)
+        members[StatusResult.CodingKeys.events.stringValue] = .array(result.events.map(value))
+        members[StatusResult.CodingKeys.managedSettings.stringValue] =
+            result.managedSettings.map { .array($0.map(JSONValue.string)) }
         return .object(members)
+    }
+
+    private static func members(_ status: SpecStatus) -> [String: JSONValue] {
+        var cluster: [String: JSONValue] = [
+            Cluster.identifier.stringValue: .string(status.cluster.identifier),
+            Cluster.status.stringValue: .string(status.cluster.status),
+        ]
+        cluster[Cluster.arn.stringValue] = status.cluster.arn.map(JSONValue.string)
+        cluster[Cluster.endpoint.stringValue] = status.cluster.endpoint.map(JSONValue.string)
+        cluster[Cluster.lastSeen.stringValue] = status.cluster.lastSeen.map(value)
+        var role: [String: JSONValue] = [:]
+        role[Role.name.stringValue] = status.role.name.map(JSONValue.string)
+        role[Role.arn.stringValue] = status.role.arn.map(JSONValue.string)
+        var members: [String: JSONValue] = [
+            Status.name.stringValue: .string(status.name),
+            Status.generation.stringValue: .integer(Int(status.generation)),
+            Status.observedGeneration.stringValue: .integer(Int(status.observedGeneration)),
+            Status.phase.stringValue: .string(status.phase.rawValue),
+            Status.conditions.stringValue: .array(status.conditions.map(value)),
+            Status.cluster.stringValue: .object(cluster), Status.role.stringValue: .object(role),
+            Status.deletionRequested.stringValue: .bool(status.deletionRequested),
+            Status.updatedAt.stringValue: value(status.updatedAt),
+        ]
+        members[Status.message.stringValue] = status.message.map(JSONValue.string)
+        members[Status.restoreRequestedAt.stringValue] = status.restoreRequestedAt.map(value)
+        if let binlog = status.binlog {
+            var position: [String: JSONValue] = [Binlog.source.stringValue: .string(binlog.source)]
+            position[Binlog.file.stringValue] = binlog.file.map(JSONValue.string)
+            position[Binlog.position.stringValue] = binlog.position.map { .integer(Int($0)) }
+            members[Status.binlog.stringValue] = .object(position)
+        }
+        return members
     }
 
     /// One condition of a status.
     public static func value(_ condition: Condition) -> JSONValue {
-        [
-            "type": .string(condition.type), "status": .string(condition.status.rawValue),
-            "reason": .string(condition.reason), "message": .string(condition.message),
-            "lastTransitionTime": value(condition.lastTransitionTime),
+        typealias Key = Condition.CodingKeys
+        return [
+            Key.type.stringValue: .string(condition.type), Key.status.stringValue: .string(condition.status.rawValue),
+            Key.reason.stringValue: .string(condition.reason), Key.message.stringValue: .string(condition.message),
+            Key.lastTransitionTime.stringValue: value(condition.lastTransitionTime),
         ]
     }
 
     /// One event of a spec's log.
     public static func value(_ event: SpecEvent) -> JSONValue {
-        [
-            "time": value(event.time), "type": .string(event.type.rawValue), "reason": .string(event.reason),
-            "message": .string(event.message),
+        typealias Key = SpecEvent.CodingKeys
+        return [
+            Key.time.stringValue: value(event.time), Key.type.stringValue: .string(event.type.rawValue),
+            Key.reason.stringValue: .string(event.reason), Key.message.stringValue: .string(event.message),
         ]
+    }
+
+    /// A listed status whose stored conditions text is not a JSON array (the database was changed outside aurorad or
+    /// is damaged); the daemon reports it as the store's unreadable value.
+    public struct UnreadableConditions: Error, Equatable {
+        /// The spec whose conditions cannot be read.
+        public var name: String
     }
 
     /// Listed statuses as the compact JSON text of their array, members in sorted order: the bytes `value` then
     /// `JSONText.compact` give for the statuses with their conditions, written straight from the records, so
     /// `list` of 10,000 specs builds no value tree. The conditions are the text the store keeps (`JSONEncoder`
-    /// with sorted keys when the status was written), passed on as they are.
+    /// with sorted keys when the status was written), passed on as they are; throws `UnreadableConditions` when one
+    /// is not a JSON array.
     public static func encodedList(_ listed: [ListedStatus]) throws -> [UInt8] {
         var writer = JSONText.Writer(pretty: false)
         writer.bytes.reserveCapacity(listed.count * 1200)
@@ -72,39 +106,36 @@ public enum StatusJSON {
     ) throws {
         var object = Members(opening: &writer)
         if let binlog = status.binlog {
-            object.key("binlog", &writer)
+            object.key(Status.binlog, &writer)
             var position = Members(opening: &writer)
-            position.optionalString("file", binlog.file, &writer)
-            if let offset = binlog.position { position.raw("position", String(offset), &writer) }
-            position.string("source", binlog.source, &writer)
+            position.optionalString(Binlog.file, binlog.file, &writer)
+            if let offset = binlog.position { position.raw(Binlog.position, String(offset), &writer) }
+            position.string(Binlog.source, binlog.source, &writer)
             Members.close(&writer)
         }
-        object.key("cluster", &writer)
+        object.key(Status.cluster, &writer)
         var cluster = Members(opening: &writer)
-        cluster.optionalString("arn", status.cluster.arn, &writer)
-        cluster.optionalString("endpoint", status.cluster.endpoint, &writer)
-        cluster.string("identifier", status.cluster.identifier, &writer)
-        cluster.optionalString("lastSeen", status.cluster.lastSeen?.description, &writer)
-        cluster.string("status", status.cluster.status, &writer)
+        cluster.optionalString(Cluster.arn, status.cluster.arn, &writer)
+        cluster.optionalString(Cluster.endpoint, status.cluster.endpoint, &writer)
+        cluster.string(Cluster.identifier, status.cluster.identifier, &writer)
+        cluster.optionalString(Cluster.lastSeen, status.cluster.lastSeen?.description, &writer)
+        cluster.string(Cluster.status, status.cluster.status, &writer)
         Members.close(&writer)
-        object.key("conditions", &writer)
-        guard writer.writeEncoded(array: conditionsJSON) else {
-            throw StoreError.unreadableValue(
-                table: "status", name: status.name, detail: "conditions are not a JSON array")
-        }
-        object.raw("deletionRequested", status.deletionRequested ? "true" : "false", &writer)
-        object.raw("generation", String(status.generation), &writer)
-        object.optionalString("message", status.message, &writer)
-        object.string("name", status.name, &writer)
-        object.raw("observedGeneration", String(status.observedGeneration), &writer)
-        object.string("phase", status.phase.rawValue, &writer)
-        object.optionalString("restoreRequestedAt", status.restoreRequestedAt?.description, &writer)
-        object.key("role", &writer)
+        object.key(Status.conditions, &writer)
+        guard writer.writeEncoded(array: conditionsJSON) else { throw UnreadableConditions(name: status.name) }
+        object.raw(Status.deletionRequested, status.deletionRequested ? "true" : "false", &writer)
+        object.raw(Status.generation, String(status.generation), &writer)
+        object.optionalString(Status.message, status.message, &writer)
+        object.string(Status.name, status.name, &writer)
+        object.raw(Status.observedGeneration, String(status.observedGeneration), &writer)
+        object.string(Status.phase, status.phase.rawValue, &writer)
+        object.optionalString(Status.restoreRequestedAt, status.restoreRequestedAt?.description, &writer)
+        object.key(Status.role, &writer)
         var role = Members(opening: &writer)
-        role.optionalString("arn", status.role.arn, &writer)
-        role.optionalString("name", status.role.name, &writer)
+        role.optionalString(Role.arn, status.role.arn, &writer)
+        role.optionalString(Role.name, status.role.name, &writer)
         Members.close(&writer)
-        object.string("updatedAt", status.updatedAt.description, &writer)
+        object.string(Status.updatedAt, status.updatedAt.description, &writer)
         Members.close(&writer)
     }
 
@@ -123,23 +154,23 @@ public enum StatusJSON {
         }
 
         /// Writes the separator and `key`; the caller writes the value next.
-        mutating func key(_ key: String, _ writer: inout JSONText.Writer) {
+        mutating func key(_ key: some CodingKey, _ writer: inout JSONText.Writer) {
             if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
             count += 1
-            writer.writeString(key)
+            writer.writeString(key.stringValue)
             writer.bytes.append(UInt8(ascii: ":"))
         }
 
-        mutating func string(_ key: String, _ text: String, _ writer: inout JSONText.Writer) {
+        mutating func string(_ key: some CodingKey, _ text: String, _ writer: inout JSONText.Writer) {
             self.key(key, &writer)
             writer.writeString(text)
         }
 
-        mutating func optionalString(_ key: String, _ text: String?, _ writer: inout JSONText.Writer) {
+        mutating func optionalString(_ key: some CodingKey, _ text: String?, _ writer: inout JSONText.Writer) {
             if let text { string(key, text, &writer) }
         }
 
-        mutating func raw(_ key: String, _ text: String, _ writer: inout JSONText.Writer) {
+        mutating func raw(_ key: some CodingKey, _ text: String, _ writer: inout JSONText.Writer) {
             self.key(key, &writer)
             writer.bytes += text.utf8
         }

@@ -1,12 +1,13 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// Renders control-socket results as the readable text `aurorad ctl` prints by default.
 public enum StatusRendering {
-    /// A status result (a `SpecStatus` plus its recent `events`) as a block of text.
+    /// A status result (`StatusResult`: a `SpecStatus` plus its recent events) as a block of text.
     public static func status(_ result: JSONValue) throws -> String {
-        let status = try result.decode(SpecStatus.self)
+        let answer = try result.decode(StatusResult.self)
+        let status = answer.status
         var lines = [
             "Name:                \(status.name)",
             "Phase:               \(status.phase.rawValue)",
@@ -30,7 +31,7 @@ public enum StatusRendering {
             lines.append("Restore requested:   \(restore) (the next reconcile restores the cluster from the backup)")
         }
         if let message = status.message { lines.append("Message:             \(message)") }
-        if let managed = try result["managedSettings"]?.decode([String].self) {
+        if let managed = answer.managedSettings {
             lines.append("Managed settings:    \(managed.joined(separator: ", "))")
         }
         lines.append("Updated:             \(status.updatedAt)")
@@ -42,12 +43,9 @@ public enum StatusRendering {
                     [$0.type, $0.status.rawValue, $0.reason, $0.lastTransitionTime.description, $0.message]
                 })
         }
-        if let events = result["events"], case .array = events {
-            let decoded = try events.decode([SpecEvent].self)
-            if !decoded.isEmpty {
-                lines.append("")
-                lines += eventTable(decoded)
-            }
+        if !answer.events.isEmpty {
+            lines.append("")
+            lines += eventTable(answer.events)
         }
         return lines.joined(separator: "\n")
     }
@@ -65,17 +63,18 @@ public enum StatusRendering {
             rows: events.map { [$0.time.description, $0.type.rawValue, $0.reason, $0.message] })
     }
 
-    /// A plan result (`steps`: every projected group of action descriptions, `now`: the groups runnable now,
-    /// `phase`, `projectedPhase`, `projectedMessage`) as numbered steps in order, saying which run now.
+    /// A plan result (`PlanResult`) as numbered steps in order, saying which run now.
     public static func plan(_ result: JSONValue) throws -> String {
-        let steps = try (result["steps"] ?? .array([])).decode([[String]].self)
-        let runnable = try (result["now"] ?? .array([])).decode([[String]].self).count
-        let phase = result["phase"]?.stringValue ?? "Unknown"
-        let projected = result["projectedPhase"]?.stringValue ?? phase
-        let message = result["projectedMessage"]?.stringValue ?? ""
+        let plan = try result.decode(PlanResult.self)
+        let steps = plan.preview.steps
+        let runnable = plan.preview.now.count
+        let phase = plan.preview.phase.rawValue
+        let projected = plan.preview.projectedPhase.rawValue
+        let message = plan.preview.projectedMessage
         guard !steps.isEmpty else {
-            let head = projected == "Ready" ? "No actions: AWS already matches the spec." : "No actions: \(message)"
-            return ([head, "Phase: \(phase)"] + (try ownership(result))).joined(separator: "\n")
+            let head = plan.preview.projectedPhase == .ready
+                ? "No actions: AWS already matches the spec." : "No actions: \(message)"
+            return ([head, "Phase: \(phase)"] + ownership(plan)).joined(separator: "\n")
         }
         var lines = ["Steps a submit would carry out, in order (a step's actions run in parallel):"]
         for (index, group) in steps.enumerated() {
@@ -96,17 +95,18 @@ public enum StatusRendering {
         }
         let outcome = message.isEmpty ? projected : "\(projected): \(message)"
         lines.append("Phase now: \(phase); after these steps: \(outcome)")
-        return (lines + (try ownership(result))).joined(separator: "\n")
+        return (lines + ownership(plan)).joined(separator: "\n")
     }
 
     /// The lines of a plan result saying which settings aurorad manages after the restore and which it leaves as
     /// they are in AWS; none when the result has no such lists.
-    private static func ownership(_ result: JSONValue) throws -> [String] {
+    private static func ownership(_ plan: PlanResult) -> [String] {
         var lines: [String] = []
-        if let managed = try result["managedSettings"]?.decode([String].self), !managed.isEmpty {
-            lines.append("Managed after the restore: \(managed.joined(separator: ", ")).")
+        if !plan.managedSettings.isEmpty {
+            lines.append("Managed after the restore: \(plan.managedSettings.joined(separator: ", ")).")
         }
-        if let unmanaged = try result["unmanagedSettings"]?.decode([String].self), !unmanaged.isEmpty {
+        if !plan.unmanagedSettings.isEmpty {
+            let unmanaged = plan.unmanagedSettings
             lines.append("Not in the spec, so left as they are in AWS: \(unmanaged.joined(separator: ", ")).")
         }
         return lines

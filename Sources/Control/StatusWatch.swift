@@ -1,4 +1,4 @@
-import Store
+import StatusModel
 
 /// Follows one spec's status for `aurorad ctl watch`: the readable changes between two polls, and whether the watch
 /// is over. Pure, so the change lines are tested without a daemon.

@@ -9,7 +9,8 @@ public enum ReconcileResult: Sendable {
     case requeueAfter(Duration)
     /// A transient failure (throttling, 5xx, network, IAM propagation): retry after the key's exponential backoff.
     case retryableError(any Error)
-    /// A failure retrying cannot fix (invalid backup, access denied): do not retry until the key is woken.
+    /// A failure retrying cannot fix (e.g. a stored spec that no longer decodes: only a resubmit fixes it): do not
+    /// retry until the key is woken.
     case terminalError(any Error)
 }
 

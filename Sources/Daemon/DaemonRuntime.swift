@@ -6,6 +6,7 @@ import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import StatusModel
 import Store
 import Synchronization
 
@@ -72,9 +73,9 @@ public final class DaemonRuntime: Sendable {
                 monitor.invalidate()
                 controller.wake(name)
             },
-            plan: { spec in try Self.planJSON(bridge.current.preview(spec), of: spec) },
+            plan: { spec in Self.planResult(try bridge.current.preview(spec), of: spec) },
             restoreRequested: { name in controller.wake(name) },
-            deletePreview: { spec in try JSONValue(encoding: bridge.current.previewDeletion(spec)) })
+            deletePreview: { spec in try bridge.current.previewDeletion(spec) })
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),
@@ -115,7 +116,7 @@ public final class DaemonRuntime: Sendable {
     /// The AWS client and the reconciler over it, sharing one global AWS request rate limit.
     private func makeReconciler(
         store: any SpecStore, rateLimit: ReloadableRateLimit, metrics: DaemonMetrics
-    ) throws -> ReconcilerBridge {
+    ) throws -> ReloadableReconciler {
         let client = try AWSClient(
             environment: environment,
             options: AWSClientOptions(
@@ -127,7 +128,7 @@ public final class DaemonRuntime: Sendable {
         ])
         let observer = AWSObserver(client: client, logger: logger)
         let executor = AWSActionExecutor(client: client, logger: logger)
-        return ReconcilerBridge(options: Self.reconcilerOptions(config)) { [logger] options in
+        return ReloadableReconciler(options: Self.reconcilerOptions(config)) { [logger] options in
             SpecReconciler(store: store, observer: observer, executor: executor, options: options, logger: logger)
         }
     }
@@ -139,7 +140,7 @@ public final class DaemonRuntime: Sendable {
     /// Re-reads the configuration (SIGHUP) and applies what a running daemon can; returns the settings now in force.
     /// An invalid file changes nothing.
     private func reload(
-        _ running: DaemonConfig, bridge: ReconcilerBridge, controller: Controller, rateLimit: ReloadableRateLimit
+        _ running: DaemonConfig, bridge: ReloadableReconciler, controller: Controller, rateLimit: ReloadableRateLimit
     ) -> DaemonConfig {
         guard let reloadConfig else {
             logger.notice("SIGHUP received; no configuration source to reload, nothing changed")
@@ -170,20 +171,12 @@ public final class DaemonRuntime: Sendable {
         return adopted
     }
 
-    /// A plan preview of `spec` as the JSON `ctl plan --json` prints: `phase`, `steps` (every projected group),
-    /// `now` (the groups runnable now), `conditions`, `projectedPhase`, `projectedMessage`, and the settings aurorad
-    /// manages after the restore and those it leaves as they are in AWS (`managedSettings`, `unmanagedSettings`).
-    private static func planJSON(_ preview: PlanPreview, of spec: ImportSpec) throws -> JSONValue {
-        .object([
-            "managedSettings": .array(FieldOwnership.managed(by: spec).map { .string($0) }),
-            "unmanagedSettings": .array(FieldOwnership.unmanaged(by: spec).map { .string($0) }),
-            "phase": .string(preview.phase.rawValue),
-            "steps": .array(preview.steps.map { .array($0.map { .string($0) }) }),
-            "now": .array(preview.now.map { .array($0.map { .string($0) }) }),
-            "conditions": try JSONValue(encoding: preview.conditions),
-            "projectedPhase": .string(preview.projectedPhase.rawValue),
-            "projectedMessage": .string(preview.projectedMessage),
-        ])
+    /// The `plan` result for `spec`: the preview, and the settings aurorad manages after the restore and those it
+    /// leaves as they are in AWS.
+    private static func planResult(_ preview: PlanPreview, of spec: ImportSpec) -> PlanResult {
+        PlanResult(
+            preview: preview, managedSettings: FieldOwnership.managed(by: spec),
+            unmanagedSettings: FieldOwnership.unmanaged(by: spec))
     }
 
     /// The groups allowed on the socket: the socket's group (the server's default) plus the configured extras.

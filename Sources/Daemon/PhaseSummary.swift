@@ -1,4 +1,4 @@
-import Store
+import StatusModel
 
 /// The one-line summary of every spec's phase that `systemctl status aurorad` shows (`STATUS=`), e.g.
 /// "12 specs: 10 Ready, 1 Converging, 1 Failed".

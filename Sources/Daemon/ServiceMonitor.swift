@@ -1,7 +1,7 @@
 import Controller
 import Dispatch
 import Logging
-import Store
+import StatusModel
 import Synchronization
 
 /// Keeps systemd informed while the daemon runs: pings the watchdog only while the controller makes progress (its

@@ -3,6 +3,7 @@ import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import StatusModel
 import Store
 
 /// Answers control-socket requests from the store: submit validates and stores a spec, status, list and events read
@@ -17,18 +18,18 @@ public struct SpecControlHandler: ControlHandler {
         /// Deletion of a spec was requested.
         public var deletionRequested: @Sendable (_ name: String) -> Void
         /// The actions a spec would cause now, without changing anything; nil when no reconciler is wired.
-        public var plan: (@Sendable (ImportSpec) throws -> JSONValue)?
+        public var plan: (@Sendable (ImportSpec) throws -> PlanResult)?
         /// A restore of a vanished cluster was requested.
         public var restoreRequested: @Sendable (_ name: String) -> Void
         /// What deleting a spec would destroy and leave in place, without changing anything; nil: no reconciler.
-        public var deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)?
+        public var deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)?
 
         /// Hooks from closures.
         public init(submitted: @escaping @Sendable (String, Bool) -> Void,
                     deletionRequested: @escaping @Sendable (String) -> Void,
-                    plan: (@Sendable (ImportSpec) throws -> JSONValue)? = nil,
+                    plan: (@Sendable (ImportSpec) throws -> PlanResult)? = nil,
                     restoreRequested: @escaping @Sendable (String) -> Void = { _ in },
-                    deletePreview: (@Sendable (ImportSpec) throws -> JSONValue)? = nil) {
+                    deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)? = nil) {
             self.submitted = submitted
             self.deletionRequested = deletionRequested
             self.plan = plan
@@ -97,10 +98,8 @@ public struct SpecControlHandler: ControlHandler {
             "peer.uid": "\(peer.uid)",
         ])
         hooks.submitted(spec.name, outcome.changed)
-        return .success([
-            "name": .string(spec.name), "generation": .integer(Int(outcome.generation)),
-            "created": .bool(outcome.created), "changed": .bool(outcome.changed),
-        ])
+        return .success(try JSONValue(encoding: SubmitResult(
+            name: spec.name, generation: outcome.generation, created: outcome.created, changed: outcome.changed)))
     }
 
     private func requireName(_ name: String?) -> ControlResponse? {
@@ -113,15 +112,12 @@ public struct SpecControlHandler: ControlHandler {
         guard let name, let status = try store.status(named: name) else {
             return .failure(.notFound, "No spec named \(name ?? "") exists; `aurorad ctl list` shows the specs.")
         }
-        var result = StatusJSON.value(status)
-        if case .object(var fields) = result {
-            fields["events"] = .array(try store.events(name: name, limit: statusEventCount).map(StatusJSON.value))
-            if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
-                fields["managedSettings"] = .array(FieldOwnership.managed(by: spec).map { .string($0) })
-            }
-            result = .object(fields)
+        var managed: [String]?
+        if let stored = try store.spec(named: name), let spec = try? ImportSpec.decode(from: stored.specJSON) {
+            managed = FieldOwnership.managed(by: spec)
         }
-        return .success(result)
+        let events = try store.events(name: name, limit: statusEventCount)
+        return .success(StatusJSON.value(StatusResult(status: status, events: events, managedSettings: managed)))
     }
 
     private func events(_ name: String?, limit: Int) throws -> ControlResponse {
@@ -133,7 +129,13 @@ public struct SpecControlHandler: ControlHandler {
     }
 
     private func list() throws -> ControlResponse {
-        ControlResponse(.encodedSuccess(try StatusJSON.encodedList(try store.listedStatuses())))
+        let listed = try store.listedStatuses()
+        do {
+            return ControlResponse(.encodedSuccess(try StatusJSON.encodedList(listed)))
+        } catch let error as StatusJSON.UnreadableConditions {
+            throw StoreError.unreadableValue(
+                table: "status", name: error.name, detail: "conditions are not a JSON array")
+        }
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
@@ -143,7 +145,7 @@ public struct SpecControlHandler: ControlHandler {
         }
         logger.notice("spec deletion requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
         hooks.deletionRequested(name)
-        return .success(["name": .string(spec.name), "deletionRequested": .bool(true)])
+        return .success(try JSONValue(encoding: DeleteResult(name: spec.name)))
     }
 
     private func previewDeletion(_ name: String?) throws -> ControlResponse {
@@ -161,7 +163,7 @@ public struct SpecControlHandler: ControlHandler {
             return .failure(.conflict, "The stored spec \(name) no longer passes validation (\(error)), so its "
                 + "deletion cannot be previewed; delete it with --yes, or forget it with --keep-resources.")
         }
-        return .success(try preview(spec))
+        return .success(try JSONValue(encoding: preview(spec)))
     }
 
     private func forget(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
@@ -171,7 +173,7 @@ public struct SpecControlHandler: ControlHandler {
         }
         logger.notice("spec forgotten; its AWS resources are left as they are",
                       metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
-        return .success(["name": .string(name), "forgotten": .bool(true)])
+        return .success(try JSONValue(encoding: ForgetResult(name: name)))
     }
 
     private func restore(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {
@@ -185,9 +187,7 @@ public struct SpecControlHandler: ControlHandler {
         }
         logger.notice("cluster restore requested", metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
         hooks.restoreRequested(name)
-        return .success([
-            "name": .string(name), "restoreRequested": .bool(true), "restoreRequestedAt": .string("\(requestedAt)"),
-        ])
+        return .success(try JSONValue(encoding: RestoreResult(name: name, requestedAt: requestedAt)))
     }
 
     private func plan(_ value: JSONValue?) throws -> ControlResponse {
@@ -199,6 +199,6 @@ public struct SpecControlHandler: ControlHandler {
         guard let plan = hooks.plan else {
             return .failure(.internal, "This daemon has no reconciler to plan with.")
         }
-        return .success(try plan(spec))
+        return .success(try JSONValue(encoding: plan(spec)))
     }
 }

@@ -1,6 +1,6 @@
 import Controller
 import Metrics
-import Store
+import StatusModel
 
 /// Gauges of the daemon's state that the service monitor samples on its tick: specs by phase (every phase, 0 when
 /// none, so a phase emptied shows 0 rather than its last count) and the work queue's keys by state.

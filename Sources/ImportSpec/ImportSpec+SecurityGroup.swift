@@ -1,7 +1,7 @@
 /// One entry of `security_group_ingress_rules` or `security_group_egress_rules`: an
 /// `aws_vpc_security_group_ingress_rule` (or `_egress_rule`) of the terraform-aws-rds-aurora module (`ip_protocol`
 /// default tcp). Exactly one peer is given; `referenced_security_group_id = "self"` means the group aurorad creates.
-public struct SecurityGroupRule: Codable, Sendable, Equatable {
+public struct SecurityGroupRule: Encodable, Sendable, Equatable {
     /// An IPv4 CIDR block, as its network address (`10.0.1.0/24`).
     public var cidrIpv4: String?
     /// An IPv6 CIDR block, in its canonical form (`2001:db8::/32`).

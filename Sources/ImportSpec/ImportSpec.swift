@@ -3,7 +3,7 @@
 /// Field names mirror the inputs of the terraform-aws-rds-aurora module (snake_case in JSON) so an operator can carry
 /// a module block over almost line for line. Optional fields are `nil` when the JSON leaves them out; the defaults
 /// aurorad applies are exposed as computed properties (`effective…`) so the stored spec stays what was submitted.
-public struct ImportSpec: Codable, Sendable, Equatable {
+public struct ImportSpec: Encodable, Sendable, Equatable {
     /// The cluster identifier, and the stem of every derived name (instances, managed role, final snapshot).
     public var name: String
     /// Always `aurora-mysql`: S3 import is MySQL-only.
@@ -72,7 +72,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     public var securityGroupEgressRules: [String: SecurityGroupRule]?
 
     /// One instance of the cluster.
-    public struct InstanceSpec: Codable, Sendable, Equatable {
+    public struct InstanceSpec: Encodable, Sendable, Equatable {
         /// Overrides the derived identifier `<name>-<key>`.
         public var identifier: String?
         /// Overrides `cluster_instance_class`.
@@ -98,7 +98,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     }
 
     /// One role association; with no `role_arn` the ingestion role (given or managed) is associated.
-    public struct RoleAssociation: Codable, Sendable, Equatable {
+    public struct RoleAssociation: Encodable, Sendable, Equatable {
         /// The role to associate; `nil` means the spec's ingestion role.
         public var roleArn: String?
 
@@ -112,7 +112,7 @@ public struct ImportSpec: Codable, Sendable, Equatable {
     }
 
     /// The `s3_import` block of the module.
-    public struct S3Import: Codable, Sendable, Equatable {
+    public struct S3Import: Encodable, Sendable, Equatable {
         /// MySQL version of the source server, e.g. `5.7.12` or `8.0.36`.
         public var sourceEngineVersion: String
         /// The bucket holding the backup; it must be in the cluster's region.

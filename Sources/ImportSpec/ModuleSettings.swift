@@ -3,7 +3,7 @@
 ///
 /// Every field is optional and `nil` means "not set": nothing is sent at the restore and, afterwards, the setting
 /// stays as RDS or the operator has it (field ownership).
-public struct ClusterSettings: Codable, Sendable, Equatable {
+public struct ClusterSettings: Encodable, Sendable, Equatable {
     /// `DBClusterParameterGroupName`.
     public var dbClusterParameterGroupName: String?
     /// `BackupRetentionPeriod`, 1–35 days.
@@ -71,7 +71,7 @@ public struct ClusterSettings: Codable, Sendable, Equatable {
 /// The module's per-instance inputs: each instance's own (`instances.<key>.…`) and, except `availability_zone` and
 /// `promotion_tier`, the cluster-level defaults the module applies to instances that leave them out
 /// (`try(each.value.x, var.x)` in its `aws_rds_cluster_instance`).
-public struct InstanceSettings: Codable, Sendable, Equatable {
+public struct InstanceSettings: Encodable, Sendable, Equatable {
     /// `DBParameterGroupName`.
     public var dbParameterGroupName: String?
     /// `CACertificateIdentifier`, e.g. `rds-ca-rsa2048-g1`.
@@ -151,22 +151,6 @@ public struct InstanceSettings: Codable, Sendable, Equatable {
 }
 
 extension ClusterSettings {
-    /// Decodes the settings from the spec's top level (unknown keys are the spec's decoder's business).
-    public init(from decoder: any Decoder) throws {
-        let fields = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            dbClusterParameterGroupName: try fields.decodeIfPresent(String.self, forKey: .dbClusterParameterGroupName),
-            backupRetentionPeriod: try fields.decodeIfPresent(Int.self, forKey: .backupRetentionPeriod),
-            preferredBackupWindow: try fields.decodeIfPresent(String.self, forKey: .preferredBackupWindow),
-            preferredMaintenanceWindow: try fields.decodeIfPresent(String.self, forKey: .preferredMaintenanceWindow),
-            iamDatabaseAuthenticationEnabled:
-                try fields.decodeIfPresent(Bool.self, forKey: .iamDatabaseAuthenticationEnabled),
-            copyTagsToSnapshot: try fields.decodeIfPresent(Bool.self, forKey: .copyTagsToSnapshot),
-            storageType: try fields.decodeIfPresent(String.self, forKey: .storageType),
-            networkType: try fields.decodeIfPresent(String.self, forKey: .networkType),
-            engineLifecycleSupport: try fields.decodeIfPresent(String.self, forKey: .engineLifecycleSupport))
-    }
-
     /// The settings that are set, as top-level JSON members.
     var jsonMembers: [String: JSONValue] {
         var members: [String: JSONValue] = [:]
@@ -185,24 +169,6 @@ extension ClusterSettings {
 }
 
 extension InstanceSettings {
-    /// Decodes the settings from an instance entry or, as defaults, from the spec's top level.
-    public init(from decoder: any Decoder) throws {
-        let fields = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            dbParameterGroupName: try fields.decodeIfPresent(String.self, forKey: .dbParameterGroupName),
-            caCertIdentifier: try fields.decodeIfPresent(String.self, forKey: .caCertIdentifier),
-            publiclyAccessible: try fields.decodeIfPresent(Bool.self, forKey: .publiclyAccessible),
-            availabilityZone: try fields.decodeIfPresent(String.self, forKey: .availabilityZone),
-            promotionTier: try fields.decodeIfPresent(Int.self, forKey: .promotionTier),
-            autoMinorVersionUpgrade: try fields.decodeIfPresent(Bool.self, forKey: .autoMinorVersionUpgrade),
-            performanceInsightsEnabled: try fields.decodeIfPresent(Bool.self, forKey: .performanceInsightsEnabled),
-            performanceInsightsRetentionPeriod:
-                try fields.decodeIfPresent(Int.self, forKey: .performanceInsightsRetentionPeriod),
-            performanceInsightsKmsKeyId: try fields.decodeIfPresent(String.self, forKey: .performanceInsightsKmsKeyId),
-            monitoringInterval: try fields.decodeIfPresent(Int.self, forKey: .monitoringInterval),
-            monitoringRoleArn: try fields.decodeIfPresent(String.self, forKey: .monitoringRoleArn))
-    }
-
     /// The settings that are set, as JSON members of an instance entry or the top level.
     var jsonMembers: [String: JSONValue] {
         var members: [String: JSONValue] = [:]

@@ -6,7 +6,7 @@
 /// Enhanced Monitoring's do not), `iam_role_managed_policy_arns` (v9 only, gone in v10) and
 /// `iam_role_force_detach_policies` (aurorad always detaches what is attached to its own role before deleting it, as
 /// v10 does).
-public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
+public struct MonitoringRoleSettings: Encodable, Sendable, Equatable {
     /// `create_monitoring_role`: default true, as in the module.
     public var createMonitoringRole: Bool?
     /// `iam_role_name`: the role's name, or its prefix; default `<name>-monitor` (the module's v10 default).
@@ -40,18 +40,6 @@ public struct MonitoringRoleSettings: Codable, Sendable, Equatable {
         case iamRoleDescription = "iam_role_description"
         case iamRolePath = "iam_role_path"
         case iamRolePermissionsBoundary = "iam_role_permissions_boundary"
-    }
-
-    /// Decodes the settings from the spec's top level (unknown keys are the spec's decoder's business).
-    public init(from decoder: any Decoder) throws {
-        let fields = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            createMonitoringRole: try fields.decodeIfPresent(Bool.self, forKey: .createMonitoringRole),
-            iamRoleName: try fields.decodeIfPresent(String.self, forKey: .iamRoleName),
-            iamRoleUseNamePrefix: try fields.decodeIfPresent(Bool.self, forKey: .iamRoleUseNamePrefix),
-            iamRoleDescription: try fields.decodeIfPresent(String.self, forKey: .iamRoleDescription),
-            iamRolePath: try fields.decodeIfPresent(String.self, forKey: .iamRolePath),
-            iamRolePermissionsBoundary: try fields.decodeIfPresent(String.self, forKey: .iamRolePermissionsBoundary))
     }
 
     /// The settings that are set, as top-level JSON members.

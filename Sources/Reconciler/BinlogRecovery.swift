@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import StatusModel
 
 /// Reads the source's binary log position for the cutover from what RDS and the backup say.
 ///

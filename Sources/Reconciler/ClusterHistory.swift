@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import StatusModel
 
 /// What aurorad remembers about the spec's cluster beyond one observation, from the store: whether it ever saw the
 /// cluster it restored, and whether the operator asked to restore it again. The planner's only input not from AWS.

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import StatusModel
 
 /// The kinds of conditions, one per step of the import plus the summary `Ready`; raw values are the `type` of the
 /// Store's `Condition`.

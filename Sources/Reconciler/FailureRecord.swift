@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import StatusModel
 
 /// Keeps a spec's last failed action in its status, as condition `LastError`, so it survives a restart: a terminal
 /// failure keeps the spec Failed, and the IAM propagation window keeps counting from the first failure.

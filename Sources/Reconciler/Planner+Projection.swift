@@ -2,7 +2,7 @@ import AWSCore
 import AWSServices
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// A dry run of a whole convergence, like `terraform plan`: every step group the daemon would run, in order, found by
 /// planning, assuming each action has its expected effect, and planning again. Pure: no I/O, deterministic.
@@ -96,6 +96,28 @@ extension ObservedState {
         switch action {
         case .verifyBackup(_, _, let version):
             if backup == .notChecked { backup = .verified(serverVersion: version) }
+        case .createRole, .updateAssumeRolePolicy, .putRolePolicy, .tagRole, .attachRolePolicy, .detachRolePolicy,
+            .putRolePermissionsBoundary, .deleteRolePolicy, .deleteRole:
+            applyRoleEffect(of: action)
+        case .restoreCluster, .addRoleToCluster, .waitForRoleAssociation, .modifyCluster, .deleteCluster,
+            .waitForCluster:
+            applyClusterEffect(of: action)
+        case .createInstance, .deleteInstance, .modifyInstance, .waitForInstances:
+            applyInstanceEffect(of: action)
+        case .addTagsToResource(let arn, let tags):
+            applyTags(tags, toResource: arn)
+        case .createSecurityGroup, .authorizeSecurityGroupRule, .revokeSecurityGroupRules, .tagSecurityGroup,
+            .deleteSecurityGroup:
+            applySecurityGroupEffect(of: action)
+        case .removeSpec:
+            break
+        }
+    }
+
+    /// The ingestion or Enhanced Monitoring role after a role action: created with a placeholder ARN, its trust
+    /// policy, inline and attached policies, boundary and tags changed, or gone. Other actions leave them as they are.
+    private mutating func applyRoleEffect(of action: Action) {
+        switch action {
         case .createRole(let name, let trustPolicy, let tags, _, let path, let boundary):
             let created = ObservedRole(
                 name: name, arn: placeholderARN(service: "iam", region: "", resource: "role\(path ?? "/")\(name)"),
@@ -119,6 +141,19 @@ extension ObservedState {
             updateRole(named: name) { $0?.attachedPolicyArns.removeAll { $0 == policy } }
         case .putRolePermissionsBoundary(let name, let policy):
             updateRole(named: name) { $0?.permissionsBoundary = policy }
+        case .deleteRolePolicy(let role, let name):
+            updateRole(named: role) { $0?.inlinePolicies[name] = nil }
+        case .deleteRole(let name):
+            updateRole(named: name) { $0 = nil }
+        default:
+            break
+        }
+    }
+
+    /// The cluster after a cluster action: restored `available` with a placeholder ARN, its role association
+    /// `ACTIVE`, modified, waited for (`available`, or gone when it was deleting), or gone. Other actions leave it.
+    private mutating func applyClusterEffect(of action: Action) {
+        switch action {
         case .restoreCluster(let p):
             cluster = ObservedCluster(
                 identifier: p.clusterIdentifier, status: "available",
@@ -137,6 +172,22 @@ extension ObservedState {
             where cluster?.associatedRoles[index].roleArn == roleArn {
                 cluster?.associatedRoles[index].status = .active
             }
+        case .modifyCluster(_, let changes):
+            cluster?.apply(changes)
+        case .deleteCluster:
+            cluster = nil
+        case .waitForCluster:
+            if cluster?.status == "deleting" { cluster = nil } else { cluster?.status = "available" }
+        default:
+            break
+        }
+    }
+
+    /// The instances after an instance action: a created one `available` with a placeholder ARN, a deleted one
+    /// gone, a modified one changed, waited-for ones `available` (or gone when they were deleting). Other actions
+    /// leave them.
+    private mutating func applyInstanceEffect(of action: Action) {
+        switch action {
         case .createInstance(let p):
             instances.append(ObservedInstance(
                 identifier: p.identifier, status: "available", instanceClass: p.instanceClass,
@@ -145,33 +196,33 @@ extension ObservedState {
                 settings: p.settings))
         case .deleteInstance(let identifier):
             instances.removeAll { $0.identifier == identifier }
-        case .modifyCluster(_, let changes):
-            cluster?.apply(changes)
         case .modifyInstance(let identifier, let changes, let immediately):
             for index in instances.indices where instances[index].identifier == identifier {
                 instances[index].apply(changes, immediately: immediately)
             }
-        case .deleteCluster:
-            cluster = nil
-        case .deleteRolePolicy(let role, let name):
-            updateRole(named: role) { $0?.inlinePolicies[name] = nil }
-        case .deleteRole(let name):
-            updateRole(named: name) { $0 = nil }
-        case .addTagsToResource(let arn, let tags):
-            if cluster?.arn == arn { cluster?.tags.merge(tags) { _, new in new } }
-            for index in instances.indices where instances[index].arn == arn {
-                instances[index].tags.merge(tags) { _, new in new }
-            }
-        case .waitForCluster:
-            if cluster?.status == "deleting" { cluster = nil } else { cluster?.status = "available" }
         case .waitForInstances(let identifiers):
             let waited = Set(identifiers)
             instances.removeAll { waited.contains($0.identifier) && $0.status == "deleting" }
             for index in instances.indices where waited.contains(instances[index].identifier) {
                 instances[index].status = "available"
             }
-        case .removeSpec:
+        default:
             break
+        }
+    }
+
+    /// `tags` merged into the cluster or instance whose ARN is `arn` (AddTagsToResource).
+    private mutating func applyTags(_ tags: [String: String], toResource arn: String) {
+        if cluster?.arn == arn { cluster?.tags.merge(tags) { _, new in new } }
+        for index in instances.indices where instances[index].arn == arn {
+            instances[index].tags.merge(tags) { _, new in new }
+        }
+    }
+
+    /// The managed security group after a security group action: created with EC2's default egress rule, rules
+    /// authorized or revoked, tagged, or gone. Other actions leave it.
+    private mutating func applySecurityGroupEffect(of action: Action) {
+        switch action {
         case .createSecurityGroup(let p):
             // EC2 gives every new VPC group its allow-all egress rule (see `ManagedSecurityGroup.defaultEgressRule`).
             let id = "sg-(new)"
@@ -190,6 +241,8 @@ extension ObservedState {
             securityGroup?.tags.merge(tags) { _, new in new }
         case .deleteSecurityGroup:
             securityGroup = nil
+        default:
+            break
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 extension PlanDraft {
     /// Handles a cluster aurorad restored before (see `ClusterHistory`) that is now gone or being deleted outside

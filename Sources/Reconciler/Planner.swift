@@ -1,6 +1,6 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// The outcome of planning: what to do now, how the spec stands, and when to look again.
 public struct Plan: Equatable, Sendable {

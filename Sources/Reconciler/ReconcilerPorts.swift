@@ -1,5 +1,5 @@
 import ImportSpec
-import Store
+import StatusModel
 
 /// Reads what exists in AWS for a spec; synchronous, blocking and thread-safe. `AWSObserver` is the real one.
 public protocol StateObserving: Sendable {

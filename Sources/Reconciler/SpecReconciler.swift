@@ -1,8 +1,9 @@
+import Controller
 import Dispatch
 import Foundation
 import ImportSpec
 import Logging
-import Store
+import StatusModel
 import Synchronization
 
 /// Reconciles one spec at a time: load it, observe AWS, plan, carry out the plan's step groups in order (a group's
@@ -56,7 +57,7 @@ public final class SpecReconciler: Sendable {
     }
 
     /// Converges the spec named `name` one step and says when to reconcile it again.
-    public func reconcile(name: String) -> ReconcileOutcome {
+    public func reconcile(name: String) -> ReconcileResult {
         let now = clock()
         var logger = self.logger
         logger[metadataKey: "spec"] = "\(name)"
@@ -315,7 +316,7 @@ public final class SpecReconciler: Sendable {
         }
     }
 
-    private func removeSpec(_ name: String, logger: Logger) -> ReconcileOutcome {
+    private func removeSpec(_ name: String, logger: Logger) -> ReconcileResult {
         do {
             try store.remove(name: name)
             logger.notice("spec removed: everything it owned in AWS is gone")
@@ -329,7 +330,7 @@ public final class SpecReconciler: Sendable {
     /// Records a failed observation: Failed (or still Deleting) when terminal, the previous phase otherwise.
     private func recordObservationFailure(
         _ error: ObservationError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
-    ) -> ReconcileOutcome {
+    ) -> ReconcileResult {
         var status = previous
         status.message = error.description
         status.updatedAt = Timestamp(now)
@@ -357,7 +358,7 @@ public final class SpecReconciler: Sendable {
     /// A stored spec that no longer decodes (written by another build): Failed until it is resubmitted.
     private func recordUnreadableSpec(
         _ error: SpecError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
-    ) -> ReconcileOutcome {
+    ) -> ReconcileResult {
         var status = previous
         status.observedGeneration = stored.generation
         status.phase = .failed
@@ -368,35 +369,5 @@ public final class SpecReconciler: Sendable {
         record(status: status, events: [], logger: logger)
         logger.error("stored spec is invalid", metadata: ["error": "\(error)"])
         return .terminalError(error)
-    }
-}
-
-/// What `ctl plan` shows: the whole projected sequence of action groups, the part of it a submit would run now, and
-/// how the spec stands now and would stand at the end.
-public struct PlanPreview: Equatable, Sendable {
-    /// Action descriptions of every projected step group, in order (a group's actions run in parallel).
-    public var steps: [[String]]
-    /// The groups a submit would run now: a prefix of `steps`; the rest follow as AWS settles.
-    public var now: [[String]]
-    /// The phase the spec would show now.
-    public var phase: Phase
-    /// The conditions computed from the observation now.
-    public var conditions: [Condition]
-    /// The phase the spec would show after the last projected step.
-    public var projectedPhase: Phase
-    /// A sentence about the end of the projection: converged, the failure and what to do, or what it waits for.
-    public var projectedMessage: String
-
-    /// Creates a preview.
-    public init(
-        steps: [[String]], now: [[String]], phase: Phase, conditions: [Condition], projectedPhase: Phase,
-        projectedMessage: String
-    ) {
-        self.steps = steps
-        self.now = now
-        self.phase = phase
-        self.conditions = conditions
-        self.projectedPhase = projectedPhase
-        self.projectedMessage = projectedMessage
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// Builds the status a reconcile writes: phase and conditions from the plan, cluster and role facts from the
 /// observation, and the last failure as condition `LastError`.

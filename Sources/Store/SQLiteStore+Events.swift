@@ -1,3 +1,5 @@
+import StatusModel
+
 extension SQLiteStore {
     /// Appends `event` to the log of `name` and trims the log to the newest `eventLimit` entries.
     ///

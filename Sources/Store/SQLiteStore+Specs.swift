@@ -1,4 +1,5 @@
 import Foundation
+import StatusModel
 
 extension SQLiteStore {
     /// The columns `decodeSpec` reads, in order.

@@ -1,4 +1,5 @@
 import Foundation
+import StatusModel
 
 extension SQLiteStore {
     /// Specs joined with their status rows; `decodeStatus` reads these columns in order.

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import StatusModel
 import Synchronization
 
 /// The single-host `SpecStore`: one SQLite file in WAL mode, one writer connection, a pool of reader connections.

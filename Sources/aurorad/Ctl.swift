@@ -2,7 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 /// Options every `aurorad ctl` subcommand shares.
 struct CtlOptions: ParsableArguments {
@@ -118,11 +118,9 @@ extension Ctl {
         func run() throws {
             let result = try exchange(.submit(spec: try readSpecFile(file)), options: options)
             if json { return try printJSON(result) }
-            let name = result["name"]?.stringValue ?? "?"
-            let generation = result["generation"]?.integerValue.map(String.init) ?? "?"
-            let change = result["created"] == .bool(true)
-                ? "created" : result["changed"] == .bool(true) ? "updated" : "unchanged"
-            print("\(name) generation \(generation) (\(change))")
+            let submitted = try result.decode(SubmitResult.self)
+            let change = submitted.created ? "created" : submitted.changed ? "updated" : "unchanged"
+            print("\(submitted.name) generation \(submitted.generation) (\(change))")
         }
     }
 
@@ -162,7 +160,8 @@ extension Ctl {
             if json && phase == nil { return try printResultJSON(.list(), options: options) }
             var result = try exchange(.list(), options: options)
             if let phase, case .array(let statuses) = result {
-                result = .array(statuses.filter { $0["phase"]?.stringValue == phase })
+                let key = SpecStatus.CodingKeys.phase.stringValue
+                result = .array(statuses.filter { $0[key]?.stringValue == phase })
             }
             if json { return try printJSON(result) }
             print(try StatusRendering.list(result))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 
 extension Ctl {
     /// `aurorad ctl watch NAME`: follows a spec until it is Ready or Failed.

@@ -273,14 +273,6 @@ struct BotocoreSerializationTests {
                     resourceArn: arn, tags: [AWSTag(key: "a", value: "1"), AWSTag(key: "b", value: "")])
             }),
         Call(
-            name: "RemoveTagsFromResource", service: "rds", operation: "RemoveTagsFromResource",
-            params: #"{"ResourceName": "\#(arn)", "TagKeys": ["a", "b"]}"#, response: query("RemoveTagsFromResource"),
-            invoke: { try RDSClient(client: $0).removeTagsFromResource(resourceArn: arn, tagKeys: ["a", "b"]) }),
-        Call(
-            name: "ListTagsForResource", service: "rds", operation: "ListTagsForResource",
-            params: #"{"ResourceName": "\#(arn)"}"#, response: query("ListTagsForResource", "<TagList/>"),
-            invoke: { _ = try RDSClient(client: $0).listTagsForResource(resourceArn: arn) }),
-        Call(
             name: "DescribeEvents of a cluster", service: "rds", operation: "DescribeEvents",
             params: """
                 {"SourceIdentifier": "c1", "SourceType": "db-cluster", "StartTime": "2026-03-01T10:00:00Z",
@@ -377,11 +369,6 @@ struct BotocoreSerializationTests {
                     roleName: "r", tags: [AWSTag(key: "a", value: "1"), AWSTag(key: "b", value: "x/y=z")])
             }),
         Call(
-            name: "ListRoleTags with MaxItems", service: "iam", operation: "ListRoleTags",
-            params: #"{"RoleName": "r", "MaxItems": 50}"#,
-            response: query("ListRoleTags", "<Tags/><IsTruncated>false</IsTruncated>"),
-            invoke: { _ = try IAMClient(client: $0).listRoleTags(roleName: "r", maxItems: 50) }),
-        Call(
             name: "ListAttachedRolePolicies with MaxItems", service: "iam", operation: "ListAttachedRolePolicies",
             params: #"{"RoleName": "r", "MaxItems": 10}"#,
             response: query("ListAttachedRolePolicies", "<AttachedPolicies/><IsTruncated>false</IsTruncated>"),
@@ -409,10 +396,6 @@ struct BotocoreSerializationTests {
     ]
 
     static let s3Calls: [Call] = [
-        Call(
-            name: "HeadBucket", service: "s3", operation: "HeadBucket", params: #"{"Bucket": "backups"}"#,
-            response: HTTPResponse(status: 200),
-            invoke: { _ = try S3Client(client: $0).headBucket(bucket: "backups") }),
         Call(
             name: "GetBucketLocation", service: "s3", operation: "GetBucketLocation", params: #"{"Bucket": "backups"}"#,
             response: HTTPResponse(status: 200, body: Data("<LocationConstraint>eu-west-1</LocationConstraint>".utf8)),

@@ -46,10 +46,7 @@ struct IAMClientEmulatorTests {
         #expect(try Set(iam.listRolePolicies(roleName: name, maxItems: 1)) == ["s3-read", "s3-list"])
 
         try iam.tagRole(roleName: name, tags: [AWSTag(key: "extra", value: "")])
-        let tagCalls = { logs.all.filter { $0.metadata["aws.action"] == "ListRoleTags" }.count }
-        let tagCallsBefore = tagCalls()
-        #expect(try Set(iam.listRoleTags(roleName: name, maxItems: 1)) == Set(tags + [AWSTag(key: "extra", value: "")]))
-        #expect(tagCalls() - tagCallsBefore == 3, "MaxItems=1 over three tags takes three pages")
+        #expect(try Set(iam.getRole(roleName: name)?.tags ?? []) == Set(tags + [AWSTag(key: "extra", value: "")]))
 
         // A managed policy, created and attached with raw Query calls (aurorad itself never does either).
         let policy = try client.query(.iam, action: "CreatePolicy") {

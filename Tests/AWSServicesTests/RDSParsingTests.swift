@@ -149,7 +149,7 @@ struct RDSParsingTests {
         ])
     }
 
-    @Test("DescribeEvents newest first; ListTagsForResource; RemoveTagsFromResource keys")
+    @Test("DescribeEvents newest first")
     func eventsAndTags() throws {
         let events = """
             <DescribeEventsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeEventsResult><Events>
@@ -161,21 +161,12 @@ struct RDSParsingTests {
               <Date>2026-03-01T10:05:00Z</Date><SourceIdentifier>db1</SourceIdentifier></Event>
             </Events></DescribeEventsResult></DescribeEventsResponse>
             """
-        let tags = """
-            <ListTagsForResourceResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><ListTagsForResourceResult>
-            <TagList><Tag><Key>a</Key><Value>b</Value></Tag><Tag><Key>empty</Key><Value/></Tag></TagList>
-            </ListTagsForResourceResult></ListTagsForResourceResponse>
-            """
-        let removed = "<RemoveTagsFromResourceResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></RemoveTagsFromResourceResponse>"
-        let transport = StubTransport(bodies: [events, tags, removed])
+        let transport = StubTransport(bodies: [events])
         let rds = RDSClient(client: try StubTransport.client(transport))
         let found = try rds.describeEvents(sourceIdentifier: "db1", startTime: Date(timeIntervalSince1970: 1_772_359_200))
         #expect(found.map(\.message) == ["Migration failed", "Restoring DB cluster from Amazon S3 backup"])
         #expect(found[0].categories == ["failure", "migration"])
         #expect(transport.form(0)["SourceType"] == "db-cluster")
         #expect(transport.form(0)["StartTime"] == "2026-03-01T10:00:00Z")
-        #expect(try rds.listTagsForResource(resourceArn: "arn") == [AWSTag(key: "a", value: "b"), AWSTag(key: "empty", value: "")])
-        try rds.removeTagsFromResource(resourceArn: "arn", tagKeys: ["a", "b"])
-        #expect(transport.form(2)["TagKeys.member.2"] == "b")
     }
 }

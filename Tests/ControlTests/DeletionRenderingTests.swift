@@ -1,5 +1,5 @@
 import ImportSpec
-import Store
+import StatusModel
 import Testing
 
 @testable import Control

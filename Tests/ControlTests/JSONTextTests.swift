@@ -1,6 +1,6 @@
 import Foundation
 import ImportSpec
-import Store
+import StatusModel
 import Testing
 
 @testable import Control
@@ -81,6 +81,11 @@ struct JSONTextTests {
         let event = SpecEvent(
             time: Timestamp(secondsSince1970: 1_700_000_000), type: .warning, reason: "Failed", message: awkward)
         #expect(StatusJSON.value(event) == (try JSONValue(encoding: event)))
+        for managed in [["tags"], nil] {
+            let result = StatusResult(status: statuses[0], events: [event], managedSettings: managed)
+            #expect(StatusJSON.value(result) == (try JSONValue(encoding: result)))
+            #expect(try StatusJSON.value(result).decode(StatusResult.self) == result)
+        }
     }
 
     @Test("an encoded list is the compact text of the status values, conditions passed on as stored")
@@ -96,7 +101,7 @@ struct JSONTextTests {
         }
         let text = try StatusJSON.encodedList(listed)
         #expect(text == (try JSONText.compact(.array(statuses.map(StatusJSON.value)))))
-        #expect(throws: StoreError.self) {
+        #expect(throws: StatusJSON.UnreadableConditions(name: statuses[1].name)) {
             try StatusJSON.encodedList([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
         }
     }

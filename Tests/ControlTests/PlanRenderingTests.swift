@@ -32,7 +32,7 @@ struct PlanRenderingTests {
 
     @Test func oneStepRunnableNowAndTheRestLater() throws {
         let result: JSONValue = [
-            "phase": "Converging", "steps": [["wait"], ["associate"]], "now": [["wait"]],
+            "phase": "Converging", "steps": [["wait"], ["associate"]], "now": [["wait"]], "conditions": .array([]),
             "projectedPhase": "Ready", "projectedMessage": "",
         ]
         let text = try StatusRendering.plan(result)
@@ -43,22 +43,23 @@ struct PlanRenderingTests {
     @Test func everythingRunnableNow() throws {
         let result: JSONValue = [
             "phase": "Converging", "steps": [["create i1", "create i2"]], "now": [["create i1", "create i2"]],
-            "projectedPhase": "Ready", "projectedMessage": "Done.",
+            "conditions": .array([]), "projectedPhase": "Ready", "projectedMessage": "Done.",
         ]
         #expect(try StatusRendering.plan(result).contains("All of them start now."))
     }
 
     @Test func convergedSpecHasNoActions() throws {
         let result: JSONValue = [
-            "phase": "Ready", "steps": .array([]), "now": .array([]), "projectedPhase": "Ready",
-            "projectedMessage": "Done.",
+            "phase": "Ready", "steps": .array([]), "now": .array([]), "conditions": .array([]),
+            "projectedPhase": "Ready", "projectedMessage": "Done.",
         ]
         #expect(try StatusRendering.plan(result) == "No actions: AWS already matches the spec.\nPhase: Ready")
     }
 
     @Test func failedSpecShowsTheFailureInsteadOfSteps() throws {
         let result: JSONValue = [
-            "phase": "Failed", "steps": .array([]), "now": .array([]), "projectedPhase": "Failed",
+            "phase": "Failed", "steps": .array([]), "now": .array([]), "conditions": .array([]),
+            "projectedPhase": "Failed",
             "projectedMessage": "The backup is not prepared: run xtrabackup --prepare.",
         ]
         #expect(

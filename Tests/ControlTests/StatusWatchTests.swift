@@ -1,6 +1,6 @@
 import Control
 import Foundation
-import Store
+import StatusModel
 import Testing
 
 /// What `ctl watch` prints between polls, and when it stops.

@@ -3,6 +3,7 @@ import Daemon
 import Foundation
 import ImportSpec
 import Logging
+import StatusModel
 import Store
 import Synchronization
 import Testing
@@ -19,8 +20,8 @@ private final class HookLog: Sendable {
             restoreRequested: { name in self.calls.withLock { $0.append("restore \(name)") } },
             deletePreview: { spec in
                 self.calls.withLock { $0.append("preview \(spec.name)") }
-                return try JSONValue(encoding: DeletionPreview(
-                    steps: [["delete cluster \(spec.name)"]], leftInPlace: [], completes: true, message: ""))
+                return DeletionPreview(
+                    steps: [["delete cluster \(spec.name)"]], leftInPlace: [], completes: true, message: "")
             })
     }
 }

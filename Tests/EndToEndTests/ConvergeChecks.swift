@@ -27,7 +27,7 @@ enum ConvergeChecks {
         let roleName = EmulatorInspector.managedRoleName(name)
         let role = try #require(try inspector.iam.getRole(roleName: roleName), "no role \(roleName)")
         #expect(try PolicyShape(json: role.assumeRolePolicyDocument ?? "{}") == trustPolicy)
-        let tags = tagDictionary(try inspector.iam.listRoleTags(roleName: roleName))
+        let tags = tagDictionary(try inspector.iam.getRole(roleName: roleName)?.tags ?? [])
         #expect(tags["aurorad:managed-by"] == "aurorad", "\(tags)")
         #expect(tags["aurorad:spec"] == name, "\(tags)")
         #expect(tags["Environment"] == "demo", "\(tags)")

@@ -123,7 +123,7 @@ struct ConvergeTests {
                 return try inspector.managedInlinePolicy(roleName: roleName) != nil
                     && cluster?.associatedRoles.map(\.status) == ["ACTIVE"]
                     && tagDictionary(cluster?.tags ?? [])["Environment"] == "demo"
-                    && tagDictionary(try inspector.iam.listRoleTags(roleName: roleName))["Environment"] == "demo"
+                    && tagDictionary(try inspector.iam.getRole(roleName: roleName)?.tags ?? [])["Environment"] == "demo"
                     && instances.count == 2 && instances.allSatisfy { $0.status == "available" }
             }
             #expect(repaired, "not repaired: \(String(describing: try? daemon.status(name)))\n\(daemon.logTail)")
@@ -199,7 +199,7 @@ struct ConvergeTests {
             let kept = try #require(try inspector.iam.getRole(roleName: foreign.roleName), "the given role was deleted")
             #expect(kept.roleId == foreign.roleId)
             #expect(try PolicyShape(json: kept.assumeRolePolicyDocument ?? "{}") == ConvergeChecks.trustPolicy)
-            #expect(tagDictionary(try inspector.iam.listRoleTags(roleName: foreign.roleName)) == ["team": "data"])
+            #expect(tagDictionary(try inspector.iam.getRole(roleName: foreign.roleName)?.tags ?? []) == ["team": "data"])
             #expect(try inspector.iam.listRolePolicies(roleName: foreign.roleName) == ["read-backups"])
             let policy = try #require(
                 try inspector.iam.getRolePolicy(roleName: foreign.roleName, policyName: "read-backups"))

@@ -75,44 +75,6 @@ struct CanonicalJSONTests {
     }
 }
 
-@Suite("Decodable conformance")
-struct DecodableTests {
-    @Test("JSONDecoder reads the example spec like decode(from:)")
-    func matchesStrictDecode() throws {
-        let data = try Fixtures.exampleSpecData()
-        #expect(try JSONDecoder().decode(ImportSpec.self, from: data) == ImportSpec.decode(from: data))
-    }
-
-    @Test("JSONDecoder refuses unknown keys at every level, naming them", arguments: [
-        ("colour", #""name": "db1""#, #""name": "db1", "colour": 1"#),
-        ("bucket_nmae", #""name": "db1""#, #""name": "db1", "role_associations": {"s3Import": {"bucket_nmae": "x"}}"#),
-        ("instance_clas", #""instances": {"1": {}}"#, #""instances": {"1": {"instance_clas": "db.r8g.large"}}"#),
-    ])
-    func unknownKeys(key: String, original: String, replacement: String) throws {
-        let json = Fixtures.minimalJSON.replacingOccurrences(of: original, with: replacement)
-        #expect(json != Fixtures.minimalJSON)
-        do {
-            _ = try JSONDecoder().decode(ImportSpec.self, from: Data(json.utf8))
-            Issue.record("decoded despite the unknown key \(key)")
-        } catch DecodingError.dataCorrupted(let context) {
-            #expect(context.codingPath.last?.stringValue == key)
-            #expect(context.debugDescription.hasPrefix("\(key): unknown field"))
-        }
-    }
-
-    @Test("JSONDecoder names the nested unknown key's suggestion")
-    func nestedSuggestion() throws {
-        let json = Fixtures.minimalJSON.replacingOccurrences(of: #""bucket_name""#, with: #""bucket_nmae""#)
-        #expect {
-            try JSONDecoder().decode(ImportSpec.self, from: Data(json.utf8))
-        } throws: { error in
-            guard case DecodingError.dataCorrupted(let context) = error else { return false }
-            return context.codingPath.map(\.stringValue) == ["s3_import", "bucket_nmae"]
-                && context.debugDescription.contains("did you mean bucket_name?")
-        }
-    }
-}
-
 @Suite("Helpers")
 struct HelperTests {
     @Test("edit distance counts a swap of neighbours as one edit", arguments: [

@@ -47,6 +47,9 @@ let unknownKeyCases: [DecodeCase] = [
         "instances.1.instance_clas", "did you mean instance_class?"),
     .init("nested in a role association", minimal(adding: #""role_associations": {"s3Import": {"rolearn": "x"}}"#),
         "role_associations.s3Import.rolearn", "did you mean role_arn?"),
+    .init("an S3 field in a role association",
+        minimal(adding: #""role_associations": {"s3Import": {"bucket_nmae": "x"}}"#),
+        "role_associations.s3Import.bucket_nmae", "unknown field"),
     .init("short key with a suggestion", minimal(adding: #""tag": {}"#), "tag", "did you mean tags?"),
     .init("odd characters in the key", minimal(adding: #""a.b c": 1"#), "[\"a.b c\"]", "unknown field"),
 ]

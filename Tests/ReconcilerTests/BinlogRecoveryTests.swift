@@ -1,5 +1,5 @@
 import Reconciler
-import Store
+import StatusModel
 import Testing
 
 @Suite("Binlog position for the cutover")

@@ -4,6 +4,7 @@ import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import StatusModel
 import Store
 import TestSupport
 import Testing

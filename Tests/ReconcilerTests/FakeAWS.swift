@@ -1,6 +1,8 @@
+import Controller
 import Foundation
 import ImportSpec
 import Reconciler
+import StatusModel
 import Store
 import Synchronization
 import Testing
@@ -158,7 +160,7 @@ struct DriverHarness {
 
     /// Reconciles until the phase is `phase` (at most 20 rounds); returns the last outcome.
     @discardableResult
-    func reconcile(_ reconciler: SpecReconciler, until phase: Phase) throws -> ReconcileOutcome {
+    func reconcile(_ reconciler: SpecReconciler, until phase: Phase) throws -> ReconcileResult {
         var outcome = reconciler.reconcile(name: spec.name)
         for _ in 0..<20 where try status.phase != phase {
             clock.advance(seconds: 5)

@@ -1,7 +1,7 @@
 import Foundation
 import ImportSpec
 import Reconciler
-import Store
+import StatusModel
 
 /// Builders for specs and observations; `converged` is the observation of a spec that is fully Ready.
 enum Fixture {

@@ -1,7 +1,7 @@
 import Foundation
 import ImportSpec
 import Reconciler
-import Store
+import StatusModel
 import Testing
 
 @Suite("Planner: projecting the whole sequence of actions (ctl plan)")

@@ -1,12 +1,13 @@
+import Controller
 import Foundation
 import ImportSpec
 import Reconciler
-import Store
+import StatusModel
 import TestSupport
 import Testing
 
 /// The outcome as a comparable value.
-private func describe(_ outcome: ReconcileOutcome) -> String {
+private func describe(_ outcome: ReconcileResult) -> String {
     switch outcome {
     case .done: "done"
     case .requeueAfter(let delay): "requeue \(delay)"
@@ -244,7 +245,7 @@ struct SpecReconcilerTests {
             let reconciler = harness.reconciler()
             try harness.reconcile(reconciler, until: .ready)
             _ = try harness.store.requestDeletion(name: harness.spec.name)
-            var last = ReconcileOutcome.done
+            var last = ReconcileResult.done
             for _ in 0..<20 where try harness.store.spec(named: harness.spec.name) != nil {
                 last = reconciler.reconcile(name: harness.spec.name)
             }

@@ -1,6 +1,6 @@
 import Foundation
 import Reconciler
-import Store
+import StatusModel
 import Testing
 
 @Suite("Status recording: condition merge and the persisted last failure")

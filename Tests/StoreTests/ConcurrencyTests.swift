@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import StatusModel
 import Synchronization
 import Testing
 import TestSupport

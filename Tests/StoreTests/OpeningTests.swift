@@ -1,4 +1,5 @@
 import Foundation
+import StatusModel
 import Testing
 import TestSupport
 

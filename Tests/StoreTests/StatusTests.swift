@@ -1,4 +1,5 @@
 import Foundation
+import StatusModel
 import Testing
 
 @testable import Store
@@ -133,43 +134,5 @@ struct StatusTests {
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(bare)) as? [String: Any])
         #expect(Set(try #require(bareObject["cluster"] as? [String: Any]).keys) == ["identifier", "status"])
         #expect(try #require(bareObject["role"] as? [String: Any]).isEmpty)
-    }
-
-    @Test("a timestamp that is not ISO-8601 is a decoding error")
-    func badTimestampRejected() {
-        let json = Data(#"{"time":"yesterday","type":"Normal","reason":"R","message":"M"}"#.utf8)
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SpecEvent.self, from: json) }
-        #expect(Timestamp(iso8601: "2023-11-14T22:13:20Z") == Timestamp(startTime))
-        #expect(Timestamp(startTime.addingTimeInterval(0.9)) == Timestamp(startTime))
-    }
-
-    @Test("setting a condition keeps lastTransitionTime unless the status changes")
-    func setCondition() {
-        let early = Timestamp(startTime)
-        let late = Timestamp(startTime.addingTimeInterval(60))
-        func condition(_ status: ConditionStatus, _ reason: String, _ message: String, _ time: Timestamp) -> Condition {
-            Condition(type: "RoleReady", status: status, reason: reason, message: message, lastTransitionTime: time)
-        }
-        var conditions: [Condition] = []
-        let added = conditions.set(condition(.false, "Creating", "A", early))
-        #expect(added)
-        let repeated = conditions.set(condition(.false, "Creating", "A", late))
-        #expect(!repeated)
-        #expect(conditions.condition(ofType: "RoleReady")?.lastTransitionTime == early)
-
-        let reworded = conditions.set(condition(.false, "Waiting", "B", late))
-        #expect(reworded)
-        #expect(conditions.condition(ofType: "RoleReady")?.lastTransitionTime == early)
-        #expect(conditions.condition(ofType: "RoleReady")?.message == "B")
-
-        let flipped = conditions.set(condition(.true, "Created", "C", late))
-        #expect(flipped)
-        #expect(conditions.condition(ofType: "RoleReady")?.lastTransitionTime == late)
-        #expect(conditions.count == 1)
-
-        conditions.set(
-            Condition(type: "Ready", status: .unknown, reason: "Pending", message: "D", lastTransitionTime: late))
-        #expect(conditions.map(\.type) == ["RoleReady", "Ready"])
-        #expect(conditions.condition(ofType: "Missing") == nil)
     }
 }

@@ -3,7 +3,7 @@ import AWSServices
 import Foundation
 import ImportSpec
 import Logging
-import Store
+import StatusModel
 
 /// Observes a spec's resources through the typed AWS clients: IAM role (trust, inline and, for a given role,
 /// attached policies, tags), the RDS cluster (with the latest event when it failed) and its instances, and the

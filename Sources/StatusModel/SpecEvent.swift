@@ -24,4 +24,9 @@ public struct SpecEvent: Codable, Sendable, Equatable {
         self.reason = reason
         self.message = message
     }
+
+    /// The JSON member names of the status contract; `StatusJSON` writes the same ones.
+    public enum CodingKeys: String, CodingKey {
+        case time, type, reason, message
+    }
 }

@@ -39,6 +39,11 @@ public struct ClusterFacts: Codable, Sendable, Equatable {
         self.endpoint = endpoint
         self.lastSeen = lastSeen
     }
+
+    /// The JSON member names of the status contract; `StatusJSON` writes the same ones.
+    public enum CodingKeys: String, CodingKey {
+        case identifier, status, arn, endpoint, lastSeen
+    }
 }
 
 /// What aurorad last observed about the ingestion role.
@@ -52,6 +57,11 @@ public struct RoleFacts: Codable, Sendable, Equatable {
     public init(name: String? = nil, arn: String? = nil) {
         self.name = name
         self.arn = arn
+    }
+
+    /// The JSON member names of the status contract; `StatusJSON` writes the same ones.
+    public enum CodingKeys: String, CodingKey {
+        case name, arn
     }
 }
 
@@ -76,6 +86,11 @@ public struct BinlogPosition: Codable, Sendable, Equatable {
         self.source = source
         self.file = file
         self.position = position
+    }
+
+    /// The JSON member names of the status contract; `StatusJSON` writes the same ones.
+    public enum CodingKeys: String, CodingKey {
+        case source, file, position
     }
 }
 
@@ -127,5 +142,11 @@ public struct SpecStatus: Codable, Sendable, Equatable {
         self.restoreRequestedAt = restoreRequestedAt
         self.updatedAt = updatedAt
         self.binlog = binlog
+    }
+
+    /// The JSON member names of the status contract; `StatusJSON` writes the same ones.
+    public enum CodingKeys: String, CodingKey {
+        case name, generation, observedGeneration, phase, conditions, cluster, role, message, deletionRequested
+        case restoreRequestedAt, updatedAt, binlog
     }
 }

@@ -31,6 +31,11 @@ public struct Condition: Codable, Sendable, Equatable {
         self.message = message
         self.lastTransitionTime = lastTransitionTime
     }
+
+    /// The JSON member names of the status contract; `StatusJSON` writes the same ones.
+    public enum CodingKeys: String, CodingKey {
+        case type, status, reason, message, lastTransitionTime
+    }
 }
 
 extension Array where Element == Condition {

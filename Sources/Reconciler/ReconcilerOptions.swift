@@ -1,0 +1,19 @@
+/// The cadence and tunables of `SpecReconciler`.
+public struct ReconcilerOptions: Sendable {
+    /// How soon to look again while AWS is working (ACK uses 30 s).
+    public var pollInterval: Duration
+    /// How soon to look again at a Ready or Failed spec, to repair drift.
+    public var resyncInterval: Duration
+    /// The planner's tunables (the IAM propagation retry window).
+    public var plan: PlanOptions
+
+    /// Options with aurorad's defaults: poll every 30 s, resync every 10 minutes.
+    public init(
+        pollInterval: Duration = .seconds(30), resyncInterval: Duration = .seconds(600),
+        plan: PlanOptions = PlanOptions()
+    ) {
+        self.pollInterval = pollInterval
+        self.resyncInterval = resyncInterval
+        self.plan = plan
+    }
+}
