@@ -22,6 +22,12 @@ struct CrashLoopTests {
     static let killDelays = 0.2...2.5
     /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
     static let targetWait = 3.0
+    /// Every this many kills, one waits for a convergence stage no kill has landed in yet (a restore in flight,
+    /// instances creating), so a loaded machine, on which random moments keep missing the short stages, still
+    /// covers them.
+    static let stageKillEvery = 5
+    /// Longest extra wait for a stage a kill targets; the kill comes then anyway.
+    static let stageWait = 30.0
     /// Seconds between one acknowledged submit and the next spec's first attempt: the last submits come when about
     /// half the kills are done, so the later kills still find specs converging.
     static let submitGaps = 1.0...4.5
@@ -95,7 +101,8 @@ private final class CrashLoop {
     }
 
     /// Kill number `round`: a watch SIGKILLs the daemon at a random moment (for two thirds of the kills, the first
-    /// moment after it in which a reconcile, or an action, runs); then notes where the kill landed, checks the
+    /// moment after it in which a reconcile, or an action, runs; every `stageKillEvery`th kill, the first moment an
+    /// acknowledged spec is in a stage no kill has landed in yet); then notes where the kill landed, checks the
     /// database as the crash left it (sound, every submit acknowledged before the kill stored) and restarts the
     /// daemon on it.
     func killAndRestart(round: Int, inspector: EmulatorInspector) async throws {
@@ -103,9 +110,18 @@ private final class CrashLoop {
         let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
         let process = daemon.process
         let killAt = Date().addingTimeInterval(delay)
-        _ = try await crash(process, interval: 0.02, when: {
-            Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
-        }, timeout: delay + CrashLoopTests.targetWait)
+        if round.isMultiple(of: CrashLoopTests.stageKillEvery), let stage = stageNotYetLanded {
+            let submitter = self.submitter
+            let names = self.names
+            _ = try await crash(process, interval: 0.2, when: {
+                let specs = names.filter(submitter.acknowledged.contains)
+                return try Date() >= killAt && ConvergenceStage.read(inspector, specs: specs).values.contains(stage)
+            }, timeout: delay + CrashLoopTests.stageWait)
+        } else {
+            _ = try await crash(process, interval: 0.02, when: {
+                Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
+            }, timeout: delay + CrashLoopTests.targetWait)
+        }
         let acknowledged = submitter.acknowledged
 
         let killedBySignal = process.child.process.terminationReason == .uncaughtSignal
@@ -123,6 +139,14 @@ private final class CrashLoop {
         try daemon.restart()
         lives.append(daemon.process)
     }
+
+    /// The first of the short stages the run must cover that no kill has landed in yet.
+    private var stageNotYetLanded: ConvergenceStage? {
+        Self.stagesToCover.first { stage in !kills.contains { $0.stages.contains(stage) } }
+    }
+
+    /// The stages some kill must land in.
+    private static let stagesToCover: [ConvergenceStage] = [.restoring, .instances]
 
     /// After the last restart and every submit: waits until every spec is Ready, checks the emulator's world resource
     /// by resource, stops the daemon and checks the database; and that the kills spread over the convergence.
@@ -153,7 +177,7 @@ private final class CrashLoop {
         #expect(database.integrity == ["ok"], "seed \(seed): PRAGMA integrity_check: \(database.integrity)")
         #expect(database.specNames == names, "seed \(seed): the specs table holds \(database.specNames)")
 
-        for stage in [ConvergenceStage.restoring, .instances] {
+        for stage in Self.stagesToCover {
             let landed = kills.contains { $0.stages.contains(stage) }
             #expect(landed, "seed \(seed): no kill landed during \(stage.rawValue): \(summary)")
         }
