@@ -7,11 +7,6 @@ public struct STSRoleAssumer: RoleAssumer {
     let engine: AWSCallEngine
     let endpoint: ResolvedEndpoint
 
-    init(engine: AWSCallEngine, endpoint: ResolvedEndpoint) {
-        self.engine = engine
-        self.endpoint = endpoint
-    }
-
     /// STS `AssumeRole` signed with `sourceCredentials`.
     public func assumeRole(
         roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?,

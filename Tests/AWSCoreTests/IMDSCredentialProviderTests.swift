@@ -36,10 +36,15 @@ struct IMDSServer {
     }
 
     struct ServedCredentials: Decodable {
-        var AccessKeyId: String
-        var SecretAccessKey: String
-        var Token: String
-        var Expiration: String
+        var accessKeyId: String
+        var secretAccessKey: String
+        var token: String
+        var expiration: String
+
+        enum CodingKeys: String, CodingKey {
+            case accessKeyId = "AccessKeyId", secretAccessKey = "SecretAccessKey", token = "Token"
+            case expiration = "Expiration"
+        }
     }
 
     /// Sends `method path` straight to the server over libcurl, bypassing the provider under test.
@@ -84,10 +89,10 @@ struct IMDSServer {
             let provider = try IMDSCredentialProvider(endpoint: server.endpoint, transport: CurlTransport())
             let credentials = try provider.credentials()
             let served = try server.served()
-            #expect(credentials.accessKeyId == served.AccessKeyId)
-            #expect(credentials.secretAccessKey == served.SecretAccessKey)
-            #expect(credentials.sessionToken == served.Token)
-            #expect(credentials.expiration == (try Date(served.Expiration, strategy: .iso8601)))
+            #expect(credentials.accessKeyId == served.accessKeyId)
+            #expect(credentials.secretAccessKey == served.secretAccessKey)
+            #expect(credentials.sessionToken == served.token)
+            #expect(credentials.expiration == (try Date(served.expiration, strategy: .iso8601)))
             #expect(try server.log() == [
                 .init(method: "PUT", path: "/latest/api/token", ttl: "21600", token: "none", status: 200),
                 .init(method: "GET", path: rolePath, ttl: nil, token: "valid", status: 200),
@@ -95,7 +100,7 @@ struct IMDSServer {
             ])
             #expect(provider.sourceDescription == "EC2 instance metadata (IMDSv2) at \(server.endpoint)")
             for text in [String(describing: provider), String(describing: credentials)] {
-                #expect(!text.contains(served.SecretAccessKey) && !text.contains(served.Token))
+                #expect(!text.contains(served.secretAccessKey) && !text.contains(served.token))
             }
         }
     }
@@ -152,7 +157,7 @@ struct IMDSServer {
                     environment: environment, explicit: nil, roleAssumer: RecordingRoleAssumer(),
                     transport: CurlTransport(), logger: quietLogger)
                 #expect(provider.sourceDescription == "EC2 instance metadata (IMDSv2) at \(server.endpoint)")
-                #expect(try provider.credentials().accessKeyId == (try server.served().AccessKeyId))
+                #expect(try provider.credentials().accessKeyId == (try server.served().accessKeyId))
                 #expect(try server.log().count == 3, "the probe's credentials are reused, not fetched again")
             }
         }
@@ -187,7 +192,7 @@ struct IMDSServer {
                     ]),
                     explicit: nil, roleAssumer: assumer, transport: CurlTransport(), logger: quietLogger)
                 _ = try provider.credentials()
-                #expect(assumer.calls.map(\.sourceAccessKeyId) == [try server.served().AccessKeyId])
+                #expect(assumer.calls.map(\.sourceAccessKeyId) == [try server.served().accessKeyId])
                 #expect(provider.sourceDescription
                     == "assume role arn:aws:iam::1:role/r via EC2 instance metadata (IMDSv2) at \(server.endpoint)")
             }
