@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one reconcile asks of the controller; the daemon maps it onto the Controller's `ReconcileResult` (the
 /// Reconciler module does not depend on the Controller).
 public enum ReconcileOutcome: Sendable {
@@ -20,14 +22,20 @@ public struct ReconcilerOptions: Sendable {
     public var resyncInterval: Duration
     /// The planner's tunables (the IAM propagation retry window).
     public var plan: PlanOptions
+    /// The first fleet-wide resync boundary (the daemon's start); nil: each spec resyncs on its own clock.
+    public var resyncAnchor: Date?
 
-    /// Options with aurorad's defaults: poll every 30 s, resync every 10 minutes.
+    /// Options with aurorad's defaults: poll every 30 s, resync every 10 minutes, not aligned.
     public init(
         pollInterval: Duration = .seconds(30), resyncInterval: Duration = .seconds(600),
-        plan: PlanOptions = PlanOptions()
+        plan: PlanOptions = PlanOptions(), resyncAnchor: Date? = nil
     ) {
         self.pollInterval = pollInterval
         self.resyncInterval = resyncInterval
         self.plan = plan
+        self.resyncAnchor = resyncAnchor
     }
+
+    /// When Ready and Failed specs are looked at again.
+    public var resync: ResyncSchedule { ResyncSchedule(interval: resyncInterval, anchor: resyncAnchor) }
 }

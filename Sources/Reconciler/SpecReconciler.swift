@@ -27,6 +27,8 @@ public final class SpecReconciler: Sendable {
     private let clock: @Sendable () -> Date
     /// Specs whose operator asked for a retry since their last reconcile began.
     private let retryRequests = Mutex<Set<String>>([])
+    /// Backup preflight verdicts shared by the specs restoring the same backup.
+    private let preflights: PreflightCache
 
     /// A reconciler over `store` that reads AWS through `observer` and changes it through `executor`.
     public init(
@@ -40,6 +42,7 @@ public final class SpecReconciler: Sendable {
         self.options = options
         self.logger = logger
         self.clock = clock
+        preflights = PreflightCache(maxAge: options.resyncInterval)
     }
 
     /// Asks for a retry of a spec Failed by a terminal action error (an identical spec was resubmitted): drops the
@@ -81,7 +84,7 @@ public final class SpecReconciler: Sendable {
         let retry = retryRequests.withLock { $0.remove(name) != nil }
         // A recorded failure holds for its generation until the next resync, which tries again: what the operator
         // fixed outside the spec (a permission, a KMS key, a quota) then converges with no resubmit.
-        let resyncDue = now.timeIntervalSince(previous.updatedAt.date) >= options.resyncInterval / .seconds(1)
+        let resyncDue = options.resync.isDue(since: previous.updatedAt.date, now: now)
         let failure = retry || resyncDue ? nil : FailureRecord.failure(in: previous).flatMap {
             $0.generation == stored.generation ? $0 : nil
         }
@@ -91,9 +94,11 @@ public final class SpecReconciler: Sendable {
         var observed: ObservedState
         var plan: Plan
         do {
+            // A kept preflight verdict serves only if it was read after this generation or restore request.
+            let backupValidAfter = max(stored.updatedAt.date, stored.restoreRequestedAt?.date ?? .distantPast)
             (observed, plan) = try observeAndPlan(
                 spec, generation: stored.generation, deleting: stored.deletionRequested, failure: failure, now: now,
-                history: history)
+                history: history, backupValidAfter: backupValidAfter)
         } catch {
             return recordObservationFailure(error, stored: stored, previous: previous, now: now, logger: logger)
         }
@@ -109,7 +114,10 @@ public final class SpecReconciler: Sendable {
                 record(events: events, name: name, logger: logger)
                 return removeSpec(name, logger: logger)
             }
-            for (action, error) in execute(group.filter { !$0.isReadOnly }, logger: logger) {
+            let writes = group.filter { !$0.isReadOnly }
+            let results = execute(writes, logger: logger)
+            if !writes.isEmpty { observer.wrote(name) }
+            for (action, error) in results {
                 guard let error else {
                     events.append(StatusRecorder.actionEvent(action, now: now))
                     continue
@@ -158,7 +166,7 @@ public final class SpecReconciler: Sendable {
                 logger.warning(
                     "action failed; the operator must act, and aurorad tries again at the next resync",
                     metadata: ["error": "\(firstError)"])
-                return .requeueAfter(options.resyncInterval)
+                return .requeueAfter(options.resync.delay(from: now))
             }
             logger.info("action failed; retrying with backoff", metadata: ["error": "\(firstError)"])
             return .retryableError(firstError)
@@ -172,7 +180,7 @@ public final class SpecReconciler: Sendable {
         switch plan.requeue {
         case .immediately: return .requeueAfter(.zero)
         case .poll: return .requeueAfter(options.pollInterval)
-        case .resync: return .requeueAfter(options.resyncInterval)
+        case .resync: return .requeueAfter(options.resync.delay(from: now))
         case .none: return .done
         }
     }
@@ -194,10 +202,11 @@ public final class SpecReconciler: Sendable {
     }
 
     /// Observes, plans, and when the plan first needs the backup preflight runs it and plans again: the preflight
-    /// is a read, so it belongs to the observation (its result is never remembered between reconciles).
+    /// is a read, so it belongs to the observation. Its verdict is shared with other specs of the same backup
+    /// location when read after `backupValidAfter` (see `PreflightCache`); nil: always read afresh.
     private func observeAndPlan(
         _ spec: ImportSpec, generation: Int64, deleting: Bool, failure: ActionFailure?, now: Date,
-        history: ClusterHistory
+        history: ClusterHistory, backupValidAfter: Date? = nil
     ) throws(ObservationError) -> (ObservedState, Plan) {
         var observed = try observer.observe(spec)
         var plan = Planner.plan(
@@ -207,7 +216,13 @@ public final class SpecReconciler: Sendable {
             if let version = spec.engineVersion {
                 observed.engineVersion = try observer.checkEngineVersion(version, engine: spec.engine)
             }
-            observed.backup = try observer.preflight(bucket: bucket, prefix: prefix)
+            let read = { () throws(ObservationError) in try self.observer.preflight(bucket: bucket, prefix: prefix) }
+            if let backupValidAfter {
+                observed.backup = try preflights.verdict(
+                    bucket: bucket, prefix: prefix, validAfter: backupValidAfter, now: now, read: read)
+            } else {
+                observed.backup = try read()
+            }
             plan = Planner.plan(
                 desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
                 lastFailure: failure, options: options.plan, history: history)
@@ -348,7 +363,7 @@ public final class SpecReconciler: Sendable {
             logger.warning(
                 "observation failed; the operator must act, and aurorad observes again at the next resync",
                 metadata: ["error": "\(error)"])
-            return .requeueAfter(options.resyncInterval)
+            return .requeueAfter(options.resync.delay(from: now))
         }
         logger.info("observation failed; retrying with backoff", metadata: ["error": "\(error)"])
         return .retryableError(error)

@@ -1,0 +1,238 @@
+import Dispatch
+import Foundation
+import ImportSpec
+import Store
+import Synchronization
+
+/// One shared observation of every watched spec, like an informer's cache: a reconcile plans from the last batched
+/// read (`FleetReading.readFleet(_:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
+/// resync pass share a few describe calls instead of five each.
+///
+/// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
+/// spec's last write (an own write is always seen), is newer than the read the spec planned from last time, and
+/// either is at most `maxAge` old or began in the current resync pass (`ResyncSchedule`) after the spec's last
+/// look. Otherwise the caller asks for a read: reads are single-flight, so concurrent callers wait for one read that
+/// began after they asked. A failed read fails only the reconciles waiting on it, with its `ObservationError`.
+/// The watch list holds the specs seeded at start and every spec observed since; a spec not observed for two resync
+/// intervals (removed or forgotten) leaves it. The per-spec reads (conflicting instances, a failed cluster's event,
+/// an operator role's attached policies), the preflight, engine versions and the binlog position go to `reader`.
+public final class FleetObserver: StateObserving {
+    /// How fresh an observation must be.
+    public struct Timing: Sendable {
+        /// The oldest read a spec plans from outside a resync pass (a fraction of the poll interval).
+        public var maxAge: Duration
+        /// The resync passes: a read begun in the current pass serves every spec first looked at in it.
+        public var resync: ResyncSchedule
+
+        /// Freshness for `pollInterval` (reads serve for half of it) and `resync`.
+        public init(pollInterval: Duration, resync: ResyncSchedule) {
+            maxAge = pollInterval / 2
+            self.resync = resync
+        }
+    }
+
+    private struct Watched {
+        var interest: FleetInterest
+        var lastObserved: Date
+        /// The `tick` of the spec's last write.
+        var lastWrite: UInt64 = 0
+        /// The `tick` and start of the read the spec last planned from.
+        var lastRead: UInt64 = 0
+        var lastReadStart: Date = .distantPast
+    }
+
+    private struct Snapshot {
+        var view: FleetView
+        var interests: [String: FleetInterest]
+        var tick: UInt64
+        var started: Date
+    }
+
+    private struct State {
+        var watched: [String: Watched] = [:]
+        var snapshot: Snapshot?
+        /// Orders writes and read starts.
+        var tick: UInt64 = 0
+        /// The read in flight, and the one asked for since it began.
+        var current: Read?
+        var next: Read?
+        var timing: Timing
+    }
+
+    /// One batched read; its callers wait on `done`.
+    private final class Read: Sendable {
+        let done = DispatchGroup()
+        let result = Mutex<Result<Snapshot, ObservationError>?>(nil)
+
+        init() { done.enter() }
+
+        func finish(_ outcome: Result<Snapshot, ObservationError>) {
+            result.withLock { $0 = outcome }
+            done.leave()
+        }
+
+        /// The outcome, waiting up to `timeout` for it.
+        func outcome(within timeout: TimeInterval) -> Result<Snapshot, ObservationError> {
+            guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
+                return .failure(ObservationError.network(
+                    operation: "batched observation",
+                    detail: "the shared read of the fleet did not finish within \(Int(timeout)) s"))
+            }
+            return outcome
+        }
+    }
+
+    private let reader: any FleetReading
+    private let clock: @Sendable () -> Date
+    private let readTimeout: TimeInterval
+    private let state: Mutex<State>
+
+    /// An observer reading through `reader` with `timing`; a reconcile waits at most `readTimeout` for a read.
+    public init(
+        reader: any FleetReading, timing: Timing, readTimeout: Duration = .seconds(300),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.reader = reader
+        self.clock = clock
+        self.readTimeout = readTimeout / .seconds(1)
+        state = Mutex(State(timing: timing))
+    }
+
+    /// Watches the stored specs `names` (at the daemon's start), so the first reads cover them all.
+    public func watch(_ names: [String]) {
+        let now = clock()
+        state.withLock { state in
+            for name in names where state.watched[name] == nil {
+                state.watched[name] = Watched(interest: FleetInterest(specNamed: name), lastObserved: now)
+            }
+        }
+    }
+
+    /// Applies new intervals (a configuration reload).
+    public func reconfigure(_ timing: Timing) {
+        state.withLock { $0.timing = timing }
+    }
+
+    /// See `StateObserving.wrote(_:)`.
+    public func wrote(_ name: String) {
+        state.withLock { state in
+            state.tick += 1
+            state.watched[name]?.lastWrite = state.tick
+        }
+    }
+
+    /// See `StateObserving.observe(_:)`.
+    public func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
+        let snapshot = try freshSnapshot(for: spec)
+        return try reader.completeObservation(snapshot.view.observation(of: spec), of: spec)
+    }
+
+    /// See `StateObserving.preflight(bucket:prefix:)`.
+    public func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight {
+        try reader.preflight(bucket: bucket, prefix: prefix)
+    }
+
+    /// See `StateObserving.checkEngineVersion(_:engine:)`.
+    public func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        try reader.checkEngineVersion(version, engine: engine)
+    }
+
+    /// See `StateObserving.binlogPosition(_:)`.
+    public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        try reader.binlogPosition(spec)
+    }
+
+    private enum Step {
+        case use(Snapshot)
+        case run(Read)
+        case await(Read, after: Read)
+    }
+
+    /// A read fresh for `spec`: the kept one, or one begun after this call (run here or awaited).
+    private func freshSnapshot(for spec: ImportSpec) throws(ObservationError) -> Snapshot {
+        let name = spec.name
+        let interest = FleetInterest(spec)
+        let now = clock()
+        let step: Step = state.withLock { state in
+            if state.watched[name] == nil { state.watched[name] = Watched(interest: interest, lastObserved: now) }
+            state.watched[name]?.interest = interest
+            state.watched[name]?.lastObserved = now
+            if let snapshot = state.snapshot, Self.isFresh(snapshot, for: name, in: state, now: now) {
+                Self.markUsed(snapshot, by: name, in: &state)
+                return .use(snapshot)
+            }
+            if let current = state.current {
+                let next = state.next ?? Read()
+                state.next = next
+                return .await(next, after: current)
+            }
+            let read = state.next ?? Read()
+            state.next = nil
+            state.current = read
+            return .run(read)
+        }
+        let outcome: Result<Snapshot, ObservationError>
+        switch step {
+        case .use(let snapshot):
+            return snapshot
+        case .run(let read):
+            outcome = perform(read)
+        case .await(let read, let previous):
+            // The read in flight began before this call; the next one (started by whoever gets here first once it
+            // ends) is this call's.
+            _ = previous.outcome(within: readTimeout)
+            let mustRun = state.withLock { state in
+                guard state.next === read, state.current == nil else { return false }
+                state.next = nil
+                state.current = read
+                return true
+            }
+            outcome = mustRun ? perform(read) : read.outcome(within: readTimeout)
+        }
+        let snapshot = try outcome.get()
+        state.withLock { Self.markUsed(snapshot, by: name, in: &$0) }
+        return snapshot
+    }
+
+    /// Reads the watched specs' resources (dropping those no longer observed), keeps the result and hands it to the
+    /// waiting callers.
+    private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
+        let now = clock()
+        let (interests, tick) = state.withLock { state in
+            let forgetAfter = 2 * (state.timing.resync.interval / .seconds(1))
+            state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
+            state.tick += 1
+            return (state.watched.mapValues(\.interest), state.tick)
+        }
+        let outcome: Result<Snapshot, ObservationError>
+        do {
+            let view = try reader.readFleet(interests)
+            outcome = .success(Snapshot(view: view, interests: interests, tick: tick, started: now))
+        } catch {
+            outcome = .failure(error)
+        }
+        state.withLock { state in
+            if case .success(let snapshot) = outcome, snapshot.tick > state.snapshot?.tick ?? 0 {
+                state.snapshot = snapshot
+            }
+            state.current = nil
+        }
+        read.finish(outcome)
+        return outcome
+    }
+
+    private static func isFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
+        guard let watched = state.watched[name], snapshot.interests[name] == watched.interest,
+            snapshot.tick > watched.lastWrite, snapshot.tick > watched.lastRead
+        else { return false }
+        if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
+        guard let pass = state.timing.resync.passStart(at: now) else { return false }
+        return snapshot.started >= pass && watched.lastReadStart < pass
+    }
+
+    private static func markUsed(_ snapshot: Snapshot, by name: String, in state: inout State) {
+        guard let watched = state.watched[name], snapshot.tick > watched.lastRead else { return }
+        state.watched[name]?.lastRead = snapshot.tick
+        state.watched[name]?.lastReadStart = snapshot.started
+    }
+}
