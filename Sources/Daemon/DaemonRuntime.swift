@@ -55,6 +55,7 @@ public final class DaemonRuntime: Sendable {
             notifier: notifier, heartbeat: controller.heartbeat, store: store, logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in
+                fleet.watch([name])
                 if !changed {
                     do { try bridge.current.requestRetry(name: name) } catch {
                         logger.error(

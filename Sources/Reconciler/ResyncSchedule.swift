@@ -28,10 +28,10 @@ public struct ResyncSchedule: Sendable, Equatable {
         return pass(at: now) > pass(at: last)
     }
 
-    /// The start of the pass `now` belongs to (a controller timer may fire a little early, so a boundary just
-    /// ahead counts as reached); nil without alignment.
+    /// The earliest moment of the pass `now` belongs to: its boundary less the margin a controller timer may fire
+    /// early by (so a boundary just ahead counts as reached); nil without alignment.
     public func passStart(at now: Date) -> Date? {
-        anchor.map { $0.addingTimeInterval(Double(pass(at: now)) * seconds) }
+        anchor.map { $0.addingTimeInterval(Double(pass(at: now)) * seconds - earliness) }
     }
 
     private func nextBoundary(after now: Date) -> Date? {

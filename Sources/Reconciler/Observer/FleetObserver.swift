@@ -9,10 +9,11 @@ import Synchronization
 /// resync pass share a few describe calls instead of five each.
 ///
 /// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
-/// spec's last write (an own write is always seen), is newer than the read the spec planned from last time, and
-/// either is at most `maxAge` old or began in the current resync pass (`ResyncSchedule`) after the spec's last
-/// look. Otherwise the caller asks for a read: reads are single-flight, so concurrent callers wait for one read that
-/// began after they asked. A failed read fails only the reconciles waiting on it, with its `ObservationError`.
+/// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
+/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. Otherwise the caller
+/// asks for a read: reads are single-flight, so callers arriving while one is in flight wait for it and, when it
+/// is not fresh for them, share the one read begun after it. A failed read fails only the reconciles waiting on it,
+/// with its `ObservationError`.
 /// The watch list holds the specs seeded at start and every spec observed since; a spec not observed for two resync
 /// intervals (removed or forgotten) leaves it. The per-spec reads (conflicting instances, a failed cluster's event,
 /// an operator role's attached policies), the preflight, engine versions and the binlog position go to `reader`.
@@ -36,8 +37,7 @@ public final class FleetObserver: StateObserving {
         var lastObserved: Date
         /// The `tick` of the spec's last write.
         var lastWrite: UInt64 = 0
-        /// The `tick` and start of the read the spec last planned from.
-        var lastRead: UInt64 = 0
+        /// The start of the read the spec last planned from.
         var lastReadStart: Date = .distantPast
     }
 
@@ -98,7 +98,8 @@ public final class FleetObserver: StateObserving {
         state = Mutex(State(timing: timing))
     }
 
-    /// Watches the stored specs `names` (at the daemon's start), so the first reads cover them all.
+    /// Watches the specs `names` (the stored ones at the daemon's start, each one submitted), so the next read
+    /// covers them before they are first observed.
     public func watch(_ names: [String]) {
         let now = clock()
         state.withLock { state in
@@ -152,8 +153,9 @@ public final class FleetObserver: StateObserving {
     private func freshSnapshot(for spec: ImportSpec) throws(ObservationError) -> Snapshot {
         let name = spec.name
         let interest = FleetInterest(spec)
-        let now = clock()
         let step: Step = state.withLock { state in
+            // Read under the lock, so the order of the callers' times is the order they see the state in.
+            let now = clock()
             if state.watched[name] == nil { state.watched[name] = Watched(interest: interest, lastObserved: now) }
             state.watched[name]?.interest = interest
             state.watched[name]?.lastObserved = now
@@ -178,16 +180,24 @@ public final class FleetObserver: StateObserving {
         case .run(let read):
             outcome = perform(read)
         case .await(let read, let previous):
-            // The read in flight began before this call; the next one (started by whoever gets here first once it
-            // ends) is this call's.
+            // The read in flight began before this call: its result serves when fresh enough, else the next read
+            // (started by whichever of its callers gets here first) is this call's.
             _ = previous.outcome(within: readTimeout)
-            let mustRun = state.withLock { state in
-                guard state.next === read, state.current == nil else { return false }
+            let after: Step = state.withLock { state in
+                if let snapshot = state.snapshot, Self.isFresh(snapshot, for: name, in: state, now: clock()) {
+                    Self.markUsed(snapshot, by: name, in: &state)
+                    return .use(snapshot)
+                }
+                guard state.next === read, state.current == nil else { return .await(read, after: previous) }
                 state.next = nil
                 state.current = read
-                return true
+                return .run(read)
             }
-            outcome = mustRun ? perform(read) : read.outcome(within: readTimeout)
+            switch after {
+            case .use(let snapshot): return snapshot
+            case .run: outcome = perform(read)
+            case .await: outcome = read.outcome(within: readTimeout)
+            }
         }
         let snapshot = try outcome.get()
         state.withLock { Self.markUsed(snapshot, by: name, in: &$0) }
@@ -197,12 +207,12 @@ public final class FleetObserver: StateObserving {
     /// Reads the watched specs' resources (dropping those no longer observed), keeps the result and hands it to the
     /// waiting callers.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
-        let now = clock()
-        let (interests, tick) = state.withLock { state in
+        let (interests, tick, now) = state.withLock { state in
+            let now = clock()
             let forgetAfter = 2 * (state.timing.resync.interval / .seconds(1))
             state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
             state.tick += 1
-            return (state.watched.mapValues(\.interest), state.tick)
+            return (state.watched.mapValues(\.interest), state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
@@ -223,7 +233,7 @@ public final class FleetObserver: StateObserving {
 
     private static func isFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
         guard let watched = state.watched[name], snapshot.interests[name] == watched.interest,
-            snapshot.tick > watched.lastWrite, snapshot.tick > watched.lastRead
+            snapshot.tick > watched.lastWrite
         else { return false }
         if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
         guard let pass = state.timing.resync.passStart(at: now) else { return false }
@@ -231,8 +241,7 @@ public final class FleetObserver: StateObserving {
     }
 
     private static func markUsed(_ snapshot: Snapshot, by name: String, in state: inout State) {
-        guard let watched = state.watched[name], snapshot.tick > watched.lastRead else { return }
-        state.watched[name]?.lastRead = snapshot.tick
+        guard let watched = state.watched[name], snapshot.started > watched.lastReadStart else { return }
         state.watched[name]?.lastReadStart = snapshot.started
     }
 }
