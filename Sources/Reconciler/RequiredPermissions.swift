@@ -16,8 +16,9 @@ public enum RequiredPermissions {
     /// executor's calls.
     public static let daemonOperations: [(service: String, operations: [String])] = [
         ("IAM", [
-            "GetAccountAuthorizationDetails", "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies",
-            "GetPolicy", "GetPolicyVersion", "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
+            "GetAccountAuthorizationDetails", "GetRole", "ListRolePolicies", "GetRolePolicy",
+            "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion", "CreateRole", "UpdateAssumeRolePolicy",
+            "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",

@@ -56,7 +56,9 @@ struct ResyncPass {
             if fields[2] == "Reconciling", let at = time.date(from: String(fields[0])) {
                 if last.map({ at.timeIntervalSince($0) > 3 }) ?? true { passes.append(ResyncPass()) }
                 last = at
-                if let spec = line.firstMatch(of: /spec=(\S+)/) { passes[passes.count - 1].specs.insert(String(spec.1)) }
+                if let spec = line.firstMatch(of: /spec=(\S+)/) {
+                    passes[passes.count - 1].specs.insert(String(spec.1))
+                }
             } else if !passes.isEmpty, let service = line.firstMatch(of: /aws\.service=(\S+)/),
                 let action = line.firstMatch(of: /aws\.action=(\S+)/)
             {

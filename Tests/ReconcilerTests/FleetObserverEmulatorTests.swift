@@ -31,7 +31,8 @@ struct FleetObserverEmulatorTests {
             let perSpec = AWSObserver(client: harness.client, logger: harness.logger)
             let fleet = FleetObserver(
                 reader: perSpec,
-                timing: FleetObserver.Timing(pollInterval: .seconds(60), resync: ResyncSchedule(interval: .seconds(600))))
+                timing: FleetObserver.Timing(
+                    pollInterval: .seconds(60), resync: ResyncSchedule(interval: .seconds(600))))
             fleet.watch(specs.map(\.name) + ["fleet-absent"])
             for spec in specs {
                 let batched = try fleet.observe(spec)

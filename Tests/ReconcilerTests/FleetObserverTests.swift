@@ -109,9 +109,14 @@ struct FleetObserverTests {
         _ = try fleet.observe(specs[1])
         _ = try fleet.observe(specs[2])
         #expect(reader.reads.count == 2)
-        // A second look in the same pass is a poll: it needs a read younger than the max age.
+        // A second look in the same pass is a poll: it needs a read younger than the max age, but not of the roles.
         _ = try fleet.observe(specs[0])
         #expect(reader.reads.count == 3)
+        #expect(reader.rolesRead.withLock { $0 } == [true, true, false])
+        // After a write the roles are read again.
+        fleet.wrote(specs[1].name)
+        _ = try fleet.observe(specs[1])
+        #expect(reader.rolesRead.withLock { $0 } == [true, true, false, true])
     }
 
     /// Each spec observed on a thread of its own (all at once, unlike a pool as wide as the cores); the results in
@@ -138,6 +143,8 @@ final class CountingFleetReader: FleetReading {
     let gate = DispatchSemaphore(value: 0)
     let holdsFirstRead: Bool
     let recorded = Mutex<[[String: FleetInterest]]>([])
+    /// Whether each read asked for the roles.
+    let rolesRead = Mutex<[Bool]>([])
     let clusterStatus = Mutex("available")
     let failures = Mutex<[ObservationError]>([])
 
@@ -147,7 +154,8 @@ final class CountingFleetReader: FleetReading {
 
     var reads: [[String: FleetInterest]] { recorded.withLock { $0 } }
 
-    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
+    func readFleet(_ interests: [String: FleetInterest], roles: Bool) throws(ObservationError) -> FleetView {
+        rolesRead.withLock { $0.append(roles) }
         let first = recorded.withLock { recorded in
             recorded.append(interests)
             return recorded.count == 1
@@ -169,7 +177,8 @@ final class CountingFleetReader: FleetReading {
     }
 
     func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
-        try completeObservation(readFleet([spec.name: FleetInterest(spec)]).observation(of: spec), of: spec)
+        let view = try readFleet([spec.name: FleetInterest(spec)], roles: true)
+        return try completeObservation(view.observation(of: spec), of: spec)
     }
 
     func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Reconciler
 
@@ -25,6 +26,26 @@ struct ResyncScheduleTests {
         #expect(aligned.isDue(since: anchor.addingTimeInterval(10), now: anchor.addingTimeInterval(600)))
         #expect(aligned.isDue(since: anchor.addingTimeInterval(10), now: anchor.addingTimeInterval(599.8)))
         #expect(aligned.passStart(at: anchor.addingTimeInterval(700)) == anchor.addingTimeInterval(599))
+    }
+
+    @Test func aReadySpecOfAnAlignedReconcilerRequeuesForTheNextFleetBoundary() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let anchor = Fixture.now.addingTimeInterval(-7)
+            let reconciler = SpecReconciler(
+                store: harness.store, observer: harness.aws, executor: harness.aws,
+                options: ReconcilerOptions(
+                    pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
+                logger: .init(label: "test"), clock: harness.clock.function)
+            let outcome = try harness.reconcile(reconciler, until: .ready)
+            guard case .requeueAfter(let delay) = outcome else {
+                Issue.record("not requeued: \(outcome)")
+                return
+            }
+            let landing = harness.clock.function().timeIntervalSince(anchor) + delay / .seconds(1)
+            #expect(delay <= .seconds(60))
+            #expect(abs(landing / 60 - (landing / 60).rounded()) < 0.0001, "lands \(landing) s after the anchor")
+        }
     }
 
     @Test func withoutAnAnchorEachSpecResyncsOnItsOwnClock() {

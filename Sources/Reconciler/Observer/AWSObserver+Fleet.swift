@@ -3,32 +3,38 @@ import AWSServices
 import Foundation
 
 extension AWSObserver {
-    /// See `FleetReading.readFleet(_:)`. The calls: DescribeDBClusters and, when clusters exist, DescribeDBInstances
-    /// with `db-cluster-id` filters of at most 100 values (AWS rejects more), every page; GetAccountAuthorizationDetails
-    /// (Filter=Role) in pages of 1,000, IAM's largest, kept only for the watched roles (documents URL-decoded); and
-    /// when a spec has a managed security group, DescribeSecurityGroups by aurorad's ownership tag and
-    /// DescribeSecurityGroupRules of those groups by `group-id` chunks.
-    public func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
+    /// See `FleetReading.readFleet(_:roles:)`. The calls: DescribeDBClusters and, for the clusters with members,
+    /// DescribeDBInstances with `db-cluster-id` filters of at most 100 values (AWS rejects more), every page; with
+    /// `roles`, GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's largest, kept only for the
+    /// watched roles (documents URL-decoded); and when a spec has a managed security group, DescribeSecurityGroups
+    /// by aurorad's ownership tag and DescribeSecurityGroupRules of those groups by `group-id` chunks.
+    public func readFleet(_ interests: [String: FleetInterest], roles: Bool) throws(ObservationError) -> FleetView {
         var view = FleetView(region: region)
         guard !interests.isEmpty else { return view }
-        let clusters = try call("DescribeDBClusters") { try rds.describeDBClusters(identifiers: interests.keys.sorted()) }
+        let clusters = try call("DescribeDBClusters") {
+            try rds.describeDBClusters(identifiers: interests.keys.sorted())
+        }
         for cluster in clusters { view.clusters[cluster.identifier.lowercased()] = Self.observedCluster(cluster) }
-        if !clusters.isEmpty {
+        // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
+        let withInstances = clusters.filter { !$0.members.isEmpty }.map(\.identifier).sorted()
+        if !withInstances.isEmpty {
             let instances = try call("DescribeDBInstances") {
-                try rds.describeDBInstances(clusterIdentifiers: clusters.map(\.identifier).sorted())
+                try rds.describeDBInstances(clusterIdentifiers: withInstances)
             }
             for instance in instances {
                 guard let cluster = instance.clusterIdentifier?.lowercased() else { continue }
                 view.instances[cluster, default: []].append(Self.observedInstance(instance))
             }
         }
-        let roleNames = Set(interests.values.map { $0.roleName.lowercased() })
-        let details = try call("GetAccountAuthorizationDetails") {
-            try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
-        }
-        for detail in details where roleNames.contains(detail.role.roleName.lowercased()) {
-            view.roles[detail.role.roleName.lowercased()] = observedRole(
-                detail.role, inlinePolicies: detail.inlinePolicies)
+        if roles {
+            let roleNames = Set(interests.values.map { $0.roleName.lowercased() })
+            let details = try call("GetAccountAuthorizationDetails") {
+                try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
+            }
+            for detail in details where roleNames.contains(detail.role.roleName.lowercased()) {
+                view.roles[detail.role.roleName.lowercased()] = observedRole(
+                    detail.role, inlinePolicies: detail.inlinePolicies)
+            }
         }
         if interests.values.contains(where: \.securityGroup) {
             let owned = AWSFilter(

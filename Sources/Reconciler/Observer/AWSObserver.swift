@@ -45,7 +45,8 @@ public struct AWSObserver: FleetReading {
 
     /// See `FleetReading.completeObservation(_:of:)`: the documents of the managed policies attached to an
     /// operator's role, the instances whose identifiers the spec wants but another cluster holds (only while one is
-    /// missing), and the latest event of a failed cluster.
+    /// missing from the available cluster: the planner creates instances only then), and the latest event of a
+    /// failed cluster.
     public func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
         -> ObservedState
     {
@@ -60,7 +61,7 @@ public struct AWSObserver: FleetReading {
         if let cluster = observed.cluster {
             let present = Set(observed.instances.map { $0.identifier.lowercased() })
             let missing = spec.instances.keys.map(spec.instanceIdentifier(forKey:)).filter { !present.contains($0) }
-            if !missing.isEmpty {
+            if !missing.isEmpty, ResourceStatus.classifyCluster(cluster.status) == .available {
                 observed.conflictingInstances = try call("DescribeDBInstances") {
                     try rds.describeDBInstances(identifiers: missing.sorted())
                 }.map(Self.observedInstance).filter { $0.clusterIdentifier?.lowercased() != spec.name }

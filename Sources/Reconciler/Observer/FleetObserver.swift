@@ -10,13 +10,16 @@ import Synchronization
 ///
 /// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
 /// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
-/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. Otherwise the caller
+/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. Roles change only by
+/// aurorad's writes or by drift, which a resync must see: the roles part of a read serves for the whole pass it
+/// was read in (after the spec's last write), so a spec polling RDS does not re-read IAM. Otherwise the caller
 /// asks for a read: reads are single-flight, so callers arriving while one is in flight wait for it and, when it
 /// is not fresh for them, share the one read begun after it. A failed read fails only the reconciles waiting on it,
 /// with its `ObservationError`.
-/// The watch list holds the specs seeded at start and every spec observed since; a spec not observed for two resync
-/// intervals (removed or forgotten) leaves it. The per-spec reads (conflicting instances, a failed cluster's event,
-/// an operator role's attached policies), the preflight, engine versions and the binlog position go to `reader`.
+/// The watch list holds the specs seeded at start or submitted and every spec observed since; a spec not observed
+/// for two resync intervals and at least an hour (removed or forgotten) leaves it. The per-spec reads (conflicting
+/// instances, a failed cluster's event, an operator role's attached policies), the preflight, engine versions and
+/// the binlog position go to `reader`.
 public final class FleetObserver: StateObserving {
     /// How fresh an observation must be.
     public struct Timing: Sendable {
@@ -46,6 +49,10 @@ public final class FleetObserver: StateObserving {
         var interests: [String: FleetInterest]
         var tick: UInt64
         var started: Date
+        /// The read the roles (`view.roles`) come from, and the role names it covered (lowercased).
+        var rolesTick: UInt64
+        var rolesStarted: Date
+        var roleNames: Set<String>
     }
 
     private struct State {
@@ -63,6 +70,8 @@ public final class FleetObserver: StateObserving {
     private final class Read: Sendable {
         let done = DispatchGroup()
         let result = Mutex<Result<Snapshot, ObservationError>?>(nil)
+        /// Whether a caller needs the roles read again (else the last read's are kept).
+        let needsRoles = Mutex(false)
 
         init() { done.enter() }
 
@@ -163,14 +172,17 @@ public final class FleetObserver: StateObserving {
                 Self.markUsed(snapshot, by: name, in: &state)
                 return .use(snapshot)
             }
+            let rolesStale = !(state.snapshot.map { Self.rolesFresh($0, for: name, in: state, now: now) } ?? false)
             if let current = state.current {
                 let next = state.next ?? Read()
                 state.next = next
+                if rolesStale { next.needsRoles.withLock { $0 = true } }
                 return .await(next, after: current)
             }
             let read = state.next ?? Read()
             state.next = nil
             state.current = read
+            if rolesStale { read.needsRoles.withLock { $0 = true } }
             return .run(read)
         }
         let outcome: Result<Snapshot, ObservationError>
@@ -207,17 +219,28 @@ public final class FleetObserver: StateObserving {
     /// Reads the watched specs' resources (dropping those no longer observed), keeps the result and hands it to the
     /// waiting callers.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
-        let (interests, tick, now) = state.withLock { state in
+        let (interests, tick, now, keptRoles) = state.withLock { state in
             let now = clock()
-            let forgetAfter = 2 * (state.timing.resync.interval / .seconds(1))
+            let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), Self.forgetAfterAtLeast)
             state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
             state.tick += 1
-            return (state.watched.mapValues(\.interest), state.tick, now)
+            let keptRoles = read.needsRoles.withLock { $0 } ? nil : state.snapshot
+            return (state.watched.mapValues(\.interest), state.tick, now, keptRoles)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
-            let view = try reader.readFleet(interests)
-            outcome = .success(Snapshot(view: view, interests: interests, tick: tick, started: now))
+            var view = try reader.readFleet(interests, roles: keptRoles == nil)
+            var snapshot = Snapshot(
+                view: view, interests: interests, tick: tick, started: now, rolesTick: tick, rolesStarted: now,
+                roleNames: Set(interests.values.map { $0.roleName.lowercased() }))
+            if let keptRoles {
+                view.roles = keptRoles.view.roles
+                snapshot.view = view
+                snapshot.rolesTick = keptRoles.rolesTick
+                snapshot.rolesStarted = keptRoles.rolesStarted
+                snapshot.roleNames = keptRoles.roleNames
+            }
+            outcome = .success(snapshot)
         } catch {
             outcome = .failure(error)
         }
@@ -231,13 +254,28 @@ public final class FleetObserver: StateObserving {
         return outcome
     }
 
+    /// A spec's reconciles may be held back for long (backoff, a saturated rate budget): the watch list keeps a spec
+    /// at least this long (seconds) after its last observation.
+    private static let forgetAfterAtLeast: TimeInterval = 3600
+
     private static func isFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
         guard let watched = state.watched[name], snapshot.interests[name] == watched.interest,
-            snapshot.tick > watched.lastWrite
+            snapshot.tick > watched.lastWrite, rolesFresh(snapshot, for: name, in: state, now: now)
         else { return false }
         if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
         guard let pass = state.timing.resync.passStart(at: now) else { return false }
         return snapshot.started >= pass && watched.lastReadStart < pass
+    }
+
+    /// Whether the roles of `snapshot` serve the spec: its role was covered, read after the spec's last write, and
+    /// in the current resync pass (or at most `maxAge` ago without passes).
+    private static func rolesFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
+        guard let watched = state.watched[name], snapshot.roleNames.contains(watched.interest.roleName.lowercased()),
+            snapshot.rolesTick > watched.lastWrite
+        else { return false }
+        if now.timeIntervalSince(snapshot.rolesStarted) <= state.timing.maxAge / .seconds(1) { return true }
+        guard let pass = state.timing.resync.passStart(at: now) else { return false }
+        return snapshot.rolesStarted >= pass
     }
 
     private static func markUsed(_ snapshot: Snapshot, by name: String, in state: inout State) {
