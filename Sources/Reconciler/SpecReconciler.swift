@@ -10,7 +10,9 @@ import Synchronization
 /// Synchronous, blocking and thread-safe; the controller never runs two reconciles of one spec at once.
 ///
 /// Nothing needed for correctness lives only in memory: the last failed action is kept in the status (condition
-/// `LastError`, see `FailureRecord`), everything else is observed afresh each time.
+/// `LastError`, see `FailureRecord`), everything else is observed each time. Two things are shared, as caches only:
+/// the observer may serve several specs from one read (`FleetObserver`; it is told of every write, so a spec always
+/// sees its own), and a backup preflight verdict serves the specs of one backup location (`PreflightCache`).
 ///
 /// Retries: a spec Failed because an action failed terminally stays Failed until the next resync, which tries the
 /// action again, so a failure the operator fixes outside the spec (a permission, a KMS key, a quota) heals on its
