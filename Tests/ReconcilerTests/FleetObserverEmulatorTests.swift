@@ -1,8 +1,10 @@
+import AWSCore
 import AWSServices
 import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import Synchronization
 import Testing
 import TestSupport
 
@@ -41,6 +43,22 @@ struct FleetObserverEmulatorTests {
             }
             let absent = try fleet.observe(EmulatorHarness.spec(name: "fleet-absent"))
             #expect(absent.cluster == nil && absent.role == nil && absent.instances.isEmpty)
+
+            // 250 names: DescribeDBClusters in 3 chunks of at most 100 (the emulator, unlike AWS, accepts more, so
+            // the count of requests is what shows the chunking), DescribeDBInstances once for the 2 clusters.
+            let attempts = Mutex(0)
+            let counted = try AWSClient(
+                environment: emulator.environment(credentials: emulator.adminCredentials),
+                options: AWSClientOptions(maxAttempts: 1, beforeAttempt: { attempts.withLock { $0 += 1 } }),
+                logger: harness.logger)
+            var interests = Dictionary(uniqueKeysWithValues: (1...248).map {
+                ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
+            })
+            for spec in specs { interests[spec.name] = FleetInterest(spec) }
+            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests, roles: false)
+            #expect(attempts.withLock { $0 } == 4)
+            #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
+            #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
 
             // A write by the spec: the next observation reads again and sees it.
             let managed = specs[0]
