@@ -31,9 +31,11 @@ public protocol ActionExecuting: Sendable {
 
 /// Reads every watched spec's resources in a few batched calls, for `FleetObserver`; `AWSObserver` is the real one.
 public protocol FleetReading: StateObserving {
-    /// One batched read of the clusters, instances, security groups and (with `roles`) roles of the specs in
-    /// `interests` (keyed by spec name); "not found" leaves a spec's entries out.
-    func readFleet(_ interests: [String: FleetInterest], roles: Bool) throws(ObservationError) -> FleetView
+    /// One batched read of the clusters, instances and security groups of the specs in `interests` (keyed by spec
+    /// name); "not found" leaves a spec's entries out. Roles are left empty (`readRoles(named:)`).
+    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView
+    /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
+    func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole]
     /// Adds to an observation taken from a `FleetView` the rare reads that stay per spec.
     func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
         -> ObservedState

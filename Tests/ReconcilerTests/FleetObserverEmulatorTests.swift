@@ -55,7 +55,7 @@ struct FleetObserverEmulatorTests {
                 ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
             })
             for spec in specs { interests[spec.name] = FleetInterest(spec) }
-            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests, roles: false)
+            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests)
             #expect(attempts.withLock { $0 } == 4)
             #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
             #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)

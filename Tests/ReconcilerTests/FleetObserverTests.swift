@@ -112,11 +112,28 @@ struct FleetObserverTests {
         // A second look in the same pass is a poll: it needs a read younger than the max age, but not of the roles.
         _ = try fleet.observe(specs[0])
         #expect(reader.reads.count == 3)
-        #expect(reader.rolesRead.withLock { $0 } == [true, true, false])
+        #expect(reader.rolesReads.withLock { $0 } == 2)
         // After a write the roles are read again.
         fleet.wrote(specs[1].name)
         _ = try fleet.observe(specs[1])
-        #expect(reader.rolesRead.withLock { $0 } == [true, true, false, true])
+        #expect(reader.rolesReads.withLock { $0 } == 3)
+    }
+
+    @Test func aPollInALargeFleetReadsOnlyTheSpecsPolling() throws {
+        let specs = (1...50).map { Fixture.spec(name: "many-\($0)") }
+        let reader = CountingFleetReader()
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        #expect(reader.reads.map(\.count) == [50], "the pass's first look reads every watched spec")
+        clock.advance(seconds: 30)
+        _ = try fleet.observe(specs[0])
+        clock.advance(seconds: 1)
+        _ = try fleet.observe(specs[1])
+        // Polls within the pass: the spec asking and the specs polling with it (observed within two poll intervals).
+        #expect(reader.reads.map(\.count) == [50, 1, 2])
+        #expect(Set(reader.reads.last?.keys ?? [:].keys) == [specs[0].name, specs[1].name])
     }
 
     /// Each spec observed on a thread of its own (all at once, unlike a pool as wide as the cores); the results in
@@ -143,8 +160,8 @@ final class CountingFleetReader: FleetReading {
     let gate = DispatchSemaphore(value: 0)
     let holdsFirstRead: Bool
     let recorded = Mutex<[[String: FleetInterest]]>([])
-    /// Whether each read asked for the roles.
-    let rolesRead = Mutex<[Bool]>([])
+    /// How many account-wide role reads were made.
+    let rolesReads = Mutex(0)
     let clusterStatus = Mutex("available")
     let failures = Mutex<[ObservationError]>([])
 
@@ -154,8 +171,7 @@ final class CountingFleetReader: FleetReading {
 
     var reads: [[String: FleetInterest]] { recorded.withLock { $0 } }
 
-    func readFleet(_ interests: [String: FleetInterest], roles: Bool) throws(ObservationError) -> FleetView {
-        rolesRead.withLock { $0.append(roles) }
+    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
         let first = recorded.withLock { recorded in
             recorded.append(interests)
             return recorded.count == 1
@@ -170,6 +186,11 @@ final class CountingFleetReader: FleetReading {
         return view
     }
 
+    func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
+        rolesReads.withLock { $0 += 1 }
+        return [:]
+    }
+
     func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
         -> ObservedState
     {
@@ -177,7 +198,7 @@ final class CountingFleetReader: FleetReading {
     }
 
     func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
-        let view = try readFleet([spec.name: FleetInterest(spec)], roles: true)
+        let view = try readFleet([spec.name: FleetInterest(spec)])
         return try completeObservation(view.observation(of: spec), of: spec)
     }
 

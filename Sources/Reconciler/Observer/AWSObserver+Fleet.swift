@@ -3,12 +3,11 @@ import AWSServices
 import Foundation
 
 extension AWSObserver {
-    /// See `FleetReading.readFleet(_:roles:)`. The calls: DescribeDBClusters and, for the clusters with members,
-    /// DescribeDBInstances with `db-cluster-id` filters of at most 100 values (AWS rejects more), every page; with
-    /// `roles`, GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's largest, kept only for the
-    /// watched roles (documents URL-decoded); and when a spec has a managed security group, DescribeSecurityGroups
-    /// by aurorad's ownership tag and DescribeSecurityGroupRules of those groups by `group-id` chunks.
-    public func readFleet(_ interests: [String: FleetInterest], roles: Bool) throws(ObservationError) -> FleetView {
+    /// See `FleetReading.readFleet(_:)`. The calls: DescribeDBClusters and, for the clusters with members,
+    /// DescribeDBInstances with `db-cluster-id` filters of at most 100 values (AWS rejects more), every page; and
+    /// when a spec has a managed security group, DescribeSecurityGroups by aurorad's ownership tag and
+    /// DescribeSecurityGroupRules of those groups by `group-id` chunks.
+    public func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
         var view = FleetView(region: region)
         guard !interests.isEmpty else { return view }
         let clusters = try call("DescribeDBClusters") {
@@ -26,16 +25,6 @@ extension AWSObserver {
                 view.instances[cluster, default: []].append(Self.observedInstance(instance))
             }
         }
-        if roles {
-            let roleNames = Set(interests.values.map { $0.roleName.lowercased() })
-            let details = try call("GetAccountAuthorizationDetails") {
-                try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
-            }
-            for detail in details where roleNames.contains(detail.role.roleName.lowercased()) {
-                view.roles[detail.role.roleName.lowercased()] = observedRole(
-                    detail.role, inlinePolicies: detail.inlinePolicies)
-            }
-        }
         if interests.values.contains(where: \.securityGroup) {
             let owned = AWSFilter(
                 name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue])
@@ -49,6 +38,20 @@ extension AWSObserver {
             }
         }
         return view
+    }
+
+    /// See `FleetReading.readRoles(named:)`: GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's
+    /// largest, documents URL-decoded.
+    public func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
+        var roles: [String: ObservedRole] = [:]
+        guard !names.isEmpty else { return roles }
+        let details = try call("GetAccountAuthorizationDetails") {
+            try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
+        }
+        for detail in details where names.contains(detail.role.roleName.lowercased()) {
+            roles[detail.role.roleName.lowercased()] = observedRole(detail.role, inlinePolicies: detail.inlinePolicies)
+        }
+        return roles
     }
 
     /// GetAccountAuthorizationDetails' largest page (`MaxItems`, 1 to 1,000 in botocore's iam model).

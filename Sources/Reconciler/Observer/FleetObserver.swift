@@ -4,22 +4,25 @@ import ImportSpec
 import Store
 import Synchronization
 
-/// One shared observation of every watched spec, like an informer's cache: a reconcile plans from the last batched
-/// read (`FleetReading.readFleet(_:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
+/// One shared observation of every watched spec, like an informer's cache: a reconcile plans from a batched read
+/// (`FleetReading.readFleet(_:roles:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
 /// resync pass share a few describe calls instead of five each.
 ///
 /// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
 /// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
-/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. Roles change only by
-/// aurorad's writes or by drift, which a resync must see: the roles part of a read serves for the whole pass it
-/// was read in (after the spec's last write), so a spec polling RDS does not re-read IAM. Otherwise the caller
-/// asks for a read: reads are single-flight, so callers arriving while one is in flight wait for it and, when it
-/// is not fresh for them, share the one read begun after it. A failed read fails only the reconciles waiting on it,
-/// with its `ObservationError`.
-/// The watch list holds the specs seeded at start or submitted and every spec observed since; a spec not observed
-/// for two resync intervals and at least an hour (removed or forgotten) leaves it. The per-spec reads (conflicting
-/// instances, a failed cluster's event, an operator role's attached policies), the preflight, engine versions and
-/// the binlog position go to `reader`.
+/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. A spec's first look in
+/// a pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of the
+/// pass shares; other looks (polls) ask for a read of the specs polling now, so one spec waiting on AWS in a large
+/// fleet does not re-read the whole fleet at every tick. Roles change only by aurorad's writes or by drift, which a
+/// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in (after the
+/// spec's last write), so a spec polling RDS does not re-read IAM.
+///
+/// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
+/// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
+/// `ObservationError`. The watch list holds the specs seeded at start or submitted and every spec observed since; a
+/// spec not observed for two resync intervals and at least an hour (removed or forgotten) leaves it. The per-spec
+/// reads (conflicting instances, a failed cluster's event, an operator role's attached policies), the preflight,
+/// engine versions and the binlog position go to `reader`.
 public final class FleetObserver: StateObserving {
     /// How fresh an observation must be.
     public struct Timing: Sendable {
@@ -44,20 +47,29 @@ public final class FleetObserver: StateObserving {
         var lastReadStart: Date = .distantPast
     }
 
+    /// The RDS and EC2 part of one read: of every watched spec (full) or of the specs polling (partial).
     private struct Snapshot {
         var view: FleetView
         var interests: [String: FleetInterest]
         var tick: UInt64
         var started: Date
-        /// The read the roles (`view.roles`) come from, and the role names it covered (lowercased).
-        var rolesTick: UInt64
-        var rolesStarted: Date
-        var roleNames: Set<String>
+        var full: Bool
+    }
+
+    /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
+    private struct Roles {
+        var roles: [String: ObservedRole]
+        var names: Set<String>
+        var tick: UInt64
+        var started: Date
     }
 
     private struct State {
         var watched: [String: Watched] = [:]
-        var snapshot: Snapshot?
+        /// The last full read and the last partial one begun after it.
+        var full: Snapshot?
+        var partial: Snapshot?
+        var roles: Roles?
         /// Orders writes and read starts.
         var tick: UInt64 = 0
         /// The read in flight, and the one asked for since it began.
@@ -66,12 +78,18 @@ public final class FleetObserver: StateObserving {
         var timing: Timing
     }
 
+    /// What one batched read covers, as its callers asked.
+    private struct Scope {
+        var full = false
+        var names: Set<String> = []
+        var roles = false
+    }
+
     /// One batched read; its callers wait on `done`.
     private final class Read: Sendable {
         let done = DispatchGroup()
         let result = Mutex<Result<Snapshot, ObservationError>?>(nil)
-        /// Whether a caller needs the roles read again (else the last read's are kept).
-        let needsRoles = Mutex(false)
+        let scope = Mutex(Scope())
 
         init() { done.enter() }
 
@@ -107,7 +125,7 @@ public final class FleetObserver: StateObserving {
         state = Mutex(State(timing: timing))
     }
 
-    /// Watches the specs `names` (the stored ones at the daemon's start, each one submitted), so the next read
+    /// Watches the specs `names` (the stored ones at the daemon's start, each one submitted), so the next full read
     /// covers them before they are first observed.
     public func watch(_ names: [String]) {
         let now = clock()
@@ -133,8 +151,7 @@ public final class FleetObserver: StateObserving {
 
     /// See `StateObserving.observe(_:)`.
     public func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
-        let snapshot = try freshSnapshot(for: spec)
-        return try reader.completeObservation(snapshot.view.observation(of: spec), of: spec)
+        try reader.completeObservation(freshView(for: spec).observation(of: spec), of: spec)
     }
 
     /// See `StateObserving.preflight(bucket:prefix:)`.
@@ -153,13 +170,13 @@ public final class FleetObserver: StateObserving {
     }
 
     private enum Step {
-        case use(Snapshot)
+        case use(FleetView)
         case run(Read)
         case await(Read, after: Read)
     }
 
-    /// A read fresh for `spec`: the kept one, or one begun after this call (run here or awaited).
-    private func freshSnapshot(for spec: ImportSpec) throws(ObservationError) -> Snapshot {
+    /// A view fresh for `spec`: from the kept reads, or from one begun after this call (run here or awaited).
+    private func freshView(for spec: ImportSpec) throws(ObservationError) -> FleetView {
         let name = spec.name
         let interest = FleetInterest(spec)
         let step: Step = state.withLock { state in
@@ -168,27 +185,24 @@ public final class FleetObserver: StateObserving {
             if state.watched[name] == nil { state.watched[name] = Watched(interest: interest, lastObserved: now) }
             state.watched[name]?.interest = interest
             state.watched[name]?.lastObserved = now
-            if let snapshot = state.snapshot, Self.isFresh(snapshot, for: name, in: state, now: now) {
-                Self.markUsed(snapshot, by: name, in: &state)
-                return .use(snapshot)
-            }
-            let rolesStale = !(state.snapshot.map { Self.rolesFresh($0, for: name, in: state, now: now) } ?? false)
+            if let view = Self.freshView(for: name, in: &state, now: now) { return .use(view) }
+            let read: Read
             if let current = state.current {
-                let next = state.next ?? Read()
-                state.next = next
-                if rolesStale { next.needsRoles.withLock { $0 = true } }
-                return .await(next, after: current)
+                read = state.next ?? Read()
+                state.next = read
+                Self.ask(read, for: name, in: state, now: now)
+                return .await(read, after: current)
             }
-            let read = state.next ?? Read()
+            read = state.next ?? Read()
             state.next = nil
             state.current = read
-            if rolesStale { read.needsRoles.withLock { $0 = true } }
+            Self.ask(read, for: name, in: state, now: now)
             return .run(read)
         }
         let outcome: Result<Snapshot, ObservationError>
         switch step {
-        case .use(let snapshot):
-            return snapshot
+        case .use(let view):
+            return view
         case .run(let read):
             outcome = perform(read)
         case .await(let read, let previous):
@@ -196,57 +210,82 @@ public final class FleetObserver: StateObserving {
             // (started by whichever of its callers gets here first) is this call's.
             _ = previous.outcome(within: readTimeout)
             let after: Step = state.withLock { state in
-                if let snapshot = state.snapshot, Self.isFresh(snapshot, for: name, in: state, now: clock()) {
-                    Self.markUsed(snapshot, by: name, in: &state)
-                    return .use(snapshot)
-                }
+                if let view = Self.freshView(for: name, in: &state, now: clock()) { return .use(view) }
                 guard state.next === read, state.current == nil else { return .await(read, after: previous) }
                 state.next = nil
                 state.current = read
                 return .run(read)
             }
             switch after {
-            case .use(let snapshot): return snapshot
+            case .use(let view): return view
             case .run: outcome = perform(read)
             case .await: outcome = read.outcome(within: readTimeout)
             }
         }
         let snapshot = try outcome.get()
-        state.withLock { Self.markUsed(snapshot, by: name, in: &$0) }
-        return snapshot
+        return state.withLock { state in
+            Self.markUsed(snapshot, by: name, in: &state)
+            var view = snapshot.view
+            view.roles = state.roles?.roles ?? [:]
+            return view
+        }
     }
 
-    /// Reads the watched specs' resources (dropping those no longer observed), keeps the result and hands it to the
-    /// waiting callers.
+    /// Adds what `name` needs to `read`'s scope: every watched spec on its first look in a pass (or before any full
+    /// read), else itself; and the roles when the kept ones do not serve it.
+    private static func ask(_ read: Read, for name: String, in state: State, now: Date) {
+        let firstLookInPass = state.timing.resync.passStart(at: now).map {
+            (state.watched[name]?.lastReadStart ?? .distantPast) < $0
+        } ?? false
+        let rolesStale = !rolesFresh(for: name, in: state, now: now)
+        read.scope.withLock { scope in
+            if firstLookInPass || state.full == nil { scope.full = true }
+            scope.names.insert(name)
+            if rolesStale { scope.roles = true }
+        }
+    }
+
+    /// Reads the specs of `read`'s scope (dropping specs no longer observed from the watch list), keeps the result
+    /// and hands it to the waiting callers. A partial read covers the specs that asked and every spec observed
+    /// within two poll intervals, so the specs polling share it.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
-        let (interests, tick, now, keptRoles) = state.withLock { state in
+        let scope = read.scope.withLock { $0 }
+        let (interests, roleNames, tick, now) = state.withLock { state in
             let now = clock()
             let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), Self.forgetAfterAtLeast)
             state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
             state.tick += 1
-            let keptRoles = read.needsRoles.withLock { $0 } ? nil : state.snapshot
-            return (state.watched.mapValues(\.interest), state.tick, now, keptRoles)
+            let polling = 4 * (state.timing.maxAge / .seconds(1))
+            let covered = state.watched.filter { name, watched in
+                scope.full || scope.names.contains(name) || now.timeIntervalSince(watched.lastObserved) <= polling
+            }
+            let roleNames = Set(state.watched.values.map { $0.interest.roleName.lowercased() })
+            return (covered.mapValues(\.interest), roleNames, state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
-            var view = try reader.readFleet(interests, roles: keptRoles == nil)
-            var snapshot = Snapshot(
-                view: view, interests: interests, tick: tick, started: now, rolesTick: tick, rolesStarted: now,
-                roleNames: Set(interests.values.map { $0.roleName.lowercased() }))
-            if let keptRoles {
-                view.roles = keptRoles.view.roles
-                snapshot.view = view
-                snapshot.rolesTick = keptRoles.rolesTick
-                snapshot.rolesStarted = keptRoles.rolesStarted
-                snapshot.roleNames = keptRoles.roleNames
+            let view = try reader.readFleet(interests)
+            if scope.roles {
+                // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
+                let roles = try reader.readRoles(named: roleNames)
+                state.withLock { state in
+                    if tick > state.roles?.tick ?? 0 {
+                        state.roles = Roles(roles: roles, names: roleNames, tick: tick, started: now)
+                    }
+                }
             }
-            outcome = .success(snapshot)
+            outcome = .success(Snapshot(view: view, interests: interests, tick: tick, started: now, full: scope.full))
         } catch {
             outcome = .failure(error)
         }
         state.withLock { state in
-            if case .success(let snapshot) = outcome, snapshot.tick > state.snapshot?.tick ?? 0 {
-                state.snapshot = snapshot
+            if case .success(let snapshot) = outcome {
+                if snapshot.full, tick > state.full?.tick ?? 0 {
+                    state.full = snapshot
+                    if tick > state.partial?.tick ?? 0 { state.partial = nil }
+                } else if !snapshot.full, tick > state.partial?.tick ?? 0 {
+                    state.partial = snapshot
+                }
             }
             state.current = nil
         }
@@ -258,24 +297,37 @@ public final class FleetObserver: StateObserving {
     /// at least this long (seconds) after its last observation.
     private static let forgetAfterAtLeast: TimeInterval = 3600
 
+    /// The newest kept read fresh for `name`, with the kept roles, marked as used by it; nil when none is.
+    private static func freshView(for name: String, in state: inout State, now: Date) -> FleetView? {
+        guard rolesFresh(for: name, in: state, now: now) else { return nil }
+        for candidate in [state.partial, state.full] {
+            guard let snapshot = candidate, isFresh(snapshot, for: name, in: state, now: now) else { continue }
+            markUsed(snapshot, by: name, in: &state)
+            var view = snapshot.view
+            view.roles = state.roles?.roles ?? [:]
+            return view
+        }
+        return nil
+    }
+
     private static func isFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
         guard let watched = state.watched[name], snapshot.interests[name] == watched.interest,
-            snapshot.tick > watched.lastWrite, rolesFresh(snapshot, for: name, in: state, now: now)
+            snapshot.tick > watched.lastWrite
         else { return false }
         if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
         guard let pass = state.timing.resync.passStart(at: now) else { return false }
         return snapshot.started >= pass && watched.lastReadStart < pass
     }
 
-    /// Whether the roles of `snapshot` serve the spec: its role was covered, read after the spec's last write, and
-    /// in the current resync pass (or at most `maxAge` ago without passes).
-    private static func rolesFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
-        guard let watched = state.watched[name], snapshot.roleNames.contains(watched.interest.roleName.lowercased()),
-            snapshot.rolesTick > watched.lastWrite
+    /// Whether the kept roles serve the spec: its role was covered, read after the spec's last write, and in the
+    /// current resync pass (or at most `maxAge` ago without passes).
+    private static func rolesFresh(for name: String, in state: State, now: Date) -> Bool {
+        guard let roles = state.roles, let watched = state.watched[name],
+            roles.names.contains(watched.interest.roleName.lowercased()), roles.tick > watched.lastWrite
         else { return false }
-        if now.timeIntervalSince(snapshot.rolesStarted) <= state.timing.maxAge / .seconds(1) { return true }
+        if now.timeIntervalSince(roles.started) <= state.timing.maxAge / .seconds(1) { return true }
         guard let pass = state.timing.resync.passStart(at: now) else { return false }
-        return snapshot.rolesStarted >= pass
+        return roles.started >= pass
     }
 
     private static func markUsed(_ snapshot: Snapshot, by name: String, in state: inout State) {
