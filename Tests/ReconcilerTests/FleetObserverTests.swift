@@ -134,6 +134,11 @@ struct FleetObserverTests {
         // Polls within the pass: the spec asking and the specs polling with it (observed within two poll intervals).
         #expect(reader.reads.map(\.count) == [50, 1, 2])
         #expect(Set(reader.reads.last?.keys ?? [:].keys) == [specs[0].name, specs[1].name])
+        // A spec submitted in the pass: the pass's whole read is done, so its first look reads it and the pollers.
+        let submitted = Fixture.spec(name: "many-new")
+        fleet.watch([submitted.name])
+        _ = try fleet.observe(submitted)
+        #expect(reader.reads.map(\.count) == [50, 1, 2, 3])
     }
 
     /// Each spec observed on a thread of its own (all at once, unlike a pool as wide as the cores); the results in

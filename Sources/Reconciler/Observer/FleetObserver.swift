@@ -10,10 +10,10 @@ import Synchronization
 ///
 /// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
 /// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
-/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. A spec's first look in
-/// a pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of the
-/// pass shares; other looks (polls) ask for a read of the specs polling now, so one spec waiting on AWS in a large
-/// fleet does not re-read the whole fleet at every tick. Roles change only by aurorad's writes or by drift, which a
+/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look of a
+/// pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of the
+/// pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on AWS
+/// or submitted in a large fleet does not re-read the whole fleet. Roles change only by aurorad's writes or by drift, which a
 /// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in (after the
 /// spec's last write), so a spec polling RDS does not re-read IAM.
 ///
@@ -231,15 +231,16 @@ public final class FleetObserver: StateObserving {
         }
     }
 
-    /// Adds what `name` needs to `read`'s scope: every watched spec on its first look in a pass (or before any full
-    /// read), else itself; and the roles when the kept ones do not serve it.
+    /// Adds what `name` needs to `read`'s scope: every watched spec on its first look in a pass that has no full
+    /// read yet (or before any full read), else itself (a spec submitted, written or changed since the pass's full
+    /// read); and the roles when the kept ones do not serve it.
     private static func ask(_ read: Read, for name: String, in state: State, now: Date) {
-        let firstLookInPass = state.timing.resync.passStart(at: now).map {
-            (state.watched[name]?.lastReadStart ?? .distantPast) < $0
-        } ?? false
+        let pass = state.timing.resync.passStart(at: now)
+        let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
+        let passReadWhole = pass.map { pass in state.full.map { $0.started >= pass } ?? false } ?? false
         let rolesStale = !rolesFresh(for: name, in: state, now: now)
         read.scope.withLock { scope in
-            if firstLookInPass || state.full == nil { scope.full = true }
+            if state.full == nil || (firstLookInPass && !passReadWhole) { scope.full = true }
             scope.names.insert(name)
             if rolesStale { scope.roles = true }
         }
