@@ -48,7 +48,9 @@ public final class DaemonRuntime: Sendable {
         let metrics = DaemonMetrics(listen: config.metricsListen, logger: logger)
         let rateLimit = ReloadableRateLimit(
             ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst, metrics: metrics.factory)
-        let bridge = try makeReconciler(store: store, rateLimit: rateLimit, metrics: metrics)
+        // Resync passes fall on boundaries counted from the start, so the Ready specs of a pass share one read.
+        let started = Date()
+        let (bridge, fleet) = try makeReconciler(store: store, rateLimit: rateLimit, metrics: metrics, started: started)
         let controller = Controller(
             reconciler: bridge, workers: config.workers,
             backoff: ExponentialBackoff(base: config.backoffMin, max: config.backoffMax),
@@ -60,6 +62,7 @@ public final class DaemonRuntime: Sendable {
             gauges: StateGauges(factory: metrics.factory), logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in
+                fleet.watch([name])
                 if !changed {
                     do { try bridge.current.requestRetry(name: name) } catch {
                         logger.error(
@@ -88,6 +91,7 @@ public final class DaemonRuntime: Sendable {
             throw error
         }
         let specs = try store.specs().map(\.name)
+        fleet.watch(specs)
         controller.start(keys: specs)
         logger.notice("aurorad started", metadata: [
             "socket": "\(config.socket)", "database": "\(config.database)", "specs": "\(specs.count)",
@@ -99,7 +103,8 @@ public final class DaemonRuntime: Sendable {
         var running = config
         let signal = waitForTermination { [self] in
             notifier.reloading()
-            running = reload(running, bridge: bridge, controller: controller, rateLimit: rateLimit)
+            running = reload(
+                running, bridge: bridge, fleet: fleet, controller: controller, rateLimit: rateLimit, started: started)
             notifier.ready(status: monitor.summary())
         }
         logger.notice("stopping: finishing in-flight work", metadata: ["signal": "\(signal)"])
@@ -113,10 +118,11 @@ public final class DaemonRuntime: Sendable {
         logger.notice("aurorad stopped")
     }
 
-    /// The AWS client and the reconciler over it, sharing one global AWS request rate limit.
+    /// The AWS client and the reconciler over it, sharing one global AWS request rate limit, observing through one
+    /// fleet-wide batched observation.
     private func makeReconciler(
-        store: any SpecStore, rateLimit: ReloadableRateLimit, metrics: DaemonMetrics
-    ) throws -> ReloadableReconciler {
+        store: any SpecStore, rateLimit: ReloadableRateLimit, metrics: DaemonMetrics, started: Date
+    ) throws -> (ReloadableReconciler, FleetObserver) {
         let client = try AWSClient(
             environment: environment,
             options: AWSClientOptions(
@@ -126,21 +132,30 @@ public final class DaemonRuntime: Sendable {
         logger.info("AWS configured", metadata: [
             "region": "\(client.region.name)", "credentials": "\(client.credentialProvider.sourceDescription)",
         ])
-        let observer = AWSObserver(client: client, logger: logger)
+        let options = Self.reconcilerOptions(config, started: started)
+        let observer = FleetObserver(
+            reader: AWSObserver(client: client, logger: logger), timing: Self.fleetTiming(options))
         let executor = AWSActionExecutor(client: client, logger: logger)
-        return ReloadableReconciler(options: Self.reconcilerOptions(config)) { [logger] options in
+        let bridge = ReloadableReconciler(options: options) { [logger] options in
             SpecReconciler(store: store, observer: observer, executor: executor, options: options, logger: logger)
         }
+        return (bridge, observer)
     }
 
-    private static func reconcilerOptions(_ config: DaemonConfig) -> ReconcilerOptions {
-        ReconcilerOptions(pollInterval: config.pollInterval, resyncInterval: config.resyncInterval)
+    private static func reconcilerOptions(_ config: DaemonConfig, started: Date) -> ReconcilerOptions {
+        ReconcilerOptions(
+            pollInterval: config.pollInterval, resyncInterval: config.resyncInterval, resyncAnchor: started)
+    }
+
+    private static func fleetTiming(_ options: ReconcilerOptions) -> FleetObserver.Timing {
+        FleetObserver.Timing(pollInterval: options.pollInterval, resync: options.resync)
     }
 
     /// Re-reads the configuration (SIGHUP) and applies what a running daemon can; returns the settings now in force.
     /// An invalid file changes nothing.
     private func reload(
-        _ running: DaemonConfig, bridge: ReloadableReconciler, controller: Controller, rateLimit: ReloadableRateLimit
+        _ running: DaemonConfig, bridge: ReloadableReconciler, fleet: FleetObserver, controller: Controller,
+        rateLimit: ReloadableRateLimit, started: Date
     ) -> DaemonConfig {
         guard let reloadConfig else {
             logger.notice("SIGHUP received; no configuration source to reload, nothing changed")
@@ -158,7 +173,9 @@ public final class DaemonRuntime: Sendable {
         let changes = ConfigChanges(from: running, to: loaded)
         let adopted = ConfigChanges.adoptable(from: loaded, keeping: running)
         logSettings?.level = Logger.Level(rawValue: adopted.logLevel) ?? .info
-        bridge.reconfigure(Self.reconcilerOptions(adopted))
+        let options = Self.reconcilerOptions(adopted, started: started)
+        bridge.reconfigure(options)
+        fleet.reconfigure(Self.fleetTiming(options))
         controller.reconfigureBackoff(base: adopted.backoffMin, max: adopted.backoffMax)
         rateLimit.reconfigure(ratePerSecond: adopted.awsRequestsPerSecond, burst: adopted.awsBurst)
         logger.notice("configuration reloaded", metadata: [

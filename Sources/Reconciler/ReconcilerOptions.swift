@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cadence and tunables of `SpecReconciler`.
 public struct ReconcilerOptions: Sendable {
     /// How soon to look again while AWS is working (ACK uses 30 s).
@@ -6,14 +8,20 @@ public struct ReconcilerOptions: Sendable {
     public var resyncInterval: Duration
     /// The planner's tunables (the IAM propagation retry window).
     public var plan: PlanOptions
+    /// The first fleet-wide resync boundary (the daemon's start); nil: each spec resyncs on its own clock.
+    public var resyncAnchor: Date?
 
-    /// Options with aurorad's defaults: poll every 30 s, resync every 10 minutes.
+    /// Options with aurorad's defaults: poll every 30 s, resync every 10 minutes, not aligned.
     public init(
         pollInterval: Duration = .seconds(30), resyncInterval: Duration = .seconds(600),
-        plan: PlanOptions = PlanOptions()
+        plan: PlanOptions = PlanOptions(), resyncAnchor: Date? = nil
     ) {
         self.pollInterval = pollInterval
         self.resyncInterval = resyncInterval
         self.plan = plan
+        self.resyncAnchor = resyncAnchor
     }
+
+    /// When Ready and Failed specs are looked at again.
+    public var resync: ResyncSchedule { ResyncSchedule(interval: resyncInterval, anchor: resyncAnchor) }
 }

@@ -13,6 +13,13 @@ public protocol StateObserving: Sendable {
     /// The source's binlog position at the backup of the spec's restored cluster: RDS's event, else the backup's
     /// `xtrabackup_info`, else `unavailable`. Asked once per restored cluster, not at every resync.
     func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition
+    /// Told after a reconcile of the spec `name` changed AWS: its next observation must begin after now.
+    func wrote(_ name: String)
+}
+
+extension StateObserving {
+    /// An observer that reads afresh at every `observe(_:)` sees every write; nothing to remember.
+    public func wrote(_ name: String) {}
 }
 
 /// Carries out one planned action against AWS; synchronous, blocking and thread-safe. `AWSActionExecutor` is the
@@ -20,4 +27,16 @@ public protocol StateObserving: Sendable {
 public protocol ActionExecuting: Sendable {
     /// Executes `action`; "already exists" answers count as success (the next observation settles them).
     func execute(_ action: Action) throws(ReconcileError)
+}
+
+/// Reads every watched spec's resources in a few batched calls, for `FleetObserver`; `AWSObserver` is the real one.
+public protocol FleetReading: StateObserving {
+    /// One batched read of the clusters, instances and security groups of the specs in `interests` (keyed by spec
+    /// name); "not found" leaves a spec's entries out. Roles are left empty (`readRoles(named:)`).
+    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView
+    /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
+    func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole]
+    /// Adds to an observation taken from a `FleetView` the rare reads that stay per spec.
+    func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
+        -> ObservedState
 }

@@ -16,9 +16,10 @@ public enum RequiredPermissions {
     /// executor's calls.
     public static let daemonOperations: [(service: String, operations: [String])] = [
         ("IAM", [
-            "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion",
-            "CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole",
-            "AttachRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary",
+            "GetAccountAuthorizationDetails", "GetRole", "ListRolePolicies", "GetRolePolicy",
+            "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion", "CreateRole", "UpdateAssumeRolePolicy",
+            "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole", "AttachRolePolicy", "DetachRolePolicy",
+            "PutRolePermissionsBoundary",
         ]),
         ("RDS", [
             "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",

@@ -11,7 +11,9 @@ import Synchronization
 /// Synchronous, blocking and thread-safe; the controller never runs two reconciles of one spec at once.
 ///
 /// Nothing needed for correctness lives only in memory: the last failed action is kept in the status (condition
-/// `LastError`, see `FailureRecord`), everything else is observed afresh each time.
+/// `LastError`, see `FailureRecord`), everything else is observed each time. Two things are shared, as caches only:
+/// the observer may serve several specs from one read (`FleetObserver`; it is told of every write, so a spec always
+/// sees its own), and a backup preflight verdict serves the specs of one backup location (`PreflightCache`).
 ///
 /// Retries: a spec Failed because an action failed terminally stays Failed until the next resync, which tries the
 /// action again, so a failure the operator fixes outside the spec (a permission, a KMS key, a quota) heals on its
@@ -28,6 +30,8 @@ public final class SpecReconciler: Sendable {
     private let clock: @Sendable () -> Date
     /// Specs whose operator asked for a retry since their last reconcile began.
     private let retryRequests = Mutex<Set<String>>([])
+    /// Backup preflight verdicts shared by the specs restoring the same backup.
+    private let preflights: PreflightCache
 
     /// A reconciler over `store` that reads AWS through `observer` and changes it through `executor`.
     public init(
@@ -41,6 +45,7 @@ public final class SpecReconciler: Sendable {
         self.options = options
         self.logger = logger
         self.clock = clock
+        preflights = PreflightCache(maxAge: options.resyncInterval)
     }
 
     /// Asks for a retry of a spec Failed by a terminal action error (an identical spec was resubmitted): drops the
@@ -82,7 +87,7 @@ public final class SpecReconciler: Sendable {
         let retry = retryRequests.withLock { $0.remove(name) != nil }
         // A recorded failure holds for its generation until the next resync, which tries again: what the operator
         // fixed outside the spec (a permission, a KMS key, a quota) then converges with no resubmit.
-        let resyncDue = now.timeIntervalSince(previous.updatedAt.date) >= options.resyncInterval / .seconds(1)
+        let resyncDue = options.resync.isDue(since: previous.updatedAt.date, now: now)
         let failure = retry || resyncDue ? nil : FailureRecord.failure(in: previous).flatMap {
             $0.generation == stored.generation ? $0 : nil
         }
@@ -92,9 +97,11 @@ public final class SpecReconciler: Sendable {
         var observed: ObservedState
         var plan: Plan
         do {
+            // A kept preflight verdict serves only if it was read after this generation or restore request.
+            let backupValidAfter = max(stored.updatedAt.date, stored.restoreRequestedAt?.date ?? .distantPast)
             (observed, plan) = try observeAndPlan(
                 spec, generation: stored.generation, deleting: stored.deletionRequested, failure: failure, now: now,
-                history: history)
+                history: history, backupValidAfter: backupValidAfter)
         } catch {
             return recordObservationFailure(error, stored: stored, previous: previous, now: now, logger: logger)
         }
@@ -110,7 +117,10 @@ public final class SpecReconciler: Sendable {
                 record(events: events, name: name, logger: logger)
                 return removeSpec(name, logger: logger)
             }
-            for (action, error) in execute(group.filter { !$0.isReadOnly }, logger: logger) {
+            let writes = group.filter { !$0.isReadOnly }
+            let results = execute(writes, logger: logger)
+            if !writes.isEmpty { observer.wrote(name) }
+            for (action, error) in results {
                 guard let error else {
                     events.append(StatusRecorder.actionEvent(action, now: now))
                     continue
@@ -159,7 +169,7 @@ public final class SpecReconciler: Sendable {
                 logger.warning(
                     "action failed; the operator must act, and aurorad tries again at the next resync",
                     metadata: ["error": "\(firstError)"])
-                return .requeueAfter(options.resyncInterval)
+                return .requeueAfter(options.resync.delay(from: now))
             }
             logger.info("action failed; retrying with backoff", metadata: ["error": "\(firstError)"])
             return .retryableError(firstError)
@@ -173,7 +183,7 @@ public final class SpecReconciler: Sendable {
         switch plan.requeue {
         case .immediately: return .requeueAfter(.zero)
         case .poll: return .requeueAfter(options.pollInterval)
-        case .resync: return .requeueAfter(options.resyncInterval)
+        case .resync: return .requeueAfter(options.resync.delay(from: now))
         case .none: return .done
         }
     }
@@ -195,10 +205,11 @@ public final class SpecReconciler: Sendable {
     }
 
     /// Observes, plans, and when the plan first needs the backup preflight runs it and plans again: the preflight
-    /// is a read, so it belongs to the observation (its result is never remembered between reconciles).
+    /// is a read, so it belongs to the observation. Its verdict is shared with other specs of the same backup
+    /// location when read after `backupValidAfter` (see `PreflightCache`); nil: always read afresh.
     private func observeAndPlan(
         _ spec: ImportSpec, generation: Int64, deleting: Bool, failure: ActionFailure?, now: Date,
-        history: ClusterHistory
+        history: ClusterHistory, backupValidAfter: Date? = nil
     ) throws(ObservationError) -> (ObservedState, Plan) {
         var observed = try observer.observe(spec)
         var plan = Planner.plan(
@@ -208,7 +219,13 @@ public final class SpecReconciler: Sendable {
             if let version = spec.engineVersion {
                 observed.engineVersion = try observer.checkEngineVersion(version, engine: spec.engine)
             }
-            observed.backup = try observer.preflight(bucket: bucket, prefix: prefix)
+            let read = { () throws(ObservationError) in try self.observer.preflight(bucket: bucket, prefix: prefix) }
+            if let backupValidAfter {
+                observed.backup = try preflights.verdict(
+                    bucket: bucket, prefix: prefix, validAfter: backupValidAfter, now: now, read: read)
+            } else {
+                observed.backup = try read()
+            }
             plan = Planner.plan(
                 desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
                 lastFailure: failure, options: options.plan, history: history)
@@ -349,7 +366,7 @@ public final class SpecReconciler: Sendable {
             logger.warning(
                 "observation failed; the operator must act, and aurorad observes again at the next resync",
                 metadata: ["error": "\(error)"])
-            return .requeueAfter(options.resyncInterval)
+            return .requeueAfter(options.resync.delay(from: now))
         }
         logger.info("observation failed; retrying with backoff", metadata: ["error": "\(error)"])
         return .retryableError(error)

@@ -9,7 +9,7 @@ import StatusModel
 /// attached policies, tags), the RDS cluster (with the latest event when it failed) and its instances, and the
 /// S3 backup preflight, and the spec's security group when it asks for one. "Not found" answers are observations
 /// (nil), never errors.
-public struct AWSObserver: StateObserving {
+public struct AWSObserver: FleetReading {
     let iam: IAMClient
     let rds: RDSClient
     let s3: S3Client
@@ -29,34 +29,50 @@ public struct AWSObserver: StateObserving {
         self.logger = logger
     }
 
-    /// See `StateObserving.observe(_:)`.
+    /// See `StateObserving.observe(_:)`: the spec's own reads, then those of `completeObservation(_:of:)`.
     public func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
-        let given = spec.s3Import.ingestionRole
-        let roleName = given.flatMap(ManagedResources.roleName(fromARN:))
-            ?? ManagedResources.roleName(forSpec: spec.name)
-        let role = try observeRole(named: roleName, withAttachedPolicies: given != nil)
+        let role = try observeRole(named: FleetInterest.roleName(of: spec))
         let cluster = try call("DescribeDBClusters") { try rds.describeDBCluster(identifier: spec.name) }
         var observed = ObservedState(region: region, role: role, cluster: cluster.map(Self.observedCluster))
         if cluster != nil {
             observed.instances = try call("DescribeDBInstances") {
                 try rds.describeDBInstances(clusterIdentifiers: [spec.name])
             }.map(Self.observedInstance)
-            // Only while an instance of the spec is missing from the cluster: is its identifier taken elsewhere?
+        }
+        observed.securityGroup = try observeSecurityGroup(of: spec)
+        observed.monitoringRole = try observeMonitoringRole(of: spec)
+        return try completeObservation(observed, of: spec)
+    }
+
+    /// See `FleetReading.completeObservation(_:of:)`: the documents of the managed policies attached to an
+    /// operator's role, the instances whose identifiers the spec wants but another cluster holds (only while one is
+    /// missing from the available cluster: the planner creates instances only then), the latest event of a failed
+    /// cluster, and the cluster's VPC when the spec names a `vpc_id` to compare it with.
+    public func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
+        -> ObservedState
+    {
+        var observed = observed
+        if spec.s3Import.ingestionRole != nil, let role = observed.role {
+            let documents = try call("GetPolicyVersion") { try iam.attachedPolicyDocuments(roleName: role.name) }
+            for (policy, document) in documents {
+                observed.role?.attachedPolicies[policy.policyName] =
+                    parsed(document, what: "attached policy \(policy.policyName)")
+            }
+        }
+        if let cluster = observed.cluster {
             let present = Set(observed.instances.map { $0.identifier.lowercased() })
             let missing = spec.instances.keys.map(spec.instanceIdentifier(forKey:)).filter { !present.contains($0) }
-            if !missing.isEmpty {
+            if !missing.isEmpty, ResourceStatus.classifyCluster(cluster.status) == .available {
                 observed.conflictingInstances = try call("DescribeDBInstances") {
                     try rds.describeDBInstances(identifiers: missing.sorted())
                 }.map(Self.observedInstance).filter { $0.clusterIdentifier?.lowercased() != spec.name }
             }
-        }
-        observed.securityGroup = try observeSecurityGroup(of: spec)
-        observed.monitoringRole = try observeMonitoringRole(of: spec)
-        observed.cluster?.vpcId = try observeClusterVPC(of: spec, subnetGroup: cluster?.dbSubnetGroup)
-        if let cluster, ResourceStatus.classifyCluster(cluster.status) == .terminal {
-            observed.latestClusterEvent = try call("DescribeEvents") {
-                try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
+            if ResourceStatus.classifyCluster(cluster.status) == .terminal {
+                observed.latestClusterEvent = try call("DescribeEvents") {
+                    try rds.describeEvents(sourceIdentifier: spec.name, durationMinutes: 7 * 24 * 60).first?.message
+                }
             }
+            observed.cluster?.vpcId = try observeClusterVPC(of: spec, subnetGroup: cluster.dbSubnetGroup)
         }
         return observed
     }
@@ -171,14 +187,9 @@ public struct AWSObserver: StateObserving {
             AWSFilter(name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue]),
         ]
         let groups = try call("DescribeSecurityGroups") { try ec2.describeSecurityGroups(filters: filters) }
-        // The name is deterministic, so a repeated create cannot make a second group; should tags have been copied
-        // onto another one, the group named as aurorad names it is the spec's.
-        let name = ManagedSecurityGroup.name(for: spec)
-        let named: EC2SecurityGroup? = groups.first { $0.name == name }
-        guard let group = named ?? groups.min(by: { $0.id < $1.id }) else { return nil }
+        guard let group = Self.ownGroup(of: spec, among: groups) else { return nil }
         let rules = try call("DescribeSecurityGroupRules") { try ec2.describeSecurityGroupRules(groupIds: [group.id]) }
-        return ObservedSecurityGroup(
-            id: group.id, name: group.name, vpcId: group.vpcId, tags: group.tags.asMap, rules: rules)
+        return Self.observedGroup(group, rules: rules)
     }
 
     /// The VPC the cluster lives in (its DB subnet group's, DescribeDBSubnetGroups), read only when the spec names a
@@ -197,39 +208,55 @@ public struct AWSObserver: StateObserving {
         guard name.count <= ManagedResources.maxRoleNameLength else { return nil }
         guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
         let attached = try call("ListAttachedRolePolicies") { try iam.listAttachedRolePolicies(roleName: name) }
+        return observedRole(role, inlinePolicies: [], attachedPolicies: attached)
+    }
+
+    /// The spec's group among `groups`: in its `vpc_id`, tagged as aurorad's for the spec. The name is deterministic,
+    /// so a repeated create cannot make a second group; should tags have been copied onto another one, the group
+    /// named as aurorad names it is the spec's.
+    static func ownGroup(of spec: ImportSpec, among groups: [EC2SecurityGroup]) -> EC2SecurityGroup? {
+        let candidates = groups.filter { group in
+            let tags = group.tags.asMap
+            return group.vpcId == spec.vpcId && tags[ManagedResources.specTagKey] == spec.name
+                && tags[ManagedResources.managedByTagKey] == ManagedResources.managedByTagValue
+        }
+        let name = ManagedSecurityGroup.name(for: spec)
+        return candidates.first { $0.name == name } ?? candidates.min(by: { $0.id < $1.id })
+    }
+
+    static func observedGroup(_ group: EC2SecurityGroup, rules: [EC2SecurityGroupRule]) -> ObservedSecurityGroup {
+        ObservedSecurityGroup(id: group.id, name: group.name, vpcId: group.vpcId, tags: group.tags.asMap, rules: rules)
+    }
+
+    /// The role with its trust policy, inline policies and tags, or nil (attached policies: see
+    /// `completeObservation(_:of:)`).
+    private func observeRole(named name: String) throws(ObservationError) -> ObservedRole? {
+        // GetRole returns the role's tags (at most 50, IAM's limit), so no ListRoleTags call is needed.
+        guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
+        var inline: [IAMInlinePolicy] = []
+        for policyName in try call("ListRolePolicies", { try iam.listRolePolicies(roleName: name) }) {
+            let policy = try call("GetRolePolicy") { try iam.getRolePolicy(roleName: name, policyName: policyName) }
+            if let policy { inline.append(policy) }
+        }
+        return observedRole(role, inlinePolicies: inline)
+    }
+
+    /// The observation of `role` with its inline policies, its path and boundary, and the ARNs of `attachedPolicies`
+    /// (their documents are read only for an operator's role, in `completeObservation(_:of:)`).
+    func observedRole(
+        _ role: IAMRole, inlinePolicies: [IAMInlinePolicy], attachedPolicies: [IAMAttachedPolicy] = []
+    ) -> ObservedRole {
         var observed = ObservedRole(
             name: role.roleName, arn: role.arn,
             trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
+            inlinePolicies: Dictionary(inlinePolicies.map {
+                ($0.policyName, parsed($0.policyDocument, what: "inline policy \($0.policyName)"))
+            }) { _, last in last },
             tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
-        observed.attachedPolicyArns = attached.map(\.policyArn)
+        observed.attachedPolicyArns = attachedPolicies.map(\.policyArn)
         observed.path = role.path
         observed.permissionsBoundary = role.permissionsBoundaryArn
         return observed
-    }
-
-    /// The role with its trust policy, inline policies and tags (and attached policies when asked), or nil.
-    private func observeRole(named name: String, withAttachedPolicies: Bool) throws(ObservationError)
-        -> ObservedRole?
-    {
-        // GetRole returns the role's tags (at most 50, IAM's limit), so no ListRoleTags call is needed.
-        guard let role = try call("GetRole", { try iam.getRole(roleName: name) }) else { return nil }
-        var inline: [String: PolicyDocument] = [:]
-        for policyName in try call("ListRolePolicies", { try iam.listRolePolicies(roleName: name) }) {
-            let policy = try call("GetRolePolicy") { try iam.getRolePolicy(roleName: name, policyName: policyName) }
-            if let policy { inline[policyName] = parsed(policy.policyDocument, what: "inline policy \(policyName)") }
-        }
-        var attached: [String: PolicyDocument] = [:]
-        if withAttachedPolicies {
-            let documents = try call("GetPolicyVersion") { try iam.attachedPolicyDocuments(roleName: name) }
-            for (policy, document) in documents {
-                attached[policy.policyName] = parsed(document, what: "attached policy \(policy.policyName)")
-            }
-        }
-        return ObservedRole(
-            name: role.roleName, arn: role.arn,
-            trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
-            inlinePolicies: inline, attachedPolicies: attached,
-            tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
     }
 
     /// A policy document, or an empty one (grants nothing, so it reads as drift) when IAM's text does not parse.
@@ -242,7 +269,7 @@ public struct AWSObserver: StateObserving {
         }
     }
 
-    private func call<T>(_ operation: String, _ body: () throws -> T) throws(ObservationError) -> T {
+    func call<T>(_ operation: String, _ body: () throws -> T) throws(ObservationError) -> T {
         do {
             return try body()
         } catch {

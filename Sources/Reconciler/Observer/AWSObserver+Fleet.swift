@@ -1,0 +1,60 @@
+import AWSCore
+import AWSServices
+import Foundation
+
+extension AWSObserver {
+    /// See `FleetReading.readFleet(_:)`. The calls: DescribeDBClusters and, for the clusters with members,
+    /// DescribeDBInstances with `db-cluster-id` filters of at most 100 values (AWS rejects more), every page; and
+    /// when a spec has a managed security group, DescribeSecurityGroups by aurorad's ownership tag and
+    /// DescribeSecurityGroupRules of those groups by `group-id` chunks.
+    public func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
+        var view = FleetView(region: region)
+        guard !interests.isEmpty else { return view }
+        let clusters = try call("DescribeDBClusters") {
+            try rds.describeDBClusters(identifiers: interests.keys.sorted())
+        }
+        for cluster in clusters { view.clusters[cluster.identifier.lowercased()] = Self.observedCluster(cluster) }
+        // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
+        let withInstances = clusters.filter { !$0.members.isEmpty }.map(\.identifier).sorted()
+        if !withInstances.isEmpty {
+            let instances = try call("DescribeDBInstances") {
+                try rds.describeDBInstances(clusterIdentifiers: withInstances)
+            }
+            for instance in instances {
+                guard let cluster = instance.clusterIdentifier?.lowercased() else { continue }
+                view.instances[cluster, default: []].append(Self.observedInstance(instance))
+            }
+        }
+        if interests.values.contains(where: \.securityGroup) {
+            let owned = AWSFilter(
+                name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue])
+            let groups = try call("DescribeSecurityGroups") { try ec2.describeSecurityGroups(filters: [owned]) }
+            view.securityGroups = groups.filter { interests[$0.tags.asMap[ManagedResources.specTagKey] ?? ""] != nil }
+            if !view.securityGroups.isEmpty {
+                let rules = try call("DescribeSecurityGroupRules") {
+                    try ec2.describeSecurityGroupRules(groupIds: view.securityGroups.map(\.id))
+                }
+                view.securityGroupRules = Dictionary(grouping: rules, by: \.groupId)
+            }
+        }
+        return view
+    }
+
+    /// See `FleetReading.readRoles(named:)`: GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's
+    /// largest, documents URL-decoded.
+    public func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
+        var roles: [String: ObservedRole] = [:]
+        guard !names.isEmpty else { return roles }
+        let details = try call("GetAccountAuthorizationDetails") {
+            try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
+        }
+        for detail in details where names.contains(detail.role.roleName.lowercased()) {
+            roles[detail.role.roleName.lowercased()] = observedRole(
+                detail.role, inlinePolicies: detail.inlinePolicies, attachedPolicies: detail.attachedPolicies)
+        }
+        return roles
+    }
+
+    /// GetAccountAuthorizationDetails' largest page (`MaxItems`, 1 to 1,000 in botocore's iam model).
+    static let roleDetailsPageSize = 1000
+}

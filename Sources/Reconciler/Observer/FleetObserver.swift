@@ -1,0 +1,339 @@
+import Dispatch
+import Foundation
+import ImportSpec
+import StatusModel
+import Synchronization
+
+/// One shared observation of every watched spec, like an informer's cache: a reconcile plans from a batched read
+/// (`FleetReading.readFleet(_:roles:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
+/// resync pass share a few describe calls instead of five each.
+///
+/// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
+/// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
+/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look of a
+/// pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of the
+/// pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on AWS
+/// or submitted in a large fleet does not re-read the whole fleet. Roles change only by aurorad's writes or by drift, which a
+/// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in (after the
+/// spec's last write), so a spec polling RDS does not re-read IAM.
+///
+/// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
+/// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
+/// `ObservationError`. The watch list holds the specs seeded at start or submitted and every spec observed since; a
+/// spec not observed for two resync intervals and at least an hour (removed or forgotten) leaves it. The per-spec
+/// reads (conflicting instances, a failed cluster's event, an operator role's attached policies), the preflight,
+/// engine versions and the binlog position go to `reader`.
+public final class FleetObserver: StateObserving {
+    /// How fresh an observation must be.
+    public struct Timing: Sendable {
+        /// The oldest read a spec plans from outside a resync pass (a fraction of the poll interval).
+        public var maxAge: Duration
+        /// The resync passes: a read begun in the current pass serves every spec first looked at in it.
+        public var resync: ResyncSchedule
+
+        /// Freshness for `pollInterval` (reads serve for half of it) and `resync`.
+        public init(pollInterval: Duration, resync: ResyncSchedule) {
+            maxAge = pollInterval / 2
+            self.resync = resync
+        }
+    }
+
+    private struct Watched {
+        var interest: FleetInterest
+        var lastObserved: Date
+        /// The `tick` of the spec's last write.
+        var lastWrite: UInt64 = 0
+        /// The start of the read the spec last planned from.
+        var lastReadStart: Date = .distantPast
+    }
+
+    /// The RDS and EC2 part of one read: of every watched spec (full) or of the specs polling (partial).
+    private struct Snapshot {
+        var view: FleetView
+        var interests: [String: FleetInterest]
+        var tick: UInt64
+        var started: Date
+        var full: Bool
+    }
+
+    /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
+    private struct Roles {
+        var roles: [String: ObservedRole]
+        var names: Set<String>
+        var tick: UInt64
+        var started: Date
+    }
+
+    private struct State {
+        var watched: [String: Watched] = [:]
+        /// The last full read and the last partial one begun after it.
+        var full: Snapshot?
+        var partial: Snapshot?
+        var roles: Roles?
+        /// Orders writes and read starts.
+        var tick: UInt64 = 0
+        /// The read in flight, and the one asked for since it began.
+        var current: Read?
+        var next: Read?
+        var timing: Timing
+    }
+
+    /// What one batched read covers, as its callers asked.
+    private struct Scope {
+        var full = false
+        var names: Set<String> = []
+        var roles = false
+    }
+
+    /// One batched read; its callers wait on `done`.
+    private final class Read: Sendable {
+        let done = DispatchGroup()
+        let result = Mutex<Result<Snapshot, ObservationError>?>(nil)
+        let scope = Mutex(Scope())
+
+        init() { done.enter() }
+
+        func finish(_ outcome: Result<Snapshot, ObservationError>) {
+            result.withLock { $0 = outcome }
+            done.leave()
+        }
+
+        /// The outcome, waiting up to `timeout` for it.
+        func outcome(within timeout: TimeInterval) -> Result<Snapshot, ObservationError> {
+            guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
+                return .failure(ObservationError.network(
+                    operation: "batched observation",
+                    detail: "the shared read of the fleet did not finish within \(Int(timeout)) s"))
+            }
+            return outcome
+        }
+    }
+
+    private let reader: any FleetReading
+    private let clock: @Sendable () -> Date
+    private let readTimeout: TimeInterval
+    private let state: Mutex<State>
+
+    /// An observer reading through `reader` with `timing`; a reconcile waits at most `readTimeout` for a read.
+    public init(
+        reader: any FleetReading, timing: Timing, readTimeout: Duration = .seconds(300),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.reader = reader
+        self.clock = clock
+        self.readTimeout = readTimeout / .seconds(1)
+        state = Mutex(State(timing: timing))
+    }
+
+    /// Watches the specs `names` (the stored ones at the daemon's start, each one submitted), so the next full read
+    /// covers them before they are first observed.
+    public func watch(_ names: [String]) {
+        let now = clock()
+        state.withLock { state in
+            for name in names where state.watched[name] == nil {
+                state.watched[name] = Watched(interest: FleetInterest(specNamed: name), lastObserved: now)
+            }
+        }
+    }
+
+    /// Applies new intervals (a configuration reload).
+    public func reconfigure(_ timing: Timing) {
+        state.withLock { $0.timing = timing }
+    }
+
+    /// See `StateObserving.wrote(_:)`.
+    public func wrote(_ name: String) {
+        state.withLock { state in
+            state.tick += 1
+            state.watched[name]?.lastWrite = state.tick
+        }
+    }
+
+    /// See `StateObserving.observe(_:)`.
+    public func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
+        try reader.completeObservation(freshView(for: spec).observation(of: spec), of: spec)
+    }
+
+    /// See `StateObserving.preflight(bucket:prefix:)`.
+    public func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight {
+        try reader.preflight(bucket: bucket, prefix: prefix)
+    }
+
+    /// See `StateObserving.checkEngineVersion(_:engine:)`.
+    public func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        try reader.checkEngineVersion(version, engine: engine)
+    }
+
+    /// See `StateObserving.binlogPosition(_:)`.
+    public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        try reader.binlogPosition(spec)
+    }
+
+    private enum Step {
+        case use(FleetView)
+        case run(Read)
+        case await(Read, after: Read)
+    }
+
+    /// A view fresh for `spec`: from the kept reads, or from one begun after this call (run here or awaited).
+    private func freshView(for spec: ImportSpec) throws(ObservationError) -> FleetView {
+        let name = spec.name
+        let interest = FleetInterest(spec)
+        let step: Step = state.withLock { state in
+            // Read under the lock, so the order of the callers' times is the order they see the state in.
+            let now = clock()
+            if state.watched[name] == nil { state.watched[name] = Watched(interest: interest, lastObserved: now) }
+            state.watched[name]?.interest = interest
+            state.watched[name]?.lastObserved = now
+            if let view = Self.freshView(for: name, in: &state, now: now) { return .use(view) }
+            let read: Read
+            if let current = state.current {
+                read = state.next ?? Read()
+                state.next = read
+                Self.ask(read, for: name, in: state, now: now)
+                return .await(read, after: current)
+            }
+            read = state.next ?? Read()
+            state.next = nil
+            state.current = read
+            Self.ask(read, for: name, in: state, now: now)
+            return .run(read)
+        }
+        let outcome: Result<Snapshot, ObservationError>
+        switch step {
+        case .use(let view):
+            return view
+        case .run(let read):
+            outcome = perform(read)
+        case .await(let read, let previous):
+            // The read in flight began before this call: its result serves when fresh enough, else the next read
+            // (started by whichever of its callers gets here first) is this call's.
+            _ = previous.outcome(within: readTimeout)
+            let after: Step = state.withLock { state in
+                if let view = Self.freshView(for: name, in: &state, now: clock()) { return .use(view) }
+                guard state.next === read, state.current == nil else { return .await(read, after: previous) }
+                state.next = nil
+                state.current = read
+                return .run(read)
+            }
+            switch after {
+            case .use(let view): return view
+            case .run: outcome = perform(read)
+            case .await: outcome = read.outcome(within: readTimeout)
+            }
+        }
+        let snapshot = try outcome.get()
+        return state.withLock { state in
+            Self.markUsed(snapshot, by: name, in: &state)
+            var view = snapshot.view
+            view.roles = state.roles?.roles ?? [:]
+            return view
+        }
+    }
+
+    /// Adds what `name` needs to `read`'s scope: every watched spec on its first look in a pass that has no full
+    /// read yet (or before any full read), else itself (a spec submitted, written or changed since the pass's full
+    /// read); and the roles when the kept ones do not serve it.
+    private static func ask(_ read: Read, for name: String, in state: State, now: Date) {
+        let pass = state.timing.resync.passStart(at: now)
+        let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
+        let passReadWhole = pass.map { pass in state.full.map { $0.started >= pass } ?? false } ?? false
+        let rolesStale = !rolesFresh(for: name, in: state, now: now)
+        read.scope.withLock { scope in
+            if state.full == nil || (firstLookInPass && !passReadWhole) { scope.full = true }
+            scope.names.insert(name)
+            if rolesStale { scope.roles = true }
+        }
+    }
+
+    /// Reads the specs of `read`'s scope (dropping specs no longer observed from the watch list), keeps the result
+    /// and hands it to the waiting callers. A partial read covers the specs that asked and every spec observed
+    /// within two poll intervals, so the specs polling share it.
+    private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
+        let scope = read.scope.withLock { $0 }
+        let (interests, roleNames, tick, now) = state.withLock { state in
+            let now = clock()
+            let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), Self.forgetAfterAtLeast)
+            state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
+            state.tick += 1
+            let polling = 4 * (state.timing.maxAge / .seconds(1))
+            let covered = state.watched.filter { name, watched in
+                scope.full || scope.names.contains(name) || now.timeIntervalSince(watched.lastObserved) <= polling
+            }
+            let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map { $0.lowercased() } })
+            return (covered.mapValues(\.interest), roleNames, state.tick, now)
+        }
+        let outcome: Result<Snapshot, ObservationError>
+        do {
+            let view = try reader.readFleet(interests)
+            if scope.roles {
+                // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
+                let roles = try reader.readRoles(named: roleNames)
+                state.withLock { state in
+                    if tick > state.roles?.tick ?? 0 {
+                        state.roles = Roles(roles: roles, names: roleNames, tick: tick, started: now)
+                    }
+                }
+            }
+            outcome = .success(Snapshot(view: view, interests: interests, tick: tick, started: now, full: scope.full))
+        } catch {
+            outcome = .failure(error)
+        }
+        state.withLock { state in
+            if case .success(let snapshot) = outcome {
+                if snapshot.full, tick > state.full?.tick ?? 0 {
+                    state.full = snapshot
+                    if tick > state.partial?.tick ?? 0 { state.partial = nil }
+                } else if !snapshot.full, tick > state.partial?.tick ?? 0 {
+                    state.partial = snapshot
+                }
+            }
+            state.current = nil
+        }
+        read.finish(outcome)
+        return outcome
+    }
+
+    /// A spec's reconciles may be held back for long (backoff, a saturated rate budget): the watch list keeps a spec
+    /// at least this long (seconds) after its last observation.
+    private static let forgetAfterAtLeast: TimeInterval = 3600
+
+    /// The newest kept read fresh for `name`, with the kept roles, marked as used by it; nil when none is.
+    private static func freshView(for name: String, in state: inout State, now: Date) -> FleetView? {
+        guard rolesFresh(for: name, in: state, now: now) else { return nil }
+        for candidate in [state.partial, state.full] {
+            guard let snapshot = candidate, isFresh(snapshot, for: name, in: state, now: now) else { continue }
+            markUsed(snapshot, by: name, in: &state)
+            var view = snapshot.view
+            view.roles = state.roles?.roles ?? [:]
+            return view
+        }
+        return nil
+    }
+
+    private static func isFresh(_ snapshot: Snapshot, for name: String, in state: State, now: Date) -> Bool {
+        guard let watched = state.watched[name], snapshot.interests[name] == watched.interest,
+            snapshot.tick > watched.lastWrite
+        else { return false }
+        if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
+        guard let pass = state.timing.resync.passStart(at: now) else { return false }
+        return snapshot.started >= pass && watched.lastReadStart < pass
+    }
+
+    /// Whether the kept roles serve the spec: its role was covered, read after the spec's last write, and in the
+    /// current resync pass (or at most `maxAge` ago without passes).
+    private static func rolesFresh(for name: String, in state: State, now: Date) -> Bool {
+        guard let roles = state.roles, let watched = state.watched[name],
+            watched.interest.roleNames.allSatisfy({ roles.names.contains($0.lowercased()) }),
+            roles.tick > watched.lastWrite
+        else { return false }
+        if now.timeIntervalSince(roles.started) <= state.timing.maxAge / .seconds(1) { return true }
+        guard let pass = state.timing.resync.passStart(at: now) else { return false }
+        return roles.started >= pass
+    }
+
+    private static func markUsed(_ snapshot: Snapshot, by name: String, in state: inout State) {
+        guard let watched = state.watched[name], snapshot.started > watched.lastReadStart else { return }
+        state.watched[name]?.lastReadStart = snapshot.started
+    }
+}

@@ -1,0 +1,78 @@
+import AWSServices
+import Foundation
+import ImportSpec
+
+/// What a spec asks of the fleet's batched read besides its cluster and instances (found by the spec's name): the
+/// IAM roles it uses, and whether aurorad manages a security group for it.
+public struct FleetInterest: Hashable, Sendable {
+    /// The role the spec restores with: the operator's (`ingestion_role`) or the one aurorad manages for it.
+    public var roleName: String
+    /// The Enhanced Monitoring role aurorad would manage for the spec, read whether or not the spec needs it now (a
+    /// role it no longer needs is found and deleted); nil when the name is longer than IAM allows, or not known yet.
+    public var monitoringRoleName: String?
+    /// Whether aurorad creates a security group for the spec (`vpc_id` with rules).
+    public var securityGroup: Bool
+
+    /// What `spec` asks.
+    public init(_ spec: ImportSpec) {
+        roleName = Self.roleName(of: spec)
+        let monitoring = ManagedResources.monitoringRoleName(for: spec)
+        monitoringRoleName = monitoring.count <= ManagedResources.maxRoleNameLength ? monitoring : nil
+        securityGroup = spec.createsSecurityGroup
+    }
+
+    /// Every role the spec asks for.
+    public var roleNames: [String] { [roleName] + (monitoringRoleName.map { [$0] } ?? []) }
+
+    /// What a stored spec named `name` most likely asks before it is read: its managed role, no security group.
+    public init(specNamed name: String) {
+        roleName = ManagedResources.roleName(forSpec: name)
+        monitoringRoleName = nil
+        securityGroup = false
+    }
+
+    /// The role the spec restores with.
+    static func roleName(of spec: ImportSpec) -> String {
+        spec.s3Import.ingestionRole.flatMap(ManagedResources.roleName(fromARN:))
+            ?? ManagedResources.roleName(forSpec: spec.name)
+    }
+}
+
+/// One batched read of every watched spec's resources: clusters and instances by the specs' names, the roles they
+/// use, and the security groups aurorad manages, each with its rules. Keys are lowercased (RDS identifiers and IAM
+/// role names are case-insensitive).
+public struct FleetView: Sendable {
+    /// The region read.
+    public var region: String
+    /// The clusters found, by identifier.
+    public var clusters: [String: ObservedCluster] = [:]
+    /// The instances of each cluster found, by cluster identifier.
+    public var instances: [String: [ObservedInstance]] = [:]
+    /// The watched roles found, by name; attached policies are left empty (read per spec, only for given roles).
+    public var roles: [String: ObservedRole] = [:]
+    /// The security groups tagged as aurorad's, with their rules.
+    public var securityGroups: [EC2SecurityGroup] = []
+    /// The rules of `securityGroups`, by group id.
+    public var securityGroupRules: [String: [EC2SecurityGroupRule]] = [:]
+
+    /// An empty view of `region`.
+    public init(region: String) {
+        self.region = region
+    }
+
+    /// The observation of `spec` this view holds, before the per-spec reads `FleetReading.completeObservation`
+    /// adds.
+    public func observation(of spec: ImportSpec) -> ObservedState {
+        let name = spec.name.lowercased()
+        let interest = FleetInterest(spec)
+        var observed = ObservedState(region: region, role: roles[interest.roleName.lowercased()], cluster: clusters[name])
+        // The ingestion role's attached policies are the operator's business (AWSObserver.observe reads none either).
+        observed.role?.attachedPolicyArns = []
+        observed.monitoringRole = interest.monitoringRoleName.flatMap { roles[$0.lowercased()] }
+        if observed.cluster != nil { observed.instances = instances[name] ?? [] }
+        if interest.securityGroup, let group = AWSObserver.ownGroup(of: spec, among: securityGroups) {
+            observed.securityGroup = AWSObserver.observedGroup(group, rules: securityGroupRules[group.id] ?? [])
+        }
+        return observed
+    }
+}

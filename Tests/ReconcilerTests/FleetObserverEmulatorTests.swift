@@ -1,0 +1,73 @@
+import AWSCore
+import AWSServices
+import Foundation
+import ImportSpec
+import Logging
+import Reconciler
+import Synchronization
+import Testing
+import TestSupport
+
+/// The batched read against the emulator observes exactly what the per-spec reads observe.
+@Suite("FleetObserver against the AWS emulator", .serialized)
+struct FleetObserverEmulatorTests {
+    @Test func theBatchedReadObservesWhatPerSpecReadsObserveAndSeesAnOwnWrite() throws {
+        let emulator = try EmulatorProcess()
+        defer { emulator.stop() }
+        try withTemporaryDirectory { directory in
+            let harness = try EmulatorHarness(emulator: emulator, directory: directory)
+            let iam = IAMClient(client: try harness.admin)
+            let given = try iam.createRole(
+                roleName: "fleet-team-role", assumeRolePolicyDocument: ManagedResources.trustPolicy().json)
+            try iam.putRolePolicy(
+                roleName: given.roleName, policyName: "read-backups",
+                policyDocument: ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws").json)
+            let specs = [
+                EmulatorHarness.spec(name: "fleet-managed"),
+                EmulatorHarness.spec(name: "fleet-given", ingestionRole: given.arn),
+            ]
+            for spec in specs {
+                try harness.submit(spec)
+                #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
+            }
+            let perSpec = AWSObserver(client: harness.client, logger: harness.logger)
+            let fleet = FleetObserver(
+                reader: perSpec,
+                timing: FleetObserver.Timing(
+                    pollInterval: .seconds(60), resync: ResyncSchedule(interval: .seconds(600))))
+            fleet.watch(specs.map(\.name) + ["fleet-absent"])
+            for spec in specs {
+                let batched = try fleet.observe(spec)
+                #expect(batched == (try perSpec.observe(spec)), "\(spec.name)")
+                #expect(batched.instances.count == 2 && batched.role != nil)
+            }
+            let absent = try fleet.observe(EmulatorHarness.spec(name: "fleet-absent"))
+            #expect(absent.cluster == nil && absent.role == nil && absent.instances.isEmpty)
+
+            // 250 names: DescribeDBClusters in 3 chunks of at most 100 (the emulator, unlike AWS, accepts more, so
+            // the count of requests is what shows the chunking), DescribeDBInstances once for the 2 clusters.
+            let attempts = Mutex(0)
+            let counted = try AWSClient(
+                environment: emulator.environment(credentials: emulator.adminCredentials),
+                options: AWSClientOptions(maxAttempts: 1, beforeAttempt: { attempts.withLock { $0 += 1 } }),
+                logger: harness.logger)
+            var interests = Dictionary(uniqueKeysWithValues: (1...248).map {
+                ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
+            })
+            for spec in specs { interests[spec.name] = FleetInterest(spec) }
+            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests)
+            #expect(attempts.withLock { $0 } == 4)
+            #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
+            #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
+
+            // A write by the spec: the next observation reads again and sees it.
+            let managed = specs[0]
+            try IAMClient(client: harness.client).deleteRolePolicy(
+                roleName: ManagedResources.roleName(forSpec: managed.name),
+                policyName: ManagedResources.inlinePolicyName)
+            #expect(try fleet.observe(managed).role?.inlinePolicies.isEmpty == false, "the kept read still serves")
+            fleet.wrote(managed.name)
+            #expect(try fleet.observe(managed).role?.inlinePolicies.isEmpty == true)
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import Dispatch
+import Foundation
+import ImportSpec
+import Reconciler
+import StatusModel
+import Synchronization
+import Testing
+
+/// `FleetObserver`'s sharing rules over a counting fake reader: concurrent observers share one batched read, a
+/// spec's own write is always seen, a failed read fails its waiters only, a resync pass shares one read.
+@Suite("One batched read serves the fleet")
+struct FleetObserverTests {
+    static let timing = FleetObserver.Timing(
+        pollInterval: .seconds(10), resync: ResyncSchedule(interval: .seconds(60), anchor: Fixture.now))
+
+    @Test func concurrentObserversOfWatchedSpecsShareTheReadInFlight() throws {
+        let specs = (1...8).map { Fixture.spec(name: "fleet-\($0)") }
+        let reader = CountingFleetReader(holdingFirstRead: true)
+        let clock = GatedClock(start: Fixture.now)
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        // The first read is held until every observer has looked at the state (each reads the clock under the lock),
+        // then released: every other observer waits for it.
+        clock.release(reader.gate, afterCalls: specs.count + 1)
+        let observed = observeConcurrently(fleet, specs)
+        #expect(reader.reads.count == 1)
+        #expect(Set(reader.reads.first?.keys ?? [:].keys) == Set(specs.map(\.name)))
+        #expect(observed.map { $0?.cluster?.identifier } == specs.map(\.name))
+    }
+
+    @Test func observersArrivingDuringAReadThatMissesThemShareTheNextOne() throws {
+        let specs = (1...8).map { Fixture.spec(name: "fleet-\($0)") }
+        let reader = CountingFleetReader(holdingFirstRead: true)
+        let clock = GatedClock(start: Fixture.now)
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        clock.release(reader.gate, afterCalls: specs.count + 1)
+        let observed = observeConcurrently(fleet, specs)
+        // Nothing was watched: the first read covers its own caller, the second every spec that asked meanwhile.
+        #expect(reader.reads.count == 2)
+        #expect(reader.reads.first?.count == 1)
+        #expect(Set(reader.reads.last?.keys ?? [:].keys) == Set(specs.map(\.name)))
+        #expect(observed.map { $0?.cluster?.identifier } == specs.map(\.name))
+    }
+
+    @Test func aSpecsOwnWriteIsSeenByItsNextObservation() throws {
+        let spec = Fixture.spec(name: "writer")
+        let other = Fixture.spec(name: "bystander")
+        let reader = CountingFleetReader()
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        fleet.watch([spec.name, other.name])
+        _ = try fleet.observe(spec)
+        _ = try fleet.observe(spec)
+        _ = try fleet.observe(other)
+        #expect(reader.reads.count == 1, "a fresh read serves again")
+        reader.clusterStatus.withLock { $0 = "modifying" }
+        fleet.wrote(spec.name)
+        #expect(try fleet.observe(spec).cluster?.status == "modifying")
+        #expect(reader.reads.count == 2)
+        #expect(try fleet.observe(other).cluster?.status == "modifying", "the newer read serves the others too")
+        #expect(reader.reads.count == 2)
+    }
+
+    @Test func aReadOlderThanItsMaxAgeIsReadAgainAndAChangedSpecIsReadAgain() throws {
+        let spec = Fixture.spec(name: "aging")
+        let reader = CountingFleetReader()
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        _ = try fleet.observe(spec)
+        clock.advance(seconds: 4)
+        _ = try fleet.observe(spec)
+        #expect(reader.reads.count == 1, "within half the poll interval")
+        clock.advance(seconds: 2)
+        _ = try fleet.observe(spec)
+        #expect(reader.reads.count == 2)
+        let given = Fixture.spec(name: "aging", ingestionRole: Fixture.roleArn("team-role"))
+        _ = try fleet.observe(given)
+        #expect(reader.reads.count == 3, "the spec now uses another role, which the last read did not cover")
+        #expect(reader.reads.last?["aging"]?.roleName == "team-role")
+    }
+
+    @Test func aFailedReadFailsItsCallerAndTheNextCallReadsAgain() throws {
+        let spec = Fixture.spec(name: "denied")
+        let reader = CountingFleetReader()
+        reader.failures.withLock {
+            $0 = [ObservationError(
+                operation: "GetAccountAuthorizationDetails", code: "AccessDenied", message: "not allowed",
+                httpStatus: 403)]
+        }
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        #expect(throws: ObservationError.self) { try fleet.observe(spec) }
+        #expect(try fleet.observe(spec).cluster?.identifier == spec.name)
+        #expect(reader.reads.count == 2)
+    }
+
+    @Test func theSpecsOfOneResyncPassShareOneRead() throws {
+        let specs = (1...3).map { Fixture.spec(name: "ready-\($0)") }
+        let reader = CountingFleetReader()
+        // The pass begins 60 s after the anchor; each spec last looked in the pass before.
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(30))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        #expect(reader.reads.count == 1)
+        clock.advance(seconds: 30)
+        _ = try fleet.observe(specs[0])
+        #expect(reader.reads.count == 2)
+        // 20 s into the pass, far past the read's max age (5 s): still this pass's read for specs not yet seen in it.
+        clock.advance(seconds: 20)
+        _ = try fleet.observe(specs[1])
+        _ = try fleet.observe(specs[2])
+        #expect(reader.reads.count == 2)
+        // A second look in the same pass is a poll: it needs a read younger than the max age, but not of the roles.
+        _ = try fleet.observe(specs[0])
+        #expect(reader.reads.count == 3)
+        #expect(reader.rolesReads.withLock { $0 } == 2)
+        // After a write the roles are read again.
+        fleet.wrote(specs[1].name)
+        _ = try fleet.observe(specs[1])
+        #expect(reader.rolesReads.withLock { $0 } == 3)
+    }
+
+    @Test func aPollInALargeFleetReadsOnlyTheSpecsPolling() throws {
+        let specs = (1...50).map { Fixture.spec(name: "many-\($0)") }
+        let reader = CountingFleetReader()
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        #expect(reader.reads.map(\.count) == [50], "the pass's first look reads every watched spec")
+        clock.advance(seconds: 30)
+        _ = try fleet.observe(specs[0])
+        clock.advance(seconds: 1)
+        _ = try fleet.observe(specs[1])
+        // Polls within the pass: the spec asking and the specs polling with it (observed within two poll intervals).
+        #expect(reader.reads.map(\.count) == [50, 1, 2])
+        #expect(Set(reader.reads.last?.keys ?? [:].keys) == [specs[0].name, specs[1].name])
+        // A spec submitted in the pass: the pass's whole read is done, so its first look reads it and the pollers.
+        let submitted = Fixture.spec(name: "many-new")
+        fleet.watch([submitted.name])
+        _ = try fleet.observe(submitted)
+        #expect(reader.reads.map(\.count) == [50, 1, 2, 3])
+    }
+
+    /// Each spec observed on a thread of its own (all at once, unlike a pool as wide as the cores); the results in
+    /// the order of `specs`.
+    private func observeConcurrently(_ fleet: FleetObserver, _ specs: [ImportSpec]) -> [ObservedState?] {
+        let results = Mutex<[ObservedState?]>(Array(repeating: nil, count: specs.count))
+        let finished = DispatchGroup()
+        for (index, spec) in specs.enumerated() {
+            finished.enter()
+            Thread {
+                let observed = try? fleet.observe(spec)
+                results.withLock { $0[index] = observed }
+                finished.leave()
+            }.start()
+        }
+        _ = finished.wait(timeout: .now() + 60)
+        return results.withLock { $0 }
+    }
+}
+
+/// A fake `FleetReading` that records the interests of every batched read and answers with an available cluster
+/// (status `clusterStatus`) per spec; with `holdingFirstRead` its first read waits for `gate` (at most 30 s).
+final class CountingFleetReader: FleetReading {
+    let gate = DispatchSemaphore(value: 0)
+    let holdsFirstRead: Bool
+    let recorded = Mutex<[[String: FleetInterest]]>([])
+    /// How many account-wide role reads were made.
+    let rolesReads = Mutex(0)
+    let clusterStatus = Mutex("available")
+    let failures = Mutex<[ObservationError]>([])
+
+    init(holdingFirstRead: Bool = false) {
+        holdsFirstRead = holdingFirstRead
+    }
+
+    var reads: [[String: FleetInterest]] { recorded.withLock { $0 } }
+
+    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
+        let first = recorded.withLock { recorded in
+            recorded.append(interests)
+            return recorded.count == 1
+        }
+        if first, holdsFirstRead { _ = gate.wait(timeout: .now() + 30) }
+        if let failure = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
+        var view = FleetView(region: Fixture.region)
+        let status = clusterStatus.withLock { $0 }
+        for name in interests.keys {
+            view.clusters[name] = Fixture.cluster(for: Fixture.spec(name: name), status: status)
+        }
+        return view
+    }
+
+    func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
+        rolesReads.withLock { $0 += 1 }
+        return [:]
+    }
+
+    func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
+        -> ObservedState
+    {
+        observed
+    }
+
+    func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
+        let view = try readFleet([spec.name: FleetInterest(spec)])
+        return try completeObservation(view.observation(of: spec), of: spec)
+    }
+
+    func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight {
+        .verified(serverVersion: "5.7.12-log")
+    }
+
+    func checkEngineVersion(_ version: String, engine: String) throws(ObservationError) -> EngineVersionCheck {
+        .available
+    }
+
+    func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
+        BinlogPosition(source: BinlogPosition.unavailable)
+    }
+}
+
+/// A manual clock that can also open a gate once it has been read a given number of times.
+final class GatedClock: Sendable {
+    private struct State {
+        var now: Date
+        var calls = 0
+        var gate: (semaphore: DispatchSemaphore, calls: Int)?
+    }
+
+    private let state: Mutex<State>
+
+    init(start: Date) {
+        state = Mutex(State(now: start))
+    }
+
+    var function: @Sendable () -> Date {
+        {
+            self.state.withLock { state in
+                state.calls += 1
+                if let gate = state.gate, state.calls == gate.calls { gate.semaphore.signal() }
+                return state.now
+            }
+        }
+    }
+
+    func advance(seconds: TimeInterval) {
+        state.withLock { $0.now += seconds }
+    }
+
+    /// Signals `semaphore` at the `calls`-th reading from now on.
+    func release(_ semaphore: DispatchSemaphore, afterCalls calls: Int) {
+        state.withLock { $0.gate = (semaphore, $0.calls + calls) }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Reconciler
+
+/// Resync passes on fleet-wide boundaries (`ResyncSchedule`) and preflight verdicts shared per backup location
+/// (`PreflightCache`).
+@Suite("Resync boundaries and shared preflight verdicts")
+struct ResyncScheduleTests {
+    let anchor = Fixture.now
+    var aligned: ResyncSchedule { ResyncSchedule(interval: .seconds(600), anchor: anchor) }
+
+    @Test func anAlignedResyncLandsOnTheNextBoundaryNeverMoreThanAnIntervalAway() {
+        #expect(aligned.delay(from: anchor.addingTimeInterval(10)) == .seconds(590))
+        #expect(aligned.delay(from: anchor.addingTimeInterval(599.5)) == .milliseconds(600_500),
+                "a boundary less than the early-firing margin ahead counts as reached: the next one")
+        #expect(aligned.delay(from: anchor.addingTimeInterval(1_234)) == .seconds(566))
+        for offset in stride(from: 0.0, to: 1_800, by: 37) {
+            #expect(aligned.delay(from: anchor.addingTimeInterval(offset)) <= .milliseconds(601_000))
+        }
+    }
+
+    @Test func aResyncIsDueOnceABoundaryPassedEvenIfATimerFiresALittleEarly() {
+        #expect(!aligned.isDue(since: anchor.addingTimeInterval(10), now: anchor.addingTimeInterval(500)))
+        #expect(aligned.isDue(since: anchor.addingTimeInterval(10), now: anchor.addingTimeInterval(600)))
+        #expect(aligned.isDue(since: anchor.addingTimeInterval(10), now: anchor.addingTimeInterval(599.8)))
+        #expect(aligned.passStart(at: anchor.addingTimeInterval(700)) == anchor.addingTimeInterval(599))
+    }
+
+    @Test func aReadySpecOfAnAlignedReconcilerRequeuesForTheNextFleetBoundary() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let anchor = Fixture.now.addingTimeInterval(-7)
+            let reconciler = SpecReconciler(
+                store: harness.store, observer: harness.aws, executor: harness.aws,
+                options: ReconcilerOptions(
+                    pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
+                logger: .init(label: "test"), clock: harness.clock.function)
+            let outcome = try harness.reconcile(reconciler, until: .ready)
+            guard case .requeueAfter(let delay) = outcome else {
+                Issue.record("not requeued: \(outcome)")
+                return
+            }
+            let landing = harness.clock.function().timeIntervalSince(anchor) + delay / .seconds(1)
+            #expect(delay <= .seconds(60))
+            #expect(abs(landing / 60 - (landing / 60).rounded()) < 0.0001, "lands \(landing) s after the anchor")
+        }
+    }
+
+    @Test func withoutAnAnchorEachSpecResyncsOnItsOwnClock() {
+        let own = ResyncSchedule(interval: .seconds(600))
+        #expect(own.delay(from: anchor.addingTimeInterval(10)) == .seconds(600))
+        #expect(!own.isDue(since: anchor, now: anchor.addingTimeInterval(599)))
+        #expect(own.isDue(since: anchor, now: anchor.addingTimeInterval(600)))
+        #expect(own.passStart(at: anchor) == nil)
+    }
+
+    @Test func aPassedVerdictServesLaterGenerationsOnlyWhenReadAfterThem() throws {
+        let cache = PreflightCache(maxAge: .seconds(600))
+        var reads = 0
+        let read = { () throws(ObservationError) -> BackupPreflight in
+            reads += 1
+            return .verified(serverVersion: "5.7.12-log")
+        }
+        let submitted = anchor
+        for second in 1...3 {
+            _ = try cache.verdict(
+                bucket: "b", prefix: "p/", validAfter: submitted, now: anchor.addingTimeInterval(Double(second)),
+                read: read)
+        }
+        #expect(reads == 1, "three specs of one backup location, one read")
+        _ = try cache.verdict(bucket: "b", prefix: "other/", validAfter: submitted, now: anchor + 4, read: read)
+        #expect(reads == 2, "another location reads")
+        _ = try cache.verdict(bucket: "b", prefix: "p/", validAfter: anchor + 5, now: anchor + 6, read: read)
+        #expect(reads == 3, "a generation stored after the verdict reads again")
+        _ = try cache.verdict(bucket: "b", prefix: "p/", validAfter: submitted, now: anchor + 700, read: read)
+        #expect(reads == 4, "a verdict older than its max age reads again")
+    }
+
+    @Test func aFailedVerdictIsNeverKeptSoAFixInS3HealsAtTheRetry() throws {
+        let cache = PreflightCache(maxAge: .seconds(600))
+        var answers: [BackupPreflight] = [.failed("take a full backup"), .verified(serverVersion: "5.7.12-log")]
+        let read = { () throws(ObservationError) -> BackupPreflight in answers.removeFirst() }
+        let first = try cache.verdict(bucket: "b", prefix: nil, validAfter: anchor, now: anchor + 1, read: read)
+        let retried = try cache.verdict(bucket: "b", prefix: nil, validAfter: anchor, now: anchor + 2, read: read)
+        #expect(first == .failed("take a full backup"))
+        #expect(retried == .verified(serverVersion: "5.7.12-log"))
+        #expect(answers.isEmpty)
+    }
+}
