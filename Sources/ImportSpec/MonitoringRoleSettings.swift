@@ -74,8 +74,11 @@ extension ImportSpec {
     /// The module's `local.iam_role_name`: `iam_role_name` unless empty, else `<name>-monitor` (the v10 default);
     /// with `iam_role_use_name_prefix` the prefix of the role's name.
     public var monitoringRoleBaseName: String {
-        monitoringRole.iamRoleName.flatMap { $0.isEmpty ? nil : $0 } ?? "\(name)-monitor"
+        monitoringRole.iamRoleName.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultMonitoringRoleName(specNamed: name)
     }
+
+    /// The monitoring role's name without `iam_role_name`: `<name>-monitor`, the module's default.
+    public static func defaultMonitoringRoleName(specNamed name: String) -> String { "\(name)-monitor" }
 
     /// `iam_role_path`, default `/`.
     public var monitoringRolePath: String { monitoringRole.iamRolePath ?? "/" }

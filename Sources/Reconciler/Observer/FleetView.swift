@@ -16,19 +16,24 @@ public struct FleetInterest: Hashable, Sendable {
     /// What `spec` asks.
     public init(_ spec: ImportSpec) {
         roleName = Self.roleName(of: spec)
-        let monitoring = ManagedResources.monitoringRoleName(for: spec)
-        monitoringRoleName = monitoring.count <= ManagedResources.maxRoleNameLength ? monitoring : nil
+        monitoringRoleName = Self.validRoleName(ManagedResources.monitoringRoleName(for: spec))
         securityGroup = spec.createsSecurityGroup
     }
 
     /// Every role the spec asks for.
     public var roleNames: [String] { [roleName] + (monitoringRoleName.map { [$0] } ?? []) }
 
-    /// What a stored spec named `name` most likely asks before it is read: its managed role, no security group.
+    /// What a stored spec named `name` most likely asks before it is read: its managed role, the monitoring role's
+    /// default name, no security group.
     public init(specNamed name: String) {
         roleName = ManagedResources.roleName(forSpec: name)
-        monitoringRoleName = nil
+        monitoringRoleName = Self.validRoleName(ImportSpec.defaultMonitoringRoleName(specNamed: name))
         securityGroup = false
+    }
+
+    /// `name`, or nil when it is longer than IAM allows (no such role can exist).
+    private static func validRoleName(_ name: String) -> String? {
+        name.count <= ManagedResources.maxRoleNameLength ? name : nil
     }
 
     /// The role the spec restores with.
