@@ -125,8 +125,15 @@ def pass_role(request: Request, parameter: str, service: str) -> list[Authorizat
     return [("iam:PassRole", arn, {"iam:PassedToService": [service]})] if arn else []
 
 
+# The RDS groups a request may name, by parameter, and their resource types.
+GROUP_PARAMETERS = [
+    ("DBClusterParameterGroupName", "cluster-pg"), ("DBParameterGroupName", "pg"), ("OptionGroupName", "og"),
+    ("DBSubnetGroupName", "subgrp"),
+]
+
+
 def _rds_resource(action: str, kind: str, identifier: str) -> Callable[[Request], list[Authorization]]:
-    """An RDS action on one existing cluster or instance, plus the parameter and option groups it names."""
+    """An RDS action on one cluster or instance (with its tags, if it exists) and the groups the request names."""
 
     def authorizations(request: Request) -> list[Authorization]:
         arn = request.rds_arn(kind, request.get(identifier) or "")
@@ -136,20 +143,9 @@ def _rds_resource(action: str, kind: str, identifier: str) -> Callable[[Request]
             for parameter, group_kind in GROUP_PARAMETERS
             if request.get(parameter)
         ]
-        result = [(action, resource, context) for resource in [arn, *named]]
-        if request.get("FinalDBSnapshotIdentifier"):
-            snapshot = request.rds_arn("cluster-snapshot", request.get("FinalDBSnapshotIdentifier"))
-            result += [(action, snapshot, context), ("rds:CreateDBClusterSnapshot", arn, context),
-                       ("rds:CreateDBClusterSnapshot", snapshot, context)]
-        return result
+        return [(action, resource, context) for resource in [arn, *named]]
 
     return authorizations
-
-
-GROUP_PARAMETERS = [
-    ("DBClusterParameterGroupName", "cluster-pg"), ("DBParameterGroupName", "pg"), ("OptionGroupName", "og"),
-    ("DBSubnetGroupName", "subgrp"),
-]
 
 
 def _with_tagging(action: str, kind: str, identifier: str) -> Callable[[Request], list[Authorization]]:
@@ -186,6 +182,17 @@ def _modify_instance(request: Request) -> list[Authorization]:
 def _add_role_to_cluster(request: Request) -> list[Authorization]:
     return _rds_resource("rds:AddRoleToDBCluster", "cluster", "DBClusterIdentifier")(request) + pass_role(
         request, "RoleArn", "rds.amazonaws.com")
+
+
+def _delete_cluster(request: Request) -> list[Authorization]:
+    """DeleteDBCluster; with a final snapshot, also on the snapshot and rds:CreateDBClusterSnapshot on both."""
+    result = _rds_resource("rds:DeleteDBCluster", "cluster", "DBClusterIdentifier")(request)
+    if request.get("FinalDBSnapshotIdentifier"):
+        cluster, context = result[0][1], result[0][2]
+        snapshot = request.rds_arn("cluster-snapshot", request.get("FinalDBSnapshotIdentifier"))
+        result += [("rds:DeleteDBCluster", snapshot, context), ("rds:CreateDBClusterSnapshot", cluster, context),
+                   ("rds:CreateDBClusterSnapshot", snapshot, context)]
+    return result
 
 
 def _add_tags(request: Request) -> list[Authorization]:
@@ -257,7 +264,7 @@ RULES: dict[str, Callable[[Request], list[Authorization]]] = {
     "rds:AddRoleToDBCluster": _add_role_to_cluster,
     "rds:AddTagsToResource": _add_tags,
     "rds:DeleteDBInstance": _rds_resource("rds:DeleteDBInstance", "db", "DBInstanceIdentifier"),
-    "rds:DeleteDBCluster": _rds_resource("rds:DeleteDBCluster", "cluster", "DBClusterIdentifier"),
+    "rds:DeleteDBCluster": _delete_cluster,
     "ec2:CreateSecurityGroup": _create_security_group,
     "ec2:AuthorizeSecurityGroupIngress": _group_rules("ec2:AuthorizeSecurityGroupIngress"),
     "ec2:AuthorizeSecurityGroupEgress": _group_rules("ec2:AuthorizeSecurityGroupEgress"),

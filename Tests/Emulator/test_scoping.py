@@ -85,6 +85,7 @@ def test_a_cluster_without_aurorads_tag_cannot_be_changed_or_deleted(emulator):
 
     emulator.client("rds").add_tags_to_resource(ResourceName=arn, Tags=OWNED)
     rds.modify_db_cluster(DBClusterIdentifier=cluster_id, BackupRetentionPeriod=3)
+    rds.delete_db_cluster(DBClusterIdentifier=cluster_id, FinalDBSnapshotIdentifier=unique("final"))
 
 
 def test_a_security_group_without_aurorads_tag_cannot_be_changed(emulator):
