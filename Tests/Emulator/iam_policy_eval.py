@@ -1,9 +1,15 @@
 """A small IAM policy evaluator: does a set of policy documents allow an action on a resource for a principal?
 
-Enough for what RDS checks on an S3 ingestion role: Effect Allow/Deny (an explicit Deny wins), Action/NotAction,
-Resource/NotResource, `*` and `?` wildcards, case-insensitive action names, and Service principals in trust
-policies. Conditions are not evaluated: a statement with a Condition is treated as not applying (the safe reading for
-Allow, the generous one for Deny), which is documented in the emulator's README.
+Enough for what RDS checks on an S3 ingestion role and for the emulator's scoped authorization (iam_scoping.py):
+Effect Allow/Deny (an explicit Deny wins), Action/NotAction, Resource/NotResource, `*` and `?` wildcards,
+case-insensitive action names, and Service principals in trust policies. Given a request context, the Condition
+operators aurorad's policy uses are evaluated (StringEquals, StringLike, ArnEquals, ArnLike, with the ForAllValues:
+and ForAnyValue: qualifiers; an unknown operator makes the statement not apply). Without a context (RDS's role
+checks) a statement with a Condition is treated as not applying (the safe reading for Allow, the generous one for
+Deny), which is documented in the emulator's README.
+
+Operators: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+(a single-valued key missing from the context matches no operator but a ForAllValues one).
 """
 
 from __future__ import annotations
@@ -43,6 +49,28 @@ def _matches(statement: dict[str, Any], key: str, not_key: str, value: str, case
     return False
 
 
+_OPERATORS = {
+    "StringEquals": lambda pattern, value: pattern == value,
+    "StringLike": lambda pattern, value: _wildcard(pattern, value, case_sensitive=True),
+    "ArnEquals": lambda pattern, value: _wildcard(pattern, value, case_sensitive=True),
+    "ArnLike": lambda pattern, value: _wildcard(pattern, value, case_sensitive=True),
+}
+
+
+def _conditions_hold(conditions: dict[str, Any], context: dict[str, list[str]]) -> bool:
+    for operator, keys in conditions.items():
+        qualifier, _, name = operator.rpartition(":")
+        match = _OPERATORS.get(name)
+        if match is None or qualifier not in ("", "ForAllValues", "ForAnyValue"):
+            return False
+        for key, patterns in keys.items():
+            values = context.get(key, [])
+            hits = [any(match(str(p), v) for p in _as_list(patterns)) for v in values]
+            if not (all(hits) if qualifier == "ForAllValues" else any(hits)):
+                return False
+    return True
+
+
 def _principal_matches(statement: dict[str, Any], service: str) -> bool:
     principal = statement.get("Principal")
     if principal == "*":
@@ -53,17 +81,22 @@ def _principal_matches(statement: dict[str, Any], service: str) -> bool:
 
 
 def evaluate(
-    documents: list[Any], action: str, resource: str | None = None, service_principal: str | None = None
+    documents: list[Any],
+    action: str,
+    resource: str | None = None,
+    service_principal: str | None = None,
+    context: dict[str, list[str]] | None = None,
 ) -> str:
     """`Allow`, `Deny` (explicit) or `ImplicitDeny` for one action on one resource (or for a principal, in trust).
 
     With `service_principal`, documents are trust policies: statements must name that service as principal and
-    carry no Resource. Otherwise they are identity policies and the statement's Resource must match.
+    carry no Resource. Otherwise they are identity policies and the statement's Resource must match. `context` maps
+    condition keys (`aws:RequestTag/K`, `iam:PassedToService`, ...) to their values in the request.
     """
     allowed = False
     for document in documents:
         for statement in _as_list(parse_document(document).get("Statement")):
-            if "Condition" in statement:
+            if "Condition" in statement and (context is None or not _conditions_hold(statement["Condition"], context)):
                 continue
             if not _matches(statement, "Action", "NotAction", action, case_sensitive=False):
                 continue

@@ -16,9 +16,7 @@ from typing import Any
 
 import botocore.session
 
-from moto.core.exceptions import AccessDeniedError
 from moto.core.utils import utcnow
-from moto.iam.access_control import IAMPolicy, IAMUserAccessKey, PermissionResult
 from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 # RDSClientError(code, message): moto's serializer adds the HTTP status that botocore's model gives the code.
@@ -226,18 +224,6 @@ def role_documents(account_id: str, partition: str, role_name: str) -> list[Any]
     return documents
 
 
-def _check_pass_role(response: RDSResponse, role_arn: str) -> None:
-    """The caller needs iam:PassRole on the ingestion role, as on AWS."""
-    partition = get_partition(response.region)
-    try:
-        key = IAMUserAccessKey(response.current_account, partition, response.access_key, dict(response.headers))
-    except Exception:  # noqa: BLE001 - not an IAM user key (enforcement already vetted the signature)
-        return
-    verdicts = [IAMPolicy(p).is_action_permitted("iam:PassRole", role_arn) for p in key.collect_policies()]
-    if PermissionResult.DENIED in verdicts or PermissionResult.PERMITTED not in verdicts:
-        raise AccessDeniedError(user_arn=key.arn, action=f"iam:PassRole on resource: {role_arn}")
-
-
 def _validate_role(response: RDSResponse, role_arn: str, propagation_seconds: float) -> str:
     partition = get_partition(response.region)
     iam = iam_backends[response.current_account][partition]
@@ -320,7 +306,6 @@ def restore_db_cluster_from_s3(response: RDSResponse, propagation_seconds: float
             )
 
     role_arn = str(p["S3IngestionRoleArn"])
-    _check_pass_role(response, role_arn)
     role_name = _validate_role(response, role_arn, propagation_seconds)
 
     bucket_name = str(p["S3BucketName"])

@@ -5,13 +5,14 @@ import Testing
 import TestSupport
 
 /// The daemon converges and deletes a spec (with a managed security group, so EC2 is exercised too) as an IAM user
-/// whose only policy is `deploy/iam-policy.json`, with the emulator enforcing the caller's permissions.
+/// whose only policy is `deploy/iam-policy.json`, unchanged, with the emulator enforcing the caller's permissions.
 ///
-/// The emulator (moto) evaluates every statement's Action, but checks calls other than S3's against the resource `*`
-/// (so a statement scoped to `arn:aws:rds:…` never matches them) and evaluates no condition key aurorad's policy uses
-/// (a `StringEquals` on a key moto does not supply passes). The user therefore gets the policy with its non-S3
-/// resources widened to `*`, its conditions kept: this proves the action list (every call the daemon makes is
-/// allowed by some statement naming it) and the S3 resources, not the IAM, RDS and EC2 scoping or the conditions.
+/// The emulator checks the IAM, RDS and EC2 writes aurorad makes against their real resource ARNs (the role, the
+/// cluster and instance, the security group and its rules, the groups a call names) and evaluates the condition keys
+/// the policy uses (`aws:RequestTag/…`, `aws:ResourceTag/…`, `iam:PassedToService`, `iam:PolicyARN`,
+/// `ec2:CreateAction`), including the dependent actions AWS checks with them (iam:PassRole, tag-on-create); see
+/// `Tests/Emulator/iam_scoping.py`. So this proves the action list, the `aurorad-*` and tag scoping and the
+/// conditions; `Tests/Emulator/test_scoping.py` proves the same policy is refused on what aurorad does not own.
 @Suite(.sharedEmulator())
 struct LeastPrivilegeTests {
     @Test func aFullConvergeAndDeleteNeedsNothingBeyondThePolicy() async throws {
@@ -21,7 +22,7 @@ struct LeastPrivilegeTests {
             filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first,
             "the emulator seeds security group aurorad-demo-db (--seed-demo)")
         let vpcId = try #require(demo.vpcId)
-        let key = try inspector.createUser("e2e-least-privilege", policyDocument: try Self.emulatorPolicy())
+        let key = try inspector.createUser("e2e-least-privilege", policyDocument: try Self.policy())
         try await withTemporaryDirectory { directory in
             let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment(credentials: key))
             defer { daemon.process.kill() }
@@ -46,19 +47,10 @@ struct LeastPrivilegeTests {
         }
     }
 
-    /// `deploy/iam-policy.json` with every non-S3 statement's Resource widened to `*` (see the suite's comment).
-    static func emulatorPolicy() throws -> String {
+    /// `deploy/iam-policy.json` as shipped.
+    static func policy() throws -> String {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("deploy/iam-policy.json")
-        var policy = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
-        let statements = try #require(policy["Statement"] as? [[String: Any]])
-        policy["Statement"] = statements.map { statement in
-            let resources = statement["Resource"] as? [String] ?? [statement["Resource"] as? String ?? "*"]
-            guard !resources.allSatisfy({ $0.hasPrefix("arn:aws:s3:::") }) else { return statement }
-            var widened = statement
-            widened["Resource"] = "*"
-            return widened
-        }
-        return String(decoding: try JSONSerialization.data(withJSONObject: policy), as: UTF8.self)
+        return try String(contentsOf: path, encoding: .utf8)
     }
 }
