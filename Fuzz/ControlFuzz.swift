@@ -139,4 +139,3 @@ private func encodeLine(_ value: some Encodable) -> [UInt8] {
     invariant(!line.dropLast().contains(WireFormat.newline), "a line holds a newline before its end")
     return line
 }
-

@@ -35,4 +35,3 @@ public func specFuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -
 private func decodeSpec(_ document: Data) -> Result<ImportSpec, SpecError> {
     Result { () throws(SpecError) in try ImportSpec.decode(from: document) }
 }
-

@@ -44,8 +44,9 @@ let prepared = document.cases.map { item in
             method: item.method, scheme: item.scheme, host: item.host, port: item.port, path: item.path,
             query: item.query.map { QueryItem($0[0], $0[1]) }, headers: item.headers.map { HTTPHeader($0[0], $0[1]) },
             body: Data(item.body.utf8)),
-        credentials: AWSCredentials(accessKeyId: document.accessKeyId, secretAccessKey: document.secretAccessKey,
-                                    sessionToken: item.sessionToken),
+        credentials: AWSCredentials(
+            accessKeyId: document.accessKeyId, secretAccessKey: document.secretAccessKey,
+            sessionToken: item.sessionToken),
         service: item.service, region: item.region, isS3: item.signer == "S3SigV4Auth",
         expectedAuthorization: item.addedHeaders.first { $0[0] == "Authorization" }![1])
 }
@@ -53,7 +54,8 @@ let prepared = document.cases.map { item in
 /// Signs every request `iterations` times (a fresh copy each time, as a client would) and returns signatures/second.
 func measure(cache: SigningKeyCache?) -> Double {
     let signers = prepared.map {
-        $0.isS3 ? SigV4Signer.s3(region: $0.region, cache: cache)
+        $0.isS3
+            ? SigV4Signer.s3(region: $0.region, cache: cache)
             : SigV4Signer(service: $0.service, region: $0.region, cache: cache)
     }
     for (index, item) in prepared.enumerated() {
@@ -85,8 +87,10 @@ let botocoreRounds = max(1, iterations / 20)
 func measureBotocore() throws -> (perSecond: Double, version: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", tests.appendingPathComponent("botocore_expectations.py").path, "--bench",
-                         String(botocoreRounds)]
+    process.arguments = [
+        "python3", tests.appendingPathComponent("botocore_expectations.py").path, "--bench",
+        String(botocoreRounds),
+    ]
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
@@ -119,7 +123,9 @@ print("request set: \(prepared.count) requests (IAM, RDS, S3, STS; with and with
 print("best of \(trials) alternating trials each")
 print("SigV4Signer, key cache:    \(format(cached)) signatures/s (\(iterations) rounds)")
 print("SigV4Signer, no key cache: \(format(uncached)) signatures/s (\(iterations) rounds)")
-print("botocore \(botocoreVersion) SigV4Auth: \(format(botocore)) signatures/s "
-    + "(\(botocoreRounds) rounds)")
-print("ratio: \(String(format: "%.1f", cached / botocore))x with cache, "
-    + "\(String(format: "%.1f", uncached / botocore))x without")
+print(
+    "botocore \(botocoreVersion) SigV4Auth: \(format(botocore)) signatures/s "
+        + "(\(botocoreRounds) rounds)")
+print(
+    "ratio: \(String(format: "%.1f", cached / botocore))x with cache, "
+        + "\(String(format: "%.1f", uncached / botocore))x without")

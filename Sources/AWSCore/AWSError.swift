@@ -31,8 +31,10 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server's clock minus the local clock when the response arrived, from its `Date` header, in seconds.
     public var clockOffset: TimeInterval?
 
-    public init(service: String, action: String, code: String, message: String? = nil, requestId: String? = nil,
-                status: Int, bucketRegion: String? = nil, clockOffset: TimeInterval? = nil) {
+    public init(
+        service: String, action: String, code: String, message: String? = nil, requestId: String? = nil,
+        status: Int, bucketRegion: String? = nil, clockOffset: TimeInterval? = nil
+    ) {
         self.service = service
         self.action = action
         self.code = code

@@ -8,10 +8,13 @@ extension AWSError {
     /// no body (HEAD) or one that is not XML, the code comes from the status (`404` → `NotFound`,
     /// `403` → `Forbidden`, `301` → `PermanentRedirect`, …) and the message says what the body was. `receivedAt` is
     /// the local time used to compute the clock offset from the `Date` header.
-    public static func from(response: HTTPResponse, service: String, action: String,
-                            receivedAt: Date = Date()) -> AWSError {
-        var error = AWSError(service: service, action: action, code: statusCode(response.status),
-                             status: response.status)
+    public static func from(
+        response: HTTPResponse, service: String, action: String,
+        receivedAt: Date = Date()
+    ) -> AWSError {
+        var error = AWSError(
+            service: service, action: action, code: statusCode(response.status),
+            status: response.status)
         error.requestId = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
         error.bucketRegion = response.header("x-amz-bucket-region")
         if let date = response.header("Date").flatMap(parseHTTPDate) {
@@ -22,20 +25,22 @@ extension AWSError {
             error.message = "the error response body is not XML: " + snippet(of: response.body)
             return error
         }
-        let detail: AWSXMLElement? = switch root.name {
-        // moto nests it one level deeper (`<ErrorResponse><Errors><Error>`) in its authentication errors.
-        case "ErrorResponse": root.child("Error") ?? root.element(at: "Errors/Error")
-        case "Response": root.element(at: "Errors/Error")
-        case "Error": root
-        default: nil
-        }
+        let detail: AWSXMLElement? =
+            switch root.name {
+            // moto nests it one level deeper (`<ErrorResponse><Errors><Error>`) in its authentication errors.
+            case "ErrorResponse": root.child("Error") ?? root.element(at: "Errors/Error")
+            case "Response": root.element(at: "Errors/Error")
+            case "Error": root
+            default: nil
+            }
         guard let detail, let code = detail.trimmedText(at: "Code") else {
             error.message = "the error response has no error code: " + snippet(of: response.body)
             return error
         }
         error.code = code
         error.message = detail.trimmedText(at: "Message")
-        error.requestId = error.requestId ?? root.trimmedText(at: "RequestId") ?? root.trimmedText(at: "RequestID")
+        error.requestId =
+            error.requestId ?? root.trimmedText(at: "RequestId") ?? root.trimmedText(at: "RequestID")
             ?? detail.trimmedText(at: "RequestId")
         error.bucketRegion = error.bucketRegion ?? detail.trimmedText(at: "Region")
         return error
@@ -64,9 +69,10 @@ extension AWSError {
     /// Up to 200 printable characters of a body, for messages about bodies we could not read.
     static func snippet(of body: Data) -> String {
         let text = String(decoding: body.prefix(200), as: UTF8.self)
-        let printable = String(text.unicodeScalars.map {
-            $0.properties.isWhitespace || $0.value < 0x20 ? " " : Character($0)
-        })
+        let printable = String(
+            text.unicodeScalars.map {
+                $0.properties.isWhitespace || $0.value < 0x20 ? " " : Character($0)
+            })
         let collapsed = printable.split(separator: " ").joined(separator: " ")
         return collapsed.isEmpty ? "(\(body.count) bytes)" : "\"\(collapsed)\"" + (body.count > 200 ? "…" : "")
     }

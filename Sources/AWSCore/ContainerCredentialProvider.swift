@@ -39,8 +39,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
         relativeURIBase: String = defaultRelativeURIBase,
         timeout: Duration = .seconds(2), attempts: Int = 3, retryPause: Duration = .seconds(1)
     ) throws -> ContainerCredentialProvider? {
-        guard let endpoint = try ContainerCredentialEndpoint.fromEnvironment(
-            environment, relativeURIBase: relativeURIBase)
+        guard
+            let endpoint = try ContainerCredentialEndpoint.fromEnvironment(
+                environment, relativeURIBase: relativeURIBase)
         else { return nil }
         return ContainerCredentialProvider(
             endpoint: endpoint, transport: transport, timeout: timeout, attempts: attempts, retryPause: retryPause)

@@ -129,7 +129,8 @@ struct ProfileCredentialResolver {
         guard let accessKey = Self.setting("aws_access_key_id", properties),
             let secretKey = Self.setting("aws_secret_access_key", properties)
         else {
-            let missing = Self.setting("aws_access_key_id", properties) == nil
+            let missing =
+                Self.setting("aws_access_key_id", properties) == nil
                 ? "aws_access_key_id" : "aws_secret_access_key"
             throw invalid("Profile \(name) in \(file) has only part of its keys: \(missing) is missing. Add it.")
         }

@@ -88,8 +88,9 @@ private final class Algorithms: @unchecked Sendable {
         self.hmac = hmac
         let name = Algorithms.makeCString("SHA256")
         digestParameters = [
-            OSSL_PARAM(key: Algorithms.makeCString("digest"), data_type: UInt32(OSSL_PARAM_UTF8_STRING),
-                       data: UnsafeMutableRawPointer(mutating: name), data_size: strlen(name), return_size: 0),
+            OSSL_PARAM(
+                key: Algorithms.makeCString("digest"), data_type: UInt32(OSSL_PARAM_UTF8_STRING),
+                data: UnsafeMutableRawPointer(mutating: name), data_size: strlen(name), return_size: 0),
             OSSL_PARAM(key: nil, data_type: 0, data: nil, data_size: 0, return_size: 0),
         ]
     }

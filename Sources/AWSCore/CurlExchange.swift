@@ -62,9 +62,11 @@ struct CurlExchange {
             try check(ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // COPYPOSTFIELDS copies the bytes (binary-safe with the size above), so nothing must outlive this call.
             let bytes = request.body.isEmpty ? Data([0]) : request.body  // a valid pointer even for an empty body
-            try check(bytes.withUnsafeBytes {
-                ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
-            })
+            try check(
+                bytes.withUnsafeBytes {
+                    ccurl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+                })
         }
     }
 
@@ -89,8 +91,9 @@ struct CurlExchange {
 
     private func check(_ code: CURLcode) throws {
         guard code == CURLE_OK else {
-            throw TransportError(kind: .other, host: request.host,
-                                 message: String(cString: curl_easy_strerror(code)), curlCode: Int(code.rawValue))
+            throw TransportError(
+                kind: .other, host: request.host,
+                message: String(cString: curl_easy_strerror(code)), curlCode: Int(code.rawValue))
         }
     }
 
@@ -157,15 +160,19 @@ final class CurlResponseSink {
         } else if line.first == " " || line.first == "\t", !headers.isEmpty {
             headers[headers.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
         } else if let colon = line.firstIndex(of: ":") {
-            headers.append(HTTPHeader(String(line[..<colon]),
-                                      line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append(
+                HTTPHeader(
+                    String(line[..<colon]),
+                    line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
     }
 }
 
 /// CURLOPT_WRITEFUNCTION: appends body bytes, or returns 0 (aborting with CURLE_WRITE_ERROR) past the cap.
-private func curlReceiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
-                             _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlReceiveBody(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+    _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let data, let context else { return 0 }
     let sink = Unmanaged<CurlResponseSink>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
@@ -178,8 +185,10 @@ private func curlReceiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, 
 }
 
 /// CURLOPT_HEADERFUNCTION: hands each header line to the sink.
-private func curlReceiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
-                               _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlReceiveHeader(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+    _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let data, let context else { return 0 }
     let sink = Unmanaged<CurlResponseSink>.fromOpaque(context).takeUnretainedValue()
     sink.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))

@@ -17,9 +17,11 @@ public struct CurlTransportConfiguration: Sendable, Equatable {
     /// How many idle easy handles (each keeping its connections open) the pool keeps.
     public var maxIdleHandles: Int
 
-    public init(connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60),
-                maxResponseBytes: Int = 16 << 20, caFile: String? = nil, caPath: String? = nil,
-                maxIdleHandles: Int = 16) {
+    public init(
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60),
+        maxResponseBytes: Int = 16 << 20, caFile: String? = nil, caPath: String? = nil,
+        maxIdleHandles: Int = 16
+    ) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
@@ -49,8 +51,10 @@ public final class CurlTransport: HTTPTransport {
     public func send(_ request: HTTPRequest, timeout: Duration?) throws -> HTTPResponse {
         let handle = try checkout(host: request.host)
         defer { checkin(handle) }
-        return try CurlExchange(handle: handle.pointer, request: request, configuration: configuration,
-                                timeout: timeout ?? configuration.timeout).run()
+        return try CurlExchange(
+            handle: handle.pointer, request: request, configuration: configuration,
+            timeout: timeout ?? configuration.timeout
+        ).run()
     }
 
     /// Takes an idle handle (most recently used first, so its connection is likely still open) or makes one.

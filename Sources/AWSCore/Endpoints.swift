@@ -81,8 +81,10 @@ public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// Which setting chose the endpoint: `explicit`, `AWS_ENDPOINT_URL_RDS`, `AWS_ENDPOINT_URL` or `default`.
     public var source: String
 
-    public init(scheme: String, host: String, port: Int?, basePath: String, signingRegion: String,
-                signingName: String, source: String) {
+    public init(
+        scheme: String, host: String, port: Int?, basePath: String, signingRegion: String,
+        signingName: String, source: String
+    ) {
         self.scheme = scheme
         self.host = host
         self.port = port
@@ -108,11 +110,14 @@ public struct ResolvedEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var usesPathStyleAddressing: Bool { true }
 
     /// An unsigned request to `path` (decoded, starting with `/`) at this endpoint, under its base path.
-    public func request(method: String, path: String = "/", query: [QueryItem] = [], headers: [HTTPHeader] = [],
-                        body: Data = Data()) -> HTTPRequest {
-        HTTPRequest(method: method, scheme: scheme, host: host, port: port,
-                    path: basePath.isEmpty ? path : basePath + (path == "/" ? "" : path), query: query,
-                    headers: headers, body: body)
+    public func request(
+        method: String, path: String = "/", query: [QueryItem] = [], headers: [HTTPHeader] = [],
+        body: Data = Data()
+    ) -> HTTPRequest {
+        HTTPRequest(
+            method: method, scheme: scheme, host: host, port: port,
+            path: basePath.isEmpty ? path : basePath + (path == "/" ? "" : path), query: query,
+            headers: headers, body: body)
     }
 }
 
@@ -126,26 +131,30 @@ public struct EndpointError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// No region anywhere in the chain.
     public static var noRegion: EndpointError {
-        EndpointError("No AWS region is configured; set AWS_REGION (or AWS_DEFAULT_REGION), the profile's region, "
-            + "or the region in aurorad's configuration.")
+        EndpointError(
+            "No AWS region is configured; set AWS_REGION (or AWS_DEFAULT_REGION), the profile's region, "
+                + "or the region in aurorad's configuration.")
     }
 
     /// A region value that cannot be a region name.
     public static func invalidRegion(_ region: String, source: String) -> EndpointError {
-        EndpointError("The region '\(region)' from \(source) is not a valid region name; use a name such as "
-            + "eu-west-1 (lower-case letters, digits and hyphens).")
+        EndpointError(
+            "The region '\(region)' from \(source) is not a valid region name; use a name such as "
+                + "eu-west-1 (lower-case letters, digits and hyphens).")
     }
 
     /// A region of a partition whose endpoints aurorad does not know.
     public static func unsupportedPartition(_ region: String, service: AWSService) -> EndpointError {
-        EndpointError("The region '\(region)' is in an isolated AWS partition aurorad has no default endpoints for; "
-            + "set \(service.endpointEnvironmentVariable) or AWS_ENDPOINT_URL to the \(service.rawValue) endpoint.")
+        EndpointError(
+            "The region '\(region)' is in an isolated AWS partition aurorad has no default endpoints for; "
+                + "set \(service.endpointEnvironmentVariable) or AWS_ENDPOINT_URL to the \(service.rawValue) endpoint.")
     }
 
     /// An endpoint URL that is not an absolute http(s) URL with a host.
     public static func invalidEndpoint(_ url: String, source: String, reason: String) -> EndpointError {
-        EndpointError("The endpoint URL '\(url)' from \(source) is not usable: \(reason); give an absolute URL such "
-            + "as https://rds.eu-west-1.amazonaws.com or http://127.0.0.1:5000.")
+        EndpointError(
+            "The endpoint URL '\(url)' from \(source) is not usable: \(reason); give an absolute URL such "
+                + "as https://rds.eu-west-1.amazonaws.com or http://127.0.0.1:5000.")
     }
 }
 
@@ -154,13 +163,15 @@ public struct EndpointError: Error, Sendable, Equatable, CustomStringConvertible
 public enum AWSEndpoints {
     /// The region: `explicit`, then `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`; empty
     /// values count as unset, as in the SDKs.
-    public static func resolveRegion(explicit: String? = nil, environment: [String: String],
-                                     profileRegion: String? = nil) throws(EndpointError) -> ResolvedRegion {
+    public static func resolveRegion(
+        explicit: String? = nil, environment: [String: String],
+        profileRegion: String? = nil
+    ) throws(EndpointError) -> ResolvedRegion {
         let candidates: [(String?, String)] = [
             (explicit, "explicit"), (environment["AWS_REGION"], "AWS_REGION"),
             (environment["AWS_DEFAULT_REGION"], "AWS_DEFAULT_REGION"), (profileRegion, "profile"),
         ]
-        for case let (value?, source) in candidates {
+        for case (let value?, let source) in candidates {
             let name = value.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { continue }
             guard isValidRegionName(name) else { throw .invalidRegion(name, source: source) }
@@ -172,15 +183,17 @@ public enum AWSEndpoints {
     /// The endpoint of `service` in `region`: `explicitURL`, then `AWS_ENDPOINT_URL_<SERVICE>`, then
     /// `AWS_ENDPOINT_URL`, then the service's default. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the two
     /// variables, as in the SDKs. A custom endpoint is signed for `region`.
-    public static func resolveEndpoint(service: AWSService, region: String, environment: [String: String],
-                                       explicitURL: String? = nil) throws(EndpointError) -> ResolvedEndpoint {
+    public static func resolveEndpoint(
+        service: AWSService, region: String, environment: [String: String],
+        explicitURL: String? = nil
+    ) throws(EndpointError) -> ResolvedEndpoint {
         guard isValidRegionName(region) else { throw .invalidRegion(region, source: "the resolved region") }
         var candidates: [(String?, String)] = [(explicitURL, "explicit")]
         if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
             candidates.append((environment[service.endpointEnvironmentVariable], service.endpointEnvironmentVariable))
             candidates.append((environment["AWS_ENDPOINT_URL"], "AWS_ENDPOINT_URL"))
         }
-        for case let (value?, source) in candidates where !value.isEmpty {
+        for case (let value?, let source) in candidates where !value.isEmpty {
             return try custom(value, source: source, service: service, region: region)
         }
         return try defaultEndpoint(service: service, region: region)
@@ -232,12 +245,15 @@ public enum AWSEndpoints {
             case .govCloud: (host, signingRegion) = ("iam.us-gov.amazonaws.com", "us-gov-west-1")
             }
         }
-        return ResolvedEndpoint(scheme: "https", host: host, port: nil, basePath: "", signingRegion: signingRegion,
-                                signingName: service.signingName, source: "default")
+        return ResolvedEndpoint(
+            scheme: "https", host: host, port: nil, basePath: "", signingRegion: signingRegion,
+            signingName: service.signingName, source: "default")
     }
 
-    private static func custom(_ value: String, source: String, service: AWSService,
-                               region: String) throws(EndpointError) -> ResolvedEndpoint {
+    private static func custom(
+        _ value: String, source: String, service: AWSService,
+        region: String
+    ) throws(EndpointError) -> ResolvedEndpoint {
         func invalid(_ reason: String) -> EndpointError { .invalidEndpoint(value, source: source, reason: reason) }
         guard let components = URLComponents(string: value.trimmingCharacters(in: .whitespaces)) else {
             throw invalid("it does not parse as a URL")
@@ -253,7 +269,8 @@ public enum AWSEndpoints {
         if let port = components.port, !(1...65_535).contains(port) { throw invalid("the port is out of range") }
         var basePath = components.percentEncodedPath.removingPercentEncoding ?? components.path
         while basePath.hasSuffix("/") { basePath.removeLast() }
-        return ResolvedEndpoint(scheme: scheme, host: host.lowercased(), port: components.port, basePath: basePath,
-                                signingRegion: region, signingName: service.signingName, source: source)
+        return ResolvedEndpoint(
+            scheme: scheme, host: host.lowercased(), port: components.port, basePath: basePath,
+            signingRegion: region, signingName: service.signingName, source: source)
     }
 }

@@ -48,8 +48,10 @@ public struct HTTPRequest: Sendable, Equatable {
     /// The body; empty for none.
     public var body: Data
 
-    public init(method: String, scheme: String = "https", host: String, port: Int? = nil, path: String = "/",
-                query: [QueryItem] = [], headers: [HTTPHeader] = [], body: Data = Data()) {
+    public init(
+        method: String, scheme: String = "https", host: String, port: Int? = nil, path: String = "/",
+        query: [QueryItem] = [], headers: [HTTPHeader] = [], body: Data = Data()
+    ) {
         self.method = method
         self.scheme = scheme
         self.host = host
@@ -81,7 +83,9 @@ public struct HTTPRequest: Sendable, Equatable {
     public var urlString: String {
         var url = "\(scheme)://\(hostHeader)\(AWSURIEncoding.encode(path, encodeSlash: false))"
         if !query.isEmpty {
-            url += "?" + query.map { "\(AWSURIEncoding.encode($0.name))=\(AWSURIEncoding.encode($0.value))" }
+            url +=
+                "?"
+                + query.map { "\(AWSURIEncoding.encode($0.name))=\(AWSURIEncoding.encode($0.value))" }
                 .joined(separator: "&")
         }
         return url

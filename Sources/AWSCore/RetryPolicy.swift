@@ -20,13 +20,15 @@ public final class RetryPolicy: Sendable {
     private let logger: Logger
 
     /// Creates a policy. `sleeper` waits (tests record instead); `random` returns a value in `[0, 1)`.
-    public init(configuration: RetryConfiguration = RetryConfiguration(), quota: RetryQuota = RetryQuota(),
-                clockSkew: ClockSkew = ClockSkew(), logger: Logger,
-                sleeper: @escaping @Sendable (Duration) -> Void = { delay in
-                    let (seconds, attoseconds) = delay.components
-                    Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
-                },
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(
+        configuration: RetryConfiguration = RetryConfiguration(), quota: RetryQuota = RetryQuota(),
+        clockSkew: ClockSkew = ClockSkew(), logger: Logger,
+        sleeper: @escaping @Sendable (Duration) -> Void = { delay in
+            let (seconds, attoseconds) = delay.components
+            Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+        },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.configuration = configuration
         self.quota = quota
         self.clockSkew = clockSkew
@@ -54,22 +56,27 @@ public final class RetryPolicy: Sendable {
                     guard !correctedClock, let offset = (error as? AWSError)?.clockOffset else { throw error }
                     correctedClock = true
                     clockSkew.record(offset)
-                    logger.info("Clock skew detected; re-signing with the server's time",
-                                metadata: ["attempt": "\(attemptNumber)", "clock_offset_s": "\(Int(offset))"])
+                    logger.info(
+                        "Clock skew detected; re-signing with the server's time",
+                        metadata: ["attempt": "\(attemptNumber)", "clock_offset_s": "\(Int(offset))"])
                 } else {
                     let cost = isTimeout ? RetryQuota.timeoutRetryCost : RetryQuota.retryCost
                     if configuration.usesRetryQuota {
                         guard quota.acquire(cost) else {
-                            logger.debug("Retry quota exhausted; not retrying",
-                                         metadata: ["attempt": "\(attemptNumber)"])
+                            logger.debug(
+                                "Retry quota exhausted; not retrying",
+                                metadata: ["attempt": "\(attemptNumber)"])
                             throw error
                         }
                         lastRetryCost = cost
                     }
                     let delay = backoff(afterAttempt: attemptNumber)
-                    logger.debug("Retrying after a retryable error",
-                                 metadata: ["attempt": "\(attemptNumber)", "kind": "\(kind.rawValue)",
-                                            "delay_ms": "\(Int(seconds(delay) * 1000))"])
+                    logger.debug(
+                        "Retrying after a retryable error",
+                        metadata: [
+                            "attempt": "\(attemptNumber)", "kind": "\(kind.rawValue)",
+                            "delay_ms": "\(Int(seconds(delay) * 1000))",
+                        ])
                     sleeper(delay)
                 }
                 attemptNumber += 1

@@ -164,7 +164,8 @@ public struct SharedConfigFiles: Sendable, Equatable {
     static func path(_ value: String?, default fallback: String, _ environment: [String: String]) -> String {
         let raw = value.flatMap { $0.isEmpty ? nil : $0 } ?? fallback
         guard raw == "~" || raw.hasPrefix("~/") else { return raw }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let home =
+            environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? FileManager.default.homeDirectoryForCurrentUser.path
         return home + raw.dropFirst()
     }

@@ -57,8 +57,10 @@ public struct SigV4Signer: Sendable {
     public let cache: SigningKeyCache?
 
     /// Creates a signer; `normalizesPath` defaults to true exactly when the path is encoded twice (not S3).
-    public init(service: String, region: String, uriEncodingMode: URIEncodingMode = .double,
-                normalizesPath: Bool? = nil, contentSHA256Header: Bool = false, cache: SigningKeyCache? = nil) {
+    public init(
+        service: String, region: String, uriEncodingMode: URIEncodingMode = .double,
+        normalizesPath: Bool? = nil, contentSHA256Header: Bool = false, cache: SigningKeyCache? = nil
+    ) {
         self.service = service
         self.region = region
         self.uriEncodingMode = uriEncodingMode
@@ -93,11 +95,14 @@ public struct SigV4Signer: Sendable {
         var canonical = [UInt8]()
         let signedHeaders = writeCanonicalRequest(request, payloadHash: payloadHash, to: &canonical)
         let scope = credentialScope(day: timestamp.day)
-        let toSign = SigV4Signer.stringToSign(canonicalRequestHash: Crypto.sha256(canonical),
-                                              amzDate: timestamp.amzDate, scope: scope)
-        let key = cache?.signingKey(credentials: credentials, day: timestamp.day, region: region, service: service)
-            ?? SigV4Signer.signingKey(secretAccessKey: credentials.secretAccessKey, day: timestamp.day, region: region,
-                                      service: service)
+        let toSign = SigV4Signer.stringToSign(
+            canonicalRequestHash: Crypto.sha256(canonical),
+            amzDate: timestamp.amzDate, scope: scope)
+        let key =
+            cache?.signingKey(credentials: credentials, day: timestamp.day, region: region, service: service)
+            ?? SigV4Signer.signingKey(
+                secretAccessKey: credentials.secretAccessKey, day: timestamp.day, region: region,
+                service: service)
         let signature = SigV4Signer.signature(stringToSign: toSign, signingKey: key)
         var authorization = "AWS4-HMAC-SHA256 Credential="
         authorization.reserveCapacity(160 + scope.utf8.count + signedHeaders.utf8.count)
@@ -249,7 +254,8 @@ public struct SigV4Signer: Sendable {
         }
         pairs.sort { left, right in
             let (a, b) = (encoded[left.name], encoded[right.name])
-            return a.elementsEqual(b) ? encoded[left.value].lexicographicallyPrecedes(encoded[right.value])
+            return a.elementsEqual(b)
+                ? encoded[left.value].lexicographicallyPrecedes(encoded[right.value])
                 : a.lexicographicallyPrecedes(b)
         }
         for (index, pair) in pairs.enumerated() {

@@ -23,12 +23,14 @@ public final class SigningKeyCache: Sendable {
 
     /// The signing key for `credentials` on `day` (`yyyyMMdd`, UTC) in `region` for `service`, derived on a miss.
     public func signingKey(credentials: AWSCredentials, day: String, region: String, service: String) -> [UInt8] {
-        let entry = Entry(accessKeyId: credentials.accessKeyId,
-                          secretDigest: Digest(Crypto.sha256(credentials.secretAccessKey)), day: day, region: region,
-                          service: service)
+        let entry = Entry(
+            accessKeyId: credentials.accessKeyId,
+            secretDigest: Digest(Crypto.sha256(credentials.secretAccessKey)), day: day, region: region,
+            service: service)
         if let key = state.withLock({ $0.keys[entry] }) { return key }
-        let key = SigV4Signer.signingKey(secretAccessKey: credentials.secretAccessKey, day: day, region: region,
-                                         service: service)
+        let key = SigV4Signer.signingKey(
+            secretAccessKey: credentials.secretAccessKey, day: day, region: region,
+            service: service)
         state.withLock { state in
             guard state.keys.updateValue(key, forKey: entry) == nil else { return }
             state.order.append(entry)

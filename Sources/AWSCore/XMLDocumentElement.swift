@@ -15,8 +15,10 @@ public struct AWSXMLElement: Sendable, Equatable {
     /// The character data directly inside this element (entities decoded, CDATA included), concatenated.
     public var text: String
 
-    public init(name: String, prefix: String? = nil, attributes: [String: String] = [:],
-                children: [AWSXMLElement] = [], text: String = "") {
+    public init(
+        name: String, prefix: String? = nil, attributes: [String: String] = [:],
+        children: [AWSXMLElement] = [], text: String = ""
+    ) {
         self.name = name
         self.prefix = prefix
         self.attributes = attributes

@@ -58,7 +58,8 @@ struct AWSCallEngine: Sendable {
             }
             // Only status and request id are logged: bodies may hold secrets (MasterUserPassword, credentials).
             metadata["status"] = "\(response.status)"
-            metadata["aws.request_id"] = "\(response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id") ?? "")"
+            metadata["aws.request_id"] =
+                "\(response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id") ?? "")"
             guard (200..<300).contains(response.status) else {
                 let error = AWSError.from(
                     response: response, service: service.displayName, action: action, receivedAt: now())
@@ -86,7 +87,8 @@ struct AWSCallEngine: Sendable {
         do {
             root = try AWSXMLParser.parse(response.body)
         } catch {
-            throw AWSResponseError(service: service, action: action, reason: "the body is not well-formed XML (\(error))")
+            throw AWSResponseError(
+                service: service, action: action, reason: "the body is not well-formed XML (\(error))")
         }
         guard root.name == "\(action)Response" else {
             throw AWSResponseError(

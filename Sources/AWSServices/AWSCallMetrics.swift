@@ -58,8 +58,10 @@ public struct AWSCallMetrics: Sendable {
 
     /// Counts one finished call.
     func call(_ service: AWSService, _ action: String, _ outcome: AWSCallOutcome) {
-        Counter(label: Self.callsName, dimensions: labels(service, action) + [("outcome", outcome.rawValue)],
-                factory: factory).increment()
+        Counter(
+            label: Self.callsName, dimensions: labels(service, action) + [("outcome", outcome.rawValue)],
+            factory: factory
+        ).increment()
     }
 
     /// Counts an attempt after the first.

@@ -35,10 +35,14 @@ public final class AWSClient: Sendable {
         self.endpoints = endpoints
 
         var retry = try RetryConfiguration(environment: environment)
-        if let maxAttempts = options.maxAttempts { retry = RetryConfiguration(mode: retry.mode, maxAttempts: maxAttempts) }
-        retryPolicy = options.sleeper.map { RetryPolicy(configuration: retry, logger: logger, sleeper: $0) }
+        if let maxAttempts = options.maxAttempts {
+            retry = RetryConfiguration(mode: retry.mode, maxAttempts: maxAttempts)
+        }
+        retryPolicy =
+            options.sleeper.map { RetryPolicy(configuration: retry, logger: logger, sleeper: $0) }
             ?? RetryPolicy(configuration: retry, logger: logger)
-        let transport = options.transport ?? CurlTransport(configuration: CurlTransportConfiguration(caFile: options.caFile))
+        let transport =
+            options.transport ?? CurlTransport(configuration: CurlTransportConfiguration(caFile: options.caFile))
         engine = AWSCallEngine(
             transport: transport, retryPolicy: retryPolicy, keyCache: SigningKeyCache(), logger: logger,
             now: options.now, beforeAttempt: options.beforeAttempt, timeout: options.timeout,
@@ -50,7 +54,8 @@ public final class AWSClient: Sendable {
         let chained = try CredentialChain.resolve(
             environment: environment, explicit: options.credentials, roleAssumer: assumer, transport: transport,
             logger: logger, now: options.now)
-        credentialProvider = chained as? RefreshingCredentialProvider
+        credentialProvider =
+            chained as? RefreshingCredentialProvider
             ?? RefreshingCredentialProvider(wrapping: chained, now: options.now, logger: logger)
     }
 

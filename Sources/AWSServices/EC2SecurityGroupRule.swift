@@ -42,12 +42,13 @@ public struct EC2Rule: Sendable, Hashable {
         fields.add("FromPort", fromPort)
         fields.add("ToPort", toPort)
         // The member names are the capitalized `locationName`s: UserIdGroupPairs is sent as `Groups`.
-        let (list, field, value) = switch peer {
-        case .securityGroup(let id): ("Groups", "GroupId", id)
-        case .cidrIpv4(let cidr): ("IpRanges", "CidrIp", cidr)
-        case .cidrIpv6(let cidr): ("Ipv6Ranges", "CidrIpv6", cidr)
-        case .prefixList(let id): ("PrefixListIds", "PrefixListId", id)
-        }
+        let (list, field, value) =
+            switch peer {
+            case .securityGroup(let id): ("Groups", "GroupId", id)
+            case .cidrIpv4(let cidr): ("IpRanges", "CidrIp", cidr)
+            case .cidrIpv6(let cidr): ("Ipv6Ranges", "CidrIpv6", cidr)
+            case .prefixList(let id): ("PrefixListIds", "PrefixListId", id)
+            }
         fields.addFlattenedStructureList(list, [value]) { value, range in
             range.add("Description", description)
             range.add(field, value)

@@ -20,8 +20,10 @@ public struct IAMRole: Sendable, Equatable {
     /// The ARN of the policy bounding the role's permissions, if any (`PermissionsBoundary`).
     public var permissionsBoundaryArn: String?
 
-    public init(roleName: String, roleId: String, arn: String, path: String, assumeRolePolicyDocument: String?,
-                description: String?, tags: [AWSTag], permissionsBoundaryArn: String? = nil) {
+    public init(
+        roleName: String, roleId: String, arn: String, path: String, assumeRolePolicyDocument: String?,
+        description: String?, tags: [AWSTag], permissionsBoundaryArn: String? = nil
+    ) {
         self.roleName = roleName
         self.roleId = roleId
         self.arn = arn

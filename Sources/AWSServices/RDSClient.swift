@@ -201,7 +201,9 @@ public struct RDSClient: Sendable {
 
     private func describeClusters(_ build: (inout QueryEncoding) -> Void) throws -> [RDSCluster] {
         try paginate("DescribeDBClusters", build) { result in
-            try result.elements(at: "DBClusters/DBCluster").map { try RDSCluster(element: $0, action: "DescribeDBClusters") }
+            try result.elements(at: "DBClusters/DBCluster").map {
+                try RDSCluster(element: $0, action: "DescribeDBClusters")
+            }
         }
     }
 

@@ -30,7 +30,8 @@ public struct S3Client: Sendable {
             do {
                 root = try AWSXMLParser.parse(response.body)
             } catch {
-                throw AWSResponseError(service: .s3, action: "GetBucketLocation", reason: "the body is not XML (\(error))")
+                throw AWSResponseError(
+                    service: .s3, action: "GetBucketLocation", reason: "the body is not XML (\(error))")
             }
             guard root.name == "LocationConstraint" else {
                 throw AWSResponseError(
@@ -86,7 +87,8 @@ public struct S3Client: Sendable {
                 return S3ObjectRange(data: Data(), objectSize: 0)
             }
             // Content-Range: bytes 0-99/1234 (206); a 200 carries the whole object.
-            let total = response.header("Content-Range").flatMap { $0.split(separator: "/").last.flatMap { Int($0) } }
+            let total =
+                response.header("Content-Range").flatMap { $0.split(separator: "/").last.flatMap { Int($0) } }
                 ?? (response.status == 200 ? response.body.count : nil)
             return S3ObjectRange(data: response.body.prefix(maxBytes), objectSize: total)
         }

@@ -34,18 +34,21 @@ public struct S3ObjectPage: Sendable, Equatable {
         let reader = ResultReader(service: .s3, action: "ListObjectsV2")
         guard result.name == "ListBucketResult" else {
             throw AWSResponseError(
-                service: .s3, action: "ListObjectsV2", reason: "the root element is <\(result.name)>, not <ListBucketResult>")
+                service: .s3, action: "ListObjectsV2",
+                reason: "the root element is <\(result.name)>, not <ListBucketResult>")
         }
         objects = try result.children("Contents").map { element in
             let sizeText = try reader.required(element, "Size")
             guard let size = Int(sizeText) else {
-                throw AWSResponseError(service: .s3, action: "ListObjectsV2", reason: "<Size> is not a number: \(sizeText)")
+                throw AWSResponseError(
+                    service: .s3, action: "ListObjectsV2", reason: "<Size> is not a number: \(sizeText)")
             }
             // Keys keep their white space: only absence is an error.
             guard let key = element.text(at: "Key"), !key.isEmpty else {
                 throw AWSResponseError(service: .s3, action: "ListObjectsV2", reason: "<Contents> has no <Key>")
             }
-            return S3Object(key: key, size: size, lastModified: element.text(at: "LastModified").flatMap(AWSTimestamp.parse))
+            return S3Object(
+                key: key, size: size, lastModified: element.text(at: "LastModified").flatMap(AWSTimestamp.parse))
         }
         nextContinuationToken = Pagination.s3NextContinuationToken(result)
     }

@@ -37,8 +37,10 @@ public struct WhoAmIReport: Sendable, Equatable, Codable {
     /// Every service endpoint, in service order.
     public var endpoints: [Endpoint]
 
-    public init(account: String, arn: String, userId: String, credentialSource: String, region: String,
-                regionSource: String, endpoints: [Endpoint]) {
+    public init(
+        account: String, arn: String, userId: String, credentialSource: String, region: String,
+        regionSource: String, endpoints: [Endpoint]
+    ) {
         self.account = account
         self.arn = arn
         self.userId = userId

@@ -412,7 +412,8 @@ private final class PollLoop {
                 logger.debug("control client stopped reading; closing", metadata: ["uid": "\(connection.peer.uid)"])
             } else {
                 logger.debug("control client idle; closing", metadata: ["uid": "\(connection.peer.uid)"])
-                let message = "No complete request arrived within the idle timeout of \(limits.idleTimeout); "
+                let message =
+                    "No complete request arrived within the idle timeout of \(limits.idleTimeout); "
                     + "the connection is closed."
                 sendOnce(connection.fd, ServerLoop.encode(.failure(.timeout, message)))
             }

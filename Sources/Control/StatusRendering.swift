@@ -20,8 +20,9 @@ public enum StatusRendering {
         if let role = status.role.arn ?? status.role.name { lines.append("Ingestion role:      \(role)") }
         if let binlog = status.binlog {
             if let file = binlog.file, let position = binlog.position {
-                lines.append("Source binlog:       \(file) position \(position) (from \(binlog.source); see the "
-                    + "README's cutover)")
+                lines.append(
+                    "Source binlog:       \(file) position \(position) (from \(binlog.source); see the "
+                        + "README's cutover)")
             } else {
                 lines.append("Source binlog:       unknown (neither RDS's event nor xtrabackup_info names it)")
             }
@@ -72,7 +73,8 @@ public enum StatusRendering {
         let projected = plan.preview.projectedPhase.rawValue
         let message = plan.preview.projectedMessage
         guard !steps.isEmpty else {
-            let head = plan.preview.projectedPhase == .ready
+            let head =
+                plan.preview.projectedPhase == .ready
                 ? "No actions: AWS already matches the spec." : "No actions: \(message)"
             return ([head, "Phase: \(phase)"] + ownership(plan)).joined(separator: "\n")
         }
@@ -90,8 +92,9 @@ public enum StatusRendering {
             lines.append("All of them start now.")
         } else {
             let now = runnable == 1 ? "step 1" : "steps 1-\(runnable)"
-            lines.append("Start now: \(now); the rest follow as AWS settles (each needs what the steps before it "
-                + "create).")
+            lines.append(
+                "Start now: \(now); the rest follow as AWS settles (each needs what the steps before it "
+                    + "create).")
         }
         let outcome = message.isEmpty ? projected : "\(projected): \(message)"
         lines.append("Phase now: \(phase); after these steps: \(outcome)")
@@ -135,8 +138,10 @@ public enum StatusRendering {
         return table(
             header: ["NAME", "PHASE", "GENERATION", "OBSERVED", "CLUSTER STATUS", "UPDATED"],
             rows: statuses.map {
-                [$0.name, $0.phase.rawValue, "\($0.generation)", "\($0.observedGeneration)", $0.cluster.status,
-                 $0.updatedAt.description]
+                [
+                    $0.name, $0.phase.rawValue, "\($0.generation)", "\($0.observedGeneration)", $0.cluster.status,
+                    $0.updatedAt.description,
+                ]
             }
         ).joined(separator: "\n")
     }

@@ -25,18 +25,21 @@ public struct StatusWatch: Sendable {
             || last?.generation != status.generation || last?.message != status.message
         {
             let message = status.message.map { ": \($0)" } ?? ""
-            lines.append("phase \(status.phase.rawValue) (generation \(status.generation), observed "
-                + "\(status.observedGeneration))\(message)")
+            lines.append(
+                "phase \(status.phase.rawValue) (generation \(status.generation), observed "
+                    + "\(status.observedGeneration))\(message)")
         }
         let before = Dictionary((last?.conditions ?? []).map { ($0.type, $0) }, uniquingKeysWith: { $1 })
         for condition in status.conditions {
             let previous = before[condition.type]
-            guard previous?.status != condition.status || previous?.reason != condition.reason
-                || previous?.message != condition.message
+            guard
+                previous?.status != condition.status || previous?.reason != condition.reason
+                    || previous?.message != condition.message
             else { continue }
             let transition = previous.map { "\($0.status.rawValue) → " } ?? ""
-            lines.append("condition \(condition.type) \(transition)\(condition.status.rawValue) "
-                + "(\(condition.reason))\(condition.message.isEmpty ? "" : ": \(condition.message)")")
+            lines.append(
+                "condition \(condition.type) \(transition)\(condition.status.rawValue) "
+                    + "(\(condition.reason))\(condition.message.isEmpty ? "" : ": \(condition.message)")")
         }
         let current = Set(status.conditions.map(\.type))
         for type in before.keys.sorted() where !current.contains(type) { lines.append("condition \(type) removed") }

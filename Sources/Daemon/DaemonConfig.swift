@@ -92,12 +92,18 @@ public struct DaemonConfig: Equatable, Sendable {
         ("daemon.log_level", { c, r, k, v in r.logLevel(k, v).map { c.logLevel = $0 } }),
         ("daemon.log_format", { c, r, k, v in r.logFormat(k, v).map { c.logFormat = $0 } }),
         ("daemon.workers", { c, r, k, v in r.integer(k, v, in: 1...64).map { c.workers = $0 } }),
-        ("reconcile.resync_interval", { c, r, k, v in r.seconds(k, v, in: 10...604_800).map { c.resyncInterval = $0 } }),
+        (
+            "reconcile.resync_interval",
+            { c, r, k, v in r.seconds(k, v, in: 10...604_800).map { c.resyncInterval = $0 } }
+        ),
         ("reconcile.poll_interval", { c, r, k, v in r.seconds(k, v, in: 1...3_600).map { c.pollInterval = $0 } }),
         ("reconcile.backoff_min", { c, r, k, v in r.seconds(k, v, in: 1...3_600).map { c.backoffMin = $0 } }),
         ("reconcile.backoff_max", { c, r, k, v in r.seconds(k, v, in: 1...86_400).map { c.backoffMax = $0 } }),
         ("aws.region", { c, r, k, v in r.string(k, v).map { c.region = $0.isEmpty ? nil : $0 } }),
-        ("aws.requests_per_second", { c, r, k, v in r.number(k, v, in: 0.1...1_000).map { c.awsRequestsPerSecond = $0 } }),
+        (
+            "aws.requests_per_second",
+            { c, r, k, v in r.number(k, v, in: 0.1...1_000).map { c.awsRequestsPerSecond = $0 } }
+        ),
         ("aws.burst", { c, r, k, v in r.integer(k, v, in: 1...10_000).map { c.awsBurst = $0 } }),
         ("aws.max_attempts", { c, r, k, v in r.integer(k, v, in: 1...20).map { c.awsMaxAttempts = $0 } }),
         ("aws.ca_file", { c, r, k, v in r.optionalPath(k, v).map { c.caFile = $0 } }),

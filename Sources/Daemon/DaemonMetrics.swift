@@ -31,8 +31,10 @@ final class DaemonMetrics: Sendable {
         ]
         factory = DescribedPrometheusFactory(
             base: prometheus,
-            help: [AWSCallMetrics.descriptions, ReconcileMetrics.descriptions, StateGauges.descriptions,
-                   ReloadableRateLimit.descriptions].reduce(into: [:]) { $0.merge($1) { first, _ in first } })
+            help: [
+                AWSCallMetrics.descriptions, ReconcileMetrics.descriptions, StateGauges.descriptions,
+                ReloadableRateLimit.descriptions,
+            ].reduce(into: [:]) { $0.merge($1) { first, _ in first } })
         server = MetricsHTTPServer(address: listen, logger: logger) { registry.emitToBuffer() }
     }
 

@@ -11,7 +11,7 @@ import Store
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The running daemon: opens the store, connects to AWS, serves the control socket (and the metrics endpoint when
@@ -93,10 +93,12 @@ public final class DaemonRuntime: Sendable {
         let specs = try store.specs().map(\.name)
         fleet.watch(specs)
         controller.start(keys: specs)
-        logger.notice("aurorad started", metadata: [
-            "socket": "\(config.socket)", "database": "\(config.database)", "specs": "\(specs.count)",
-            "workers": "\(config.workers)",
-        ])
+        logger.notice(
+            "aurorad started",
+            metadata: [
+                "socket": "\(config.socket)", "database": "\(config.database)", "specs": "\(specs.count)",
+                "workers": "\(config.workers)",
+            ])
         notifier.ready(status: monitor.summary())
         monitor.start()
 
@@ -129,9 +131,11 @@ public final class DaemonRuntime: Sendable {
                 region: config.region, maxAttempts: config.awsMaxAttempts, caFile: config.caFile,
                 beforeAttempt: { rateLimit.acquire() }, metrics: metrics.awsCalls),
             logger: logger)
-        logger.info("AWS configured", metadata: [
-            "region": "\(client.region.name)", "credentials": "\(client.credentialProvider.sourceDescription)",
-        ])
+        logger.info(
+            "AWS configured",
+            metadata: [
+                "region": "\(client.region.name)", "credentials": "\(client.credentialProvider.sourceDescription)",
+            ])
         let options = Self.reconcilerOptions(config, started: started)
         let observer = FleetObserver(
             reader: AWSObserver(client: client, logger: logger), timing: Self.fleetTiming(options))
@@ -178,12 +182,15 @@ public final class DaemonRuntime: Sendable {
         fleet.reconfigure(Self.fleetTiming(options))
         controller.reconfigureBackoff(base: adopted.backoffMin, max: adopted.backoffMax)
         rateLimit.reconfigure(ratePerSecond: adopted.awsRequestsPerSecond, burst: adopted.awsBurst)
-        logger.notice("configuration reloaded", metadata: [
-            "applied": "\(changes.applied.isEmpty ? "no change" : changes.applied.joined(separator: "; "))",
-        ])
+        logger.notice(
+            "configuration reloaded",
+            metadata: [
+                "applied": "\(changes.applied.isEmpty ? "no change" : changes.applied.joined(separator: "; "))"
+            ])
         if !changes.needRestart.isEmpty {
-            logger.warning("changed settings that apply only at the next restart (systemctl restart aurorad)",
-                           metadata: ["pending": "\(changes.needRestart.joined(separator: "; "))"])
+            logger.warning(
+                "changed settings that apply only at the next restart (systemctl restart aurorad)",
+                metadata: ["pending": "\(changes.needRestart.joined(separator: "; "))"])
         }
         return adopted
     }

@@ -19,7 +19,8 @@ public enum LogFormat: String, CaseIterable, Sendable {
     /// The concrete format: `auto` is `journal` when systemd started us (`JOURNAL_STREAM` or `INVOCATION_ID` set).
     public func resolved(environment: [String: String]) -> LogFormat {
         guard self == .auto else { return self }
-        let underSystemd = environment["JOURNAL_STREAM"].map { !$0.isEmpty } == true
+        let underSystemd =
+            environment["JOURNAL_STREAM"].map { !$0.isEmpty } == true
             || environment["INVOCATION_ID"].map { !$0.isEmpty } == true
         return underSystemd ? .journal : .text
     }

@@ -25,11 +25,13 @@ public struct SpecControlHandler: ControlHandler {
         public var deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)?
 
         /// Hooks from closures.
-        public init(submitted: @escaping @Sendable (String, Bool) -> Void,
-                    deletionRequested: @escaping @Sendable (String) -> Void,
-                    plan: (@Sendable (ImportSpec) throws -> PlanResult)? = nil,
-                    restoreRequested: @escaping @Sendable (String) -> Void = { _ in },
-                    deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)? = nil) {
+        public init(
+            submitted: @escaping @Sendable (String, Bool) -> Void,
+            deletionRequested: @escaping @Sendable (String) -> Void,
+            plan: (@Sendable (ImportSpec) throws -> PlanResult)? = nil,
+            restoreRequested: @escaping @Sendable (String) -> Void = { _ in },
+            deletePreview: (@Sendable (ImportSpec) throws -> DeletionPreview)? = nil
+        ) {
             self.submitted = submitted
             self.deletionRequested = deletionRequested
             self.plan = plan
@@ -67,8 +69,12 @@ public struct SpecControlHandler: ControlHandler {
         } catch StoreError.specBeingDeleted(let name) {
             return .failure(.conflict, StoreError.specBeingDeleted(name: name).description)
         } catch {
-            logger.error("control request failed", metadata: ["command": "\(request.command.rawValue)",
-                                                               "error": "\(error)"])
+            logger.error(
+                "control request failed",
+                metadata: [
+                    "command": "\(request.command.rawValue)",
+                    "error": "\(error)",
+                ])
             return .failure(.internal, "The daemon could not complete the request: \(error). See its log.")
         }
     }
@@ -80,9 +86,10 @@ public struct SpecControlHandler: ControlHandler {
         do {
             return .success(try ImportSpec.decode(from: try value.encodedData()))
         } catch let error as SpecError {
-            return .failure(ControlError(
-                code: .invalidSpec, message: "The spec is invalid; nothing was changed.",
-                details: error.problems.map(\.description)))
+            return .failure(
+                ControlError(
+                    code: .invalidSpec, message: "The spec is invalid; nothing was changed.",
+                    details: error.problems.map(\.description)))
         }
     }
 
@@ -93,13 +100,18 @@ public struct SpecControlHandler: ControlHandler {
         case .failure(let error): return .failure(error.code, error.message, details: error.details)
         }
         let outcome = try store.put(name: spec.name, specJSON: spec.canonicalJSON())
-        logger.info("spec submitted", metadata: [
-            "spec": "\(spec.name)", "generation": "\(outcome.generation)", "changed": "\(outcome.changed)",
-            "peer.uid": "\(peer.uid)",
-        ])
+        logger.info(
+            "spec submitted",
+            metadata: [
+                "spec": "\(spec.name)", "generation": "\(outcome.generation)", "changed": "\(outcome.changed)",
+                "peer.uid": "\(peer.uid)",
+            ])
         hooks.submitted(spec.name, outcome.changed)
-        return .success(try JSONValue(encoding: SubmitResult(
-            name: spec.name, generation: outcome.generation, created: outcome.created, changed: outcome.changed)))
+        return .success(
+            try JSONValue(
+                encoding: SubmitResult(
+                    name: spec.name, generation: outcome.generation, created: outcome.created, changed: outcome.changed)
+            ))
     }
 
     private func requireName(_ name: String?) -> ControlResponse? {
@@ -160,8 +172,10 @@ public struct SpecControlHandler: ControlHandler {
         do {
             spec = try ImportSpec.decode(from: stored.specJSON)
         } catch {
-            return .failure(.conflict, "The stored spec \(name) no longer passes validation (\(error)), so its "
-                + "deletion cannot be previewed; delete it with --yes, or forget it with --keep-resources.")
+            return .failure(
+                .conflict,
+                "The stored spec \(name) no longer passes validation (\(error)), so its "
+                    + "deletion cannot be previewed; delete it with --yes, or forget it with --keep-resources.")
         }
         return .success(try JSONValue(encoding: preview(spec)))
     }
@@ -171,8 +185,9 @@ public struct SpecControlHandler: ControlHandler {
         guard let name, try store.remove(name: name) else {
             return .failure(.notFound, "No spec named \(name ?? "") exists; nothing was changed.")
         }
-        logger.notice("spec forgotten; its AWS resources are left as they are",
-                      metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
+        logger.notice(
+            "spec forgotten; its AWS resources are left as they are",
+            metadata: ["spec": "\(name)", "peer.uid": "\(peer.uid)"])
         return .success(try JSONValue(encoding: ForgetResult(name: name)))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tells systemd about the daemon's state through `$NOTIFY_SOCKET` (the sd_notify protocol), so a `Type=notify`
@@ -19,7 +19,8 @@ public struct SystemdNotifier: Sendable {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         let microseconds = environment["WATCHDOG_USEC"].flatMap { UInt64($0) } ?? 0
         let forUs = environment["WATCHDOG_PID"].map { pid_t($0) == pid } ?? true
-        watchdogInterval = socketPath != nil && microseconds > 0 && forUs
+        watchdogInterval =
+            socketPath != nil && microseconds > 0 && forUs
             ? .microseconds(Int64(clamping: microseconds)) : nil
     }
 

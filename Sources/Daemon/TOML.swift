@@ -74,7 +74,8 @@ public enum TOMLParser {
             }
             scanner.skipBlankAndComments(newlines: false)
             if let next = scanner.peek, next != "\n" {
-                throw TOMLError(line: scanner.line, message: "unexpected \"\(next)\" after the value; one entry per line")
+                throw TOMLError(
+                    line: scanner.line, message: "unexpected \"\(next)\" after the value; one entry per line")
             }
         }
         return result
@@ -113,8 +114,9 @@ public enum TOMLParser {
 
         mutating func bareKey() throws(TOMLError) -> String {
             var key = ""
-            while let s = peek, s.properties.isASCIIHexDigit || ("a"..."z").contains(s) || ("A"..."Z").contains(s)
-                || s == "_" || s == "-" || ("0"..."9").contains(s)
+            while let s = peek,
+                s.properties.isASCIIHexDigit || ("a"..."z").contains(s) || ("A"..."Z").contains(s)
+                    || s == "_" || s == "-" || ("0"..."9").contains(s)
             {
                 key.unicodeScalars.append(s)
                 advance()

@@ -122,8 +122,10 @@ public struct ImportSpec: Encodable, Sendable, Equatable {
         /// An existing role RDS assumes to read the bucket; `nil` makes aurorad create and own one.
         public var ingestionRole: String?
 
-        public init(sourceEngineVersion: String, bucketName: String, bucketPrefix: String? = nil,
-                    ingestionRole: String? = nil) {
+        public init(
+            sourceEngineVersion: String, bucketName: String, bucketPrefix: String? = nil,
+            ingestionRole: String? = nil
+        ) {
             self.sourceEngineVersion = sourceEngineVersion
             self.bucketName = bucketName
             self.bucketPrefix = bucketPrefix
@@ -140,7 +142,8 @@ public struct ImportSpec: Encodable, Sendable, Equatable {
 
     /// Every key the top level may hold: the spec's own, the cluster settings, the instance defaults and the
     /// monitoring role's inputs.
-    static let topLevelKeys = CodingKeys.allCases.map(\.rawValue) + ClusterSettings.CodingKeys.allCases.map(\.rawValue)
+    static let topLevelKeys =
+        CodingKeys.allCases.map(\.rawValue) + ClusterSettings.CodingKeys.allCases.map(\.rawValue)
         + InstanceSettings.CodingKeys.clusterDefaults.map(\.rawValue)
         + MonitoringRoleSettings.CodingKeys.allCases.map(\.rawValue)
 

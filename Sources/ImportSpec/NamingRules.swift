@@ -33,7 +33,8 @@ enum NamingRules {
         }
         if !allowed { broken.append("it may contain only lowercase letters, digits, dots and hyphens") }
         if let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
-            !(isLowercaseLetterOrDigit(first) && isLowercaseLetterOrDigit(last)) {
+            !(isLowercaseLetterOrDigit(first) && isLowercaseLetterOrDigit(last))
+        {
             broken.append("it must begin and end with a lowercase letter or digit")
         }
         if value.contains("..") { broken.append("it must not contain two adjacent dots") }

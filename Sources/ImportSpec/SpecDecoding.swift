@@ -12,8 +12,9 @@ extension ImportSpec {
     /// means the field is absent. A UTF-8 byte-order mark is ignored.
     public static func decode(from data: Data) throws(SpecError) -> ImportSpec {
         guard data.count <= maxDocumentSize else {
-            throw documentError("the spec is \(data.count) bytes, over the limit of \(maxDocumentSize) bytes (1 MiB); "
-                + "a spec is a few kilobytes, so check that this is the right file.")
+            throw documentError(
+                "the spec is \(data.count) bytes, over the limit of \(maxDocumentSize) bytes (1 MiB); "
+                    + "a spec is a few kilobytes, so check that this is the right file.")
         }
         let bytes = JSONParser.withoutByteOrderMark(data)
         if let offset = JSONParser.firstInvalidUTF8Offset(bytes) {

@@ -37,9 +37,12 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
             self.init(problems: problems)
             return
         }
-        self.init(problems: Array(problems.prefix(Self.reportLimit)) + [SpecProblem(
-            path: FieldPath.document,
-            message: "\(hidden) more problems are not listed; fix the ones above and submit again.")])
+        self.init(
+            problems: Array(problems.prefix(Self.reportLimit)) + [
+                SpecProblem(
+                    path: FieldPath.document,
+                    message: "\(hidden) more problems are not listed; fix the ones above and submit again.")
+            ])
     }
 
     /// One problem per line, `path: message`.
@@ -85,7 +88,8 @@ func quote(_ value: String, limit: Int = 80) -> String {
         case "\t": out += "\\t"
         default:
             if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.generalCategory == .lineSeparator
-                || scalar.properties.generalCategory == .paragraphSeparator {
+                || scalar.properties.generalCategory == .paragraphSeparator
+            {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 out.unicodeScalars.append(scalar)

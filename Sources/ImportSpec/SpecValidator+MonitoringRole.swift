@@ -26,25 +26,33 @@ extension SpecValidator {
                 let path = FieldPath.member("instances", key)
                 let setAt = spec.instances[key]?.settings.monitoringInterval != nil ? path : ""
                 let interval = spec.instanceSettings(forKey: key).monitoringInterval ?? 0
-                report(FieldPath.member(setAt, "monitoring_interval"), "is \(interval) for instance \(key) but no "
-                    + "monitoring_role_arn is given and create_monitoring_role is false; Enhanced Monitoring needs a "
-                    + "role trusted by monitoring.rds.amazonaws.com with the AmazonRDSEnhancedMonitoringRole policy: "
-                    + "set monitoring_role_arn, remove create_monitoring_role (aurorad then creates the role), or set "
-                    + "monitoring_interval to 0.")
+                report(
+                    FieldPath.member(setAt, "monitoring_interval"),
+                    "is \(interval) for instance \(key) but no "
+                        + "monitoring_role_arn is given and create_monitoring_role is false; Enhanced Monitoring needs a "
+                        + "role trusted by monitoring.rds.amazonaws.com with the AmazonRDSEnhancedMonitoringRole policy: "
+                        + "set monitoring_role_arn, remove create_monitoring_role (aurorad then creates the role), or set "
+                        + "monitoring_interval to 0.")
             }
         }
         if settings.createMonitoringRole == true {
-            let given = ([("", spec.instanceDefaults)] + spec.instances.sorted { $0.key < $1.key }.map {
-                (FieldPath.member("instances", $0.key), $0.value.settings)
-            }).filter { $0.1.monitoringRoleArn != nil }.map { FieldPath.member($0.0, "monitoring_role_arn") }
+            let given =
+                ([("", spec.instanceDefaults)]
+                + spec.instances.sorted { $0.key < $1.key }.map {
+                    (FieldPath.member("instances", $0.key), $0.value.settings)
+                }).filter { $0.1.monitoringRoleArn != nil }.map { FieldPath.member($0.0, "monitoring_role_arn") }
             if !given.isEmpty {
-                report(create, "is true but \(given.joined(separator: ", ")) also names a role; aurorad either "
-                    + "creates the monitoring role or uses the one given, not both: remove monitoring_role_arn to let "
-                    + "aurorad create it, or set create_monitoring_role to false to use yours.")
+                report(
+                    create,
+                    "is true but \(given.joined(separator: ", ")) also names a role; aurorad either "
+                        + "creates the monitoring role or uses the one given, not both: remove monitoring_role_arn to let "
+                        + "aurorad create it, or set create_monitoring_role to false to use yours.")
             }
         }
         guard spec.createsMonitoringRole else {
-            let why = settings.createMonitoringRole == false ? "create_monitoring_role is false"
+            let why =
+                settings.createMonitoringRole == false
+                ? "create_monitoring_role is false"
                 : "no instance samples Enhanced Monitoring (monitoring_interval above 0) without a monitoring_role_arn"
             for key in Self.roleOnlyFields where isGiven(key) && usable(key.rawValue) {
                 report(key.rawValue, "has no effect because \(why), so aurorad creates no monitoring role; remove it.")
@@ -57,16 +65,20 @@ extension SpecValidator {
             if !(path.hasPrefix("/") && path.hasSuffix("/")) || !printable || path.utf8.count > Self.rolePathMaxLength
                 || path.contains("//")
             {
-                report(Key.iamRolePath.rawValue, "\(quote(path)) is not an IAM path: it must start and end with /, "
-                    + "have no empty segment, and hold at most \(Self.rolePathMaxLength) printable ASCII characters, "
-                    + "e.g. / or /rds/.")
+                report(
+                    Key.iamRolePath.rawValue,
+                    "\(quote(path)) is not an IAM path: it must start and end with /, "
+                        + "have no empty segment, and hold at most \(Self.rolePathMaxLength) printable ASCII characters, "
+                        + "e.g. / or /rds/.")
             }
         }
         if let boundary = settings.iamRolePermissionsBoundary, usable(Key.iamRolePermissionsBoundary.rawValue),
             !Self.isPolicyARN(boundary)
         {
-            report(Key.iamRolePermissionsBoundary.rawValue, "\(quote(boundary)) is not a managed policy ARN; expected "
-                + "arn:aws:iam::<12-digit account, or aws>:policy/<optional path/><name>.")
+            report(
+                Key.iamRolePermissionsBoundary.rawValue,
+                "\(quote(boundary)) is not a managed policy ARN; expected "
+                    + "arn:aws:iam::<12-digit account, or aws>:policy/<optional path/><name>.")
         }
         if let description = settings.iamRoleDescription, usable(Key.iamRoleDescription.rawValue) {
             let allowed = description.unicodeScalars.allSatisfy {
@@ -74,8 +86,11 @@ extension SpecValidator {
                     || (0xA1...0xFF).contains($0.value)
             }
             if !allowed || description.unicodeScalars.count > Self.roleDescriptionMaxLength {
-                report(Key.iamRoleDescription.rawValue, "\(quote(description)) is not an IAM role description: at "
-                    + "most \(Self.roleDescriptionMaxLength) characters of printable Latin-1 text, tabs and newlines.")
+                report(
+                    Key.iamRoleDescription.rawValue,
+                    "\(quote(description)) is not an IAM role description: at "
+                        + "most \(Self.roleDescriptionMaxLength) characters of printable Latin-1 text, tabs and newlines."
+                )
             }
         }
     }
@@ -96,11 +111,14 @@ extension SpecValidator {
         guard !allowed || base.unicodeScalars.count > room else { return }
         let given = spec.monitoringRole.iamRoleName.flatMap { $0.isEmpty ? nil : $0 } != nil
         let what = given ? "" : " (the default, <name>-monitor)"
-        report(Key.iamRoleName.rawValue, "\(quote(base))\(what) is not a valid IAM role name: it must be 1 to \(room) "
-            + "of the characters A-Z a-z 0-9 + = , . @ _ -"
-            + (prefixed ? ", leaving room for aurorad's \(ImportSpec.monitoringRoleNameSuffixLength)-character "
-                + "suffix (iam_role_use_name_prefix)" : "")
-            + (given ? "." : "; set iam_role_name to a shorter name."))
+        report(
+            Key.iamRoleName.rawValue,
+            "\(quote(base))\(what) is not a valid IAM role name: it must be 1 to \(room) "
+                + "of the characters A-Z a-z 0-9 + = , . @ _ -"
+                + (prefixed
+                    ? ", leaving room for aurorad's \(ImportSpec.monitoringRoleNameSuffixLength)-character "
+                        + "suffix (iam_role_use_name_prefix)" : "")
+                + (given ? "." : "; set iam_role_name to a shorter name."))
     }
 
     /// Whether `arn` names an IAM managed policy: `arn:<partition>:iam::<account or aws>:policy/<path/><name>`.

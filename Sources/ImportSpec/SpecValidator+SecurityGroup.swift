@@ -19,8 +19,10 @@ extension SpecValidator {
             report("port", "\(port) is not a port Aurora accepts; choose one from 1150 to 65535 (default 3306).")
         }
         if let vpc = spec.vpcId, usable("vpc_id"), !NamingRules.ec2ID(vpc, prefix: "vpc") {
-            report("vpc_id", "\(quote(vpc)) is not a VPC id; expected vpc- and 8 or 17 lowercase hex digits, e.g. "
-                + "vpc-0123456789abcdef0.")
+            report(
+                "vpc_id",
+                "\(quote(vpc)) is not a VPC id; expected vpc- and 8 or 17 lowercase hex digits, e.g. "
+                    + "vpc-0123456789abcdef0.")
         }
         guard spec.createsSecurityGroup else {
             if spec.createSecurityGroup == true, usable("create_security_group") {
@@ -30,8 +32,10 @@ extension SpecValidator {
             let given = Self.groupOnlyFields.filter(isGiven)
             let why = spec.vpcId == nil ? "no vpc_id is given" : "create_security_group is false"
             for field in given {
-                report(field, "has no effect because \(why), so aurorad creates no security group; remove it or "
-                    + (spec.vpcId == nil ? "add vpc_id." : "set create_security_group to true."))
+                report(
+                    field,
+                    "has no effect because \(why), so aurorad creates no security group; remove it or "
+                        + (spec.vpcId == nil ? "add vpc_id." : "set create_security_group to true."))
             }
             return
         }
@@ -66,14 +70,16 @@ extension SpecValidator {
             var broken = NamingRules.ec2Text(name, allowed: NamingRules.ec2GroupTextCharacters)
             let room = NamingRules.ec2TextMaxLength - ImportSpec.securityGroupNameSuffixLength
             if spec.effectiveSecurityGroupUseNamePrefix && name.unicodeScalars.count > room {
-                broken.append("as a prefix (security_group_use_name_prefix) it must leave room for aurorad's "
-                    + "\(ImportSpec.securityGroupNameSuffixLength)-character suffix: at most \(room) characters")
+                broken.append(
+                    "as a prefix (security_group_use_name_prefix) it must leave room for aurorad's "
+                        + "\(ImportSpec.securityGroupNameSuffixLength)-character suffix: at most \(room) characters")
             }
             if name.lowercased().hasPrefix("sg-") { broken.append("it must not start with sg-, as EC2 ids do") }
             report("security_group_name", name, isNot: "security group name", broken)
         }
         if let description = spec.securityGroupDescription, usable("security_group_description") {
-            report("security_group_description", description, isNot: "security group description",
+            report(
+                "security_group_description", description, isNot: "security group description",
                 NamingRules.ec2Text(description, allowed: NamingRules.ec2GroupTextCharacters))
         }
     }
@@ -85,23 +91,29 @@ extension SpecValidator {
         let keys = Set(groupTags.keys).union(spec.tags.map { Array($0.keys) } ?? []).union(["Name"])
         let room = AuroradTags.maxTagsPerResource - 2
         if keys.count > room {
-            report("security_group_tags", "with tags and Name the security group would carry \(keys.count) tags, "
-                + "but EC2 allows \(AuroradTags.maxTagsPerResource) and aurorad adds 2 of its own; remove "
-                + "\(keys.count - room).")
+            report(
+                "security_group_tags",
+                "with tags and Name the security group would carry \(keys.count) tags, "
+                    + "but EC2 allows \(AuroradTags.maxTagsPerResource) and aurorad adds 2 of its own; remove "
+                    + "\(keys.count - room).")
         }
     }
 
     private mutating func checkRule(_ rule: SecurityGroupRule, key: String, at path: String, egress: Bool) {
         guard usable(path) else { return }
         if key.isEmpty || !NamingRules.tagTextAllowed(key) || key.unicodeScalars.count > 128 {
-            report(path, "the rule key names the rule's Name tag (<group name>-<key>), so it must be 1 to 128 "
-                + "letters, digits, white space or _ . : / = + - @.")
+            report(
+                path,
+                "the rule key names the rule's Name tag (<group name>-<key>), so it must be 1 to 128 "
+                    + "letters, digits, white space or _ . : / = + - @.")
         }
         let peers = rule.peers
         if peers.count != 1 {
             let given = peers.isEmpty ? "none is given" : "\(peers.map(\.field).joined(separator: ", ")) are given"
-            report(path, "a rule needs exactly one of cidr_ipv4, cidr_ipv6, prefix_list_id or "
-                + "referenced_security_group_id, but \(given); use one entry per peer.")
+            report(
+                path,
+                "a rule needs exactly one of cidr_ipv4, cidr_ipv6, prefix_list_id or "
+                    + "referenced_security_group_id, but \(given); use one entry per peer.")
         }
         for (field, value) in peers where usable(FieldPath.member(path, field)) {
             let fieldPath = FieldPath.member(path, field)
@@ -112,18 +124,23 @@ extension SpecValidator {
                 report(fieldPath, value, isNot: "IPv6 CIDR block", NamingRules.cidrIPv6(value))
             case SecurityGroupRule.CodingKeys.prefixListId.rawValue:
                 if !NamingRules.ec2ID(value, prefix: "pl") {
-                    report(fieldPath, "\(quote(value)) is not a prefix list id; expected pl- and 8 or 17 lowercase "
-                        + "hex digits, e.g. pl-0123456789abcdef0.")
+                    report(
+                        fieldPath,
+                        "\(quote(value)) is not a prefix list id; expected pl- and 8 or 17 lowercase "
+                            + "hex digits, e.g. pl-0123456789abcdef0.")
                 }
             default:
                 if value != SecurityGroupRule.selfReference && !NamingRules.securityGroupID(value) {
-                    report(fieldPath, "\(quote(value)) is not a security group id; expected sg- and 8 or 17 "
-                        + "lowercase hex digits, or self for the group aurorad creates.")
+                    report(
+                        fieldPath,
+                        "\(quote(value)) is not a security group id; expected sg- and 8 or 17 "
+                            + "lowercase hex digits, or self for the group aurorad creates.")
                 }
             }
         }
         if let description = rule.description, usable(FieldPath.member(path, "description")) {
-            report(FieldPath.member(path, "description"), description, isNot: "rule description",
+            report(
+                FieldPath.member(path, "description"), description, isNot: "rule description",
                 NamingRules.ec2Text(description, allowed: NamingRules.ec2RuleDescriptionCharacters))
         }
         checkRulePorts(rule, at: path, egress: egress)
@@ -136,8 +153,10 @@ extension SpecValidator {
         let protocolPath = FieldPath.member(path, SecurityGroupRule.CodingKeys.ipProtocol.rawValue)
         guard usable(protocolPath) else { return }
         guard let ipProtocol = rule.effectiveProtocol else {
-            report(protocolPath, "\(quote(rule.ipProtocol ?? "")) is not an IP protocol EC2 takes; use tcp, udp, "
-                + "icmp, icmpv6, -1 for every protocol, or a protocol number from 0 to 255.")
+            report(
+                protocolPath,
+                "\(quote(rule.ipProtocol ?? "")) is not an IP protocol EC2 takes; use tcp, udp, "
+                    + "icmp, icmpv6, -1 for every protocol, or a protocol number from 0 to 255.")
             return
         }
         let fields = [("from_port", rule.fromPort), ("to_port", rule.toPort)]
@@ -150,27 +169,35 @@ extension SpecValidator {
             }
             let ports = rule.ports(clusterPort: spec.effectivePort, egress: egress)
             if Self.rulePorts.contains(ports.from), Self.rulePorts.contains(ports.to), ports.from > ports.to {
-                report(path, "from_port \(ports.from) is above to_port \(ports.to) (defaults included: the cluster "
-                    + "port is \(spec.effectivePort)); give a range whose first port is not above its last.")
+                report(
+                    path,
+                    "from_port \(ports.from) is above to_port \(ports.to) (defaults included: the cluster "
+                        + "port is \(spec.effectivePort)); give a range whose first port is not above its last.")
             }
         case "icmp", "icmpv6":
             for (field, port) in fields {
                 if let port, !Self.icmpNumbers.contains(port) {
                     let what = field == "from_port" ? "type" : "code"
-                    report(FieldPath.member(path, field), "\(port) is not an ICMP \(what); for \(ipProtocol) "
-                        + "from_port is the type and to_port the code, each from 0 to 255, or -1 for all.")
+                    report(
+                        FieldPath.member(path, field),
+                        "\(port) is not an ICMP \(what); for \(ipProtocol) "
+                            + "from_port is the type and to_port the code, each from 0 to 255, or -1 for all.")
                 }
             }
             let ports = rule.ports(clusterPort: spec.effectivePort, egress: egress)
             if ports.from == -1 && ports.to != -1 {
-                report(path, "from_port -1 allows every ICMP type, and EC2 then needs every code: set to_port to -1 "
-                    + "or leave it out.")
+                report(
+                    path,
+                    "from_port -1 allows every ICMP type, and EC2 then needs every code: set to_port to -1 "
+                        + "or leave it out.")
             }
         default:
             let what = ipProtocol == "-1" ? "every protocol" : "protocol \(ipProtocol)"
             for (field, port) in fields where port != nil && port != -1 {
-                report(FieldPath.member(path, field), "has no meaning with ip_protocol \(quote(rule.ipProtocol ?? ""))"
-                    + ": a rule for \(what) covers every port; leave from_port and to_port out.")
+                report(
+                    FieldPath.member(path, field),
+                    "has no meaning with ip_protocol \(quote(rule.ipProtocol ?? ""))"
+                        + ": a rule for \(what) covers every port; leave from_port and to_port out.")
             }
         }
     }

@@ -74,57 +74,74 @@ struct SpecValidator {
             if spec.engine == "aurora-postgresql" {
                 report("engine", "S3 import restores a MySQL backup and is MySQL-only; use \"\(Self.engine)\".")
             } else {
-                report("engine", "\(quote(spec.engine)) is not supported; the only allowed engine is "
-                    + "\"\(Self.engine)\".")
+                report(
+                    "engine",
+                    "\(quote(spec.engine)) is not supported; the only allowed engine is "
+                        + "\"\(Self.engine)\".")
             }
         }
-        let source = usable("s3_import.source_engine_version")
+        let source =
+            usable("s3_import.source_engine_version")
             ? MySQLMajor.ofSourceVersion(spec.s3Import.sourceEngineVersion) : nil
         guard let version = spec.engineVersion, usable("engine_version") else { return }
         guard let major = MySQLMajor.ofAuroraEngineVersion(version) else {
-            report("engine_version", "\(quote(version)) is not an Aurora MySQL version; expected "
-                + "5.7.mysql_aurora.2.x.y or 8.0.mysql_aurora.3.x.y (e.g. 5.7.mysql_aurora.2.11.2), or leave it out "
-                + "for the RDS default.")
+            report(
+                "engine_version",
+                "\(quote(version)) is not an Aurora MySQL version; expected "
+                    + "5.7.mysql_aurora.2.x.y or 8.0.mysql_aurora.3.x.y (e.g. 5.7.mysql_aurora.2.11.2), or leave it out "
+                    + "for the RDS default.")
             return
         }
         if let source, source != major {
-            report("engine_version", "\(quote(version)) is Aurora MySQL \(major.rawValue) but "
-                + "s3_import.source_engine_version is MySQL \(source.rawValue); the backup's major version must "
-                + "match the Aurora major version, so pick a \(source.rawValue).mysql_aurora.\(source.auroraMajor).x.y "
-                + "version.")
+            report(
+                "engine_version",
+                "\(quote(version)) is Aurora MySQL \(major.rawValue) but "
+                    + "s3_import.source_engine_version is MySQL \(source.rawValue); the backup's major version must "
+                    + "match the Aurora major version, so pick a \(source.rawValue).mysql_aurora.\(source.auroraMajor).x.y "
+                    + "version.")
         }
     }
 
     private mutating func checkMasterCredentials() {
         if usable("master_username") {
-            report("master_username", spec.masterUsername, isNot: "master user name",
+            report(
+                "master_username", spec.masterUsername, isNot: "master user name",
                 NamingRules.masterUsername(spec.masterUsername))
         }
         guard usable("manage_master_user_password"), usable("master_password_file") else { return }
         if let file = spec.masterPasswordFile {
             if spec.manageMasterUserPassword == true {
-                report("master_password_file", "conflicts with manage_master_user_password: true (RDS cannot both "
-                    + "manage the password and take it from a file); remove one of them.")
+                report(
+                    "master_password_file",
+                    "conflicts with manage_master_user_password: true (RDS cannot both "
+                        + "manage the password and take it from a file); remove one of them.")
             }
             if !file.hasPrefix("/") {
-                report("master_password_file", "\(quote(file)) is not an absolute path; the daemon reads the file from "
-                    + "its own working directory, so give the full path.")
+                report(
+                    "master_password_file",
+                    "\(quote(file)) is not an absolute path; the daemon reads the file from "
+                        + "its own working directory, so give the full path.")
             }
         } else if spec.manageMasterUserPassword == false {
-            report("manage_master_user_password", "is false but no master_password_file is given, so the master "
-                + "password could not be set; add master_password_file or let RDS manage the password.")
+            report(
+                "manage_master_user_password",
+                "is false but no master_password_file is given, so the master "
+                    + "password could not be set; add master_password_file or let RDS manage the password.")
         }
     }
 
     private mutating func checkInstances() {
         if usable("cluster_instance_class") {
-            report("cluster_instance_class", spec.clusterInstanceClass, isNot: "instance class",
+            report(
+                "cluster_instance_class", spec.clusterInstanceClass, isNot: "instance class",
                 NamingRules.instanceClass(spec.clusterInstanceClass))
         }
         guard usable("instances") else { return }
         if spec.instances.isEmpty {
-            report("instances", "must hold at least one instance, e.g. {\"1\": {}}; a cluster without instances "
-                + "cannot be reached.")
+            report(
+                "instances",
+                "must hold at least one instance, e.g. {\"1\": {}}; a cluster without instances "
+                    + "cannot be reached.")
             return
         }
         let nameIsValid = usable("name") && NamingRules.identifier(spec.name).isEmpty
@@ -133,7 +150,8 @@ struct SpecValidator {
             let path = FieldPath.member("instances", key)
             guard usable(path), let instance = spec.instances[key] else { continue }
             if let instanceClass = instance.instanceClass {
-                report(FieldPath.member(path, "instance_class"), instanceClass, isNot: "instance class",
+                report(
+                    FieldPath.member(path, "instance_class"), instanceClass, isNot: "instance class",
                     NamingRules.instanceClass(instanceClass))
             }
             let identifier: String
@@ -150,15 +168,19 @@ struct SpecValidator {
                 identifierPath = path
                 let broken = NamingRules.identifier(identifier)
                 if !broken.isEmpty {
-                    report(path, "the derived instance identifier \(quote(identifier)) (name-key) is not valid: "
-                        + "\(broken.joined(separator: "; ")); use another key or set identifier.")
+                    report(
+                        path,
+                        "the derived instance identifier \(quote(identifier)) (name-key) is not valid: "
+                            + "\(broken.joined(separator: "; ")); use another key or set identifier.")
                     continue
                 }
             }
             // RDS identifiers are case-insensitive (stored in lowercase).
             if let owner = owners[identifier.lowercased()] {
-                report(identifierPath, "the instance identifier \(quote(identifier)) is already used by \(owner); "
-                    + "instance identifiers must be unique.")
+                report(
+                    identifierPath,
+                    "the instance identifier \(quote(identifier)) is already used by \(owner); "
+                        + "instance identifiers must be unique.")
             } else {
                 owners[identifier.lowercased()] = path
             }
@@ -175,8 +197,10 @@ struct SpecValidator {
             let path = FieldPath.element("vpc_security_group_ids", index)
             guard usable(path) else { continue }
             if !NamingRules.securityGroupID(group) {
-                report(path, "\(quote(group)) is not a security group id; expected sg- and 8 or 17 lowercase hex "
-                    + "digits, e.g. sg-0123456789abcdef0.")
+                report(
+                    path,
+                    "\(quote(group)) is not a security group id; expected sg- and 8 or 17 lowercase hex "
+                        + "digits, e.g. sg-0123456789abcdef0.")
             } else if !seen.insert(group).inserted {
                 report(path, "\(quote(group)) is listed more than once; remove the duplicate.")
             }
@@ -187,16 +211,21 @@ struct SpecValidator {
         let s3 = spec.s3Import
         let versionPath = "s3_import.source_engine_version"
         if usable(versionPath), MySQLMajor.ofSourceVersion(s3.sourceEngineVersion) == nil {
-            report(versionPath, "\(quote(s3.sourceEngineVersion)) is not a supported source version; S3 import "
-                + "accepts backups of MySQL 5.7.x or 8.0.x (e.g. 5.7.40 or 8.0.36).")
+            report(
+                versionPath,
+                "\(quote(s3.sourceEngineVersion)) is not a supported source version; S3 import "
+                    + "accepts backups of MySQL 5.7.x or 8.0.x (e.g. 5.7.40 or 8.0.36).")
         }
         if usable("s3_import.bucket_name") {
-            report("s3_import.bucket_name", s3.bucketName, isNot: "S3 bucket name",
+            report(
+                "s3_import.bucket_name", s3.bucketName, isNot: "S3 bucket name",
                 NamingRules.bucketName(s3.bucketName))
         }
         if let prefix = s3.bucketPrefix, usable("s3_import.bucket_prefix"), prefix.hasPrefix("/") {
-            report("s3_import.bucket_prefix", "\(quote(prefix)) starts with \"/\", but S3 keys do not; "
-                + "drop the leading slash (e.g. backup/).")
+            report(
+                "s3_import.bucket_prefix",
+                "\(quote(prefix)) starts with \"/\", but S3 keys do not; "
+                    + "drop the leading slash (e.g. backup/).")
         }
         if let role = s3.ingestionRole, usable("s3_import.ingestion_role") {
             report("s3_import.ingestion_role", role, isNot: "IAM role ARN", NamingRules.roleARN(role))
@@ -218,8 +247,10 @@ struct SpecValidator {
 
     private mutating func checkEncryption() {
         if let key = spec.kmsKeyId, usable("kms_key_id"), key.trimmingWhitespace().isEmpty {
-            report("kms_key_id", "is empty; give a KMS key id, ARN or alias, or leave the field out for the default "
-                + "RDS key.")
+            report(
+                "kms_key_id",
+                "is empty; give a KMS key id, ARN or alias, or leave the field out for the default "
+                    + "RDS key.")
         }
     }
 
@@ -230,8 +261,10 @@ struct SpecValidator {
             let path = FieldPath.element("enabled_cloudwatch_logs_exports", index)
             guard usable(path) else { continue }
             if !Self.logExports.contains(export) {
-                report(path, "\(quote(export)) is not an Aurora MySQL log type; choose from "
-                    + "\(Self.logExports.joined(separator: ", ")).")
+                report(
+                    path,
+                    "\(quote(export)) is not an Aurora MySQL log type; choose from "
+                        + "\(Self.logExports.joined(separator: ", ")).")
             } else if !seen.insert(export).inserted {
                 report(path, "\(quote(export)) is listed more than once; remove the duplicate.")
             }
@@ -241,9 +274,11 @@ struct SpecValidator {
     private mutating func checkTags() {
         guard let tags = spec.tags, usable("tags") else { return }
         if tags.count > AuroradTags.maxUserTags {
-            report("tags", "has \(tags.count) tags, but RDS and IAM allow \(AuroradTags.maxTagsPerResource) per "
-                + "resource and aurorad adds up to \(AuroradTags.maxOwnTagsPerResource) of its own, so at most "
-                + "\(AuroradTags.maxUserTags) fit; remove \(tags.count - AuroradTags.maxUserTags).")
+            report(
+                "tags",
+                "has \(tags.count) tags, but RDS and IAM allow \(AuroradTags.maxTagsPerResource) per "
+                    + "resource and aurorad adds up to \(AuroradTags.maxOwnTagsPerResource) of its own, so at most "
+                    + "\(AuroradTags.maxUserTags) fit; remove \(tags.count - AuroradTags.maxUserTags).")
         }
         checkTagEntries(tags, at: "tags")
     }
@@ -263,8 +298,9 @@ struct SpecValidator {
                 broken.append("the key must not start with aws: or rds:, which are reserved for AWS")
             }
             if lowered.hasPrefix(AuroradTags.keyPrefix) {
-                broken.append("the key must not start with \(AuroradTags.keyPrefix), which aurorad reserves for its "
-                    + "ownership and restore tags")
+                broken.append(
+                    "the key must not start with \(AuroradTags.keyPrefix), which aurorad reserves for its "
+                        + "ownership and restore tags")
             }
             if !NamingRules.tagTextAllowed(key) {
                 broken.append("the key may contain only letters, digits, white space and _ . : / = + - @")

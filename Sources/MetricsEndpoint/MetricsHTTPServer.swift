@@ -65,8 +65,9 @@ public final class MetricsHTTPServer: Sendable {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
             close(listener.fd)
-            throw MetricsEndpointError(description: "Could not create the metrics endpoint's wake-up pipe: "
-                + "\(String(cString: strerror(errno))).")
+            throw MetricsEndpointError(
+                description: "Could not create the metrics endpoint's wake-up pipe: "
+                    + "\(String(cString: strerror(errno))).")
         }
         for fd in ends { configure(fd) }
         let (wakeRead, wakeWrite) = (ends[0], ends[1])
@@ -275,7 +276,8 @@ private final class ScrapeLoop: @unchecked Sendable {
     private func respond(
         _ connection: ScrapeConnection, status: String, headers: String = "", contentType: String, body: [UInt8]
     ) {
-        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
             + headers + "Connection: close\r\n\r\n"
         connection.response = Array(head.utf8) + body
         send(connection)

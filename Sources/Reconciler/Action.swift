@@ -139,9 +139,11 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
             "modify cluster \(identifier), applied immediately: \(changes)"
         case .modifyInstance(let identifier, let changes, let immediately):
             "modify instance \(identifier) \(changes.instanceClass == nil ? "setting " : "")\(changes), "
-                + (immediately ? "applied immediately" + (changes.restarts ? " (it restarts)" : "")
-                    : changes.restarts ? "in its next maintenance window (apply_immediately is false)"
-                    : "applied without a restart")
+                + (immediately
+                    ? "applied immediately" + (changes.restarts ? " (it restarts)" : "")
+                    : changes.restarts
+                        ? "in its next maintenance window (apply_immediately is false)"
+                        : "applied without a restart")
         case .deleteCluster(let identifier, let snapshot):
             "delete cluster \(identifier) "
                 + (snapshot.map { "with final snapshot \($0)" } ?? "without a final snapshot (skip_final_snapshot)")

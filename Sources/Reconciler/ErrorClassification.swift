@@ -110,7 +110,8 @@ public enum ErrorClassifier {
         case .restoreCluster: specific = classifyRestoreError(code: code, message: message)
         case .addRoleToCluster: specific = classifyAddRoleError(code: code)
         case .createInstance:
-            specific = classifyMonitoringRoleError(code: code, message: message)
+            specific =
+                classifyMonitoringRoleError(code: code, message: message)
                 ?? classifyCreateInstanceError(code: code)
         case .modifyInstance:
             specific = classifyMonitoringRoleError(code: code, message: message) ?? classifyRDSMutationError(code: code)
@@ -206,16 +207,17 @@ public enum ErrorClassifier {
     /// one already gone: `InvalidGroup.NotFound`, `InvalidPermission.NotFound`), and DeleteSecurityGroup's
     /// `DependencyViolation` (the deleted cluster's network interfaces still use the group for a while) is retried.
     public static func classifyEC2Error(action: ActionKind, code: String) -> ErrorClass? {
-        let settles: Set<String> = switch action {
-        case .createSecurityGroup: ["InvalidGroup.Duplicate"]
-        case .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress:
-            ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
-        case .revokeSecurityGroupIngress, .revokeSecurityGroupEgress:
-            ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"]
-        case .tagSecurityGroup: ["InvalidGroup.NotFound"]
-        case .deleteSecurityGroup: ["DependencyViolation", "InvalidGroup.NotFound"]
-        default: []
-        }
+        let settles: Set<String> =
+            switch action {
+            case .createSecurityGroup: ["InvalidGroup.Duplicate"]
+            case .authorizeSecurityGroupIngress, .authorizeSecurityGroupEgress:
+                ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
+            case .revokeSecurityGroupIngress, .revokeSecurityGroupEgress:
+                ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"]
+            case .tagSecurityGroup: ["InvalidGroup.NotFound"]
+            case .deleteSecurityGroup: ["DependencyViolation", "InvalidGroup.NotFound"]
+            default: []
+            }
         return settles.contains(code) ? .retryable(.resourceState) : nil
     }
 
@@ -226,7 +228,8 @@ public enum ErrorClassifier {
 
     /// The sentence every terminal error ends with: terminal errors are retried at every resync, so a fix made
     /// outside the spec (a permission granted, a key enabled, a quota raised) heals the spec on its own.
-    public static let retryAtResync = " aurorad tries again at every resync, so a fix made outside the spec needs no "
+    public static let retryAtResync =
+        " aurorad tries again at every resync, so a fix made outside the spec needs no "
         + "resubmit; resubmitting the spec tries at once."
 
     /// The operator-facing sentence for a terminal error of the AWS operation named `operation` (reads included):

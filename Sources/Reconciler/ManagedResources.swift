@@ -103,10 +103,11 @@ public enum ManagedResources {
     public static func inlinePolicy(bucket: String, partition: String, kmsKeyArn: String? = nil) -> PolicyDocument {
         let arn = bucketARN(bucket, partition: partition)
         let decrypt = kmsKeyArn.map { [PolicyStatement(actions: [kmsDecrypt], resources: [$0])] } ?? []
-        return PolicyDocument(statements: [
-            PolicyStatement(actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [arn]),
-            PolicyStatement(actions: ["s3:GetObject"], resources: ["\(arn)/*"]),
-        ] + decrypt)
+        return PolicyDocument(
+            statements: [
+                PolicyStatement(actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [arn]),
+                PolicyStatement(actions: ["s3:GetObject"], resources: ["\(arn)/*"]),
+            ] + decrypt)
     }
 
     /// The KMS key a managed role's inline policy lets RDS decrypt with, if any.

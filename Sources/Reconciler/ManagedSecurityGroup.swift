@@ -94,19 +94,23 @@ public enum ManagedSecurityGroup {
 
     /// One phrase for `ctl plan`: `tcp 3306 from 10.0.1.0/24 ("app")`, `icmp type 8 code 0 from …`.
     public static func describe(_ rule: EC2Rule, egress: Bool) -> String {
-        let protocolName = rule.ipProtocol == "-1" ? "all traffic"
+        let protocolName =
+            rule.ipProtocol == "-1"
+            ? "all traffic"
             : Int(rule.ipProtocol) != nil ? "protocol \(rule.ipProtocol)" : rule.ipProtocol
         let icmp = rule.ipProtocol == "icmp" || rule.ipProtocol == "icmpv6"
-        let ports = switch (rule.fromPort, rule.toPort) {
-        case (let type?, let code?) where icmp && type >= 0: " type \(type)" + (code >= 0 ? " code \(code)" : "")
-        case (let from?, let to?) where from == to && from >= 0: " \(from)"
-        case (let from?, let to?) where from >= 0: " \(from)-\(to)"
-        default: ""
-        }
-        let peer = switch rule.peer {
-        case .cidrIpv4(let cidr), .cidrIpv6(let cidr): cidr
-        case .prefixList(let id), .securityGroup(let id): id
-        }
+        let ports =
+            switch (rule.fromPort, rule.toPort) {
+            case (let type?, let code?) where icmp && type >= 0: " type \(type)" + (code >= 0 ? " code \(code)" : "")
+            case (let from?, let to?) where from == to && from >= 0: " \(from)"
+            case (let from?, let to?) where from >= 0: " \(from)-\(to)"
+            default: ""
+            }
+        let peer =
+            switch rule.peer {
+            case .cidrIpv4(let cidr), .cidrIpv6(let cidr): cidr
+            case .prefixList(let id), .securityGroup(let id): id
+            }
         let note = rule.description.map { " (\"\($0)\")" } ?? ""
         return "\(protocolName)\(ports) \(egress ? "to" : "from") \(peer)\(note)"
     }

@@ -5,25 +5,30 @@ extension PlanDraft {
     mutating func planRestore(role: RoleOutcome, securityGroup: SecurityGroupOutcome) {
         let s3 = spec.s3Import
         let location = "s3://\(s3.bucketName)/\(s3.bucketPrefix ?? "")"
-        set(.clusterRestored, .false, "ClusterNotFound",
+        set(
+            .clusterRestored, .false, "ClusterNotFound",
             "Cluster \(spec.name) does not exist yet; aurorad restores it from \(location).")
         let waiting = "Cluster \(spec.name) does not exist yet."
         set(.roleAssociated, .unknown, "WaitingForCluster", waiting)
         set(.instancesReady, .unknown, "WaitingForCluster", waiting)
         // A KMS-encrypted backup needs kms:Decrypt for the ingestion role ("Creating an IAM policy to access Amazon S3
         // resources", AuroraMySQL.Integrating.Authorizing.IAM.S3CreatePolicy): the managed role's policy grants it.
-        let kmsNote = observed.backup.kmsKeyId.map { key in
-            " Its files are SSE-KMS encrypted with \(key): "
-                + (s3.ingestionRole.map {
-                    "the ingestion role \($0) needs kms:Decrypt on that key (in its policy or the key policy), or RDS "
-                        + "fails the migration."
-                } ?? "aurorad grants its managed role kms:Decrypt on that key.")
-        } ?? ""
+        let kmsNote =
+            observed.backup.kmsKeyId.map { key in
+                " Its files are SSE-KMS encrypted with \(key): "
+                    + (s3.ingestionRole.map {
+                        "the ingestion role \($0) needs kms:Decrypt on that key (in its policy or the key policy), or RDS "
+                            + "fails the migration."
+                    } ?? "aurorad grants its managed role kms:Decrypt on that key.")
+            } ?? ""
         switch observed.backup.verdict {
         case .notChecked, .kmsEncrypted:  // `verdict` is never .kmsEncrypted
             set(.backupVerified, .unknown, "NotChecked", "The backup in \(location) has not been checked yet.")
-            add([.verifyBackup(bucket: s3.bucketName, prefix: s3.bucketPrefix,
-                               sourceEngineVersion: s3.sourceEngineVersion)])
+            add([
+                .verifyBackup(
+                    bucket: s3.bucketName, prefix: s3.bucketPrefix,
+                    sourceEngineVersion: s3.sourceEngineVersion)
+            ])
             return
         case .failed(let message):
             block(.backupVerified, reason: "BackupInvalid", message: message)
@@ -41,7 +46,8 @@ extension PlanDraft {
                         + "version and resubmit.")
                 return
             }
-            set(.backupVerified, .true, "BackupVerified",
+            set(
+                .backupVerified, .true, "BackupVerified",
                 "The backup in \(location) is a Percona XtraBackup of MySQL \(serverVersion)." + kmsNote)
         }
         if halted { return }
@@ -66,9 +72,12 @@ extension PlanDraft {
     static func missingEngineVersionMessage(_ version: String, source: String, available: [String]) -> String {
         let nearest = EngineVersionCheck.nearest(to: version, sourceVersion: source, among: available)
         let major = Planner.majorMinor(source) ?? source
-        let aurora = major == "5.7"
+        let aurora =
+            major == "5.7"
             ? "Aurora MySQL 2 (5.7.mysql_aurora.2.x.y)" : "Aurora MySQL 3 (8.0.mysql_aurora.3.x.y)"
-        let offer = nearest.isEmpty ? "RDS offers no aurora-mysql version for a MySQL \(major) source in this region"
+        let offer =
+            nearest.isEmpty
+            ? "RDS offers no aurora-mysql version for a MySQL \(major) source in this region"
             : "the nearest versions RDS offers are \(nearest.joined(separator: " and "))"
         return "RDS has no aurora-mysql engine version \(version); \(offer). A MySQL \(major) backup "
             + "(s3_import.source_engine_version \(source)) restores only into \(aurora): set engine_version to one of "
@@ -108,10 +117,12 @@ extension PlanDraft {
             return
         case .pending, .unknown:
             if ResourceStatus.clusterRestoring.contains(cluster.status) {
-                set(.clusterRestored, .false, "Restoring",
+                set(
+                    .clusterRestored, .false, "Restoring",
                     "Cluster \(cluster.identifier) is \(cluster.status): RDS is restoring it from the backup.")
             } else {
-                set(.clusterRestored, .true, "ClusterBusy",
+                set(
+                    .clusterRestored, .true, "ClusterBusy",
                     "Cluster \(cluster.identifier) was restored and is \(cluster.status).")
             }
             let waiting = "Cluster \(cluster.identifier) is \(cluster.status), not yet available."
@@ -161,7 +172,8 @@ extension PlanDraft {
             settings: spec.clusterSettings)
         guard !changes.isEmpty else { return }
         mutations.append(.modifyCluster(identifier: cluster.identifier, changes: changes))
-        set(.clusterRestored, .false, "SettingsDiffer",
+        set(
+            .clusterRestored, .false, "SettingsDiffer",
             "Cluster \(cluster.identifier) differs from the spec; aurorad modifies it: \(changes).")
     }
 
@@ -193,18 +205,22 @@ extension PlanDraft {
             case nil:
                 problems.append(("RoleNotAssociated", "IAM role \(arn) is not associated with the cluster yet."))
                 if canAdd {
-                    mutations.append(.addRoleToCluster(
-                        clusterIdentifier: cluster.identifier, roleArn: arn,
-                        featureName: Planner.featureName(engine: spec.engine, associationKey: key)))
+                    mutations.append(
+                        .addRoleToCluster(
+                            clusterIdentifier: cluster.identifier, roleArn: arn,
+                            featureName: Planner.featureName(engine: spec.engine, associationKey: key)))
                     canAdd = false
                 }
             case .pending:
                 problems.append(("AssociationPending", "The association of \(arn) is PENDING."))
                 waits.append(.waitForRoleAssociation(clusterIdentifier: cluster.identifier, roleArn: arn))
             case .invalid:
-                problems.append(("AssociationInvalid",
-                    "The association of \(arn) is INVALID: RDS cannot assume the role; make sure it trusts "
-                        + "\(ManagedResources.rdsServicePrincipal)."))
+                problems.append(
+                    (
+                        "AssociationInvalid",
+                        "The association of \(arn) is INVALID: RDS cannot assume the role; make sure it trusts "
+                            + "\(ManagedResources.rdsServicePrincipal)."
+                    ))
             case .active:
                 continue
             }
@@ -212,8 +228,10 @@ extension PlanDraft {
         if let first = problems.first {
             set(.roleAssociated, .false, first.reason, problems.map(\.message).joined(separator: " "))
         } else {
-            set(.roleAssociated, .true, "RolesActive",
-                desired.isEmpty ? "The spec asks for no role association."
+            set(
+                .roleAssociated, .true, "RolesActive",
+                desired.isEmpty
+                    ? "The spec asks for no role association."
                     : "Every role association of cluster \(cluster.identifier) is ACTIVE.")
         }
     }

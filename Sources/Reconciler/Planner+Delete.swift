@@ -30,18 +30,23 @@ extension PlanDraft {
         add(roles)
         planSecurityGroupDeletion()
         add([.removeSpec(name: spec.name)])
-        let kept = leftInPlace.isEmpty ? "" : " Left in place, not owned by aurorad: "
-            + leftInPlace.joined(separator: ", ") + "."
+        let kept =
+            leftInPlace.isEmpty
+            ? ""
+            : " Left in place, not owned by aurorad: "
+                + leftInPlace.joined(separator: ", ") + "."
         let group = observed.securityGroup.map { ", its security group \($0.id)," } ?? ""
         let roleWord = observed.monitoringRole == nil ? "role" : "roles"
-        set(.ready, .false, "Deleting",
+        set(
+            .ready, .false, "Deleting",
             "The cluster is gone; aurorad removes its \(roleWord)\(group) and the spec.\(kept)\(retrying)")
     }
 
     /// The cluster is still there: delete its instances first, then the cluster itself.
     private mutating func planClusterDeletion(_ cluster: ObservedCluster, retrying: String) {
         if cluster.deletionProtection {
-            set(.ready, .false, "DeletionProtected",
+            set(
+                .ready, .false, "DeletionProtected",
                 "Cluster \(cluster.identifier) has deletion protection on; turn it off (aws rds modify-db-cluster "
                     + "--db-cluster-identifier \(cluster.identifier) --no-deletion-protection --apply-immediately) "
                     + "and aurorad continues the delete; nothing was deleted.")
@@ -60,7 +65,8 @@ extension PlanDraft {
             let going = instances.filter { $0.status == "deleting" }.map(\.identifier)
             if !going.isEmpty { add([.waitForInstances(identifiers: going)]) }
             let waiting = foreign.isEmpty ? "" : " " + foreignInstancesMessage(foreign, cluster: cluster)
-            set(.ready, .false, "DeletingInstances",
+            set(
+                .ready, .false, "DeletingInstances",
                 "Deleting instance(s) \(instances.map(\.identifier).joined(separator: ", ")); the cluster follows."
                     + waiting + retrying)
             return
@@ -74,10 +80,12 @@ extension PlanDraft {
             set(.ready, .false, "DeletingCluster", "Cluster \(cluster.identifier) is being deleted.\(retrying)")
             return
         }
-        let snapshot = spec.effectiveSkipFinalSnapshot
+        let snapshot =
+            spec.effectiveSkipFinalSnapshot
             ? nil : ManagedResources.finalSnapshotIdentifier(forSpec: spec.name, at: now)
         add([.deleteCluster(identifier: cluster.identifier, finalSnapshotIdentifier: snapshot)])
-        set(.ready, .false, "DeletingCluster",
+        set(
+            .ready, .false, "DeletingCluster",
             "Deleting cluster \(cluster.identifier) "
                 + (snapshot.map { "with final snapshot \($0)." } ?? "without a final snapshot.") + retrying)
     }

@@ -23,7 +23,8 @@ extension PlanDraft {
             var createSettings = settings
             createSettings.publiclyAccessible = settings.publiclyAccessible ?? false
             guard let instance = observed.instances.first(where: { $0.identifier.lowercased() == identifier }) else {
-                if let taken = observed.conflictingInstances.first(where: { $0.identifier.lowercased() == identifier }) {
+                if let taken = observed.conflictingInstances.first(where: { $0.identifier.lowercased() == identifier })
+                {
                     let owner = taken.clusterIdentifier.map { "cluster \($0)" } ?? "no cluster (a standalone instance)"
                     block(
                         .instancesReady, reason: "InstanceIdentifierTaken",
@@ -36,9 +37,11 @@ extension PlanDraft {
                     waitingForRole.append(identifier)
                     continue
                 }
-                creations.append(.createInstance(InstanceParameters(
-                    identifier: identifier, instanceClass: instanceClass, engine: spec.engine,
-                    clusterIdentifier: cluster.identifier, tags: desiredTags, settings: createSettings)))
+                creations.append(
+                    .createInstance(
+                        InstanceParameters(
+                            identifier: identifier, instanceClass: instanceClass, engine: spec.engine,
+                            clusterIdentifier: cluster.identifier, tags: desiredTags, settings: createSettings)))
                 continue
             }
             let drift = ManagedResources.tagDrift(desired: desiredTags, observed: instance.tags)
@@ -53,12 +56,13 @@ extension PlanDraft {
                 guard instance.instanceClass != instanceClass || certificate != nil else { continue }
                 let classPending =
                     instance.instanceClass == instanceClass || instance.pendingInstanceClass == instanceClass
-                classChanges.append(ClassChange(
-                    identifier: instance.identifier, from: instance.instanceClass, to: instanceClass,
-                    certificate: certificate,
-                    pendingInWindow:
-                        classPending && (certificate == nil || instance.pendingCACertificate == certificate),
-                    isWriter: cluster.writerIdentifier?.lowercased() == instance.identifier.lowercased()))
+                classChanges.append(
+                    ClassChange(
+                        identifier: instance.identifier, from: instance.instanceClass, to: instanceClass,
+                        certificate: certificate,
+                        pendingInWindow:
+                            classPending && (certificate == nil || instance.pendingCACertificate == certificate),
+                        isWriter: cluster.writerIdentifier?.lowercased() == instance.identifier.lowercased()))
             case .terminal: failed.append("\(identifier) is \(instance.status)")
             case .pending, .unknown: busy.append(instance.identifier)
             }
@@ -67,7 +71,8 @@ extension PlanDraft {
         for instance in extras.owned where instance.status == "deleting" { busy.append(instance.identifier) }
         let classPlan = planClassChanges(classChanges, othersBusy: !busy.isEmpty || !creations.isEmpty)
         mutations += merge(settingsDrift, into: classPlan.actions)
-        let listedSettled = creations.isEmpty && classPlan.outstanding.isEmpty && busy.isEmpty && failed.isEmpty
+        let listedSettled =
+            creations.isEmpty && classPlan.outstanding.isEmpty && busy.isEmpty && failed.isEmpty
             && waitingForRole.isEmpty
         var removals: [String] = []
         var deferred: [String] = []
@@ -102,10 +107,12 @@ extension PlanDraft {
                 identifier: identifier, changes: InstanceChanges(settings: extra).merging(changes),
                 applyImmediately: immediately)
         }
-        return merged + remaining.map {
-            .modifyInstance(identifier: $0.identifier, changes: InstanceChanges(settings: $0.settings),
-                            applyImmediately: spec.effectiveApplyImmediately)
-        }
+        return merged
+            + remaining.map {
+                .modifyInstance(
+                    identifier: $0.identifier, changes: InstanceChanges(settings: $0.settings),
+                    applyImmediately: spec.effectiveApplyImmediately)
+            }
     }
 
     /// One available instance whose class or CA certificate differs from the spec's: a change that restarts it.
@@ -120,7 +127,8 @@ extension PlanDraft {
         let isWriter: Bool
 
         var text: String {
-            let parts = (from == to ? [] : ["\(from) → \(to)"])
+            let parts =
+                (from == to ? [] : ["\(from) → \(to)"])
                 + (certificate.map { ["CA certificate → \($0)"] } ?? [])
             return "\(identifier) (\(parts.joined(separator: ", ")))"
         }
@@ -153,18 +161,23 @@ extension PlanDraft {
             plan.actions = plan.outstanding.map {
                 .modifyInstance(identifier: $0.identifier, changes: $0.changes, applyImmediately: false)
             }
-            plan.how = "aurorad hands the change to RDS for the instance's next maintenance window (apply_immediately "
+            plan.how =
+                "aurorad hands the change to RDS for the instance's next maintenance window (apply_immediately "
                 + "is false)."
             return plan
         }
-        plan.outstanding = changes.sorted { ($0.isWriter ? 1 : 0, $0.identifier) < ($1.isWriter ? 1 : 0, $1.identifier) }
+        plan.outstanding = changes.sorted {
+            ($0.isWriter ? 1 : 0, $0.identifier) < ($1.isWriter ? 1 : 0, $1.identifier)
+        }
         guard let next = plan.outstanding.first else { return plan }
         if othersBusy {
-            plan.how = "aurorad changes one instance at a time, readers first and the writer last, once every other "
+            plan.how =
+                "aurorad changes one instance at a time, readers first and the writer last, once every other "
                 + "instance is available."
         } else {
             plan.actions = [.modifyInstance(identifier: next.identifier, changes: next.changes, applyImmediately: true)]
-            plan.how = "aurorad changes one instance at a time, readers first and the writer last: now \(next.identifier)."
+            plan.how =
+                "aurorad changes one instance at a time, readers first and the writer last: now \(next.identifier)."
         }
         return plan
     }
@@ -174,7 +187,8 @@ extension PlanDraft {
         let listed = Set(spec.instances.keys.map { spec.instanceIdentifier(forKey: $0) })
         let extras = observed.instances.filter {
             !listed.contains($0.identifier.lowercased())
-                && ($0.clusterIdentifier == nil || $0.clusterIdentifier?.lowercased() == cluster.identifier.lowercased())
+                && ($0.clusterIdentifier == nil
+                    || $0.clusterIdentifier?.lowercased() == cluster.identifier.lowercased())
         }.sorted { $0.identifier < $1.identifier }
         let owned = extras.filter { ManagedResources.isOwned(tags: $0.tags, bySpec: spec.name) }
         let foreign = extras.filter { !ManagedResources.isOwned(tags: $0.tags, bySpec: spec.name) }
@@ -185,9 +199,12 @@ extension PlanDraft {
         creations: [Action], classPlan: ClassPlan, drift: [(identifier: String, settings: InstanceSettings)],
         removals: [String], busy: [String], failed: [String], foreign: [String], waitingForRole: [String]
     ) {
-        let note = foreign.isEmpty ? "" : " Instance(s) \(foreign.joined(separator: ", ")) in the cluster are not in "
-            + "the spec and not tagged \(ManagedResources.specTagKey)=\(spec.name) by aurorad; aurorad leaves them "
-            + "alone."
+        let note =
+            foreign.isEmpty
+            ? ""
+            : " Instance(s) \(foreign.joined(separator: ", ")) in the cluster are not in "
+                + "the spec and not tagged \(ManagedResources.specTagKey)=\(spec.name) by aurorad; aurorad leaves them "
+                + "alone."
         if !failed.isEmpty {
             block(
                 .instancesReady, reason: "InstanceFailed",
@@ -201,44 +218,67 @@ extension PlanDraft {
                 if case .createInstance(let parameters) = action { return parameters.identifier }
                 return nil
             }
-            problems.append(("InstancesMissing",
-                "Instance(s) \(names.joined(separator: ", ")) do not exist; aurorad creates them."))
+            problems.append(
+                (
+                    "InstancesMissing",
+                    "Instance(s) \(names.joined(separator: ", ")) do not exist; aurorad creates them."
+                ))
         }
         if !classPlan.outstanding.isEmpty {
-            problems.append(("InstanceClassDiffers",
-                "Instance(s) \(classPlan.outstanding.map(\.text).joined(separator: ", ")) differ from the spec's "
-                    + "class or CA certificate; \(classPlan.how)"))
+            problems.append(
+                (
+                    "InstanceClassDiffers",
+                    "Instance(s) \(classPlan.outstanding.map(\.text).joined(separator: ", ")) differ from the spec's "
+                        + "class or CA certificate; \(classPlan.how)"
+                ))
         }
         if !drift.isEmpty {
             let texts = drift.map { "\($0.identifier) (\(InstanceChanges(settings: $0.settings)))" }
-            problems.append(("InstanceSettingsDiffer",
-                "Instance(s) \(texts.joined(separator: ", ")) differ from the spec; aurorad modifies them (no "
-                    + "restart)."))
+            problems.append(
+                (
+                    "InstanceSettingsDiffer",
+                    "Instance(s) \(texts.joined(separator: ", ")) differ from the spec; aurorad modifies them (no "
+                        + "restart)."
+                ))
         }
         if !removals.isEmpty {
-            problems.append(("InstancesNotInSpec",
-                "Instance(s) \(removals.joined(separator: ", ")) are no longer in the spec; aurorad deletes them once "
-                    + "the listed instances are available."))
+            problems.append(
+                (
+                    "InstancesNotInSpec",
+                    "Instance(s) \(removals.joined(separator: ", ")) are no longer in the spec; aurorad deletes them once "
+                        + "the listed instances are available."
+                ))
         }
         if !waitingForRole.isEmpty {
-            problems.append(("WaitingForMonitoringRole",
-                "Instance(s) \(waitingForRole.joined(separator: ", ")) wait for the Enhanced Monitoring role "
-                    + "\(ManagedResources.monitoringRoleName(for: spec)) to be ready before aurorad creates them."))
+            problems.append(
+                (
+                    "WaitingForMonitoringRole",
+                    "Instance(s) \(waitingForRole.joined(separator: ", ")) wait for the Enhanced Monitoring role "
+                        + "\(ManagedResources.monitoringRoleName(for: spec)) to be ready before aurorad creates them."
+                ))
         }
         if !busy.isEmpty {
-            problems.append(("InstancesNotAvailable",
-                "Instance(s) \(busy.joined(separator: ", ")) are not available yet."))
+            problems.append(
+                (
+                    "InstancesNotAvailable",
+                    "Instance(s) \(busy.joined(separator: ", ")) are not available yet."
+                ))
         }
-        let window = classPlan.inWindow.isEmpty ? "" : " Class change(s) "
-            + "\(classPlan.inWindow.map(\.text).joined(separator: ", ")) wait for the next maintenance window "
-            + "(apply_immediately is false; set it to true to apply them now, one instance at a time)."
+        let window =
+            classPlan.inWindow.isEmpty
+            ? ""
+            : " Class change(s) "
+                + "\(classPlan.inWindow.map(\.text).joined(separator: ", ")) wait for the next maintenance window "
+                + "(apply_immediately is false; set it to true to apply them now, one instance at a time)."
         if let first = problems.first {
             set(.instancesReady, .false, first.reason, problems.map(\.message).joined(separator: " ") + window + note)
         } else if !window.isEmpty {
-            set(.instancesReady, .true, "ChangesPendingMaintenance",
+            set(
+                .instancesReady, .true, "ChangesPendingMaintenance",
                 "All \(spec.instances.count) instance(s) are available.\(window)\(note)")
         } else {
-            set(.instancesReady, .true, "InstancesAvailable",
+            set(
+                .instancesReady, .true, "InstancesAvailable",
                 "All \(spec.instances.count) instance(s) are available.\(note)")
         }
     }

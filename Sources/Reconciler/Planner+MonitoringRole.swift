@@ -12,15 +12,21 @@ extension PlanDraft {
         let trust = ManagedResources.trustPolicy(service: ManagedResources.monitoringServicePrincipal)
         let policy = ManagedResources.monitoringPolicyArn(partition: partition)
         let boundary = spec.monitoringRole.iamRolePermissionsBoundary
-        let users = "instance(s) " + spec.instancesNeedingMonitoringRole.map(spec.instanceIdentifier(forKey:))
+        let users =
+            "instance(s) "
+            + spec.instancesNeedingMonitoringRole.map(spec.instanceIdentifier(forKey:))
             .joined(separator: ", ")
         guard let role = observed.monitoringRole else {
-            set(.monitoringRoleReady, .false, "MonitoringRoleMissing",
+            set(
+                .monitoringRoleReady, .false, "MonitoringRoleMissing",
                 "IAM role \(name) does not exist yet; aurorad creates it for the Enhanced Monitoring of \(users).")
             let description = spec.monitoringRole.iamRoleDescription ?? ManagedResources.monitoringRoleDescription
             return [
-                [.createRole(name: name, trustPolicy: trust, tags: desiredTags, description: description,
-                             path: spec.monitoringRole.iamRolePath, permissionsBoundary: boundary)],
+                [
+                    .createRole(
+                        name: name, trustPolicy: trust, tags: desiredTags, description: description,
+                        path: spec.monitoringRole.iamRolePath, permissionsBoundary: boundary)
+                ],
                 [.attachRolePolicy(roleName: name, policyArn: policy)],
             ]
         }
@@ -45,22 +51,31 @@ extension PlanDraft {
         let trustOK = role.trustPolicy == trust
         if !trustOK {
             repairs.append(.updateAssumeRolePolicy(roleName: name, policy: trust))
-            problems.append(("TrustPolicyDrifted",
-                "IAM role \(name) does not have its trust policy for \(ManagedResources.monitoringServicePrincipal); "
-                    + "aurorad puts it back."))
+            problems.append(
+                (
+                    "TrustPolicyDrifted",
+                    "IAM role \(name) does not have its trust policy for \(ManagedResources.monitoringServicePrincipal); "
+                        + "aurorad puts it back."
+                ))
         }
         let attached = role.attachedPolicyArns.contains(policy)
         if !attached {
             repairs.append(.attachRolePolicy(roleName: name, policyArn: policy))
-            problems.append(("PolicyDetached",
-                "IAM role \(name) lacks the managed policy \(policy); aurorad attaches it again."))
+            problems.append(
+                (
+                    "PolicyDetached",
+                    "IAM role \(name) lacks the managed policy \(policy); aurorad attaches it again."
+                ))
         }
         // A boundary the spec does not name is left as it is (an operator's, or one an SCP requires).
         if let boundary, role.permissionsBoundary != boundary {
             repairs.append(.putRolePermissionsBoundary(roleName: name, policyArn: boundary))
-            problems.append(("PermissionsBoundaryDiffers",
-                "IAM role \(name) is not bounded by \(boundary) (iam_role_permissions_boundary); aurorad puts it "
-                    + "back."))
+            problems.append(
+                (
+                    "PermissionsBoundaryDiffers",
+                    "IAM role \(name) is not bounded by \(boundary) (iam_role_permissions_boundary); aurorad puts it "
+                        + "back."
+                ))
         }
         let tagDrift = ManagedResources.tagDrift(desired: desiredTags, observed: role.tags)
         if !tagDrift.isEmpty {
@@ -70,7 +85,8 @@ extension PlanDraft {
         if let first = problems.first {
             set(.monitoringRoleReady, .false, first.reason, problems.map(\.message).joined(separator: " "))
         } else {
-            set(.monitoringRoleReady, .true, "MonitoringRoleReady",
+            set(
+                .monitoringRoleReady, .true, "MonitoringRoleReady",
                 "IAM role \(name) trusts \(ManagedResources.monitoringServicePrincipal) and has "
                     + "AmazonRDSEnhancedMonitoringRole attached; \(users) send Enhanced Monitoring metrics with it.")
         }
@@ -82,7 +98,8 @@ extension PlanDraft {
     /// deleted once no instance of the cluster names it (policies detached first); a role of that name that is not
     /// aurorad's is none of its business.
     private mutating func planUnneededMonitoringRole() -> [[Action]] {
-        let reason = "No instance samples Enhanced Monitoring without a monitoring_role_arn (or create_monitoring_role "
+        let reason =
+            "No instance samples Enhanced Monitoring without a monitoring_role_arn (or create_monitoring_role "
             + "is false), so aurorad needs no monitoring role"
         guard let role = observed.monitoringRole, ManagedResources.isOwned(tags: role.tags, bySpec: spec.name) else {
             set(.monitoringRoleReady, .true, "NotRequested", reason + ".")
@@ -90,12 +107,15 @@ extension PlanDraft {
         }
         let users = observed.instances.filter { $0.settings.monitoringRoleArn == role.arn }.map(\.identifier)
         guard users.isEmpty else {
-            set(.monitoringRoleReady, .true, "NotRequested",
+            set(
+                .monitoringRoleReady, .true, "NotRequested",
                 reason + "; its role \(role.name) stays while instance(s) \(users.joined(separator: ", ")) use it.")
             return []
         }
         set(.monitoringRoleReady, .true, "NotRequested", reason + "; aurorad deletes its role \(role.name).")
-        let detach = role.attachedPolicyArns.sorted().map { Action.detachRolePolicy(roleName: role.name, policyArn: $0) }
+        let detach = role.attachedPolicyArns.sorted().map {
+            Action.detachRolePolicy(roleName: role.name, policyArn: $0)
+        }
         return (detach.isEmpty ? [] : [detach]) + [[.deleteRole(roleName: role.name)]]
     }
 

@@ -189,11 +189,12 @@ extension ObservedState {
     private mutating func applyInstanceEffect(of action: Action) {
         switch action {
         case .createInstance(let p):
-            instances.append(ObservedInstance(
-                identifier: p.identifier, status: "available", instanceClass: p.instanceClass,
-                clusterIdentifier: p.clusterIdentifier,
-                arn: placeholderARN(service: "rds", region: region, resource: "db:\(p.identifier)"), tags: p.tags,
-                settings: p.settings))
+            instances.append(
+                ObservedInstance(
+                    identifier: p.identifier, status: "available", instanceClass: p.instanceClass,
+                    clusterIdentifier: p.clusterIdentifier,
+                    arn: placeholderARN(service: "rds", region: region, resource: "db:\(p.identifier)"), tags: p.tags,
+                    settings: p.settings))
         case .deleteInstance(let identifier):
             instances.removeAll { $0.identifier == identifier }
         case .modifyInstance(let identifier, let changes, let immediately):
@@ -228,13 +229,16 @@ extension ObservedState {
             let id = "sg-(new)"
             securityGroup = ObservedSecurityGroup(
                 id: id, name: p.name, vpcId: p.vpcId, tags: p.tags,
-                rules: [EC2SecurityGroupRule(
-                    id: "sgr-(default)", groupId: id, isEgress: true, rule: ManagedSecurityGroup.defaultEgressRule)])
+                rules: [
+                    EC2SecurityGroupRule(
+                        id: "sgr-(default)", groupId: id, isEgress: true, rule: ManagedSecurityGroup.defaultEgressRule)
+                ])
         case .authorizeSecurityGroupRule(let groupId, let egress, let rule, let tags):
             let id = "sgr-(new)-\(securityGroup?.rules.count ?? 0)"
-            securityGroup?.rules.append(EC2SecurityGroupRule(
-                id: id, groupId: groupId, isEgress: egress, rule: rule,
-                tags: tags.sorted { $0.key < $1.key }.map { AWSTag(key: $0.key, value: $0.value) }))
+            securityGroup?.rules.append(
+                EC2SecurityGroupRule(
+                    id: id, groupId: groupId, isEgress: egress, rule: rule,
+                    tags: tags.sorted { $0.key < $1.key }.map { AWSTag(key: $0.key, value: $0.value) }))
         case .revokeSecurityGroupRules(_, _, let ids):
             securityGroup?.rules.removeAll { ids.contains($0.id) }
         case .tagSecurityGroup(_, let tags):
@@ -265,7 +269,8 @@ extension ObservedCluster {
     public mutating func apply(_ changes: ClusterChanges) {
         if let deletionProtection = changes.deletionProtection { self.deletionProtection = deletionProtection }
         let disabled = Set(changes.disableLogTypes)
-        enabledCloudwatchLogsExports = (Set(enabledCloudwatchLogsExports).subtracting(disabled)
+        enabledCloudwatchLogsExports =
+            (Set(enabledCloudwatchLogsExports).subtracting(disabled)
             .union(changes.enableLogTypes)).sorted()
         if let groups = changes.vpcSecurityGroupIds { vpcSecurityGroupIds = groups }
         settings = changes.settings.merged(over: settings)

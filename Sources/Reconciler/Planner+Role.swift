@@ -16,7 +16,8 @@ extension PlanDraft {
         let trust = ManagedResources.trustPolicy()
         // The preflight's KMS key when it ran; once the cluster exists it no longer runs, and the grant the policy
         // already has is kept, so a restore still reading the backup never loses it.
-        let kmsKey = observed.backup == .notChecked
+        let kmsKey =
+            observed.backup == .notChecked
             ? ManagedResources.kmsKeyArn(in: observed.role?.inlinePolicies[ManagedResources.inlinePolicyName])
             : observed.backup.kmsKeyId
         let policy = ManagedResources.inlinePolicy(
@@ -27,8 +28,11 @@ extension PlanDraft {
             return RoleOutcome(
                 arn: nil, usable: false,
                 steps: [
-                    [.createRole(name: name, trustPolicy: trust, tags: desiredTags,
-                                 description: ManagedResources.roleDescription)],
+                    [
+                        .createRole(
+                            name: name, trustPolicy: trust, tags: desiredTags,
+                            description: ManagedResources.roleDescription)
+                    ],
                     [.putRolePolicy(roleName: name, policyName: ManagedResources.inlinePolicyName, policy: policy)],
                 ])
         }
@@ -45,26 +49,40 @@ extension PlanDraft {
         let tagDrift = ManagedResources.tagDrift(desired: desiredTags, observed: role.tags)
         if !trustOK {
             repairs.append(.updateAssumeRolePolicy(roleName: name, policy: trust))
-            let (reason, what) = role.trustPolicy == nil ? ("TrustPolicyMissing", "has no") : ("TrustPolicyDrifted",
-                "has a changed")
+            let (reason, what) =
+                role.trustPolicy == nil
+                ? ("TrustPolicyMissing", "has no")
+                : (
+                    "TrustPolicyDrifted",
+                    "has a changed"
+                )
             set(.roleReady, .false, reason, "IAM role \(name) \(what) trust policy; aurorad puts it back.")
         } else if !tagDrift.isEmpty {
             set(.roleReady, .false, "TagsDrifted", "IAM role \(name) lacks some of its tags; aurorad re-tags it.")
         } else {
-            set(.roleReady, .true, "RoleReady", "IAM role \(name) exists and trusts "
-                + "\(ManagedResources.rdsServicePrincipal).")
+            set(
+                .roleReady, .true, "RoleReady",
+                "IAM role \(name) exists and trusts "
+                    + "\(ManagedResources.rdsServicePrincipal).")
         }
         let observedPolicy = role.inlinePolicies[ManagedResources.inlinePolicyName]
         let policyOK = observedPolicy == policy
         if !policyOK {
             repairs.append(
                 .putRolePolicy(roleName: name, policyName: ManagedResources.inlinePolicyName, policy: policy))
-            let (reason, what) = observedPolicy == nil ? ("PolicyMissing", "lacks") : ("PolicyDrifted",
-                "has a changed")
-            set(.policyReady, .false, reason,
+            let (reason, what) =
+                observedPolicy == nil
+                ? ("PolicyMissing", "lacks")
+                : (
+                    "PolicyDrifted",
+                    "has a changed"
+                )
+            set(
+                .policyReady, .false, reason,
                 "IAM role \(name) \(what) inline policy \(ManagedResources.inlinePolicyName); aurorad puts it back.")
         } else {
-            set(.policyReady, .true, "PolicyReady",
+            set(
+                .policyReady, .true, "PolicyReady",
                 "IAM role \(name) may list s3://\(spec.s3Import.bucketName) and read its objects.")
         }
         if !tagDrift.isEmpty { repairs.append(.tagRole(roleName: name, tags: tagDrift)) }
@@ -85,7 +103,8 @@ extension PlanDraft {
         if let trust = role.trustPolicy,
             PolicyEvaluation.trusts(trust, service: ManagedResources.rdsServicePrincipal)
         {
-            set(.roleReady, .true, "RoleVerified",
+            set(
+                .roleReady, .true, "RoleVerified",
                 "IAM role \(arn) trusts \(ManagedResources.rdsServicePrincipal); aurorad does not modify it.")
         } else {
             usable = false
@@ -101,7 +120,8 @@ extension PlanDraft {
         let required = [("s3:ListBucket", bucket), ("s3:GetBucketLocation", bucket), ("s3:GetObject", objects)]
         let missing = required.filter { !PolicyEvaluation.allows(documents, action: $0.0, resource: $0.1) }
         if missing.isEmpty {
-            set(.policyReady, .true, "PermissionsVerified",
+            set(
+                .policyReady, .true, "PermissionsVerified",
                 "IAM role \(arn) may list \(bucket) and read the backup's objects.")
         } else {
             usable = false

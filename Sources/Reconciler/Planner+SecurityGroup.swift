@@ -34,13 +34,15 @@ extension PlanDraft {
     /// allow-all egress rule is revoked, as the Terraform provider does.
     mutating func planSecurityGroup() -> SecurityGroupOutcome {
         guard spec.createsSecurityGroup, let vpcId = spec.vpcId else {
-            set(.securityGroupReady, .true, "NotRequested",
+            set(
+                .securityGroupReady, .true, "NotRequested",
                 "The spec gives no vpc_id (or create_security_group is false), so aurorad creates no security group.")
             return SecurityGroupOutcome()
         }
         let name = ManagedSecurityGroup.name(for: spec)
         guard let group = observed.securityGroup else {
-            set(.securityGroupReady, .false, "SecurityGroupNotFound",
+            set(
+                .securityGroupReady, .false, "SecurityGroupNotFound",
                 "Security group \(name) does not exist yet; aurorad creates it in \(vpcId).")
             let parameters = SecurityGroupParameters(
                 name: name, description: spec.effectiveSecurityGroupDescription, vpcId: vpcId,
@@ -62,11 +64,13 @@ extension PlanDraft {
         if !authorizations.isEmpty || !tagging.isEmpty { steps.append(authorizations + tagging) }
         if steps.isEmpty {
             let ingress = desired.filter { !$0.isEgress }.count
-            set(.securityGroupReady, .true, "RulesMatch",
+            set(
+                .securityGroupReady, .true, "RulesMatch",
                 "Security group \(group.id) (\(group.name)) has the spec's \(ingress) ingress and "
                     + "\(desired.count - ingress) egress rule(s).")
         } else {
-            set(.securityGroupReady, .false, "SecurityGroupDiffers",
+            set(
+                .securityGroupReady, .false, "SecurityGroupDiffers",
                 "Security group \(group.id) (\(group.name)) differs from the spec: aurorad revokes \(revokes.count) "
                     + "rule(s), authorizes \(authorizations.count)"
                     + (tagging.isEmpty ? "." : " and puts back its tags."))
@@ -95,9 +99,10 @@ extension PlanDraft {
             // The same traffic under another description: aurorad's own rule is replaced; an operator's is theirs.
             if same.contains(where: { !isOwned($0) }) { continue }
             revokes += same.map(\.id)
-            authorizations.append(.authorizeSecurityGroupRule(
-                groupId: group.id, isEgress: wanted.isEgress, rule: wanted.rule,
-                tags: ManagedSecurityGroup.ruleTags(for: spec, key: wanted.key)))
+            authorizations.append(
+                .authorizeSecurityGroupRule(
+                    groupId: group.id, isEgress: wanted.isEgress, rule: wanted.rule,
+                    tags: ManagedSecurityGroup.ruleTags(for: spec, key: wanted.key)))
         }
         for rule in group.rules where !revokes.contains(rule.id) {
             let listed = desired.contains { $0.isEgress == rule.isEgress && $0.rule == rule.rule }

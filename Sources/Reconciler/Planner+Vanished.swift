@@ -15,7 +15,8 @@ extension PlanDraft {
         let when = Timestamp(lastSeen).description
         if history.restoreRequested {
             guard observed.cluster != nil else { return false }
-            set(.clusterRestored, .false, "WaitingForOldCluster",
+            set(
+                .clusterRestored, .false, "WaitingForOldCluster",
                 "Cluster \(identifier) is being deleted; the restore asked for with `aurorad ctl restore` starts "
                     + "once it is gone.")
             return true

@@ -176,7 +176,8 @@ struct PlanDraft {
         case .retryable(.iamPropagation)
         where now.timeIntervalSince(failure.firstOccurred) > options.iamPropagationRetryWindow:
             let seconds = Int(options.iamPropagationRetryWindow)
-            let check = type == .instancesReady
+            let check =
+                type == .instancesReady
                 ? "the monitoring role trusts \(ManagedResources.monitoringServicePrincipal) and has the "
                     + "AmazonRDSEnhancedMonitoringRole policy attached"
                 : "the role trusts \(ManagedResources.rdsServicePrincipal) and can list the bucket and read its objects"
@@ -233,7 +234,8 @@ struct PlanDraft {
         } else {
             let nothingExists = observed.cluster == nil && (observed.role == nil || !managesRole)
             phase = nothingExists ? .pending : .converging
-            requeue = steps.flatMap { $0 }.allSatisfy { $0.kind == .verifyBackup } && !steps.isEmpty
+            requeue =
+                steps.flatMap { $0 }.allSatisfy { $0.kind == .verifyBackup } && !steps.isEmpty
                 ? .immediately : .poll
         }
         return Plan(steps: steps, phase: phase, conditions: ordered, requeue: requeue, leftInPlace: leftInPlace)

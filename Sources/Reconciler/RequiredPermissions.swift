@@ -15,22 +15,31 @@ public enum RequiredPermissions {
     /// the permissions of this list (`IAMPolicyTests`), which in turn is checked against the observer's and the
     /// executor's calls.
     public static let daemonOperations: [(service: String, operations: [String])] = [
-        ("IAM", [
-            "GetAccountAuthorizationDetails", "GetRole", "ListRolePolicies", "GetRolePolicy",
-            "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion", "CreateRole", "UpdateAssumeRolePolicy",
-            "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole", "AttachRolePolicy", "DetachRolePolicy",
-            "PutRolePermissionsBoundary",
-        ]),
-        ("RDS", [
-            "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
-            "DescribeDBSubnetGroups", "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance",
-            "ModifyDBCluster", "ModifyDBInstance", "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
-        ]),
-        ("EC2", [
-            "DescribeSecurityGroups", "DescribeSecurityGroupRules", "CreateSecurityGroup",
-            "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
-            "RevokeSecurityGroupEgress", "CreateTags", "DeleteSecurityGroup",
-        ]),
+        (
+            "IAM",
+            [
+                "GetAccountAuthorizationDetails", "GetRole", "ListRolePolicies", "GetRolePolicy",
+                "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion", "CreateRole", "UpdateAssumeRolePolicy",
+                "PutRolePolicy", "TagRole", "DeleteRolePolicy", "DeleteRole", "AttachRolePolicy", "DetachRolePolicy",
+                "PutRolePermissionsBoundary",
+            ]
+        ),
+        (
+            "RDS",
+            [
+                "DescribeDBClusters", "DescribeDBInstances", "DescribeEvents", "DescribeDBEngineVersions",
+                "DescribeDBSubnetGroups", "RestoreDBClusterFromS3", "AddRoleToDBCluster", "CreateDBInstance",
+                "ModifyDBCluster", "ModifyDBInstance", "AddTagsToResource", "DeleteDBInstance", "DeleteDBCluster",
+            ]
+        ),
+        (
+            "EC2",
+            [
+                "DescribeSecurityGroups", "DescribeSecurityGroupRules", "CreateSecurityGroup",
+                "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+                "RevokeSecurityGroupEgress", "CreateTags", "DeleteSecurityGroup",
+            ]
+        ),
         ("S3", ["GetBucketLocation", "ListObjectsV2", "GetObject", "HeadObject"]),
         ("STS", ["GetCallerIdentity"]),
     ]

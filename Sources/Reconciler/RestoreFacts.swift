@@ -17,7 +17,9 @@ public enum RestoreFacts {
     /// Every recorded fact, in the order a condition message names them.
     static let facts: [Fact] = [
         Fact(tagKey: AuroradTags.keyPrefix + "s3-bucket", field: "s3_import.bucket_name") { $0.s3Import.bucketName },
-        Fact(tagKey: AuroradTags.keyPrefix + "s3-prefix", field: "s3_import.bucket_prefix") { $0.s3Import.bucketPrefix },
+        Fact(tagKey: AuroradTags.keyPrefix + "s3-prefix", field: "s3_import.bucket_prefix") {
+            $0.s3Import.bucketPrefix
+        },
         Fact(tagKey: AuroradTags.keyPrefix + "ingestion-role", field: "s3_import.ingestion_role") {
             $0.s3Import.ingestionRole ?? "managed"
         },

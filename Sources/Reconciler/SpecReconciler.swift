@@ -88,9 +88,12 @@ public final class SpecReconciler: Sendable {
         // A recorded failure holds for its generation until the next resync, which tries again: what the operator
         // fixed outside the spec (a permission, a KMS key, a quota) then converges with no resubmit.
         let resyncDue = options.resync.isDue(since: previous.updatedAt.date, now: now)
-        let failure = retry || resyncDue ? nil : FailureRecord.failure(in: previous).flatMap {
-            $0.generation == stored.generation ? $0 : nil
-        }
+        let failure =
+            retry || resyncDue
+            ? nil
+            : FailureRecord.failure(in: previous).flatMap {
+                $0.generation == stored.generation ? $0 : nil
+            }
 
         let history = ClusterHistory(
             lastSeen: previous.cluster.lastSeen?.date, restoreRequested: stored.restoreRequestedAt != nil)
@@ -128,9 +131,10 @@ public final class SpecReconciler: Sendable {
                 if error.errorClass == .retryable(.resourceState) {
                     // Already exists, already gone or busy: an observation, settled by the next reconcile.
                     settling = error
-                    events.append(SpecEvent(
-                        time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
-                        message: "\(error.description) The next observation settles it."))
+                    events.append(
+                        SpecEvent(
+                            time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
+                            message: "\(error.description) The next observation settles it."))
                     continue
                 }
                 events.append(StatusRecorder.errorEvent(error, now: now))
@@ -158,9 +162,10 @@ public final class SpecReconciler: Sendable {
         if status.binlog == nil { status.binlog = readBinlogPosition(spec, observed: observed, logger: logger) }
         if let firstError { status.message = firstError.description }
         if previous.phase != status.phase || previous.observedGeneration == 0 {
-            events.append(StatusRecorder.phaseEvent(
-                from: previous.observedGeneration == 0 ? nil : previous.phase, to: status.phase,
-                message: status.message, now: now))
+            events.append(
+                StatusRecorder.phaseEvent(
+                    from: previous.observedGeneration == 0 ? nil : previous.phase, to: status.phase,
+                    message: status.message, now: now))
         }
         record(status: status, events: events, logger: logger)
 
@@ -176,7 +181,8 @@ public final class SpecReconciler: Sendable {
         }
         if let settling {
             // Through the controller's backoff, so a write AWS keeps answering this way is never repeated faster.
-            logger.info("AWS answered with a state the observation did not show; observing again after backoff",
+            logger.info(
+                "AWS answered with a state the observation did not show; observing again after backoff",
                 metadata: ["error": "\(settling)"])
             return .retryableError(settling)
         }
@@ -238,8 +244,9 @@ public final class SpecReconciler: Sendable {
     public func previewDeletion(_ spec: ImportSpec) throws(ObservationError) -> DeletionPreview {
         let now = clock()
         let observed = try observer.observe(spec)
-        let projection = Planner.project(desired: spec, observed: observed, deleting: true, now: now,
-                                         options: options.plan)
+        let projection = Planner.project(
+            desired: spec, observed: observed, deleting: true, now: now,
+            options: options.plan)
         let steps = projection.steps.map { $0.filter { $0.kind != .removeSpec }.map(\.description) }
         return DeletionPreview(
             steps: steps.filter { !$0.isEmpty }, leftInPlace: projection.leftInPlace,
@@ -279,7 +286,8 @@ public final class SpecReconciler: Sendable {
         do {
             return try observer.binlogPosition(spec)
         } catch {
-            logger.info("reading the binlog position failed; trying again at the next reconcile",
+            logger.info(
+                "reading the binlog position failed; trying again at the next reconcile",
                 metadata: ["error": "\(error)"])
             return nil
         }
@@ -354,8 +362,9 @@ public final class SpecReconciler: Sendable {
         var events = [StatusRecorder.errorEvent(error, now: now)]
         if error.errorClass == .terminal {
             let phase: Phase = stored.deletionRequested ? .deleting : .failed
-            status.conditions.set(Condition(
-                type: .ready, status: .false, reason: error.code, message: error.description, at: now))
+            status.conditions.set(
+                Condition(
+                    type: .ready, status: .false, reason: error.code, message: error.description, at: now))
             if phase != previous.phase {
                 events.append(StatusRecorder.phaseEvent(from: previous.phase, to: phase, message: nil, now: now))
             }
@@ -381,8 +390,9 @@ public final class SpecReconciler: Sendable {
         status.phase = .failed
         status.message = "The stored spec no longer passes validation (\(error)); fix it and submit it again."
         status.updatedAt = Timestamp(now)
-        status.conditions.set(Condition(
-            type: .ready, status: .false, reason: "InvalidSpec", message: status.message ?? "", at: now))
+        status.conditions.set(
+            Condition(
+                type: .ready, status: .false, reason: "InvalidSpec", message: status.message ?? "", at: now))
         record(status: status, events: [], logger: logger)
         logger.error("stored spec is invalid", metadata: ["error": "\(error)"])
         return .terminalError(error)

@@ -17,9 +17,10 @@ public enum StatusRecorder {
         status.observedGeneration = generation
         status.phase = plan.phase
         status.conditions = merge(previous: previous.conditions, current: plan.conditions, failure: failure)
-        status.cluster = observed.cluster.map {
-            ClusterFacts(identifier: $0.identifier, status: $0.status, arn: $0.arn, endpoint: $0.endpoint)
-        } ?? ClusterFacts(identifier: spec.name, status: clusterAbsentStatus)
+        status.cluster =
+            observed.cluster.map {
+                ClusterFacts(identifier: $0.identifier, status: $0.status, arn: $0.arn, endpoint: $0.endpoint)
+            } ?? ClusterFacts(identifier: spec.name, status: clusterAbsentStatus)
         status.cluster.lastSeen = lastSeen(previous: previous.cluster, observed: observed.cluster, spec: spec, now: now)
         // A position belongs to one restored cluster: a cluster restored again gets its own.
         if observed.cluster == nil { status.binlog = nil }
@@ -68,8 +69,9 @@ public enum StatusRecorder {
 
     /// The event recording that `action` failed.
     public static func errorEvent(_ error: ReconcileError, now: Date) -> SpecEvent {
-        SpecEvent(time: Timestamp(now), type: .warning, reason: error.action.eventReason + "Failed",
-                  message: error.description)
+        SpecEvent(
+            time: Timestamp(now), type: .warning, reason: error.action.eventReason + "Failed",
+            message: error.description)
     }
 
     /// The event recording a failed observation.

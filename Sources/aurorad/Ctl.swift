@@ -208,8 +208,9 @@ extension Ctl {
             if keepResources {
                 let result = try exchange(.forget(name: name), options: options)
                 if json { return try printJSON(result) }
-                print("\(name) forgotten: aurorad no longer manages it; its cluster, instances and role are left "
-                    + "in AWS as they are")
+                print(
+                    "\(name) forgotten: aurorad no longer manages it; its cluster, instances and role are left "
+                        + "in AWS as they are")
                 return
             }
             if !yes {

@@ -51,8 +51,9 @@ extension Ctl {
                 if left <= 0 { break }
                 Thread.sleep(forTimeInterval: min(Double(interval), left))
             }
-            printError("aurorad ctl: \(name) is neither Ready nor Failed after \(timeout) s; "
-                + "`aurorad ctl status \(name)` shows where it stands.")
+            printError(
+                "aurorad ctl: \(name) is neither Ready nor Failed after \(timeout) s; "
+                    + "`aurorad ctl status \(name)` shows where it stands.")
             throw ExitCode.failure
         }
 

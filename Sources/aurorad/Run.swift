@@ -37,10 +37,11 @@ struct Run: ParsableCommand {
     @Option(help: "Log level: \(LogLevelName.all.joined(separator: ", ")). Default: info.")
     var logLevel: String?
 
-    @Option(help: """
-        Log format: \(LogFormat.names.joined(separator: ", ")). Default: auto (journal under systemd: no timestamp, \
-        a <N> priority prefix; text otherwise). json: one object per line.
-        """)
+    @Option(
+        help: """
+            Log format: \(LogFormat.names.joined(separator: ", ")). Default: auto (journal under systemd: no timestamp, \
+            a <N> priority prefix; text otherwise). json: one object per line.
+            """)
     var logFormat: String?
 
     func validate() throws {

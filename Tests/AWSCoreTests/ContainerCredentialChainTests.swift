@@ -21,10 +21,14 @@ import TestSupport
         try withIMDSServer { imds in
             try withContainerServer { container in
                 try withTemporaryDirectory { dir in
-                    let provider = try resolve(isolatedEnvironment(home: dir, [
-                        "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint,
-                        full: "\(container.base)/creds",
-                    ]))
+                    let provider = try resolve(
+                        isolatedEnvironment(
+                            home: dir,
+                            [
+                                "AWS_EC2_METADATA_DISABLED": "false",
+                                "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint,
+                                full: "\(container.base)/creds",
+                            ]))
                     #expect(provider.sourceDescription == "container credentials endpoint \(container.base)/creds")
                     #expect(try provider.credentials().accessKeyId == "ASIACONTAINER1")
                     #expect(try imds.log().isEmpty)
@@ -37,10 +41,14 @@ import TestSupport
         try withIMDSServer { imds in
             try withContainerServer(["--error-status", "500"]) { container in
                 try withTemporaryDirectory { dir in
-                    let provider = try resolve(isolatedEnvironment(home: dir, [
-                        "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint,
-                        full: "\(container.base)/creds",
-                    ]))
+                    let provider = try resolve(
+                        isolatedEnvironment(
+                            home: dir,
+                            [
+                                "AWS_EC2_METADATA_DISABLED": "false",
+                                "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint,
+                                full: "\(container.base)/creds",
+                            ]))
                     let error = #expect(throws: CredentialError.self) { try provider.credentials() }
                     #expect(error?.description.contains("HTTP 500") == true)
                     #expect(try imds.log().isEmpty, "the host's instance role must never stand in for the task's")
@@ -53,10 +61,14 @@ import TestSupport
         try withIMDSServer { imds in
             try withTemporaryDirectory { dir in
                 let error = #expect(throws: CredentialError.self) {
-                    try resolve(isolatedEnvironment(home: dir, [
-                        "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint,
-                        full: "http://credentials.example.com/creds",
-                    ]))
+                    try resolve(
+                        isolatedEnvironment(
+                            home: dir,
+                            [
+                                "AWS_EC2_METADATA_DISABLED": "false",
+                                "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint,
+                                full: "http://credentials.example.com/creds",
+                            ]))
                 }
                 #expect(error?.kind == .invalidConfiguration && error?.description.contains(full) == true)
                 let log = try imds.log()
@@ -69,10 +81,12 @@ import TestSupport
         try withTemporaryDirectory { dir in
             try writeFile("\(dir)/token", "WEB-TOKEN")
             let provider = try CredentialChain.resolve(
-                environment: isolatedEnvironment(home: dir, [
-                    "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
-                    full: "http://127.0.0.1:1/creds",
-                ]),
+                environment: isolatedEnvironment(
+                    home: dir,
+                    [
+                        "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
+                        full: "http://127.0.0.1:1/creds",
+                    ]),
                 explicit: nil, roleAssumer: RecordingRoleAssumer(), transport: UnusedTransport(), logger: quietLogger)
             #expect(provider.sourceDescription == "web identity token file")
         }
@@ -102,14 +116,18 @@ import TestSupport
                     "[profile r]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = EcsContainer\n")
                 let assumer = RecordingRoleAssumer()
                 let provider = try resolve(
-                    isolatedEnvironment(home: dir, [
-                        "AWS_CONFIG_FILE": "\(dir)/config", "AWS_PROFILE": "r", full: "\(container.base)/creds",
-                    ]),
+                    isolatedEnvironment(
+                        home: dir,
+                        [
+                            "AWS_CONFIG_FILE": "\(dir)/config", "AWS_PROFILE": "r", full: "\(container.base)/creds",
+                        ]),
                     assumer: assumer)
                 _ = try provider.credentials()
                 #expect(assumer.calls.map(\.sourceAccessKeyId) == ["ASIACONTAINER1"])
-                #expect(provider.sourceDescription
-                    == "assume role arn:aws:iam::1:role/r via container credentials endpoint \(container.base)/creds")
+                #expect(
+                    provider.sourceDescription
+                        == "assume role arn:aws:iam::1:role/r via container credentials endpoint \(container.base)/creds"
+                )
             }
         }
     }

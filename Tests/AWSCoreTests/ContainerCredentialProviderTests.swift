@@ -20,9 +20,10 @@ import TestSupport
             #expect(credentials.sessionToken == "container-session-token-1")
             let expiration = try #require(credentials.expiration)
             #expect(abs(expiration.timeIntervalSinceNow - 3600) < 120)
-            #expect(try server.log() == [
-                .init(path: "/v2/credentials/task-1", authorization: nil, accept: "application/json", status: 200)
-            ])
+            #expect(
+                try server.log() == [
+                    .init(path: "/v2/credentials/task-1", authorization: nil, accept: "application/json", status: 200)
+                ])
             #expect(provider.sourceDescription == "container credentials endpoint \(server.base)/v2/credentials/task-1")
             for text in [String(describing: provider), String(reflecting: provider), String(describing: credentials)] {
                 #expect(!text.contains("container-secret-1") && !text.contains("container-session-token-1"))
@@ -40,8 +41,9 @@ import TestSupport
             try ContainerCredentialProvider.fromEnvironment([relative: "v2/credentials"], transport: UnusedTransport())
         }
         #expect(error?.kind == .invalidConfiguration && error?.description.contains(relative) == true)
-        #expect(try ContainerCredentialProvider.fromEnvironment([relative: "", full: ""], transport: UnusedTransport())
-            == nil)
+        #expect(
+            try ContainerCredentialProvider.fromEnvironment([relative: "", full: ""], transport: UnusedTransport())
+                == nil)
     }
 
     @Test func fullURIOnLoopbackSendsTheTokenFromTheEnvironment() throws {

@@ -10,9 +10,11 @@ import TestSupport
     private func environment(_ dir: String, _ extra: [String: String]) throws -> [String: String] {
         try writeFile("\(dir)/credentials", "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = S\n")
         try writeFile("\(dir)/token", "WEB-TOKEN")
-        return isolatedEnvironment(home: dir, [
-            "AWS_SHARED_CREDENTIALS_FILE": "\(dir)/credentials", "AWS_CONFIG_FILE": "\(dir)/config",
-        ].merging(extra) { $1 })
+        return isolatedEnvironment(
+            home: dir,
+            [
+                "AWS_SHARED_CREDENTIALS_FILE": "\(dir)/credentials", "AWS_CONFIG_FILE": "\(dir)/config",
+            ].merging(extra) { $1 })
     }
 
     private func resolve(
@@ -45,9 +47,11 @@ import TestSupport
     @Test func profileBeatsWebIdentity() throws {
         try withTemporaryDirectory { dir in
             let provider = try resolve(
-                try environment(dir, [
-                    "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
-                ]))
+                try environment(
+                    dir,
+                    [
+                        "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
+                    ]))
             #expect(try provider.credentials().accessKeyId == "AKIAPROFILE")
             #expect(provider.sourceDescription == "shared credentials file (profile default)")
         }
@@ -56,10 +60,12 @@ import TestSupport
     @Test func webIdentityBeatsInstanceMetadata() throws {
         try withTemporaryDirectory { dir in
             let assumer = RecordingRoleAssumer()
-            var environment = try environment(dir, [
-                "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
-                "AWS_EC2_METADATA_DISABLED": "false",
-            ])
+            var environment = try environment(
+                dir,
+                [
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
+                    "AWS_EC2_METADATA_DISABLED": "false",
+                ])
             environment["AWS_SHARED_CREDENTIALS_FILE"] = "\(dir)/absent"
             let provider = try resolve(environment, assumer: assumer)
             #expect(try provider.credentials().accessKeyId == "ASIAASSUMED1")
@@ -91,9 +97,12 @@ import TestSupport
     @Test func nothingFoundListsEverySourceTriedInOrder() throws {
         try withTemporaryDirectory { dir in
             let port = try unusedLoopbackPort()
-            let environment = isolatedEnvironment(home: dir, [
-                "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)",
-            ])
+            let environment = isolatedEnvironment(
+                home: dir,
+                [
+                    "AWS_EC2_METADATA_DISABLED": "false",
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)",
+                ])
             let error = #expect(throws: CredentialError.self) {
                 try CredentialChain.resolve(
                     environment: environment, explicit: nil, roleAssumer: RecordingRoleAssumer(),
@@ -101,9 +110,12 @@ import TestSupport
             }
             #expect(error?.kind == .notFound)
             let text = error?.description ?? ""
-            let steps = ["1. explicit configuration", "2. environment", "3. shared files: no profile default in "
-                + "\(dir)/.aws/credentials or \(dir)/.aws/config", "4. web identity", "5. container",
-                "6. EC2 instance metadata (IMDSv2) at http://127.0.0.1:\(port)"]
+            let steps = [
+                "1. explicit configuration", "2. environment",
+                "3. shared files: no profile default in "
+                    + "\(dir)/.aws/credentials or \(dir)/.aws/config", "4. web identity", "5. container",
+                "6. EC2 instance metadata (IMDSv2) at http://127.0.0.1:\(port)",
+            ]
             let positions = steps.map { text.range(of: $0)?.lowerBound }
             #expect(positions.allSatisfy { $0 != nil }, "\(text)")
             #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
@@ -120,10 +132,12 @@ import TestSupport
 
     @Test func profileWithoutCredentialsFallsThrough() throws {
         try withTemporaryDirectory { dir in
-            var environment = try environment(dir, [
-                "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
-                "AWS_PROFILE": "regiononly",
-            ])
+            var environment = try environment(
+                dir,
+                [
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "\(dir)/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/web",
+                    "AWS_PROFILE": "regiononly",
+                ])
             try writeFile("\(dir)/config", "[profile regiononly]\nregion = eu-west-3\n")
             environment["AWS_SHARED_CREDENTIALS_FILE"] = "\(dir)/absent"
             let provider = try resolve(environment)
@@ -136,7 +150,9 @@ import TestSupport
             let secrets = ["SECRET-ENV", "TOKEN-ENV"]
             let provider = try resolve(try environment(dir, envKeys.merging(["AWS_SESSION_TOKEN": "TOKEN-ENV"]) { $1 }))
             let credentials = try provider.credentials()
-            let texts = [String(describing: provider), String(reflecting: credentials), String(describing: credentials)]
+            let texts = [
+                String(describing: provider), String(reflecting: credentials), String(describing: credentials),
+            ]
             for text in texts {
                 #expect(!secrets.contains { text.contains($0) }, "\(text)")
             }

@@ -8,8 +8,10 @@ import TestSupport
         let provider = EnvironmentCredentialProvider(environment: [
             "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "SECRET-ENV", "AWS_SESSION_TOKEN": "TOKEN-ENV",
         ])
-        #expect(try provider.credentials() == AWSCredentials(
-            accessKeyId: "AKIAENV", secretAccessKey: "SECRET-ENV", sessionToken: "TOKEN-ENV"))
+        #expect(
+            try provider.credentials()
+                == AWSCredentials(
+                    accessKeyId: "AKIAENV", secretAccessKey: "SECRET-ENV", sessionToken: "TOKEN-ENV"))
         #expect(provider.sourceDescription == "environment")
         var dumped = ""
         dump(provider, to: &dumped)
@@ -60,8 +62,10 @@ import TestSupport
         (#"echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "SECRET-PROC"}'"#, "Version"),
         (#"echo '{"AccessKeyId": "A", "SecretAccessKey": "SECRET-PROC"}'"#, "Version"),
         (#"echo '{"Version": 1, "SecretAccessKey": "SECRET-PROC"}'"#, "AccessKeyId"),
-        (#"echo '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "SECRET-PROC", "Expiration": "soon"}'"#,
-         "ISO 8601"),
+        (
+            #"echo '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "SECRET-PROC", "Expiration": "soon"}'"#,
+            "ISO 8601"
+        ),
         ("true", "returned nothing"),
     ])
     func credentialProcessRejectsBadOutput(command: String, expected: String) throws {
@@ -118,17 +122,20 @@ import TestSupport
             let assumer = RecordingRoleAssumer()
             let provider = try #require(
                 try WebIdentityCredentialProvider.fromEnvironment(
-                    ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web",
-                     "AWS_ROLE_SESSION_NAME": "sess"],
+                    [
+                        "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web",
+                        "AWS_ROLE_SESSION_NAME": "sess",
+                    ],
                     roleAssumer: assumer, now: Date()))
             #expect(try provider.credentials().accessKeyId == "ASIAASSUMED1")
             try writeFile(tokenFile, "WEB-TOKEN-2")
             _ = try provider.credentials()
             #expect(assumer.calls.map(\.webIdentityToken) == ["WEB-TOKEN-1", "WEB-TOKEN-2"])
-            #expect(assumer.calls.allSatisfy {
-                $0.kind == "AssumeRoleWithWebIdentity" && $0.roleArn == "arn:aws:iam::123456789012:role/web"
-                    && $0.sessionName == "sess"
-            })
+            #expect(
+                assumer.calls.allSatisfy {
+                    $0.kind == "AssumeRoleWithWebIdentity" && $0.roleArn == "arn:aws:iam::123456789012:role/web"
+                        && $0.sessionName == "sess"
+                })
             #expect(provider.sourceDescription == "web identity token file")
             #expect(!String(describing: provider).contains("WEB-TOKEN"))
         }
@@ -161,10 +168,12 @@ import TestSupport
         try writeFile("\(dir)/credentials", credentials)
         try writeFile("\(dir)/config", config)
         return try CredentialChain.resolve(
-            environment: isolatedEnvironment(home: dir, [
-                "AWS_SHARED_CREDENTIALS_FILE": "\(dir)/credentials", "AWS_CONFIG_FILE": "\(dir)/config",
-                "AWS_PROFILE": profile,
-            ].merging(extra) { $1 }),
+            environment: isolatedEnvironment(
+                home: dir,
+                [
+                    "AWS_SHARED_CREDENTIALS_FILE": "\(dir)/credentials", "AWS_CONFIG_FILE": "\(dir)/config",
+                    "AWS_PROFILE": profile,
+                ].merging(extra) { $1 }),
             explicit: nil, roleAssumer: assumer, transport: UnusedTransport(), logger: quietLogger)
     }
 
@@ -176,8 +185,10 @@ import TestSupport
                 credentials: "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = SECRET-DEV\n"
                     + "aws_session_token = TOKEN-DEV\n",
                 assumer: assumer)
-            #expect(try fromCredentials.credentials() == AWSCredentials(
-                accessKeyId: "AKIADEV", secretAccessKey: "SECRET-DEV", sessionToken: "TOKEN-DEV"))
+            #expect(
+                try fromCredentials.credentials()
+                    == AWSCredentials(
+                        accessKeyId: "AKIADEV", secretAccessKey: "SECRET-DEV", sessionToken: "TOKEN-DEV"))
             #expect(fromCredentials.sourceDescription == "shared credentials file (profile dev)")
 
             let fromConfig = try resolve(
@@ -227,11 +238,14 @@ import TestSupport
             #expect(calls.first?.roleArn == "arn:aws:iam::222222222222:role/middle")
             #expect(calls.first?.sourceAccessKeyId == "AKIABASE")
             #expect(calls.first?.sessionName.hasPrefix("aurorad-") == true)
-            #expect(calls.last == RecordingRoleAssumer.Call(
-                kind: "AssumeRole", roleArn: "arn:aws:iam::111111111111:role/app", sessionName: "aurorad-app",
-                externalId: "ext-123", durationSeconds: 1800, sourceAccessKeyId: "ASIAASSUMED1"))
-            #expect(provider.sourceDescription == "assume role arn:aws:iam::111111111111:role/app via assume role "
-                + "arn:aws:iam::222222222222:role/middle via shared credentials file (profile base)")
+            #expect(
+                calls.last
+                    == RecordingRoleAssumer.Call(
+                        kind: "AssumeRole", roleArn: "arn:aws:iam::111111111111:role/app", sessionName: "aurorad-app",
+                        externalId: "ext-123", durationSeconds: 1800, sourceAccessKeyId: "ASIAASSUMED1"))
+            #expect(
+                provider.sourceDescription == "assume role arn:aws:iam::111111111111:role/app via assume role "
+                    + "arn:aws:iam::222222222222:role/middle via shared credentials file (profile base)")
             _ = try provider.credentials()
             #expect(assumer.calls.count == 2, "assumed-role credentials are cached until near expiry")
             #expect(!String(describing: provider).contains("SECRET-BASE"))

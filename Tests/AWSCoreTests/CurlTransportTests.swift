@@ -34,9 +34,12 @@ struct CurlTransportTests {
         try FaultyHTTPServer.with { server in
             let transport = CurlTransport()
             let form = Data("Action=GetRole&Version=2010-05-08&RoleName=a%2Fb".utf8)
-            let post = server.request("/echo", [QueryItem("a b", "c/d")], method: "POST",
-                                      headers: [HTTPHeader("Content-Type", QueryEncoding.contentType),
-                                                HTTPHeader("X-Amz-Date", "20251125T110518Z")], body: form)
+            let post = server.request(
+                "/echo", [QueryItem("a b", "c/d")], method: "POST",
+                headers: [
+                    HTTPHeader("Content-Type", QueryEncoding.contentType),
+                    HTTPHeader("X-Amz-Date", "20251125T110518Z"),
+                ], body: form)
             let echoed = try JSONDecoder().decode(Echo.self, from: transport.send(post, timeout: nil).body)
             #expect(echoed.method == "POST")
             #expect(echoed.path == "/echo?a%20b=c%2Fd")
@@ -121,8 +124,9 @@ struct CurlTransportTests {
     func stall() throws {
         try FaultyHTTPServer.with { server in
             let error = #expect(throws: TransportError.self) {
-                try CurlTransport().send(server.request("/stall", [QueryItem("seconds", "10")]),
-                                         timeout: .milliseconds(300))
+                try CurlTransport().send(
+                    server.request("/stall", [QueryItem("seconds", "10")]),
+                    timeout: .milliseconds(300))
             }
             #expect(error?.kind == .timedOut)
             #expect(error?.description.contains("127.0.0.1") == true)
@@ -159,8 +163,9 @@ struct CurlTransportTests {
     @Test("a refused connection is connectFailed, and the description has no request headers")
     func connectFailed() throws {
         let port = try FaultyHTTPServer.with { $0.port }  // the server is gone: nothing listens there now
-        let request = HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: port,
-                                  headers: [HTTPHeader("Authorization", "AWS4-HMAC-SHA256 Signature=SECRET")])
+        let request = HTTPRequest(
+            method: "GET", scheme: "http", host: "127.0.0.1", port: port,
+            headers: [HTTPHeader("Authorization", "AWS4-HMAC-SHA256 Signature=SECRET")])
         let error = #expect(throws: TransportError.self) { try CurlTransport().send(request, timeout: nil) }
         #expect(error?.kind == .connectFailed)
         #expect(error?.description.contains("127.0.0.1") == true)

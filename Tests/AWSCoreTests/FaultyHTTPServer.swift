@@ -15,10 +15,13 @@ struct FaultyHTTPServer {
     }
 
     /// A request to `path` on this server.
-    func request(_ path: String, _ query: [QueryItem] = [], method: String = "GET", headers: [HTTPHeader] = [],
-                 body: Data = Data()) -> HTTPRequest {
-        HTTPRequest(method: method, scheme: "http", host: "127.0.0.1", port: port, path: path, query: query,
-                    headers: headers, body: body)
+    func request(
+        _ path: String, _ query: [QueryItem] = [], method: String = "GET", headers: [HTTPHeader] = [],
+        body: Data = Data()
+    ) -> HTTPRequest {
+        HTTPRequest(
+            method: method, scheme: "http", host: "127.0.0.1", port: port, path: path, query: query,
+            headers: headers, body: body)
     }
 
     /// The number of TCP connections the server has accepted, asked over a fresh transport (counted too).

@@ -42,15 +42,18 @@ struct IMDSServer {
         var expiration: String
 
         enum CodingKeys: String, CodingKey {
-            case accessKeyId = "AccessKeyId", secretAccessKey = "SecretAccessKey", token = "Token"
+            case accessKeyId = "AccessKeyId"
+            case secretAccessKey = "SecretAccessKey"
+            case token = "Token"
             case expiration = "Expiration"
         }
     }
 
     /// Sends `method path` straight to the server over libcurl, bypassing the provider under test.
     func exchange(_ method: String, _ path: String, headers: [HTTPHeader] = []) throws -> HTTPResponse {
-        let request = HTTPRequest(method: method, scheme: "http", host: "127.0.0.1", port: port, path: path,
-                                  headers: headers)
+        let request = HTTPRequest(
+            method: method, scheme: "http", host: "127.0.0.1", port: port, path: path,
+            headers: headers)
         return try CurlTransport().send(request, timeout: .seconds(5))
     }
 
@@ -93,11 +96,12 @@ struct IMDSServer {
             #expect(credentials.secretAccessKey == served.secretAccessKey)
             #expect(credentials.sessionToken == served.token)
             #expect(credentials.expiration == (try Date(served.expiration, strategy: .iso8601)))
-            #expect(try server.log() == [
-                .init(method: "PUT", path: "/latest/api/token", ttl: "21600", token: "none", status: 200),
-                .init(method: "GET", path: rolePath, ttl: nil, token: "valid", status: 200),
-                .init(method: "GET", path: rolePath + "aurorad-test-role", ttl: nil, token: "valid", status: 200),
-            ])
+            #expect(
+                try server.log() == [
+                    .init(method: "PUT", path: "/latest/api/token", ttl: "21600", token: "none", status: 200),
+                    .init(method: "GET", path: rolePath, ttl: nil, token: "valid", status: 200),
+                    .init(method: "GET", path: rolePath + "aurorad-test-role", ttl: nil, token: "valid", status: 200),
+                ])
             #expect(provider.sourceDescription == "EC2 instance metadata (IMDSv2) at \(server.endpoint)")
             for text in [String(describing: provider), String(describing: credentials)] {
                 #expect(!text.contains(served.secretAccessKey) && !text.contains(served.token))
@@ -138,8 +142,9 @@ struct IMDSServer {
 
     @Test func environmentControlsEndpointAndDisabling() throws {
         #expect(IMDSCredentialProvider.endpoint(environment: [:]) == "http://169.254.169.254")
-        #expect(IMDSCredentialProvider.endpoint(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://x:1"])
-            == "http://x:1")
+        #expect(
+            IMDSCredentialProvider.endpoint(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://x:1"])
+                == "http://x:1")
         #expect(IMDSCredentialProvider.isDisabled(environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"]))
         #expect(!IMDSCredentialProvider.isDisabled(environment: ["AWS_EC2_METADATA_DISABLED": "false"]))
         #expect(throws: CredentialError.self) {
@@ -150,9 +155,11 @@ struct IMDSServer {
     @Test func chainFallsThroughToInstanceMetadataAtTheOverriddenEndpoint() throws {
         try withIMDSServer { server in
             try withTemporaryDirectory { dir in
-                let environment = isolatedEnvironment(home: dir, [
-                    "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint,
-                ])
+                let environment = isolatedEnvironment(
+                    home: dir,
+                    [
+                        "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint,
+                    ])
                 let provider = try CredentialChain.resolve(
                     environment: environment, explicit: nil, roleAssumer: RecordingRoleAssumer(),
                     transport: CurlTransport(), logger: quietLogger)
@@ -186,15 +193,18 @@ struct IMDSServer {
                     "[profile r]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Ec2InstanceMetadata\n")
                 let assumer = RecordingRoleAssumer()
                 let provider = try CredentialChain.resolve(
-                    environment: isolatedEnvironment(home: dir, [
-                        "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint,
-                        "AWS_CONFIG_FILE": "\(dir)/config", "AWS_PROFILE": "r",
-                    ]),
+                    environment: isolatedEnvironment(
+                        home: dir,
+                        [
+                            "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint,
+                            "AWS_CONFIG_FILE": "\(dir)/config", "AWS_PROFILE": "r",
+                        ]),
                     explicit: nil, roleAssumer: assumer, transport: CurlTransport(), logger: quietLogger)
                 _ = try provider.credentials()
                 #expect(assumer.calls.map(\.sourceAccessKeyId) == [try server.served().accessKeyId])
-                #expect(provider.sourceDescription
-                    == "assume role arn:aws:iam::1:role/r via EC2 instance metadata (IMDSv2) at \(server.endpoint)")
+                #expect(
+                    provider.sourceDescription
+                        == "assume role arn:aws:iam::1:role/r via EC2 instance metadata (IMDSv2) at \(server.endpoint)")
             }
         }
     }

@@ -8,9 +8,11 @@ struct PaginationTests {
     /// An IAM ListRolePolicies page: policies plus IsTruncated/Marker.
     func iamPage(_ policies: [String], marker: String?) throws -> AWSXMLElement {
         let members = policies.map { "<member>\($0)</member>" }.joined()
-        let tail = marker.map { "<IsTruncated>true</IsTruncated><Marker>\($0)</Marker>" }
+        let tail =
+            marker.map { "<IsTruncated>true</IsTruncated><Marker>\($0)</Marker>" }
             ?? "<IsTruncated>false</IsTruncated>"
-        let xml = "<ListRolePoliciesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+        let xml =
+            "<ListRolePoliciesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
             + "<ListRolePoliciesResult><PolicyNames>\(members)</PolicyNames>\(tail)</ListRolePoliciesResult>"
             + "</ListRolePoliciesResponse>"
         return try #require(try AWSXMLParser.parse(Data(xml.utf8)).child("ListRolePoliciesResult"))
@@ -37,11 +39,13 @@ struct PaginationTests {
         let rds = try AWSXMLParser.parse(Data(describeDBClustersResponse.utf8))
         #expect(Pagination.rdsNextMarker(try #require(rds.child("DescribeDBClustersResult"))) == "bWFya2VyLzE=")
         #expect(Pagination.rdsNextMarker(AWSXMLElement(name: "DescribeDBClustersResult")) == nil)
-        let s3 = try AWSXMLParser.parse(Data("""
-            <ListBucketResult><IsTruncated>true</IsTruncated>\
-            <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36H\
-            y4vbOwM=</NextContinuationToken><KeyCount>1000</KeyCount></ListBucketResult>
-            """.utf8))
+        let s3 = try AWSXMLParser.parse(
+            Data(
+                """
+                <ListBucketResult><IsTruncated>true</IsTruncated>\
+                <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36H\
+                y4vbOwM=</NextContinuationToken><KeyCount>1000</KeyCount></ListBucketResult>
+                """.utf8))
         #expect(Pagination.s3NextContinuationToken(s3) == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
         let last = try AWSXMLParser.parse(
             Data("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))

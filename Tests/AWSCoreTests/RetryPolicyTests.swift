@@ -17,11 +17,14 @@ final class RecordingSleeper: Sendable {
 }
 
 /// A policy with a recording sleeper and a fixed random value.
-func makePolicy(_ configuration: RetryConfiguration = RetryConfiguration(), quota: RetryQuota = RetryQuota(),
-                random: Double = 0.5) -> (RetryPolicy, RecordingSleeper) {
+func makePolicy(
+    _ configuration: RetryConfiguration = RetryConfiguration(), quota: RetryQuota = RetryQuota(),
+    random: Double = 0.5
+) -> (RetryPolicy, RecordingSleeper) {
     let sleeper = RecordingSleeper()
-    let policy = RetryPolicy(configuration: configuration, quota: quota, logger: Logger(label: "test.retry"),
-                             sleeper: { sleeper.sleep($0) }, random: { random })
+    let policy = RetryPolicy(
+        configuration: configuration, quota: quota, logger: Logger(label: "test.retry"),
+        sleeper: { sleeper.sleep($0) }, random: { random })
     return (policy, sleeper)
 }
 
@@ -42,8 +45,12 @@ struct RetryPolicyServerTests {
             let (policy, sleeper) = makePolicy()
             let transport = CurlTransport()
             var attempts = 0
-            let request = server.request("/fail-then-ok", [QueryItem("key", "a"), QueryItem("failures", "2"),
-                                                           QueryItem("status", "503")])
+            let request = server.request(
+                "/fail-then-ok",
+                [
+                    QueryItem("key", "a"), QueryItem("failures", "2"),
+                    QueryItem("status", "503"),
+                ])
             let response = try policy.execute { attempt in
                 attempts = attempt
                 return try call(transport, request)
@@ -61,8 +68,12 @@ struct RetryPolicyServerTests {
             let (policy, sleeper) = makePolicy()
             let transport = CurlTransport()
             var seen: [AWSErrorKind] = []
-            let request = server.request("/fail-then-ok", [QueryItem("key", "t"), QueryItem("failures", "1"),
-                                                           QueryItem("status", "400"), QueryItem("code", "Throttling")])
+            let request = server.request(
+                "/fail-then-ok",
+                [
+                    QueryItem("key", "t"), QueryItem("failures", "1"),
+                    QueryItem("status", "400"), QueryItem("code", "Throttling"),
+                ])
             let response = try policy.execute { _ in
                 do { return try call(transport, request) } catch let error as AWSError {
                     seen.append(error.kind)
@@ -100,8 +111,9 @@ struct RetryPolicyServerTests {
             let transport = CurlTransport()
             let error = #expect(throws: TransportError.self) {
                 try policy.execute { _ in
-                    try call(transport, server.request("/stall", [QueryItem("seconds", "10")]),
-                             timeout: .milliseconds(200))
+                    try call(
+                        transport, server.request("/stall", [QueryItem("seconds", "10")]),
+                        timeout: .milliseconds(200))
                 }
             }
             #expect(error?.kind == .timedOut)
@@ -133,10 +145,12 @@ struct RetryPolicyServerTests {
             formatter.timeZone = TimeZone(identifier: "GMT")
             formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
             let serverDate = formatter.string(from: Date().addingTimeInterval(3600))
-            let request = server.request("/fail-then-ok", [
-                QueryItem("key", "skew"), QueryItem("failures", "1"), QueryItem("status", "403"),
-                QueryItem("code", "RequestTimeTooSkewed"), QueryItem("date", serverDate),
-            ])
+            let request = server.request(
+                "/fail-then-ok",
+                [
+                    QueryItem("key", "skew"), QueryItem("failures", "1"), QueryItem("status", "403"),
+                    QueryItem("code", "RequestTimeTooSkewed"), QueryItem("date", serverDate),
+                ])
             var signedAt: [Date] = []
             _ = try policy.execute { _ in
                 signedAt.append(policy.clockSkew.corrected(Date()))
@@ -216,8 +230,9 @@ struct RetryPolicyTests {
         #expect(throws: AWSError.self) {
             try policy.execute { attempt -> Int in
                 attempts = attempt
-                throw AWSError(service: "S3", action: "GetObject", code: "RequestTimeTooSkewed", status: 403,
-                               clockOffset: -1200)
+                throw AWSError(
+                    service: "S3", action: "GetObject", code: "RequestTimeTooSkewed", status: 403,
+                    clockOffset: -1200)
             }
         }
         #expect(attempts == 2)

@@ -29,12 +29,16 @@ import TestSupport
                 output = json
                 """)
             let files = try SharedConfigFiles(credentialsPath: "\(dir)/credentials", configPath: "\(dir)/config")
-            #expect(files.credentialsProfiles["dev"] == [
-                "aws_access_key_id": "AKIADEV", "aws_secret_access_key": "dev/secret+key",
-            ])
+            #expect(
+                files.credentialsProfiles["dev"] == [
+                    "aws_access_key_id": "AKIADEV", "aws_secret_access_key": "dev/secret+key",
+                ])
             #expect(files.credentialsProfiles["prod"]?["aws_secret_access_key"] == "prod=secret=with=equals")
-            #expect(files.configProfiles["dev"] == ["region": "eu-west-1", "s3": "", "s3.addressing_style": "path",
-                                                    "output": "json"])
+            #expect(
+                files.configProfiles["dev"] == [
+                    "region": "eu-west-1", "s3": "", "s3.addressing_style": "path",
+                    "output": "json",
+                ])
             #expect(files.region(profile: "dev") == "eu-west-1")
             #expect(files.region(profile: "prod") == nil)
         }
@@ -47,9 +51,10 @@ import TestSupport
                 "\(dir)/config",
                 "[profile dev]\naws_access_key_id = FROMCONFIG\naws_secret_access_key = s\nregion = x\n")
             let files = try SharedConfigFiles(credentialsPath: "\(dir)/credentials", configPath: "\(dir)/config")
-            #expect(files.profile("dev") == [
-                "aws_access_key_id": "FROMCREDENTIALS", "aws_secret_access_key": "s", "region": "x",
-            ])
+            #expect(
+                files.profile("dev") == [
+                    "aws_access_key_id": "FROMCREDENTIALS", "aws_secret_access_key": "s", "region": "x",
+                ])
         }
     }
 

@@ -58,10 +58,12 @@ import Testing
     @Test(arguments: document.cases)
     func agreesWithBotocore(_ expected: Case) throws {
         let document = Self.document
-        let credentials = AWSCredentials(accessKeyId: document.accessKeyId,
-                                         secretAccessKey: document.secretAccessKey,
-                                         sessionToken: expected.sessionToken)
-        let signer = expected.signer == "S3SigV4Auth"
+        let credentials = AWSCredentials(
+            accessKeyId: document.accessKeyId,
+            secretAccessKey: document.secretAccessKey,
+            sessionToken: expected.sessionToken)
+        let signer =
+            expected.signer == "S3SigV4Auth"
             ? SigV4Signer.s3(region: expected.region, cache: SigningKeyCache())
             : SigV4Signer(service: expected.service, region: expected.region, cache: SigningKeyCache())
         var request = HTTPRequest(
@@ -81,8 +83,10 @@ import Testing
         let payloadHash = verified.header("X-Amz-Content-SHA256") ?? SigV4Signer.payloadHash(request.body)
         let canonical = signer.canonicalRequest(verified, payloadHash: payloadHash)
         #expect(canonical.text == expected.canonicalRequest)
-        #expect(SigV4Signer.stringToSign(canonicalRequest: canonical.text, amzDate: document.date,
-                                         scope: signer.credentialScope(day: String(document.date.prefix(8))))
+        #expect(
+            SigV4Signer.stringToSign(
+                canonicalRequest: canonical.text, amzDate: document.date,
+                scope: signer.credentialScope(day: String(document.date.prefix(8))))
                 == expected.stringToSign)
     }
 
@@ -92,8 +96,9 @@ import Testing
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let output = try Botocore.run(script: source.appendingPathComponent("botocore_expectations.py"))
         let committed = try Data(contentsOf: source.appendingPathComponent("Resources/botocore_expectations.json"))
-        #expect(try Self.decode(output) == Self.decode(committed),
-                "stale; run python3 Tests/AWSCoreTests/botocore_expectations.py > Resources/botocore_expectations.json")
+        #expect(
+            try Self.decode(output) == Self.decode(committed),
+            "stale; run python3 Tests/AWSCoreTests/botocore_expectations.py > Resources/botocore_expectations.json")
     }
 }
 

@@ -4,8 +4,9 @@ import Testing
 
 /// The signer's rules beyond the suite: S3 versus other services, re-signing, unsigned headers, timestamps, cache.
 @Suite struct SigV4SignerTests {
-    let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE",
-                                     secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    let credentials = AWSCredentials(
+        accessKeyId: "AKIDEXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     let date = Date(timeIntervalSince1970: 1_440_938_160)
 
     @Test func s3EncodesThePathOnceAndKeepsItsSegments() {
@@ -39,10 +40,12 @@ import Testing
     }
 
     @Test func hopByHopAndUserAgentHeadersAreNotSigned() {
-        var request = HTTPRequest(method: "GET", host: "EXAMPLE.amazonaws.com", headers: [
-            HTTPHeader("User-Agent", "aurorad/1"), HTTPHeader("Expect", "100-continue"),
-            HTTPHeader("X-Amzn-Trace-Id", "Root=1"), HTTPHeader("My-Header", "  a \t b  "),
-        ])
+        var request = HTTPRequest(
+            method: "GET", host: "EXAMPLE.amazonaws.com",
+            headers: [
+                HTTPHeader("User-Agent", "aurorad/1"), HTTPHeader("Expect", "100-continue"),
+                HTTPHeader("X-Amzn-Trace-Id", "Root=1"), HTTPHeader("My-Header", "  a \t b  "),
+            ])
         SigV4Signer(service: "service", region: "us-east-1").sign(&request, credentials: credentials, date: date)
         let authorization = request.header("Authorization") ?? ""
         #expect(authorization.contains("SignedHeaders=host;my-header;x-amz-date,"))
@@ -52,8 +55,9 @@ import Testing
     }
 
     @Test func nonASCIIValuesAreTrimmedOnUnicodeWhiteSpaceLikePython() {
-        var request = HTTPRequest(method: "GET", host: "example.amazonaws.com",
-                                  headers: [HTTPHeader("My-Header", " \u{00A0}ü  \u{2003}x\t\u{1F}y ")])
+        var request = HTTPRequest(
+            method: "GET", host: "example.amazonaws.com",
+            headers: [HTTPHeader("My-Header", " \u{00A0}ü  \u{2003}x\t\u{1F}y ")])
         let signer = SigV4Signer(service: "service", region: "us-east-1")
         signer.sign(&request, credentials: credentials, date: date)
         // Python: ' \xa0ü  \u2003x\t\x1fy '.split() == ['ü', 'x', 'y']
@@ -74,7 +78,8 @@ import Testing
         signer.sign(&request, credentials: temporary, date: date)
         let first = request.header("Authorization")
         signer.sign(&request, credentials: temporary, date: date.addingTimeInterval(300))
-        #expect(request.headers.map(\.name)
+        #expect(
+            request.headers.map(\.name)
                 == ["X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256", "Authorization"])
         #expect(request.header("X-Amz-Date") == "20150830T124100Z")
         #expect(request.header("Authorization") != first)
@@ -103,15 +108,17 @@ import Testing
 
     @Test func signingKeyMatchesTheDocumentedExample() {
         // AWS's "Deriving the signing key" example (IAM, us-east-1, 20120215).
-        let key = SigV4Signer.signingKey(secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                         day: "20120215", region: "us-east-1", service: "iam")
+        let key = SigV4Signer.signingKey(
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            day: "20120215", region: "us-east-1", service: "iam")
         #expect(Crypto.hex(key) == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
     }
 
     @Test func cryptoMatchesKnownAnswers() {
         #expect(Crypto.hex(Crypto.sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         // RFC 4231 test case 2.
-        #expect(Crypto.hex(Crypto.hmacSHA256(key: Array("Jefe".utf8), message: "what do ya want for nothing?"))
+        #expect(
+            Crypto.hex(Crypto.hmacSHA256(key: Array("Jefe".utf8), message: "what do ya want for nothing?"))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 }
@@ -127,8 +134,11 @@ import Testing
         rotated.secretAccessKey = "two"
         let second = cache.signingKey(credentials: rotated, day: "20240309", region: "us-east-1", service: "iam")
         #expect(first != second)
-        #expect(second == SigV4Signer.signingKey(secretAccessKey: "two", day: "20240309", region: "us-east-1",
-                                                 service: "iam"))
+        #expect(
+            second
+                == SigV4Signer.signingKey(
+                    secretAccessKey: "two", day: "20240309", region: "us-east-1",
+                    service: "iam"))
         #expect(cache.count == 2)
     }
 
@@ -155,8 +165,9 @@ import Testing
 
     @Test func concurrentCallersGetTheSameKey() {
         let cache = SigningKeyCache(capacity: 8)
-        let expected = SigV4Signer.signingKey(secretAccessKey: "one", day: "20240309", region: "us-east-1",
-                                              service: "rds")
+        let expected = SigV4Signer.signingKey(
+            secretAccessKey: "one", day: "20240309", region: "us-east-1",
+            service: "rds")
         let results = Results()
         DispatchQueue.concurrentPerform(iterations: 200) { index in
             let region = index.isMultiple(of: 2) ? "us-east-1" : "eu-west-1"

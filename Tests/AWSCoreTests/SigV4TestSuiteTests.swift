@@ -8,7 +8,7 @@ import Testing
     static let notApplicable: [String: String] = [
         "post-sts-token/post-sts-header-after":
             "adds X-Amz-Security-Token after signing, for services that exclude it from the signature; IAM, RDS, S3 "
-            + "and STS all take it signed, and botocore always signs it, so the signer has no unsigned-token mode",
+            + "and STS all take it signed, and botocore always signs it, so the signer has no unsigned-token mode"
     ]
 
     static let root = SigV4TestResources.url("aws4_testsuite")
@@ -26,8 +26,9 @@ import Testing
     static let applicable = vectors.filter { notApplicable[$0] == nil }
 
     @Test func everyVectorIsRunOrListedAsNotApplicable() {
-        #expect(Self.vectors.count == 34,
-                "the committed suite has 34 vectors; found \(Self.vectors.count) in \(Self.root.path)")
+        #expect(
+            Self.vectors.count == 34,
+            "the committed suite has 34 vectors; found \(Self.vectors.count) in \(Self.root.path)")
         for name in Self.notApplicable.keys { #expect(Self.vectors.contains(name), "\(name) is not in the suite") }
         #expect(Self.applicable.count + Self.notApplicable.count == Self.vectors.count)
     }
@@ -42,13 +43,15 @@ import Testing
         var request = try RawHTTPRequest.parse(file("req"))
         // The suite's token cases give the token in the signed request (.sreq); the credentials carry it.
         let token = try RawHTTPRequest.parse(file("sreq")).header("X-Amz-Security-Token")
-        let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE",
-                                         secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                         sessionToken: token)
+        let credentials = AWSCredentials(
+            accessKeyId: "AKIDEXAMPLE",
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            sessionToken: token)
         // The suite's .req paths are already the wire form (unencoded) and it encodes them once for service
         // "service", normalizing like every non-S3 service; hence .single with normalization.
-        let signer = SigV4Signer(service: "service", region: "us-east-1", uriEncodingMode: .single,
-                                 normalizesPath: true)
+        let signer = SigV4Signer(
+            service: "service", region: "us-east-1", uriEncodingMode: .single,
+            normalizesPath: true)
         let date = Date(timeIntervalSince1970: 1_440_938_160)  // 20150830T123600Z
 
         signer.sign(&request, credentials: credentials, date: date)
@@ -58,8 +61,9 @@ import Testing
         verified.headers.removeAll { $0.name == "Authorization" }
         let canonical = signer.canonicalRequest(verified, payloadHash: SigV4Signer.payloadHash(request.body))
         #expect(canonical.text == (try file("creq")))
-        let stringToSign = SigV4Signer.stringToSign(canonicalRequest: canonical.text, amzDate: "20150830T123600Z",
-                                                    scope: signer.credentialScope(day: "20150830"))
+        let stringToSign = SigV4Signer.stringToSign(
+            canonicalRequest: canonical.text, amzDate: "20150830T123600Z",
+            scope: signer.credentialScope(day: "20150830"))
         #expect(stringToSign == (try file("sts")))
         #expect(request.header("Authorization") == (try file("authz")))
         #expect(request.header("X-Amz-Date") == "20150830T123600Z")
@@ -105,8 +109,9 @@ enum RawHTTPRequest {
         guard let host = headers.first(where: { $0.name.lowercased() == "host" })?.value else {
             throw ParseError(description: "The request has no Host header.")
         }
-        return HTTPRequest(method: method, host: host, path: try decode(pathPart[0]), query: query,
-                           headers: headers, body: Data(body.utf8))
+        return HTTPRequest(
+            method: method, host: host, path: try decode(pathPart[0]), query: query,
+            headers: headers, body: Data(body.utf8))
     }
 
     private static func decode(_ text: Substring) throws -> String {

@@ -9,13 +9,15 @@ import Testing
 struct AWSCallMetricsTests {
     static let throttled = HTTPResponse(
         status: 400,
-        body: Data("""
+        body: Data(
+            """
             <ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>
             <RequestId>r-1</RequestId></ErrorResponse>
             """.utf8))
     static let notFound = HTTPResponse(
         status: 404,
-        body: Data("""
+        body: Data(
+            """
             <ErrorResponse><Error><Type>Sender</Type><Code>DBClusterNotFoundFault</Code><Message>none</Message></Error>
             <RequestId>r-2</RequestId></ErrorResponse>
             """.utf8))

@@ -38,7 +38,8 @@ struct BotocoreSerializationTests {
     static let monitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
     static func query(_ action: String, _ result: String = "") -> HTTPResponse {
-        let body = result.isEmpty
+        let body =
+            result.isEmpty
             ? "<\(action)Response><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></\(action)Response>"
             : "<\(action)Response><\(action)Result>\(result)</\(action)Result></\(action)Response>"
         return HTTPResponse(status: 200, body: Data(body.utf8))
@@ -112,10 +113,11 @@ struct BotocoreSerializationTests {
                 """,
             response: query("RestoreDBClusterFromS3", cluster),
             invoke: {
-                _ = try RDSClient(client: $0).restoreDBClusterFromS3(RestoreDBClusterFromS3Request(
-                    dbClusterIdentifier: "c1", masterUsername: "admin",
-                    masterPassword: .managedByRDS(secretKmsKeyId: "k2"), s3BucketName: "backups",
-                    s3IngestionRoleArn: roleArn, sourceEngineVersion: "5.7.44", port: 3307))
+                _ = try RDSClient(client: $0).restoreDBClusterFromS3(
+                    RestoreDBClusterFromS3Request(
+                        dbClusterIdentifier: "c1", masterUsername: "admin",
+                        masterPassword: .managedByRDS(secretKmsKeyId: "k2"), s3BucketName: "backups",
+                        s3IngestionRoleArn: roleArn, sourceEngineVersion: "5.7.44", port: 3307))
             }),
         Call(
             name: "DescribeDBClusters of one cluster", service: "rds", operation: "DescribeDBClusters",
@@ -148,10 +150,11 @@ struct BotocoreSerializationTests {
                 """,
             response: query("CreateDBInstance", instance),
             invoke: {
-                _ = try RDSClient(client: $0).createDBInstance(CreateDBInstanceRequest(
-                    dbInstanceIdentifier: "c1-1", dbInstanceClass: "db.r6g.large", dbClusterIdentifier: "c1",
-                    publiclyAccessible: false, tags: [AWSTag(key: "aurorad:spec", value: "c1")],
-                    availabilityZone: "eu-west-1b", promotionTier: 2, settings: instanceSettings))
+                _ = try RDSClient(client: $0).createDBInstance(
+                    CreateDBInstanceRequest(
+                        dbInstanceIdentifier: "c1-1", dbInstanceClass: "db.r6g.large", dbClusterIdentifier: "c1",
+                        publiclyAccessible: false, tags: [AWSTag(key: "aurorad:spec", value: "c1")],
+                        availabilityZone: "eu-west-1b", promotionTier: 2, settings: instanceSettings))
             }),
         Call(
             name: "DescribeDBInstances of one instance", service: "rds", operation: "DescribeDBInstances",
@@ -544,8 +547,11 @@ struct BotocoreSerializationTests {
             invoke: {
                 _ = try EC2Client(client: $0).authorizeSecurityGroupEgress(
                     groupId: "sg-1",
-                    rules: [EC2Rule(ipProtocol: "-1", fromPort: nil, toPort: nil, peer: .cidrIpv4("0.0.0.0/0"),
-                                    description: "all")],
+                    rules: [
+                        EC2Rule(
+                            ipProtocol: "-1", fromPort: nil, toPort: nil, peer: .cidrIpv4("0.0.0.0/0"),
+                            description: "all")
+                    ],
                     tags: [])
             }),
         Call(
@@ -579,10 +585,12 @@ struct BotocoreSerializationTests {
 
     /// Validates and serializes every call with botocore, in one python3 run.
     static let botocore: Result<[String: Expected], any Error> = {
-        let input = "[" + calls.map {
-            #"{"name": \#(jsonString($0.name)), "service": "\#($0.service)", "operation": "\#($0.operation)", "#
-                + #""params": \#($0.params)}"#
-        }.joined(separator: ",") + "]"
+        let input =
+            "["
+            + calls.map {
+                #"{"name": \#(jsonString($0.name)), "service": "\#($0.service)", "operation": "\#($0.operation)", "#
+                    + #""params": \#($0.params)}"#
+            }.joined(separator: ",") + "]"
         return Result {
             try JSONDecoder().decode(
                 [String: Expected].self, from: PythonRunner.run(script: serializeScript, stdin: Data(input.utf8)))

@@ -26,7 +26,8 @@ final class CapturedLogs: Sendable {
     /// Everything logged, as one text (messages and metadata keys and values).
     var text: String {
         all.map { record in
-            record.message + " " + record.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            record.message + " "
+                + record.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: " ")
         }.joined(separator: "\n")
     }

@@ -41,9 +41,12 @@ struct EC2ClientEmulatorTests {
         #expect(duplicate.code == "InvalidGroup.Duplicate" && duplicate.isDuplicate)
 
         let byId = try ec2.describeSecurityGroups(ids: [groupId, "sg-0123456789abcdef0"])
-        #expect(byId == [EC2SecurityGroup(
-            id: groupId, name: name, description: "Control traffic to/from RDS Aurora \(name)", vpcId: vpcId,
-            ownerId: byId.first?.ownerId, arn: byId.first?.arn, tags: tags)])
+        #expect(
+            byId == [
+                EC2SecurityGroup(
+                    id: groupId, name: name, description: "Control traffic to/from RDS Aurora \(name)", vpcId: vpcId,
+                    ownerId: byId.first?.ownerId, arn: byId.first?.arn, tags: tags)
+            ])
         let byTag = try ec2.describeSecurityGroups(filters: [
             AWSFilter(name: "vpc-id", values: [vpcId]), AWSFilter(name: "tag:aurorad:spec", values: [name]),
         ])

@@ -75,7 +75,9 @@ struct EC2ParsingTests {
 
     @Test("DescribeVpcs: id, state, primary and associated CIDR blocks, tags; InvalidVpcID.NotFound is nil")
     func describeVpc() throws {
-        let vpcs = Self.response("DescribeVpcs", """
+        let vpcs = Self.response(
+            "DescribeVpcs",
+            """
             <vpcSet><item><vpcId>vpc-1a2b3c4d</vpcId><ownerId>123456789012</ownerId><state>available</state>
               <cidrBlock>10.0.0.0/16</cidrBlock>
               <cidrBlockAssociationSet>
@@ -99,10 +101,12 @@ struct EC2ParsingTests {
         ])
         let ec2 = EC2Client(client: try StubTransport.client(transport))
         let vpc = try #require(try ec2.describeVpc(id: "vpc-1a2b3c4d"))
-        #expect(vpc == EC2Vpc(
-            id: "vpc-1a2b3c4d", state: "available", cidrBlock: "10.0.0.0/16",
-            cidrBlocks: ["10.0.0.0/16", "10.1.0.0/16"],
-            ipv6CidrBlocks: ["2001:db8:1234:1a00::/56"], tags: [AWSTag(key: "Name", value: "prod")]))
+        #expect(
+            vpc
+                == EC2Vpc(
+                    id: "vpc-1a2b3c4d", state: "available", cidrBlock: "10.0.0.0/16",
+                    cidrBlocks: ["10.0.0.0/16", "10.1.0.0/16"],
+                    ipv6CidrBlocks: ["2001:db8:1234:1a00::/56"], tags: [AWSTag(key: "Name", value: "prod")]))
         #expect(transport.requests[0].host == "ec2.eu-west-1.amazonaws.com")
         #expect(transport.form(0) == ["Action": "DescribeVpcs", "Version": "2016-11-15", "VpcId.1": "vpc-1a2b3c4d"])
         #expect(try ec2.describeVpc(id: "vpc-absent") == nil)
@@ -120,7 +124,9 @@ struct EC2ParsingTests {
 
     @Test("CreateSecurityGroup returns the group id; InvalidGroup.Duplicate is a duplicate, not a not-found")
     func createSecurityGroup() throws {
-        let created = Self.response("CreateSecurityGroup", """
+        let created = Self.response(
+            "CreateSecurityGroup",
+            """
             <return>true</return><groupId>sg-0123456789abcdef0</groupId>
             <tagSet><item><key>aurorad:spec</key><value>c1</value></item></tagSet>
             """)
@@ -130,8 +136,9 @@ struct EC2ParsingTests {
         ])
         let ec2 = EC2Client(client: try StubTransport.client(transport))
         let tags = [AWSTag(key: "aurorad:spec", value: "c1")]
-        #expect(try ec2.createSecurityGroup(name: "c1", description: "d", vpcId: "vpc-1", tags: tags)
-            == "sg-0123456789abcdef0")
+        #expect(
+            try ec2.createSecurityGroup(name: "c1", description: "d", vpcId: "vpc-1", tags: tags)
+                == "sg-0123456789abcdef0")
         #expect(transport.form(0)["TagSpecification.1.ResourceType"] == "security-group")
         #expect(transport.form(0)["TagSpecification.1.Tag.1.Key"] == "aurorad:spec")
         #expect(transport.form(0)["GroupDescription"] == "d")
@@ -152,10 +159,12 @@ struct EC2ParsingTests {
         ])
         let groups = try EC2Client(client: StubTransport.client(transport)).describeSecurityGroups(ids: ids)
         #expect(groups.map(\.id) == ["sg-1", "sg-2", "sg-101"])
-        #expect(groups[0] == EC2SecurityGroup(
-            id: "sg-1", name: "aurorad-sg-1", description: "Control traffic for c1 ", vpcId: "vpc-1a2b3c4d",
-            ownerId: "123456789012", arn: "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1",
-            tags: [AWSTag(key: "aurorad:spec", value: "c1"), AWSTag(key: "empty", value: "")]))
+        #expect(
+            groups[0]
+                == EC2SecurityGroup(
+                    id: "sg-1", name: "aurorad-sg-1", description: "Control traffic for c1 ", vpcId: "vpc-1a2b3c4d",
+                    ownerId: "123456789012", arn: "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1",
+                    tags: [AWSTag(key: "aurorad:spec", value: "c1"), AWSTag(key: "empty", value: "")]))
         #expect(transport.requests.count == 3)
         let first = transport.form(0)
         #expect(first["Filter.1.Name"] == "group-id")
@@ -184,36 +193,52 @@ struct EC2ParsingTests {
         let ec2 = EC2Client(client: try StubTransport.client(transport))
         let rules = try ec2.describeSecurityGroupRules(groupIds: ["sg-1"])
         #expect(rules.map(\.id) == ["sgr-0a", "sgr-0b", "sgr-0c", "sgr-0d", "sgr-0e"])
-        #expect(rules[0] == EC2SecurityGroupRule(
-            id: "sgr-0a", groupId: "sg-1", isEgress: false,
-            rule: EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4("10.0.0.0/16"),
-                          description: "app subnet "),
-            tags: [AWSTag(key: "aurorad:spec", value: "c1")]))
-        #expect(rules.map(\.rule.peer) == [
-            .cidrIpv4("10.0.0.0/16"), .cidrIpv6("2001:db8::/56"), .prefixList("pl-63a5400a"), .securityGroup("sg-2"),
-            .cidrIpv4("0.0.0.0/0"),
-        ])
+        #expect(
+            rules[0]
+                == EC2SecurityGroupRule(
+                    id: "sgr-0a", groupId: "sg-1", isEgress: false,
+                    rule: EC2Rule(
+                        ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4("10.0.0.0/16"),
+                        description: "app subnet "),
+                    tags: [AWSTag(key: "aurorad:spec", value: "c1")]))
+        #expect(
+            rules.map(\.rule.peer) == [
+                .cidrIpv4("10.0.0.0/16"), .cidrIpv6("2001:db8::/56"), .prefixList("pl-63a5400a"),
+                .securityGroup("sg-2"),
+                .cidrIpv4("0.0.0.0/0"),
+            ])
         #expect(rules[3].rule.description == "bastion" && rules[1].rule.description == nil)
-        #expect(rules[4].isEgress && rules[4].rule == EC2Rule(
-            ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidrIpv4("0.0.0.0/0")))
-        #expect(transport.form(0) == [
-            "Action": "DescribeSecurityGroupRules", "Version": "2016-11-15", "Filter.1.Name": "group-id",
-            "Filter.1.Value.1": "sg-1",
-        ])
+        #expect(
+            rules[4].isEgress
+                && rules[4].rule
+                    == EC2Rule(
+                        ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidrIpv4("0.0.0.0/0"))
+        )
+        #expect(
+            transport.form(0) == [
+                "Action": "DescribeSecurityGroupRules", "Version": "2016-11-15", "Filter.1.Name": "group-id",
+                "Filter.1.Value.1": "sg-1",
+            ])
     }
 
     @Test("A rule with no peer, a port that is not a number or no direction is an unreadable answer that says so")
     func unreadableRules() throws {
-        let noPeer = Self.response("DescribeSecurityGroupRules", """
+        let noPeer = Self.response(
+            "DescribeSecurityGroupRules",
+            """
             <securityGroupRuleSet><item><securityGroupRuleId>sgr-1</securityGroupRuleId><groupId>sg-1</groupId>
             <isEgress>false</isEgress><ipProtocol>tcp</ipProtocol></item></securityGroupRuleSet>
             """)
-        let badPort = Self.response("DescribeSecurityGroupRules", """
+        let badPort = Self.response(
+            "DescribeSecurityGroupRules",
+            """
             <securityGroupRuleSet><item><securityGroupRuleId>sgr-1</securityGroupRuleId><groupId>sg-1</groupId>
             <isEgress>false</isEgress><ipProtocol>tcp</ipProtocol><fromPort>many</fromPort>
             <cidrIpv4>10.0.0.0/8</cidrIpv4></item></securityGroupRuleSet>
             """)
-        let noDirection = Self.response("DescribeSecurityGroupRules", """
+        let noDirection = Self.response(
+            "DescribeSecurityGroupRules",
+            """
             <securityGroupRuleSet><item><securityGroupRuleId>sgr-1</securityGroupRuleId><groupId>sg-1</groupId>
             <ipProtocol>tcp</ipProtocol><cidrIpv4>10.0.0.0/8</cidrIpv4></item></securityGroupRuleSet>
             """)
@@ -237,18 +262,22 @@ struct EC2ParsingTests {
         let created = Self.response("AuthorizeSecurityGroupIngress", "<return>true</return>" + Self.rules)
         let transport = StubTransport([
             HTTPResponse(status: 200, body: Data(created.utf8)),
-            Self.error("InvalidPermission.Duplicate", "the specified rule \"peer: 10.0.0.0/16, TCP, from port: 3306, "
-                + "to port: 3306, ALLOW\" already exists"),
+            Self.error(
+                "InvalidPermission.Duplicate",
+                "the specified rule \"peer: 10.0.0.0/16, TCP, from port: 3306, "
+                    + "to port: 3306, ALLOW\" already exists"),
         ])
         let ec2 = EC2Client(client: try StubTransport.client(transport))
         let rule = EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4("10.0.0.0/16"))
         let rules = try ec2.authorizeSecurityGroupIngress(groupId: "sg-1", rules: [rule], tags: [])
         #expect(rules.count == 5 && rules[0].id == "sgr-0a")
-        #expect(transport.form(0) == [
-            "Action": "AuthorizeSecurityGroupIngress", "Version": "2016-11-15", "GroupId": "sg-1",
-            "IpPermissions.1.IpProtocol": "tcp", "IpPermissions.1.FromPort": "3306", "IpPermissions.1.ToPort": "3306",
-            "IpPermissions.1.IpRanges.1.CidrIp": "10.0.0.0/16",
-        ])
+        #expect(
+            transport.form(0) == [
+                "Action": "AuthorizeSecurityGroupIngress", "Version": "2016-11-15", "GroupId": "sg-1",
+                "IpPermissions.1.IpProtocol": "tcp", "IpPermissions.1.FromPort": "3306",
+                "IpPermissions.1.ToPort": "3306",
+                "IpPermissions.1.IpRanges.1.CidrIp": "10.0.0.0/16",
+            ])
         let duplicate = try #require(throws: AWSError.self) {
             try ec2.authorizeSecurityGroupIngress(groupId: "sg-1", rules: [rule], tags: [])
         }
@@ -285,8 +314,9 @@ struct EC2ParsingTests {
         let ec2 = EC2Client(client: try StubTransport.client(transport))
         let inUse = try #require(throws: AWSError.self) { try ec2.deleteSecurityGroup(id: "sg-1") }
         #expect(inUse.isDependencyViolation && !inUse.isRetryable, "the reconciler, not the call, waits it out")
-        #expect(inUse.description == "EC2 DeleteSecurityGroup failed: DependencyViolation: resource sg-1 has a "
-            + "dependent object (HTTP 400, request id ea966190-f9aa-478e-9ede-EXAMPLE).")
+        #expect(
+            inUse.description == "EC2 DeleteSecurityGroup failed: DependencyViolation: resource sg-1 has a "
+                + "dependent object (HTTP 400, request id ea966190-f9aa-478e-9ede-EXAMPLE).")
         let gone = try #require(throws: AWSError.self) { try ec2.deleteSecurityGroup(id: "sg-1") }
         #expect(gone.isNotFound)
         try ec2.deleteSecurityGroup(id: "sg-1")
@@ -303,13 +333,15 @@ struct EC2ParsingTests {
         let ec2 = EC2Client(client: try StubTransport.client(transport))
         try ec2.revokeSecurityGroupEgress(groupId: "sg-1", ruleIds: ["sgr-1", "sgr-2"])
         try ec2.createTags(resourceIds: ["sgr-1"], tags: [AWSTag(key: "aurorad:spec", value: "c1")])
-        #expect(transport.form(0) == [
-            "Action": "RevokeSecurityGroupEgress", "Version": "2016-11-15", "GroupId": "sg-1",
-            "SecurityGroupRuleId.1": "sgr-1", "SecurityGroupRuleId.2": "sgr-2",
-        ])
-        #expect(transport.form(1) == [
-            "Action": "CreateTags", "Version": "2016-11-15", "ResourceId.1": "sgr-1", "Tag.1.Key": "aurorad:spec",
-            "Tag.1.Value": "c1",
-        ])
+        #expect(
+            transport.form(0) == [
+                "Action": "RevokeSecurityGroupEgress", "Version": "2016-11-15", "GroupId": "sg-1",
+                "SecurityGroupRuleId.1": "sgr-1", "SecurityGroupRuleId.2": "sgr-2",
+            ])
+        #expect(
+            transport.form(1) == [
+                "Action": "CreateTags", "Version": "2016-11-15", "ResourceId.1": "sgr-1", "Tag.1.Key": "aurorad:spec",
+                "Tag.1.Value": "c1",
+            ])
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// The trust policy that lets RDS assume a role.
-let rdsTrustPolicy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+let rdsTrustPolicy =
+    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
 
 @Suite("IAM client against the emulator")
 struct IAMClientEmulatorTests {
@@ -29,16 +30,21 @@ struct IAMClientEmulatorTests {
         #expect(role.description == "test role")
         #expect(Set(role.tags) == Set(tags))
         let trust = try JSONSerialization.jsonObject(with: Data(#require(role.assumeRolePolicyDocument).utf8))
-        #expect(try JSONSerialization.jsonObject(with: Data(rdsTrustPolicy.utf8)) as? NSDictionary == trust as? NSDictionary)
+        #expect(
+            try JSONSerialization.jsonObject(with: Data(rdsTrustPolicy.utf8)) as? NSDictionary == trust as? NSDictionary
+        )
 
         let newTrust = rdsTrustPolicy.replacingOccurrences(of: "rds.amazonaws.com", with: "ec2.amazonaws.com")
         try iam.updateAssumeRolePolicy(roleName: name, policyDocument: newTrust)
         #expect(try iam.getRole(roleName: name)?.assumeRolePolicyDocument?.contains("ec2.amazonaws.com") == true)
 
-        let s3Policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/p/*"}]}"#
+        let s3Policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/p/*"}]}"#
         try iam.putRolePolicy(roleName: name, policyName: "s3-read", policyDocument: s3Policy)
         try iam.putRolePolicy(roleName: name, policyName: "s3-list", policyDocument: s3Policy)
-        #expect(try iam.getRolePolicy(roleName: name, policyName: "s3-read")?.policyDocument.contains("arn:aws:s3:::b/p/*") == true)
+        #expect(
+            try iam.getRolePolicy(roleName: name, policyName: "s3-read")?.policyDocument.contains("arn:aws:s3:::b/p/*")
+                == true)
         #expect(try iam.getRolePolicy(roleName: name, policyName: "absent") == nil)
 
         // moto answers ListRolePolicies and GetAccountAuthorizationDetails in one page whatever MaxItems says;

@@ -68,11 +68,12 @@ struct IAMParsingTests {
             roleName: "S3Access", assumeRolePolicyDocument: "{}", path: "/a/", description: "d e",
             tags: [AWSTag(key: "k", value: "v")])
         #expect(role.arn == "arn:aws:iam::123456789012:role/application_abc/component_xyz/S3Access")
-        #expect(transport.form(0) == [
-            "Action": "CreateRole", "Version": "2010-05-08", "Path": "/a/", "RoleName": "S3Access",
-            "AssumeRolePolicyDocument": "{}", "Description": "d e", "Tags.member.1.Key": "k",
-            "Tags.member.1.Value": "v",
-        ])
+        #expect(
+            transport.form(0) == [
+                "Action": "CreateRole", "Version": "2010-05-08", "Path": "/a/", "RoleName": "S3Access",
+                "AssumeRolePolicyDocument": "{}", "Description": "d e", "Tags.member.1.Key": "k",
+                "Tags.member.1.Value": "v",
+            ])
         #expect(String(decoding: transport.requests[0].body, as: UTF8.self).contains("Description=d%20e"))
     }
 
@@ -127,7 +128,8 @@ struct IAMParsingTests {
         let details = try IAMClient(client: StubTransport.client(transport)).listRoleDetails(maxItems: 1)
         #expect(details.map(\.role.roleName) == ["EC2role", "other"])
         #expect(details[0].role.assumeRolePolicyDocument == #"{"Version":"2012-10-17"}"#)
-        #expect(details[0].inlinePolicies == [IAMInlinePolicy(policyName: "S3-read", policyDocument: #"{"Statement":[]}"#)])
+        #expect(
+            details[0].inlinePolicies == [IAMInlinePolicy(policyName: "S3-read", policyDocument: #"{"Statement":[]}"#)])
         #expect(details[0].attachedPolicies.map(\.policyArn) == ["arn:aws:iam::aws:policy/ReadOnlyAccess"])
         #expect(details[0].role.tags == [AWSTag(key: "managed-by", value: "aurorad")])
         #expect(details[1].inlinePolicies.isEmpty)
@@ -137,7 +139,9 @@ struct IAMParsingTests {
 
     @Test("A 200 answer that is not the action's XML is an AWSResponseError, never a crash")
     func garbage() throws {
-        let transport = StubTransport(bodies: ["<GetRoleResponse><GetRoleResult><Role><RoleName>x", "not xml", "<Other/>"])
+        let transport = StubTransport(bodies: [
+            "<GetRoleResponse><GetRoleResult><Role><RoleName>x", "not xml", "<Other/>",
+        ])
         let iam = IAMClient(client: try StubTransport.client(transport))
         for _ in 0..<3 {
             #expect(throws: AWSResponseError.self) { try iam.getRole(roleName: "x") }

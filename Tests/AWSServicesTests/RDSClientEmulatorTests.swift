@@ -25,7 +25,9 @@ struct RDSClientEmulatorTests {
         let role = try iam.createRole(roleName: name, assumeRolePolicyDocument: rdsTrustPolicy)
         try iam.putRolePolicy(
             roleName: name, policyName: "backup-read",
-            policyDocument: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::aurorad-demo-backups"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::aurorad-demo-backups/backup/*"}]}"#)
+            policyDocument:
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::aurorad-demo-backups"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::aurorad-demo-backups/backup/*"}]}"#
+        )
         return role.arn
     }
 

@@ -39,7 +39,8 @@ struct RDSParsingTests {
     @Test("DescribeDBClusters: every field the reconciler reads")
     func describeCluster() throws {
         let transport = StubTransport(bodies: [Self.clusters(["db1"])])
-        let cluster = try #require(try RDSClient(client: StubTransport.client(transport)).describeDBCluster(identifier: "db1"))
+        let cluster = try #require(
+            try RDSClient(client: StubTransport.client(transport)).describeDBCluster(identifier: "db1"))
         #expect(cluster.identifier == "db1")
         #expect(cluster.arn == "arn:aws:rds:eu-west-1:123456789012:cluster:db1")
         #expect(cluster.status == "available")
@@ -47,7 +48,10 @@ struct RDSParsingTests {
         #expect(cluster.readerEndpoint == "db1.cluster-ro-c.eu-west-1.rds.amazonaws.com")
         #expect(cluster.engineVersion == "8.0.mysql_aurora.3.05.2")
         #expect(cluster.masterUsername == "admin")
-        #expect(cluster.associatedRoles == [RDSClusterRole(roleArn: "arn:aws:iam::123456789012:role/import", status: "PENDING")])
+        #expect(
+            cluster.associatedRoles == [
+                RDSClusterRole(roleArn: "arn:aws:iam::123456789012:role/import", status: "PENDING")
+            ])
         #expect(cluster.tags == [AWSTag(key: "managed-by", value: "aurorad")])
         #expect(cluster.deletionProtection && cluster.storageEncrypted)
         #expect(cluster.kmsKeyId == "arn:aws:kms:eu-west-1:123456789012:key/k")
@@ -56,7 +60,10 @@ struct RDSParsingTests {
         #expect(cluster.dbSubnetGroup == "default")
         #expect(cluster.members == [RDSClusterMember(instanceIdentifier: "db1-1", isClusterWriter: true)])
         #expect(transport.requests[0].host == "rds.eu-west-1.amazonaws.com")
-        #expect(transport.form(0) == ["Action": "DescribeDBClusters", "Version": "2014-10-31", "DBClusterIdentifier": "db1"])
+        #expect(
+            transport.form(0) == [
+                "Action": "DescribeDBClusters", "Version": "2014-10-31", "DBClusterIdentifier": "db1",
+            ])
     }
 
     @Test("DBClusterNotFoundFault makes describe-by-id nil")
@@ -105,9 +112,11 @@ struct RDSParsingTests {
 
     @Test("RestoreDBClusterFromS3 parameters; a managed password sends no MasterUserPassword")
     func restoreParameters() throws {
-        let answer = Self.clusters(["db1"]).replacingOccurrences(of: "DescribeDBClustersResponse", with: "RestoreDBClusterFromS3Response")
-            .replacingOccurrences(of: "DescribeDBClustersResult", with: "RestoreDBClusterFromS3Result")
-            .replacingOccurrences(of: "<DBClusters>", with: "").replacingOccurrences(of: "</DBClusters>", with: "")
+        let answer = Self.clusters(["db1"]).replacingOccurrences(
+            of: "DescribeDBClustersResponse", with: "RestoreDBClusterFromS3Response"
+        )
+        .replacingOccurrences(of: "DescribeDBClustersResult", with: "RestoreDBClusterFromS3Result")
+        .replacingOccurrences(of: "<DBClusters>", with: "").replacingOccurrences(of: "</DBClusters>", with: "")
         let transport = StubTransport(bodies: [answer, answer])
         let rds = RDSClient(client: try StubTransport.client(transport))
         var request = RestoreDBClusterFromS3Request(
@@ -118,16 +127,17 @@ struct RDSParsingTests {
             s3Prefix: "backup/", s3IngestionRoleArn: "arn:aws:iam::123456789012:role/import",
             sourceEngineVersion: "8.0.36")
         #expect(try rds.restoreDBClusterFromS3(request).identifier == "db1")
-        #expect(transport.form(0) == [
-            "Action": "RestoreDBClusterFromS3", "Version": "2014-10-31", "DBClusterIdentifier": "db1",
-            "Engine": "aurora-mysql", "EngineVersion": "8.0.mysql_aurora.3.05.2", "MasterUsername": "admin",
-            "ManageMasterUserPassword": "true", "DBSubnetGroupName": "subnets",
-            "VpcSecurityGroupIds.VpcSecurityGroupId.1": "sg-1", "VpcSecurityGroupIds.VpcSecurityGroupId.2": "sg-2",
-            "EnableCloudwatchLogsExports.member.1": "error", "StorageEncrypted": "true", "KmsKeyId": "k",
-            "DeletionProtection": "true", "Tags.Tag.1.Key": "a", "Tags.Tag.1.Value": "b", "S3BucketName": "bucket",
-            "S3Prefix": "backup/", "S3IngestionRoleArn": "arn:aws:iam::123456789012:role/import",
-            "SourceEngine": "mysql", "SourceEngineVersion": "8.0.36",
-        ])
+        #expect(
+            transport.form(0) == [
+                "Action": "RestoreDBClusterFromS3", "Version": "2014-10-31", "DBClusterIdentifier": "db1",
+                "Engine": "aurora-mysql", "EngineVersion": "8.0.mysql_aurora.3.05.2", "MasterUsername": "admin",
+                "ManageMasterUserPassword": "true", "DBSubnetGroupName": "subnets",
+                "VpcSecurityGroupIds.VpcSecurityGroupId.1": "sg-1", "VpcSecurityGroupIds.VpcSecurityGroupId.2": "sg-2",
+                "EnableCloudwatchLogsExports.member.1": "error", "StorageEncrypted": "true", "KmsKeyId": "k",
+                "DeletionProtection": "true", "Tags.Tag.1.Key": "a", "Tags.Tag.1.Value": "b", "S3BucketName": "bucket",
+                "S3Prefix": "backup/", "S3IngestionRoleArn": "arn:aws:iam::123456789012:role/import",
+                "SourceEngine": "mysql", "SourceEngineVersion": "8.0.36",
+            ])
         request.masterPassword = .explicit(SecretString("pa ss&word"))
         _ = try rds.restoreDBClusterFromS3(request)
         #expect(transport.form(1)["MasterUserPassword"] == "pa ss&word")
@@ -142,11 +152,12 @@ struct RDSParsingTests {
         let transport = StubTransport(bodies: [answer])
         _ = try RDSClient(client: StubTransport.client(transport)).modifyDBCluster(
             identifier: "db1", deletionProtection: false, enableLogTypes: ["audit"], disableLogTypes: ["general"])
-        #expect(transport.form(0) == [
-            "Action": "ModifyDBCluster", "Version": "2014-10-31", "DBClusterIdentifier": "db1",
-            "ApplyImmediately": "true", "CloudwatchLogsExportConfiguration.EnableLogTypes.member.1": "audit",
-            "CloudwatchLogsExportConfiguration.DisableLogTypes.member.1": "general", "DeletionProtection": "false",
-        ])
+        #expect(
+            transport.form(0) == [
+                "Action": "ModifyDBCluster", "Version": "2014-10-31", "DBClusterIdentifier": "db1",
+                "ApplyImmediately": "true", "CloudwatchLogsExportConfiguration.EnableLogTypes.member.1": "audit",
+                "CloudwatchLogsExportConfiguration.DisableLogTypes.member.1": "general", "DeletionProtection": "false",
+            ])
     }
 
     @Test("DescribeEvents newest first")
@@ -163,7 +174,8 @@ struct RDSParsingTests {
             """
         let transport = StubTransport(bodies: [events])
         let rds = RDSClient(client: try StubTransport.client(transport))
-        let found = try rds.describeEvents(sourceIdentifier: "db1", startTime: Date(timeIntervalSince1970: 1_772_359_200))
+        let found = try rds.describeEvents(
+            sourceIdentifier: "db1", startTime: Date(timeIntervalSince1970: 1_772_359_200))
         #expect(found.map(\.message) == ["Migration failed", "Restoring DB cluster from Amazon S3 backup"])
         #expect(found[0].categories == ["failure", "migration"])
         #expect(transport.form(0)["SourceType"] == "db-cluster")

@@ -28,7 +28,8 @@ struct S3STSParsingTests {
         let request = transport.requests[0]
         #expect(request.host == "s3.eu-west-1.amazonaws.com")
         #expect(request.path == "/bucket")
-        #expect(request.query == [QueryItem("list-type", "2"), QueryItem("max-keys", "2"), QueryItem("prefix", "backup/")])
+        #expect(
+            request.query == [QueryItem("list-type", "2"), QueryItem("max-keys", "2"), QueryItem("prefix", "backup/")])
         #expect(request.header("X-Amz-Content-SHA256") == SigV4Signer.emptyPayloadHash)
     }
 
@@ -50,7 +51,8 @@ struct S3STSParsingTests {
     @Test("GetObject sends Range and caps what a server ignoring it sends")
     func rangedGet() throws {
         let transport = StubTransport([
-            HTTPResponse(status: 206, headers: [HTTPHeader("Content-Range", "bytes 0-3/1000")], body: Data("abcd".utf8)),
+            HTTPResponse(
+                status: 206, headers: [HTTPHeader("Content-Range", "bytes 0-3/1000")], body: Data("abcd".utf8)),
             HTTPResponse(status: 200, body: Data("abcdefgh".utf8)),
         ])
         let s3 = S3Client(client: try StubTransport.client(transport))
@@ -66,13 +68,18 @@ struct S3STSParsingTests {
     func headObject() throws {
         let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         let transport = StubTransport([
-            HTTPResponse(status: 200, headers: [
-                HTTPHeader("Content-Length", "5497558138880"), HTTPHeader("x-amz-server-side-encryption", "aws:kms"),
-                HTTPHeader("x-amz-server-side-encryption-aws-kms-key-id", key),
-            ]),
-            HTTPResponse(status: 200, headers: [
-                HTTPHeader("Content-Length", "12"), HTTPHeader("x-amz-server-side-encryption", "AES256"),
-            ]),
+            HTTPResponse(
+                status: 200,
+                headers: [
+                    HTTPHeader("Content-Length", "5497558138880"),
+                    HTTPHeader("x-amz-server-side-encryption", "aws:kms"),
+                    HTTPHeader("x-amz-server-side-encryption-aws-kms-key-id", key),
+                ]),
+            HTTPResponse(
+                status: 200,
+                headers: [
+                    HTTPHeader("Content-Length", "12"), HTTPHeader("x-amz-server-side-encryption", "AES256"),
+                ]),
             HTTPResponse(status: 404),
         ])
         let s3 = S3Client(client: try StubTransport.client(transport))
@@ -111,17 +118,21 @@ struct S3STSParsingTests {
     func assumeRole() throws {
         let transport = StubTransport(bodies: [Self.assumeRole])
         let assumed = try STSClient(client: StubTransport.client(transport)).assumeRole(
-            roleArn: "arn:aws:iam::123456789012:role/demo", sessionName: "TestAR", externalId: "ext", durationSeconds: 900)
+            roleArn: "arn:aws:iam::123456789012:role/demo", sessionName: "TestAR", externalId: "ext",
+            durationSeconds: 900)
         #expect(assumed.credentials.accessKeyId == "ASIAIOSFODNN7EXAMPLE")
         #expect(assumed.credentials.sessionToken?.hasPrefix("AQoDYXdz") == true)
-        #expect(assumed.credentials.expiration == ISO8601DateFormatter().date(from: "2099-07-15T23:28:33Z")?.addingTimeInterval(0.359))
+        #expect(
+            assumed.credentials.expiration
+                == ISO8601DateFormatter().date(from: "2099-07-15T23:28:33Z")?.addingTimeInterval(0.359))
         #expect(assumed.assumedRoleArn == "arn:aws:sts::123456789012:assumed-role/demo/TestAR")
         #expect(!"\(assumed)".contains("wJalrXUtnFEMI"))
         #expect(transport.requests[0].host == "sts.eu-west-1.amazonaws.com")
-        #expect(transport.form(0) == [
-            "Action": "AssumeRole", "Version": "2011-06-15", "RoleArn": "arn:aws:iam::123456789012:role/demo",
-            "RoleSessionName": "TestAR", "DurationSeconds": "900", "ExternalId": "ext",
-        ])
+        #expect(
+            transport.form(0) == [
+                "Action": "AssumeRole", "Version": "2011-06-15", "RoleArn": "arn:aws:iam::123456789012:role/demo",
+                "RoleSessionName": "TestAR", "DurationSeconds": "900", "ExternalId": "ext",
+            ])
     }
 
     @Test("The chain assumes a profile's role with the source keys, then signs calls with the temporary ones")
@@ -130,15 +141,15 @@ struct S3STSParsingTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            [profile source]
-            aws_access_key_id = AKIDSOURCE
-            aws_secret_access_key = source-secret
-            [profile deploy]
-            role_arn = arn:aws:iam::123456789012:role/demo
-            source_profile = source
-            role_session_name = TestAR
-            region = eu-central-1
-            """.write(toFile: directory + "/config", atomically: true, encoding: .utf8)
+        [profile source]
+        aws_access_key_id = AKIDSOURCE
+        aws_secret_access_key = source-secret
+        [profile deploy]
+        role_arn = arn:aws:iam::123456789012:role/demo
+        source_profile = source
+        role_session_name = TestAR
+        region = eu-central-1
+        """.write(toFile: directory + "/config", atomically: true, encoding: .utf8)
         let transport = StubTransport(bodies: [Self.assumeRole, Self.callerIdentity])
         let client = try AWSClient(
             environment: [
@@ -180,13 +191,16 @@ struct S3STSParsingTests {
             """
         let transport = StubTransport([
             HTTPResponse(status: 400, body: Data(throttled.utf8)),
-            HTTPResponse(status: 200, headers: [HTTPHeader("x-amzn-RequestId", "ok-2")], body: Data(Self.assumeRole.utf8)),
+            HTTPResponse(
+                status: 200, headers: [HTTPHeader("x-amzn-RequestId", "ok-2")], body: Data(Self.assumeRole.utf8)),
         ])
         let logs = CapturedLogs()
         let attempts = AttemptCounter()
         let client = try AWSClient(
-            environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "very-secret-key", "AWS_REGION": "eu-west-1",
-                          "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c"],
+            environment: [
+                "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "very-secret-key", "AWS_REGION": "eu-west-1",
+                "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c",
+            ],
             options: AWSClientOptions(beforeAttempt: { attempts.increment() }, transport: transport, sleeper: { _ in }),
             logger: logs.logger)
         _ = try STSClient(client: client).assumeRole(roleArn: "arn:aws:iam::1:role/r", sessionName: "body-marker-xyz")

@@ -6,7 +6,7 @@ import Synchronization
 import TestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One emulator for the whole test process (startup takes seconds): started by the first test that asks, under a

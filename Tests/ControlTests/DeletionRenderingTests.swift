@@ -8,7 +8,9 @@ import Testing
 struct DeletionRenderingTests {
     @Test func previewListsWhatIsDestroyedInOrderAndWhatIsLeft() throws {
         let preview = DeletionPreview(
-            steps: [["delete instance c-1", "delete instance c-2"], ["delete cluster c with final snapshot c-final-1"]],
+            steps: [
+                ["delete instance c-1", "delete instance c-2"], ["delete cluster c with final snapshot c-final-1"],
+            ],
             leftInPlace: ["instance r (not tagged aurorad:spec=c)"], completes: false,
             message: "Cluster c cannot be deleted while it has instance(s) aurorad did not create.")
         let text = try StatusRendering.deletionPreview(JSONValue(encoding: preview), name: "c")
@@ -23,8 +25,9 @@ struct DeletionRenderingTests {
                 Then it waits: Cluster c cannot be deleted while it has instance(s) aurorad did not create.
                 """)
         let nothing = DeletionPreview(steps: [], leftInPlace: [], completes: true, message: "")
-        #expect(try StatusRendering.deletionPreview(JSONValue(encoding: nothing), name: "c")
-            == "Deleting spec c would, in order:\n  (nothing in AWS)\n  - forget the spec")
+        #expect(
+            try StatusRendering.deletionPreview(JSONValue(encoding: nothing), name: "c")
+                == "Deleting spec c would, in order:\n  (nothing in AWS)\n  - forget the spec")
     }
 
     @Test func statusShowsWhenTheClusterWasLastSeenAndAPendingRestore() throws {

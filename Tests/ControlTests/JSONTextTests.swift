@@ -38,7 +38,8 @@ private let statuses: [SpecStatus] = [
     SpecStatus(
         name: "legacy", generation: 1, observedGeneration: 1, phase: .ready,
         cluster: ClusterFacts(identifier: "legacy", status: "available"),
-        updatedAt: Timestamp(secondsSince1970: 1_700_000_000), binlog: BinlogPosition(source: BinlogPosition.unavailable)),
+        updatedAt: Timestamp(secondsSince1970: 1_700_000_000),
+        binlog: BinlogPosition(source: BinlogPosition.unavailable)),
     SpecStatus(
         name: "users", generation: 1, observedGeneration: 0, phase: .pending,
         cluster: ClusterFacts(identifier: "users", status: ClusterFacts.notObservedStatus),

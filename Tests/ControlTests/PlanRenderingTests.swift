@@ -8,7 +8,9 @@ struct PlanRenderingTests {
     @Test func numberedStepsInOrderWithParallelGroupsAndWhatStartsNow() throws {
         let result: JSONValue = [
             "phase": "Pending",
-            "steps": [["create role r"], ["put policy p"], ["restore c"], ["associate r"], ["create i1", "create i2"]],
+            "steps": [
+                ["create role r"], ["put policy p"], ["restore c"], ["associate r"], ["create i1", "create i2"],
+            ],
             "now": [["create role r"], ["put policy p"]],
             "conditions": .array([]),
             "projectedPhase": "Ready",

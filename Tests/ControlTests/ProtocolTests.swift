@@ -111,10 +111,12 @@ struct ProtocolTests {
 
     @Test("the delete flags are on the wire only when set")
     func deleteFlagsOnTheWire() throws {
-        #expect(String(decoding: try WireFormat.line(ControlRequest.delete(name: "a")), as: UTF8.self)
-            == #"{"command":"delete","name":"a"}"# + "\n")
-        #expect(String(decoding: try WireFormat.line(ControlRequest.forget(name: "a")), as: UTF8.self)
-            == #"{"command":"delete","keepResources":true,"name":"a"}"# + "\n")
+        #expect(
+            String(decoding: try WireFormat.line(ControlRequest.delete(name: "a")), as: UTF8.self)
+                == #"{"command":"delete","name":"a"}"# + "\n")
+        #expect(
+            String(decoding: try WireFormat.line(ControlRequest.forget(name: "a")), as: UTF8.self)
+                == #"{"command":"delete","keepResources":true,"name":"a"}"# + "\n")
         let preview = try ControlRequest(parsing: Data(#"{"command":"delete","name":"a","dryRun":true}"#.utf8))
         #expect(preview.dryRun && !preview.keepResources)
     }

@@ -23,17 +23,20 @@ import Testing
     @Test func printsOnlyWhatChanged() {
         var watch = StatusWatch()
         let restoring = condition("ClusterRestored", .false, "Restoring")
-        #expect(watch.changes(status(.converging, observed: 1, conditions: [restoring])) == [
-            "phase Converging (generation 2, observed 1)", "condition ClusterRestored False (Restoring)",
-        ])
+        #expect(
+            watch.changes(status(.converging, observed: 1, conditions: [restoring])) == [
+                "phase Converging (generation 2, observed 1)", "condition ClusterRestored False (Restoring)",
+            ])
         #expect(watch.changes(status(.converging, observed: 1, conditions: [restoring])).isEmpty)
         let restored = condition("ClusterRestored", .true, "Available")
-        #expect(watch.changes(status(.converging, observed: 1, conditions: [restored])) == [
-            "condition ClusterRestored False → True (Available)",
-        ])
-        #expect(watch.changes(status(.failed, conditions: [], message: "grant s3:GetObject")) == [
-            "phase Failed (generation 2, observed 2): grant s3:GetObject", "condition ClusterRestored removed",
-        ])
+        #expect(
+            watch.changes(status(.converging, observed: 1, conditions: [restored])) == [
+                "condition ClusterRestored False → True (Available)"
+            ])
+        #expect(
+            watch.changes(status(.failed, conditions: [], message: "grant s3:GetObject")) == [
+                "phase Failed (generation 2, observed 2): grant s3:GetObject", "condition ClusterRestored removed",
+            ])
     }
 
     @Test func endsOnlyForTheCurrentGeneration() {

@@ -70,8 +70,9 @@ final class ManualClock: TimerScheduler {
         let target = state.withLock { $0.now + duration }
         while true {
             let next = state.withLock { state -> Entry? in
-                guard let index = state.entries.indices.filter({ state.entries[$0].due <= target })
-                    .min(by: { state.entries[$0].due < state.entries[$1].due })
+                guard
+                    let index = state.entries.indices.filter({ state.entries[$0].due <= target })
+                        .min(by: { state.entries[$0].due < state.entries[$1].due })
                 else {
                     state.now = target
                     return nil

@@ -86,10 +86,12 @@ import Testing
         #expect(try DaemonConfig.parse("[metrics]\nlisten = \"\"", path: "t.toml").metricsListen == nil)
         let address = try DaemonConfig.parse("[metrics]\nlisten = \"127.0.0.1:9464\"", path: "t.toml").metricsListen
         #expect(address?.description == "127.0.0.1:9464")
-        #expect(try DaemonConfig.parse("[metrics]\nlisten = 9100", path: "t.toml").metricsListen?.description
-            == "127.0.0.1:9100")
-        #expect(try DaemonConfig.parse("[metrics]\nlisten = \"9100\"", path: "t.toml").metricsListen?.description
-            == "127.0.0.1:9100")
+        #expect(
+            try DaemonConfig.parse("[metrics]\nlisten = 9100", path: "t.toml").metricsListen?.description
+                == "127.0.0.1:9100")
+        #expect(
+            try DaemonConfig.parse("[metrics]\nlisten = \"9100\"", path: "t.toml").metricsListen?.description
+                == "127.0.0.1:9100")
     }
 
     @Test func reportsEveryProblemAtOnce() {
@@ -104,7 +106,8 @@ import Testing
         #expect {
             _ = try DaemonConfig.load(path: "/nonexistent/aurorad.toml")
         } throws: { error in
-            String(describing: error).contains("/nonexistent/aurorad.toml") && String(describing: error).contains("cannot be read")
+            String(describing: error).contains("/nonexistent/aurorad.toml")
+                && String(describing: error).contains("cannot be read")
         }
     }
 }

@@ -7,12 +7,16 @@ import Testing
 @Suite struct LogLineTests {
     private let line = LogLine(
         time: Date(timeIntervalSince1970: 1_800_000_000.25), level: .error, message: "AWS call failed",
-        metadata: ["spec": "orders", "action": "RestoreDBClusterFromS3", "aws.request_id": "req-1",
-                   "error": "InvalidParameterValue: bad \"bucket\"\nsecond line"])
+        metadata: [
+            "spec": "orders", "action": "RestoreDBClusterFromS3", "aws.request_id": "req-1",
+            "error": "InvalidParameterValue: bad \"bucket\"\nsecond line",
+        ])
 
     @Test func textHasTimeLevelMessageAndSortedPairsOnOneLine() {
-        #expect(line.rendered(.text) == #"2027-01-15T08:00:00.250Z error AWS call failed "#
-            + #"action=RestoreDBClusterFromS3 aws.request_id=req-1 error="InvalidParameterValue: bad \"bucket\"\nsecond line" spec=orders"#)
+        #expect(
+            line.rendered(.text) == #"2027-01-15T08:00:00.250Z error AWS call failed "#
+                + #"action=RestoreDBClusterFromS3 aws.request_id=req-1 error="InvalidParameterValue: bad \"bucket\"\nsecond line" spec=orders"#
+        )
     }
 
     @Test func journalHasThePriorityPrefixAndNoTimestamp() {
@@ -24,11 +28,12 @@ import Testing
         let rendered = line.rendered(.json)
         #expect(!rendered.contains("\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: String])
-        #expect(object == [
-            "time": "2027-01-15T08:00:00.250Z", "level": "error", "message": "AWS call failed", "spec": "orders",
-            "action": "RestoreDBClusterFromS3", "aws.request_id": "req-1",
-            "error": "InvalidParameterValue: bad \"bucket\"\nsecond line",
-        ])
+        #expect(
+            object == [
+                "time": "2027-01-15T08:00:00.250Z", "level": "error", "message": "AWS call failed", "spec": "orders",
+                "action": "RestoreDBClusterFromS3", "aws.request_id": "req-1",
+                "error": "InvalidParameterValue: bad \"bucket\"\nsecond line",
+            ])
         let shadowing = LogLine(time: line.time, level: .info, message: "m", metadata: ["message": "x"])
         #expect(shadowing.rendered(.json).contains(#""metadata.message":"x""#))
     }

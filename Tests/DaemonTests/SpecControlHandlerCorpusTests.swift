@@ -54,4 +54,3 @@ import TestSupport
         }
     }
 }
-

@@ -46,11 +46,12 @@ struct SpecControlHandlerTests {
 
     /// Writes a status whose cluster is `clusterStatus`, seen before when `seen`.
     private func writeStatus(_ store: SQLiteStore, clusterStatus: String, seen: Bool) throws {
-        try store.writeStatus(SpecStatus(
-            name: "demo", generation: 1, observedGeneration: 1, phase: .failed,
-            cluster: ClusterFacts(
-                identifier: "demo", status: clusterStatus, lastSeen: seen ? Timestamp(secondsSince1970: 5) : nil),
-            updatedAt: Timestamp(secondsSince1970: 6)))
+        try store.writeStatus(
+            SpecStatus(
+                name: "demo", generation: 1, observedGeneration: 1, phase: .failed,
+                cluster: ClusterFacts(
+                    identifier: "demo", status: clusterStatus, lastSeen: seen ? Timestamp(secondsSince1970: 5) : nil),
+                updatedAt: Timestamp(secondsSince1970: 6)))
     }
 
     @Test func restoreOfAVanishedClusterIsRecordedAndWakesTheSpec() throws {

@@ -23,12 +23,19 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
     @Test func watchdogSettingsFollowSdWatchdogEnabled() {
         let socket = ["NOTIFY_SOCKET": "/run/x"]
         #expect(SystemdNotifier(environment: socket).watchdogInterval == nil)
-        #expect(SystemdNotifier(environment: socket.merging(["WATCHDOG_USEC": "3000000"]) { $1 }, pid: 7)
-            .watchdogInterval == .seconds(3))
-        #expect(SystemdNotifier(environment: socket.merging(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "7"]) { $1 },
-                                pid: 7).watchdogInterval == .seconds(3))
-        #expect(SystemdNotifier(environment: socket.merging(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "8"]) { $1 },
-                                pid: 7).watchdogInterval == nil)
+        #expect(
+            SystemdNotifier(environment: socket.merging(["WATCHDOG_USEC": "3000000"]) { $1 }, pid: 7)
+                .watchdogInterval == .seconds(3))
+        #expect(
+            SystemdNotifier(
+                environment: socket.merging(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "7"]) { $1 },
+                pid: 7
+            ).watchdogInterval == .seconds(3))
+        #expect(
+            SystemdNotifier(
+                environment: socket.merging(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "8"]) { $1 },
+                pid: 7
+            ).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: socket.merging(["WATCHDOG_USEC": "0"]) { $1 }).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "3000000"]).watchdogInterval == nil)
         #expect(ServiceMonitor.tickInterval(watchdog: .seconds(60)) == .seconds(2))
@@ -37,7 +44,8 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
     }
 
     @Test func phaseSummaryCountsInLifecycleOrder() {
-        #expect(PhaseSummary.line([.ready, .failed, .ready, .converging]) == "4 specs: 1 Converging, 2 Ready, 1 Failed")
+        #expect(
+            PhaseSummary.line([.ready, .failed, .ready, .converging]) == "4 specs: 1 Converging, 2 Ready, 1 Failed")
         #expect(PhaseSummary.line([.pending]) == "1 spec: 1 Pending")
         #expect(PhaseSummary.line([]).hasPrefix("0 specs"))
     }
@@ -82,10 +90,11 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
         new.workers = 8
         new.metricsListen = LoopbackAddress(port: 9464)
         let changes = ConfigChanges(from: old, to: new)
-        #expect(changes.applied == [
-            "daemon.log_level: info → debug", "reconcile.poll_interval: 15.0 seconds → 5.0 seconds",
-            "aws.requests_per_second: 10.0 → 2.0",
-        ])
+        #expect(
+            changes.applied == [
+                "daemon.log_level: info → debug", "reconcile.poll_interval: 15.0 seconds → 5.0 seconds",
+                "aws.requests_per_second: 10.0 → 2.0",
+            ])
         #expect(changes.needRestart == ["daemon.workers: 4 → 8", "metrics.listen: off → 127.0.0.1:9464"])
         let adopted = ConfigChanges.adoptable(from: new, keeping: old)
         #expect(adopted.workers == 4 && adopted.logLevel == "debug" && adopted.pollInterval == .seconds(5))

@@ -42,8 +42,9 @@ struct CommonInputsTests {
             #expect(monitoringRole.assumeRolePolicyDocument?.contains("monitoring.rds.amazonaws.com") == true)
             #expect(tagDictionary(monitoringRole.tags)["aurorad:spec"] == name)
             #expect(monitoringRole.permissionsBoundaryArn == Self.boundary)
-            #expect(try inspector.iam.listAttachedRolePolicies(roleName: monitoringRoleName).map(\.policyArn)
-                == [Self.monitoringPolicy])
+            #expect(
+                try inspector.iam.listAttachedRolePolicies(roleName: monitoringRoleName).map(\.policyArn)
+                    == [Self.monitoringPolicy])
             // The cutover's starting point, from RDS's event after the restore (the sample backup's binlog_pos).
             let binlog = try #require(ready.raw["binlog"] as? [String: Any], "\(ready.raw)")
             #expect(binlog["file"] as? String == "mysql-bin.000003")
@@ -105,8 +106,9 @@ extension CommonInputsTests {
     /// Every DescribeDBEngineVersions call the emulator answered, from `GET /_emulator/engine-version-calls`.
     static func engineVersionCalls(_ emulator: EmulatorProcess) throws -> [[String: String]] {
         let response = try CurlTransport().send(
-            HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
-                        path: "/_emulator/engine-version-calls"),
+            HTTPRequest(
+                method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
+                path: "/_emulator/engine-version-calls"),
             timeout: .seconds(10))
         let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
         return (object?["Calls"] as? [[String: Any]] ?? []).map { $0.compactMapValues { $0 as? String } }

@@ -15,10 +15,12 @@ enum ConvergeChecks {
 
     /// The seed's inline policy: list and locate the bucket, read its objects.
     static let inlinePolicy = PolicyShape([
-        .init(effect: "Allow", principalServices: [], actions: ["s3:GetBucketLocation", "s3:ListBucket"],
-              resources: ["arn:aws:s3:::\(EmulatorInspector.bucket)"]),
-        .init(effect: "Allow", principalServices: [], actions: ["s3:GetObject"],
-              resources: ["arn:aws:s3:::\(EmulatorInspector.bucket)/*"]),
+        .init(
+            effect: "Allow", principalServices: [], actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            resources: ["arn:aws:s3:::\(EmulatorInspector.bucket)"]),
+        .init(
+            effect: "Allow", principalServices: [], actions: ["s3:GetObject"],
+            resources: ["arn:aws:s3:::\(EmulatorInspector.bucket)/*"]),
     ])
 
     /// The managed role of spec `name`: trust, ownership tags, exactly the seed's inline policy. Returns it.
@@ -97,13 +99,15 @@ enum ConvergeChecks {
         let roles = try inspector.roleNames(prefix: "aurorad-\(name)-")
         #expect(roles == [roleName], "spec \(name): roles \(roles) \(context())")
         let policies = roles.contains(roleName) ? try inspector.iam.listRolePolicies(roleName: roleName) : []
-        #expect(policies == [EmulatorInspector.inlinePolicyName],
-                "spec \(name): inline policies of \(roleName): \(policies) \(context())")
+        #expect(
+            policies == [EmulatorInspector.inlinePolicyName],
+            "spec \(name): inline policies of \(roleName): \(policies) \(context())")
         let clusters = try inspector.rds.describeDBClusters(identifiers: [name]).map(\.identifier)
         #expect(clusters == [name], "spec \(name): clusters \(clusters) \(context())")
         let instances = try inspector.instances(cluster: name).map(\.identifier)
-        #expect(instances == demoInstances.map { "\(name)-\($0.0)" },
-                "spec \(name): instances \(instances) \(context())")
+        #expect(
+            instances == demoInstances.map { "\(name)-\($0.0)" },
+            "spec \(name): instances \(instances) \(context())")
         let restores = try inspector.restores(cluster: name)
         #expect(restores.count == 1, "spec \(name): \(restores.count) accepted restores \(restores) \(context())")
     }
@@ -113,8 +117,10 @@ enum ConvergeChecks {
         #expect(status.phase == "Ready", "\(status)")
         #expect(status.generation == generation && status.observedGeneration == generation)
         #expect(status.clusterStatus == "available")
-        for type in ["BackupVerified", "RoleReady", "PolicyReady", "ClusterRestored", "RoleAssociated",
-                     "InstancesReady", "Ready"] {
+        for type in [
+            "BackupVerified", "RoleReady", "PolicyReady", "ClusterRestored", "RoleAssociated",
+            "InstancesReady", "Ready",
+        ] {
             #expect(status.condition(type) == "True", "condition \(type) in \(status)")
         }
     }

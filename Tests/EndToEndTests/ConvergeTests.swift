@@ -199,7 +199,8 @@ struct ConvergeTests {
             let kept = try #require(try inspector.iam.getRole(roleName: foreign.roleName), "the given role was deleted")
             #expect(kept.roleId == foreign.roleId)
             #expect(try PolicyShape(json: kept.assumeRolePolicyDocument ?? "{}") == ConvergeChecks.trustPolicy)
-            #expect(tagDictionary(try inspector.iam.getRole(roleName: foreign.roleName)?.tags ?? []) == ["team": "data"])
+            #expect(
+                tagDictionary(try inspector.iam.getRole(roleName: foreign.roleName)?.tags ?? []) == ["team": "data"])
             #expect(try inspector.iam.listRolePolicies(roleName: foreign.roleName) == ["read-backups"])
             let policy = try #require(
                 try inspector.iam.getRolePolicy(roleName: foreign.roleName, policyName: "read-backups"))
@@ -224,17 +225,19 @@ struct ConvergeTests {
             defer { limited.process.kill() }
 
             let encrypted = "e2e-encrypted"
-            try admin.submit(try writeDemoSpec(name: encrypted, directory: directory) { spec in
-                var s3 = spec["s3_import"] as? [String: Any] ?? [:]
-                s3["bucket_prefix"] = prefix
-                spec["s3_import"] = s3
-            })
+            try admin.submit(
+                try writeDemoSpec(name: encrypted, directory: directory) { spec in
+                    var s3 = spec["s3_import"] as? [String: Any] ?? [:]
+                    s3["bucket_prefix"] = prefix
+                    spec["s3_import"] = s3
+                })
             let noBucket = "e2e-nobucket"
-            try admin.submit(try writeDemoSpec(name: noBucket, directory: directory) { spec in
-                var s3 = spec["s3_import"] as? [String: Any] ?? [:]
-                s3["bucket_name"] = "e2e-no-such-bucket"
-                spec["s3_import"] = s3
-            })
+            try admin.submit(
+                try writeDemoSpec(name: noBucket, directory: directory) { spec in
+                    var s3 = spec["s3_import"] as? [String: Any] ?? [:]
+                    s3["bucket_name"] = "e2e-no-such-bucket"
+                    spec["s3_import"] = s3
+                })
             let denied = "e2e-denied"
             try limited.submit(try writeDemoSpec(name: denied, directory: directory))
 

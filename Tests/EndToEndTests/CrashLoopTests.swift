@@ -37,7 +37,8 @@ struct CrashLoopTests {
     static let readyTimeout = 180.0
 
     @Test func twentyKillsWhileTenSpecsConverge() async throws {
-        let seed = ProcessInfo.processInfo.environment["CRASHLOOP_SEED"].flatMap { UInt64($0) }
+        let seed =
+            ProcessInfo.processInfo.environment["CRASHLOOP_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: 0...UInt64.max)
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
@@ -113,26 +114,33 @@ private final class CrashLoop {
         if round.isMultiple(of: CrashLoopTests.stageKillEvery), let stage = stageNotYetLanded {
             let submitter = self.submitter
             let names = self.names
-            _ = try await crash(process, interval: 0.2, when: {
-                let specs = names.filter(submitter.acknowledged.contains)
-                return try Date() >= killAt && ConvergenceStage.read(inspector, specs: specs).values.contains(stage)
-            }, timeout: delay + CrashLoopTests.stageWait)
+            _ = try await crash(
+                process, interval: 0.2,
+                when: {
+                    let specs = names.filter(submitter.acknowledged.contains)
+                    return try Date() >= killAt && ConvergenceStage.read(inspector, specs: specs).values.contains(stage)
+                }, timeout: delay + CrashLoopTests.stageWait)
         } else {
-            _ = try await crash(process, interval: 0.02, when: {
-                Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
-            }, timeout: delay + CrashLoopTests.targetWait)
+            _ = try await crash(
+                process, interval: 0.02,
+                when: {
+                    Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
+                }, timeout: delay + CrashLoopTests.targetWait)
         }
         let acknowledged = submitter.acknowledged
 
-        let killedBySignal = process.child.process.terminationReason == .uncaughtSignal
+        let killedBySignal =
+            process.child.process.terminationReason == .uncaughtSignal
             && process.child.process.terminationStatus == SIGKILL
-        #expect(killedBySignal,
-                "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
+        #expect(
+            killedBySignal,
+            "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
         let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
         kills.append(KillRecord(stages: stages, activity: DaemonActivity(log: process.child.stderr)))
         let database = try daemon.readDatabase()
-        #expect(database.integrity == ["ok"],
-                "seed \(seed): PRAGMA integrity_check after kill \(round): \(database.integrity)")
+        #expect(
+            database.integrity == ["ok"],
+            "seed \(seed): PRAGMA integrity_check after kill \(round): \(database.integrity)")
         let lost = acknowledged.subtracting(database.specNames).sorted()
         #expect(lost.isEmpty, "seed \(seed): after kill \(round), acknowledged submits are not stored: \(lost)")
 
@@ -166,8 +174,9 @@ private final class CrashLoop {
                 context: "(seed \(seed)); its actions over \(lives.count) daemon lives:\n\(actionHistory(of: name))")
         }
         let roles = try inspector.roleNames(prefix: "aurorad-").sorted()
-        #expect(roles == names.map(EmulatorInspector.managedRoleName),
-                "seed \(seed): the emulator's aurorad- roles are \(roles)")
+        #expect(
+            roles == names.map(EmulatorInspector.managedRoleName),
+            "seed \(seed): the emulator's aurorad- roles are \(roles)")
         let restored = try inspector.allRestores().compactMap { $0["DBClusterIdentifier"] as? String }.sorted()
         #expect(restored == names, "seed \(seed): accepted restores by cluster: \(restored)")
 
@@ -293,18 +302,23 @@ private enum ConvergenceStage: String, CaseIterable, Hashable {
         let instances = Dictionary(grouping: try inspector.rds.describeDBInstances(clusterIdentifiers: specs)) {
             $0.clusterIdentifier ?? ""
         }
-        return Dictionary(uniqueKeysWithValues: specs.map { spec in
-            guard let cluster = clusters.first(where: { $0.identifier == spec }) else { return (spec, .beforeRestore) }
-            if cluster.status != "available" { return (spec, .restoring) }
-            if cluster.associatedRoles.isEmpty || cluster.associatedRoles.contains(where: { $0.status != "ACTIVE" }) {
-                return (spec, .associating)
-            }
-            let mine = instances[spec] ?? []
-            if mine.count < ConvergeChecks.demoInstances.count || mine.contains(where: { $0.status != "available" }) {
-                return (spec, .instances)
-            }
-            return (spec, .ready)
-        })
+        return Dictionary(
+            uniqueKeysWithValues: specs.map { spec in
+                guard let cluster = clusters.first(where: { $0.identifier == spec }) else {
+                    return (spec, .beforeRestore)
+                }
+                if cluster.status != "available" { return (spec, .restoring) }
+                if cluster.associatedRoles.isEmpty || cluster.associatedRoles.contains(where: { $0.status != "ACTIVE" })
+                {
+                    return (spec, .associating)
+                }
+                let mine = instances[spec] ?? []
+                if mine.count < ConvergeChecks.demoInstances.count || mine.contains(where: { $0.status != "available" })
+                {
+                    return (spec, .instances)
+                }
+                return (spec, .ready)
+            })
     }
 }
 

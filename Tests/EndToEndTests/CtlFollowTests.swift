@@ -14,18 +14,20 @@ struct CtlFollowTests {
             let good = "e2e-watch-ready"
             let bad = "e2e-watch-nobucket"
             try daemon.submit(try writeDemoSpec(name: good, directory: directory))
-            try daemon.submit(try writeDemoSpec(name: bad, directory: directory) { spec in
-                var s3 = spec["s3_import"] as? [String: Any] ?? [:]
-                s3["bucket_name"] = "e2e-no-such-bucket"
-                spec["s3_import"] = s3
-            })
+            try daemon.submit(
+                try writeDemoSpec(name: bad, directory: directory) { spec in
+                    var s3 = spec["s3_import"] as? [String: Any] ?? [:]
+                    s3["bucket_name"] = "e2e-no-such-bucket"
+                    spec["s3_import"] = s3
+                })
             let process = daemon.process
             let ready = try await offPool { try process.ctl(["watch", good, "--interval", "1", "--timeout", "90"]) }
             #expect(ready.status == 0, "\(ready.stderr)")
             let readyLines = ready.stdout.split(separator: "\n")
             #expect(readyLines.contains { $0.contains("phase Ready (generation 1, observed 1)") }, "\(ready.stdout)")
-            #expect(readyLines.contains { $0.contains("condition ClusterRestored") && $0.contains("→ True") },
-                    "\(ready.stdout)")
+            #expect(
+                readyLines.contains { $0.contains("condition ClusterRestored") && $0.contains("→ True") },
+                "\(ready.stdout)")
 
             let failed = try await offPool { try process.ctl(["watch", bad, "--interval", "1", "--timeout", "60"]) }
             #expect(failed.status == 1)

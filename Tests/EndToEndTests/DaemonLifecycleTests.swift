@@ -70,7 +70,8 @@ import TestSupport
             #expect(try daemon.ctlJSON(["list"]) as? [Any] != nil)
             #expect(daemon.stop() == 0)
 
-            let nobody = try ChildProcess.run(BuiltProducts.aurorad, ["ctl", "--socket", directory + "/none.sock", "list"])
+            let nobody = try ChildProcess.run(
+                BuiltProducts.aurorad, ["ctl", "--socket", directory + "/none.sock", "list"])
             #expect(nobody.status == 1)
             #expect(nobody.stderr.contains("listening on \(directory)/none.sock"))
         }

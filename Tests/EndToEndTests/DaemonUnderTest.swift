@@ -88,8 +88,8 @@ final class DaemonUnderTest {
             """
         let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, process.databasePath], timeout: 60)
         guard result.status == 0,
-              let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-              let integrity = object["integrity"] as? [String], let names = object["names"] as? [String]
+            let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            let integrity = object["integrity"] as? [String], let names = object["names"] as? [String]
         else {
             throw EndToEndError(
                 description: "Reading \(process.databasePath) with python3 failed (\(result.status)): \(result.stderr)")

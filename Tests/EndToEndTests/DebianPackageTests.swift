@@ -72,7 +72,8 @@ import TestSupport
             let log = directory + "/calls"
             let exists = directory + "/exists"
             for tool in ["getent", "addgroup", "adduser", "systemctl"] {
-                let body = tool == "getent"
+                let body =
+                    tool == "getent"
                     ? "#!/bin/sh\necho \"$0 $*\" >> \(log)\n[ -e \(exists) ]\n"
                     : "#!/bin/sh\necho \"$0 $*\" >> \(log)\n"
                 let path = directory + "/" + tool

@@ -55,8 +55,9 @@ struct EmulatorInspector: Sendable {
     /// The JSON object `GET /_emulator/<path>` returns, or nil when the body is not an object.
     private func inspect(_ path: String) throws -> [String: Any]? {
         let response = try CurlTransport().send(
-            HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
-                        path: "/_emulator/\(path)"),
+            HTTPRequest(
+                method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
+                path: "/_emulator/\(path)"),
             timeout: .seconds(10))
         return try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
     }
@@ -90,11 +91,13 @@ struct EmulatorInspector: Sendable {
         let role = try iam.createRole(
             roleName: name, assumeRolePolicyDocument: trust, tags: [AWSTag(key: "team", value: "data")])
         let bucketARN = "arn:aws:s3:::\(Self.bucket)"
-        try iam.putRolePolicy(roleName: name, policyName: policyName, policyDocument: """
-            {"Version":"2012-10-17","Statement":[\
-            {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"\(bucketARN)"},\
-            {"Effect":"Allow","Action":"s3:GetObject","Resource":"\(bucketARN)/*"}]}
-            """)
+        try iam.putRolePolicy(
+            roleName: name, policyName: policyName,
+            policyDocument: """
+                {"Version":"2012-10-17","Statement":[\
+                {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"\(bucketARN)"},\
+                {"Effect":"Allow","Action":"s3:GetObject","Resource":"\(bucketARN)/*"}]}
+                """)
         return role
     }
 
@@ -110,8 +113,11 @@ struct EmulatorInspector: Sendable {
             .appendingPathComponent("Emulator/sample_backups.py").path
         let result = try ChildProcess.run(
             "/usr/bin/env",
-            ["python3", script, "--endpoint", emulator.endpoint, "--credentials", credentials, "--bucket", Self.bucket,
-             "--prefix", prefix, "--variant", variant],
+            [
+                "python3", script, "--endpoint", emulator.endpoint, "--credentials", credentials, "--bucket",
+                Self.bucket,
+                "--prefix", prefix, "--variant", variant,
+            ],
             timeout: 60)
         guard result.status == 0 else {
             throw EndToEndError(description: "sample_backups.py exited \(result.status): \(result.stderr.suffix(1000))")
@@ -139,16 +145,18 @@ struct PolicyShape: Equatable, CustomStringConvertible {
         guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             throw EndToEndError(description: "The policy is not a JSON object: \(json)")
         }
-        let raw: [[String: Any]] = (object["Statement"] as? [[String: Any]])
+        let raw: [[String: Any]] =
+            (object["Statement"] as? [[String: Any]])
             ?? (object["Statement"] as? [String: Any]).map { [$0] } ?? []
-        statements = Set(raw.map { statement in
-            let principal = statement["Principal"] as? [String: Any]
-            return Statement(
-                effect: statement["Effect"] as? String ?? "",
-                principalServices: Self.strings(principal?["Service"]),
-                actions: Self.strings(statement["Action"]),
-                resources: Self.strings(statement["Resource"]))
-        })
+        statements = Set(
+            raw.map { statement in
+                let principal = statement["Principal"] as? [String: Any]
+                return Statement(
+                    effect: statement["Effect"] as? String ?? "",
+                    principalServices: Self.strings(principal?["Service"]),
+                    actions: Self.strings(statement["Action"]),
+                    resources: Self.strings(statement["Resource"]))
+            })
     }
 
     init(_ statements: [Statement]) {
@@ -169,13 +177,17 @@ extension EmulatorInspector {
     /// `allow(_:)` later removes), with an access key; returns the key, for a daemon that runs as that user.
     func createUser(_ name: String, denying deniedActions: [String]) throws -> EmulatorCredentials {
         _ = try iam.client.query(.iam, action: "CreateUser") { $0.add("UserName", name) }
-        try putUserPolicy(user: name, policy: "allow-all", document: #"""
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}
-            """#)
+        try putUserPolicy(
+            user: name, policy: "allow-all",
+            document: #"""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}
+                """#)
         let actions = deniedActions.map { "\"\($0)\"" }.joined(separator: ",")
-        try putUserPolicy(user: name, policy: "deny", document: """
-            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":[\(actions)],"Resource":"*"}]}
-            """)
+        try putUserPolicy(
+            user: name, policy: "deny",
+            document: """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":[\(actions)],"Resource":"*"}]}
+                """)
         return try createAccessKey(user: name)
     }
 

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The emulator fixture starts the Python emulator, reports where it is and with which keys, and stops it by pid.

@@ -17,7 +17,8 @@ struct IAMPropagationTests {
 
             var sawPropagationError = false
             let ready = try await daemon.waitForStatus(name) { status in
-                sawPropagationError = sawPropagationError
+                sawPropagationError =
+                    sawPropagationError
                     || status.eventMessages.contains { $0.contains("S3_SNAPSHOT_INGESTION") }
                 return status.phase == "Ready" || status.phase == "Failed"
             }

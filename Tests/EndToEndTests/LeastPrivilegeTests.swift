@@ -18,8 +18,9 @@ struct LeastPrivilegeTests {
     @Test func aFullConvergeAndDeleteNeedsNothingBeyondThePolicy() async throws {
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
-        let demo = try #require(try inspector.ec2.describeSecurityGroups(
-            filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first,
+        let demo = try #require(
+            try inspector.ec2.describeSecurityGroups(
+                filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first,
             "the emulator seeds security group aurorad-demo-db (--seed-demo)")
         let vpcId = try #require(demo.vpcId)
         let key = try inspector.createUser("e2e-least-privilege", policyDocument: try Self.policy())
@@ -27,10 +28,11 @@ struct LeastPrivilegeTests {
             let daemon = try DaemonUnderTest(directory: directory, environment: emulator.environment(credentials: key))
             defer { daemon.process.kill() }
             let name = "e2e-least"
-            try daemon.submit(try writeDemoSpec(name: name, directory: directory) { spec in
-                spec["vpc_id"] = vpcId
-                spec["security_group_ingress_rules"] = ["private": ["cidr_ipv4": "10.0.1.0/24"]]
-            })
+            try daemon.submit(
+                try writeDemoSpec(name: name, directory: directory) { spec in
+                    spec["vpc_id"] = vpcId
+                    spec["security_group_ingress_rules"] = ["private": ["cidr_ipv4": "10.0.1.0/24"]]
+                })
             let ready = try await daemon.waitForPhase(name, "Ready")
             #expect(ready.phase == "Ready", "\(ready)\n\(daemon.logTail)")
 

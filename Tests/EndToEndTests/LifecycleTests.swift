@@ -39,8 +39,9 @@ struct LifecycleTests {
             #expect(try daemon.status(name).phase == "Failed")
 
             let plan = try daemon.process.ctl(["plan", spec])
-            #expect(plan.stdout.contains("No actions:") && plan.stdout.contains("aurorad ctl restore \(name)"),
-                    "\(plan)")
+            #expect(
+                plan.stdout.contains("No actions:") && plan.stdout.contains("aurorad ctl restore \(name)"),
+                "\(plan)")
 
             let restore = try daemon.process.ctl(["restore", name])
             #expect(restore.status == 0 && restore.stdout.contains("\(name) restore requested"), "\(restore)")
@@ -60,9 +61,10 @@ struct LifecycleTests {
             try daemon.submit(try writeDemoSpec(name: name, directory: directory))
             ConvergeChecks.readyStatus(try await daemon.waitForPhase(name, "Ready"))
             let handMade = "\(name)-reader"
-            _ = try inspector.rds.createDBInstance(CreateDBInstanceRequest(
-                dbInstanceIdentifier: handMade, dbInstanceClass: "db.r8g.large", dbClusterIdentifier: name,
-                tags: [AWSTag(key: "team", value: "data")]))
+            _ = try inspector.rds.createDBInstance(
+                CreateDBInstanceRequest(
+                    dbInstanceIdentifier: handMade, dbInstanceClass: "db.r8g.large", dbClusterIdentifier: name,
+                    tags: [AWSTag(key: "team", value: "data")]))
 
             let deleted = try daemon.process.ctl(["delete", name])
             #expect(deleted.status == 0 && deleted.stdout.contains("\(name) deletion requested"), "\(deleted)")
@@ -134,8 +136,9 @@ struct LifecycleTests {
             #expect(try inspector.rds.describeDBCluster(identifier: name) != nil)
 
             let confirmed = try await offPool { try process.ctlOnTerminal(["delete", name], answer: "y") }
-            #expect(confirmed.status == 0 && confirmed.output.contains("\(name) deletion requested"),
-                    "\(confirmed.output)")
+            #expect(
+                confirmed.status == 0 && confirmed.output.contains("\(name) deletion requested"),
+                "\(confirmed.output)")
             let gone = try await eventually { try !daemon.listedNames().contains(name) }
             #expect(gone, "still listed: \(String(describing: try? daemon.status(name)))\n\(daemon.logTail)")
             #expect(try inspector.rds.describeDBCluster(identifier: name) == nil)

@@ -18,7 +18,8 @@ struct ProductionSafetyTests {
             let name = "e2e-ownership"
             let spec = try writeDemoSpec(name: name, directory: directory)
             let plan = try daemon.process.ctl(["plan", spec])
-            let unmanaged = plan.stdout.split(separator: "\n")
+            let unmanaged =
+                plan.stdout.split(separator: "\n")
                 .first { $0.hasPrefix("Not in the spec, so left as they are in AWS: ") } ?? ""
             for field in ["deletion_protection", "vpc_security_group_ids", "backup_retention_period"] {
                 #expect(unmanaged.contains(field), "\(plan.stdout)")
@@ -27,7 +28,8 @@ struct ProductionSafetyTests {
             let ready = try await daemon.waitForPhase(name, "Ready")
             #expect(ready.phase == "Ready", "\(ready)\n\(daemon.logTail)")
             let managed = ready.raw["managedSettings"] as? [String] ?? []
-            #expect(managed.contains("enabled_cloudwatch_logs_exports") && !managed.contains("deletion_protection"),
+            #expect(
+                managed.contains("enabled_cloudwatch_logs_exports") && !managed.contains("deletion_protection"),
                 "\(managed)")
 
             // The operator turns deletion protection on in the console; a resync (every 10 s here) leaves it on.
@@ -56,7 +58,8 @@ struct ProductionSafetyTests {
             let spec = try writeDemoSpec(name: "Prod-Import", directory: directory)
             let result = try daemon.process.ctl(["submit", spec])
             #expect(result.status == 2, "\(result)")
-            #expect(result.stderr.contains("name: \"Prod-Import\" is not a valid cluster identifier"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("name: \"Prod-Import\" is not a valid cluster identifier"), "\(result.stderr)")
             #expect(result.stderr.contains("(use \"prod-import\")"), "\(result.stderr)")
             #expect(try daemon.listedNames().isEmpty)
         }
@@ -72,7 +75,8 @@ struct ProductionSafetyTests {
             }
             let refused = try daemon.process.ctl(["submit", tooMany])
             #expect(refused.status == 2, "\(refused)")
-            #expect(refused.stderr.contains("tags: has 45 tags") && refused.stderr.contains("at most 44 fit"),
+            #expect(
+                refused.stderr.contains("tags: has 45 tags") && refused.stderr.contains("at most 44 fit"),
                 "\(refused.stderr)")
             let reserved = try writeDemoSpec(name: "e2e-tags", directory: directory) { spec in
                 spec["tags"] = ["aurorad:spec": "someone-else"]
@@ -94,12 +98,14 @@ struct ProductionSafetyTests {
             #expect(try await daemon.waitForPhase(first, "Ready").phase == "Ready", "\(daemon.logTail)")
 
             let second = "e2e-taken-b"
-            try daemon.submit(try writeDemoSpec(name: second, directory: directory) { spec in
-                spec["instances"] = ["1": ["identifier": "\(first)-1"]]
-            })
+            try daemon.submit(
+                try writeDemoSpec(name: second, directory: directory) { spec in
+                    spec["instances"] = ["1": ["identifier": "\(first)-1"]]
+                })
             let failed = try await daemon.waitForPhase(second, "Failed")
             #expect(failed.phase == "Failed", "\(failed)\n\(daemon.logTail)")
-            #expect(failed.message?.contains("\(first)-1 (instances.1) cannot be created in cluster \(second)") == true,
+            #expect(
+                failed.message?.contains("\(first)-1 (instances.1) cannot be created in cluster \(second)") == true,
                 "\(failed)")
             #expect(failed.message?.contains("already used by an instance of cluster \(first)") == true, "\(failed)")
             // No CreateDBInstance was even attempted, so none can repeat.
@@ -157,7 +163,8 @@ struct ProductionSafetyTests {
             #expect(pending, "\(String(describing: try? inspector.instances(cluster: name)))")
             let waiting = try await daemon.waitForStatus(name) { $0.phase == "Ready" && $0.observedGeneration == 2 }
             #expect(waiting.phase == "Ready", "\(waiting)")
-            #expect(waiting.conditionMessage("InstancesReady")?.contains("wait for the next maintenance window") == true,
+            #expect(
+                waiting.conditionMessage("InstancesReady")?.contains("wait for the next maintenance window") == true,
                 "\(waiting)")
             try await Task.sleep(for: .seconds(12))
             let modifies = try daemon.status(name).eventReasons.filter { $0 == "ModifyInstance" }
@@ -167,10 +174,11 @@ struct ProductionSafetyTests {
             // apply_immediately: now, one instance at a time, the writer last.
             let writer = try #require(
                 try inspector.rds.describeDBCluster(identifier: name)?.members.first(where: \.isClusterWriter))
-            try daemon.submit(try writeDemoSpec(name: name, directory: directory) { spec in
-                bigger(&spec)
-                spec["apply_immediately"] = true
-            })
+            try daemon.submit(
+                try writeDemoSpec(name: name, directory: directory) { spec in
+                    bigger(&spec)
+                    spec["apply_immediately"] = true
+                })
             var overlapping = false
             let converged = try await eventually(timeout: 60, interval: 0.2) {
                 let instances = try inspector.instances(cluster: name)
@@ -184,7 +192,8 @@ struct ProductionSafetyTests {
             let order = try daemon.status(name).eventMessages.reversed()
                 .filter { $0.hasPrefix("modify instance") && $0.contains("applied immediately (it restarts)") }
                 .compactMap { $0.split(separator: " ").dropFirst(2).first.map(String.init) }
-            #expect(order.count == 2 && order.last == writer.instanceIdentifier,
+            #expect(
+                order.count == 2 && order.last == writer.instanceIdentifier,
                 "order \(order), writer \(writer.instanceIdentifier)")
         }
     }

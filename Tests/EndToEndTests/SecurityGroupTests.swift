@@ -15,8 +15,9 @@ struct SecurityGroupTests {
     @Test func theGroupIsCreatedAttachedRepairedAndDeletedAfterTheCluster() async throws {
         let emulator = try SharedEmulator.require()
         let inspector = try EmulatorInspector(emulator)
-        let demo = try #require(try inspector.ec2.describeSecurityGroups(
-            filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first,
+        let demo = try #require(
+            try inspector.ec2.describeSecurityGroups(
+                filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first,
             "the emulator seeds security group aurorad-demo-db (--seed-demo)")
         let vpcId = try #require(demo.vpcId)
         try await withTemporaryDirectory { directory in
@@ -27,9 +28,10 @@ struct SecurityGroupTests {
                 spec["vpc_id"] = vpcId
                 spec["port"] = 3307
                 spec["vpc_security_group_ids"] = [demo.id]
-                spec["security_group_ingress_rules"] = Dictionary(uniqueKeysWithValues: Self.cidrs.enumerated().map {
-                    ("private-az\($0.offset + 1)", ["cidr_ipv4": $0.element])
-                })
+                spec["security_group_ingress_rules"] = Dictionary(
+                    uniqueKeysWithValues: Self.cidrs.enumerated().map {
+                        ("private-az\($0.offset + 1)", ["cidr_ipv4": $0.element])
+                    })
             }
             let plan = try daemon.process.ctl(["plan", spec])
             #expect(plan.stdout.contains("create security group \(name)-"), "\(plan.stdout)")

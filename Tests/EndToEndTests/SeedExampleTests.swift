@@ -12,9 +12,10 @@ import TestSupport
 @Suite(.sharedEmulator())
 struct SeedExampleTests {
     /// The three tcp rules on the cluster port (3306, the default) the seed's `security_group_ingress_rules` give.
-    static let seedRules: Set<EC2Rule> = Set(["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"].map {
-        EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4($0))
-    })
+    static let seedRules: Set<EC2Rule> = Set(
+        ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"].map {
+            EC2Rule(ipProtocol: "tcp", fromPort: 3306, toPort: 3306, peer: .cidrIpv4($0))
+        })
 
     @Test func theSeedsModuleBlockConvergesAndDeletesLeavingTheOperatorsRoleAlone() async throws {
         let emulator = try SharedEmulator.require()
@@ -104,8 +105,9 @@ struct SeedExampleTests {
             #expect(try inspector.ec2.describeSecurityGroups(ids: [group.id]).isEmpty)
             let kept = try #require(try inspector.iam.getRole(roleName: roleName), "the operator's role was deleted")
             #expect(kept.roleId == role.roleId && kept.arn == role.arn)
-            #expect(try PolicyShape(json: kept.assumeRolePolicyDocument ?? "")
-                == PolicyShape(json: role.assumeRolePolicyDocument ?? ""))
+            #expect(
+                try PolicyShape(json: kept.assumeRolePolicyDocument ?? "")
+                    == PolicyShape(json: role.assumeRolePolicyDocument ?? ""))
             #expect(tagDictionary(kept.tags) == tagDictionary(role.tags))
             #expect(try inspector.iam.listRolePolicies(roleName: roleName) == [policyName])
             let keptPolicy = try #require(try inspector.iam.getRolePolicy(roleName: roleName, policyName: policyName))

@@ -79,8 +79,10 @@ import TestSupport
             #expect(lines.contains { $0.hasPrefix("<5>notice aurorad started ") }, "\(lines.prefix(5))")
             #expect(lines.contains { $0.hasPrefix("<6>info spec submitted ") && $0.contains("spec=ex-s3-import") })
             for line in lines {
-                #expect(line.range(of: #"^<[2-7]>(trace|debug|info|notice|warning|error|critical) "#,
-                                   options: .regularExpression) != nil, "not a journal line: \(line)")
+                #expect(
+                    line.range(
+                        of: #"^<[2-7]>(trace|debug|info|notice|warning|error|critical) "#,
+                        options: .regularExpression) != nil, "not a journal line: \(line)")
                 #expect(line.range(of: #"^\d{4}-\d\d-\d\dT"#, options: .regularExpression) == nil)
             }
         }
@@ -103,8 +105,10 @@ import TestSupport
             environment["NOTIFY_SOCKET"] = listener.path
             let child = try ChildProcess(
                 executable: "/usr/bin/env",
-                arguments: ["python3", "-c", wrapper, BuiltProducts.aurorad, "run", "--database",
-                            directory + "/state.db", "--socket", directory + "/aurorad.sock"],
+                arguments: [
+                    "python3", "-c", wrapper, BuiltProducts.aurorad, "run", "--database",
+                    directory + "/state.db", "--socket", directory + "/aurorad.sock",
+                ],
                 environment: environment, logPrefix: directory + "/mdwe")
             defer { child.terminate() }
             if child.waitForExit(seconds: 1) == 77 {

@@ -61,8 +61,9 @@ import TestSupport
             let report = try #require(
                 try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(report["arn"] as? String == task.assumedRoleArn)
-            #expect(report["credentialSource"] as? String
-                == "container credentials endpoint http://127.0.0.1:\(container.port)/v1/credentials")
+            #expect(
+                report["credentialSource"] as? String
+                    == "container credentials endpoint http://127.0.0.1:\(container.port)/v1/credentials")
             for secret in ["pod-identity-token", served.secretAccessKey, sessionToken] {
                 #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
             }

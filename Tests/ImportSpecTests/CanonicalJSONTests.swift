@@ -6,7 +6,8 @@ import Testing
 struct CanonicalJSONTests {
     @Test("the minimal spec's canonical form: sorted keys, no whitespace, only the fields present")
     func minimalBytes() {
-        let expected = #"{"cluster_instance_class":"db.r8g.large","engine":"aurora-mysql","instances":{"1":{}},"#
+        let expected =
+            #"{"cluster_instance_class":"db.r8g.large","engine":"aurora-mysql","instances":{"1":{}},"#
             + #""master_username":"root","name":"db1","#
             + #""s3_import":{"bucket_name":"backups","source_engine_version":"8.0.36"}}"#
         #expect(String(decoding: Fixtures.minimalSpec.canonicalJSON(), as: UTF8.self) == expected)
@@ -77,10 +78,12 @@ struct CanonicalJSONTests {
 
 @Suite("Helpers")
 struct HelperTests {
-    @Test("edit distance counts a swap of neighbours as one edit", arguments: [
-        ("bucket_nmae", "bucket_name", 1), ("kitten", "sitting", 3), ("", "abc", 3), ("abc", "", 3),
-        ("same", "same", 0), ("ab", "ba", 1), ("tag", "tags", 1),
-    ])
+    @Test(
+        "edit distance counts a swap of neighbours as one edit",
+        arguments: [
+            ("bucket_nmae", "bucket_name", 1), ("kitten", "sitting", 3), ("", "abc", 3), ("abc", "", 3),
+            ("same", "same", 0), ("ab", "ba", 1), ("tag", "tags", 1),
+        ])
     func editDistance(lhs: String, rhs: String, distance: Int) {
         #expect(KeySuggestion.editDistance(Array(lhs.unicodeScalars), Array(rhs.unicodeScalars)) == distance)
     }
@@ -94,19 +97,23 @@ struct HelperTests {
         #expect(KeySuggestion.closest(to: "", among: known) == nil)
     }
 
-    @Test("field paths quote keys that are not plain", arguments: [
-        ("", "name", "name"), ("tags", "Environment", "tags.Environment"), ("tags", "a.b", #"tags["a.b"]"#),
-        ("tags", "", #"tags[""]"#), ("tags", "x\"y", #"tags["x\"y"]"#), ("instances", "-1", "instances.-1"),
-    ])
+    @Test(
+        "field paths quote keys that are not plain",
+        arguments: [
+            ("", "name", "name"), ("tags", "Environment", "tags.Environment"), ("tags", "a.b", #"tags["a.b"]"#),
+            ("tags", "", #"tags[""]"#), ("tags", "x\"y", #"tags["x\"y"]"#), ("instances", "-1", "instances.-1"),
+        ])
     func fieldPaths(parent: String, key: String, path: String) {
         #expect(FieldPath.member(parent, key) == path)
     }
 
-    @Test("engine versions map to their MySQL major", arguments: [
-        ("5.7.mysql_aurora.2.11.2", MySQLMajor.v57), ("8.0.mysql_aurora.3.04.0", .v80), ("5.7.12", .v57),
-        ("8.0.mysql_aurora.2.11.2", nil), ("5.7.mysql_aurora.2.11", nil), ("5.7.mysql_aurora.2.11.x", nil),
-        ("8.0.36", nil), ("", nil),
-    ] as [(String, MySQLMajor?)])
+    @Test(
+        "engine versions map to their MySQL major",
+        arguments: [
+            ("5.7.mysql_aurora.2.11.2", MySQLMajor.v57), ("8.0.mysql_aurora.3.04.0", .v80), ("5.7.12", .v57),
+            ("8.0.mysql_aurora.2.11.2", nil), ("5.7.mysql_aurora.2.11", nil), ("5.7.mysql_aurora.2.11.x", nil),
+            ("8.0.36", nil), ("", nil),
+        ] as [(String, MySQLMajor?)])
     func auroraVersions(version: String, major: MySQLMajor?) {
         #expect(MySQLMajor.ofAuroraEngineVersion(version) == major)
     }

@@ -33,21 +33,31 @@ private func minimal(s3Import: String, adding members: String = "") -> String {
 }
 
 let unknownKeyCases: [DecodeCase] = [
-    .init("top-level typo", minimal(adding: #""enigne_version": "x""#), "enigne_version",
+    .init(
+        "top-level typo", minimal(adding: #""enigne_version": "x""#), "enigne_version",
         "unknown field; did you mean engine_version?"),
-    .init("top-level camelCase", minimal(adding: #""skipFinalSnapshot": true"#), "skipFinalSnapshot",
+    .init(
+        "top-level camelCase", minimal(adding: #""skipFinalSnapshot": true"#), "skipFinalSnapshot",
         "did you mean skip_final_snapshot?"),
-    .init("top-level with nothing close", minimal(adding: #""colour": "blue""#), "colour",
+    .init(
+        "top-level with nothing close", minimal(adding: #""colour": "blue""#), "colour",
         "the fields allowed here are apply_immediately, auto_minor_version_upgrade, backup_retention_period"),
-    .init("nested in s3_import", minimal(s3Import: #"""
-        {"source_engine_version": "8.0.36", "bucket_name": "backups", "bucket_nmae": "x"}
-        """#), "s3_import.bucket_nmae", "unknown field; did you mean bucket_name?"),
-    .init("nested in an instance", Fixtures.minimalJSON.replacingOccurrences(
-        of: #""instances": {"1": {}}"#, with: #""instances": {"1": {"instance_clas": "db.r8g.large"}}"#),
+    .init(
+        "nested in s3_import",
+        minimal(
+            s3Import: #"""
+                {"source_engine_version": "8.0.36", "bucket_name": "backups", "bucket_nmae": "x"}
+                """#), "s3_import.bucket_nmae", "unknown field; did you mean bucket_name?"),
+    .init(
+        "nested in an instance",
+        Fixtures.minimalJSON.replacingOccurrences(
+            of: #""instances": {"1": {}}"#, with: #""instances": {"1": {"instance_clas": "db.r8g.large"}}"#),
         "instances.1.instance_clas", "did you mean instance_class?"),
-    .init("nested in a role association", minimal(adding: #""role_associations": {"s3Import": {"rolearn": "x"}}"#),
+    .init(
+        "nested in a role association", minimal(adding: #""role_associations": {"s3Import": {"rolearn": "x"}}"#),
         "role_associations.s3Import.rolearn", "did you mean role_arn?"),
-    .init("an S3 field in a role association",
+    .init(
+        "an S3 field in a role association",
         minimal(adding: #""role_associations": {"s3Import": {"bucket_nmae": "x"}}"#),
         "role_associations.s3Import.bucket_nmae", "unknown field"),
     .init("short key with a suggestion", minimal(adding: #""tag": {}"#), "tag", "did you mean tags?"),
@@ -55,51 +65,74 @@ let unknownKeyCases: [DecodeCase] = [
 ]
 
 let typeCases: [DecodeCase] = [
-    .init("number for a string", minimal(adding: #""engine_version": 5.7"#), "engine_version",
+    .init(
+        "number for a string", minimal(adding: #""engine_version": 5.7"#), "engine_version",
         "expected a string, found a number."),
-    .init("string for a boolean", minimal(adding: #""storage_encrypted": "yes""#), "storage_encrypted",
+    .init(
+        "string for a boolean", minimal(adding: #""storage_encrypted": "yes""#), "storage_encrypted",
         "expected a boolean (true or false), found a string."),
-    .init("array for instances", Fixtures.minimalJSON.replacingOccurrences(
-        of: #""instances": {"1": {}}"#, with: #""instances": ["1"]"#), "instances",
+    .init(
+        "array for instances",
+        Fixtures.minimalJSON.replacingOccurrences(
+            of: #""instances": {"1": {}}"#, with: #""instances": ["1"]"#), "instances",
         "expected an object, found an array."),
-    .init("string for an instance", Fixtures.minimalJSON.replacingOccurrences(
-        of: #""instances": {"1": {}}"#, with: #""instances": {"1": "db.r8g.large"}"#), "instances.1",
+    .init(
+        "string for an instance",
+        Fixtures.minimalJSON.replacingOccurrences(
+            of: #""instances": {"1": {}}"#, with: #""instances": {"1": "db.r8g.large"}"#), "instances.1",
         "expected an object, found a string."),
-    .init("string for a string list", minimal(adding: #""vpc_security_group_ids": "sg-1234abcd""#),
+    .init(
+        "string for a string list", minimal(adding: #""vpc_security_group_ids": "sg-1234abcd""#),
         "vpc_security_group_ids", "expected an array of strings, found a string."),
-    .init("number in a string list", minimal(adding: #""enabled_cloudwatch_logs_exports": ["audit", 3]"#),
+    .init(
+        "number in a string list", minimal(adding: #""enabled_cloudwatch_logs_exports": ["audit", 3]"#),
         "enabled_cloudwatch_logs_exports[1]", "expected a string, found a number."),
-    .init("boolean tag value", minimal(adding: #""tags": {"Environment": true}"#), "tags.Environment",
+    .init(
+        "boolean tag value", minimal(adding: #""tags": {"Environment": true}"#), "tags.Environment",
         "expected a string, found a boolean."),
-    .init("string for s3_import", minimal(s3Import: #""s3://backups""#), "s3_import",
+    .init(
+        "string for s3_import", minimal(s3Import: #""s3://backups""#), "s3_import",
         "expected an object, found a string."),
-    .init("null for a required string", Fixtures.minimalJSON.replacingOccurrences(
-        of: #""name": "db1""#, with: #""name": null"#), "name", "expected a string, found null."),
-    .init("object for a nested string", minimal(s3Import: #"""
-        {"source_engine_version": "8.0.36", "bucket_name": {"name": "backups"}}
-        """#), "s3_import.bucket_name", "expected a string, found an object."),
-    .init("number for a role ARN", minimal(adding: #""role_associations": {"s3Import": {"role_arn": 1}}"#),
+    .init(
+        "null for a required string",
+        Fixtures.minimalJSON.replacingOccurrences(
+            of: #""name": "db1""#, with: #""name": null"#), "name", "expected a string, found null."),
+    .init(
+        "object for a nested string",
+        minimal(
+            s3Import: #"""
+                {"source_engine_version": "8.0.36", "bucket_name": {"name": "backups"}}
+                """#), "s3_import.bucket_name", "expected a string, found an object."),
+    .init(
+        "number for a role ARN", minimal(adding: #""role_associations": {"s3Import": {"role_arn": 1}}"#),
         "role_associations.s3Import.role_arn", "expected a string, found a number."),
     .init("array for tags", minimal(adding: #""tags": ["a"]"#), "tags", "expected an object, found an array."),
 ]
 
-let missingFieldCases: [DecodeCase] = ["name", "engine", "master_username", "cluster_instance_class"].map { key in
-    let json = Fixtures.minimalJSON.replacingOccurrences(of: "\"\(key)\":", with: "\"\(key)_x\":")
-    return DecodeCase("missing \(key)", json, key, "required field is missing")
-} + [
-    .init("missing instances", #"""
-        {"name": "db1", "engine": "aurora-mysql", "master_username": "root", "cluster_instance_class": "db.t4g.medium",
-         "s3_import": {"source_engine_version": "8.0.36", "bucket_name": "backups"}}
-        """#, "instances", "required field is missing; add it."),
-    .init("missing s3_import", #"""
-        {"name": "db1", "engine": "aurora-mysql", "master_username": "root", "cluster_instance_class": "db.t4g.medium",
-         "instances": {"1": {}}}
-        """#, "s3_import", "required field is missing"),
-    .init("missing bucket_name", minimal(s3Import: #"{"source_engine_version": "8.0.36"}"#),
-        "s3_import.bucket_name", "required field is missing"),
-    .init("missing source_engine_version", minimal(s3Import: #"{"bucket_name": "backups"}"#),
-        "s3_import.source_engine_version", "required field is missing"),
-]
+let missingFieldCases: [DecodeCase] =
+    ["name", "engine", "master_username", "cluster_instance_class"].map { key in
+        let json = Fixtures.minimalJSON.replacingOccurrences(of: "\"\(key)\":", with: "\"\(key)_x\":")
+        return DecodeCase("missing \(key)", json, key, "required field is missing")
+    } + [
+        .init(
+            "missing instances",
+            #"""
+            {"name": "db1", "engine": "aurora-mysql", "master_username": "root", "cluster_instance_class": "db.t4g.medium",
+             "s3_import": {"source_engine_version": "8.0.36", "bucket_name": "backups"}}
+            """#, "instances", "required field is missing; add it."),
+        .init(
+            "missing s3_import",
+            #"""
+            {"name": "db1", "engine": "aurora-mysql", "master_username": "root", "cluster_instance_class": "db.t4g.medium",
+             "instances": {"1": {}}}
+            """#, "s3_import", "required field is missing"),
+        .init(
+            "missing bucket_name", minimal(s3Import: #"{"source_engine_version": "8.0.36"}"#),
+            "s3_import.bucket_name", "required field is missing"),
+        .init(
+            "missing source_engine_version", minimal(s3Import: #"{"bucket_name": "backups"}"#),
+            "s3_import.source_engine_version", "required field is missing"),
+    ]
 
 let documentCases: [DecodeCase] = [
     .init("empty document", "", "(document)", "invalid JSON at line 1, column 1: unexpected end of input"),
@@ -214,11 +247,12 @@ struct DecodingTests {
             }
             """#
         let problems = Fixtures.problems(decoding: json)
-        #expect(problems.map(\.path) == [
-            "cluster_instance_class", "colour", "engine", "instances", "master_username", "name",
-            "s3_import.bucket_name", "s3_import.bucket_nmae", "s3_import.source_engine_version", "tags[\"aws:x\"]",
-            "vpc_security_group_ids[0]", "vpc_security_group_ids[1]",
-        ])
+        #expect(
+            problems.map(\.path) == [
+                "cluster_instance_class", "colour", "engine", "instances", "master_username", "name",
+                "s3_import.bucket_name", "s3_import.bucket_nmae", "s3_import.source_engine_version", "tags[\"aws:x\"]",
+                "vpc_security_group_ids[0]", "vpc_security_group_ids[1]",
+            ])
         let description = SpecError(problems: problems).description
         #expect(description.split(separator: "\n").count == problems.count)
         #expect(description.contains("s3_import.bucket_nmae: unknown field; did you mean bucket_name?"))
@@ -246,14 +280,17 @@ struct DecodingTests {
         #expect(problems.first?.message.contains("1048577 bytes, over the limit of 1048576 bytes (1 MiB)") == true)
     }
 
-    @Test("invalid UTF-8 is refused with the offset of the first bad byte", arguments: [
-        ([0xFF], 0), (Array(#"{"name": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8), 10),
-        ([0x7B, 0xE2, 0x82], 1), ([0xC0, 0xAF], 0), ([0xED, 0xA0, 0x80], 0),
-    ] as [([UInt8], Int)])
+    @Test(
+        "invalid UTF-8 is refused with the offset of the first bad byte",
+        arguments: [
+            ([0xFF], 0), (Array(#"{"name": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8), 10),
+            ([0x7B, 0xE2, 0x82], 1), ([0xC0, 0xAF], 0), ([0xED, 0xA0, 0x80], 0),
+        ] as [([UInt8], Int)])
     func invalidUTF8(bytes: [UInt8], offset: Int) {
         let problems = Fixtures.problems(decoding: Data(bytes))
         #expect(problems.map(\.path) == ["(document)"])
-        #expect(problems.first?.message.contains("not valid UTF-8 (first bad byte at offset \(offset))") == true,
+        #expect(
+            problems.first?.message.contains("not valid UTF-8 (first bad byte at offset \(offset))") == true,
             "\(problems)")
     }
 
@@ -284,8 +321,11 @@ struct DecodingTests {
         #expect(json.utf8.count < ImportSpec.maxDocumentSize)
         let problems = Fixtures.problems(decoding: json)
         #expect(problems.count == SpecError.reportLimit + 1)
-        #expect(problems.last == SpecProblem(
-            path: "(document)", message: "14900 more problems are not listed; fix the ones above and submit again."))
+        #expect(
+            problems.last
+                == SpecProblem(
+                    path: "(document)",
+                    message: "14900 more problems are not listed; fix the ones above and submit again."))
     }
 
     @Test("validation problems beyond the limit are counted too")

@@ -9,10 +9,11 @@ struct JSONValueTests {
     func numbers() throws {
         let text = #"{"a":1,"b":1.5,"c":-0,"d":1e2,"e":10000000000000000000,"f":-9223372036854775808}"#
         let value = try JSONValue(decoding: Data(text.utf8))
-        #expect(value == [
-            "a": 1, "b": .number(1.5), "c": 0, "d": .number(100), "e": .number(1e19),
-            "f": .integer(Int.min),
-        ])
+        #expect(
+            value == [
+                "a": 1, "b": .number(1.5), "c": 0, "d": .number(100), "e": .number(1e19),
+                "f": .integer(Int.min),
+            ])
         #expect(value["a"]?.integerValue == 1 && value["b"]?.integerValue == nil)
     }
 
@@ -47,7 +48,8 @@ struct JSONValueTests {
     func typeNames() {
         let values: [JSONValue] = [nil, true, 1, .number(1.5), "s", [], [:]]
         #expect(values.map(\.typeName) == ["null", "boolean", "number", "number", "string", "array", "object"])
-        #expect(values.map(\.kindDescription)
-            == ["null", "a boolean", "a number", "a number", "a string", "an array", "an object"])
+        #expect(
+            values.map(\.kindDescription)
+                == ["null", "a boolean", "a number", "a number", "a string", "an array", "an object"])
     }
 }

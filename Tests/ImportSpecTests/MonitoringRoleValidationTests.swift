@@ -33,8 +33,10 @@ let monitoringRoleCases: [RuleCase] = [
     .good("create_monitoring_role true while nothing samples: nothing to create") {
         $0.monitoringRole.createMonitoringRole = true
     },
-    .bad("create_monitoring_role with a role of one instance", "create_monitoring_role",
-         "instances.2.monitoring_role_arn also names a role") {
+    .bad(
+        "create_monitoring_role with a role of one instance", "create_monitoring_role",
+        "instances.2.monitoring_role_arn also names a role"
+    ) {
         $0.instanceDefaults.monitoringInterval = 60
         $0.monitoringRole.createMonitoringRole = true
         $0.instances["2"]?.settings.monitoringRoleArn = givenRole

@@ -84,8 +84,10 @@ let badSettings: [RuleCase] = [
         $0.instanceDefaults.monitoringInterval = 2
         $0.instanceDefaults.monitoringRoleArn = monitoringRole
     },
-    .bad("monitoring without a role, creating none", "instances.1.monitoring_interval",
-         "create_monitoring_role is false") {
+    .bad(
+        "monitoring without a role, creating none", "instances.1.monitoring_interval",
+        "create_monitoring_role is false"
+    ) {
         $0.instances["1"]?.settings.monitoringInterval = 30
         $0.monitoringRole.createMonitoringRole = false
     },
@@ -121,8 +123,9 @@ struct SettingsValidationTests {
     @Test("the settings round-trip through the canonical JSON and through JSONEncoder's")
     func roundTrip() throws {
         var spec = Fixtures.validSpec
-        spec.clusterSettings = ClusterSettings(backupRetentionPeriod: 7, preferredBackupWindow: "02:00-03:00",
-                                               storageType: "aurora-iopt1")
+        spec.clusterSettings = ClusterSettings(
+            backupRetentionPeriod: 7, preferredBackupWindow: "02:00-03:00",
+            storageType: "aurora-iopt1")
         spec.instanceDefaults = InstanceSettings(caCertIdentifier: "rds-ca-rsa2048-g1", monitoringInterval: 0)
         spec.instances["1"]?.settings = InstanceSettings(publiclyAccessible: true, promotionTier: 1)
         let json = spec.canonicalJSON()

@@ -32,24 +32,26 @@ struct PrometheusExpositionTests {
         #expect(exposition.value("d_count") == 3)
     }
 
-    @Test("malformed expositions are refused", arguments: [
-        "c{a=\"x} 1",  // unterminated label value
-        "c{a=\"\\q\"} 1",  // invalid escape
-        "c{1a=\"x\"} 1",  // label name starts with a digit
-        "c{a=\"x\",a=\"y\"} 1",  // duplicate label
-        "1c 1",  // metric name starts with a digit
-        "c one",  // value not a number
-        "c 1 2 3",  // extra fields
-        "# TYPE c countr",  // unknown type
-        "c 1\n# TYPE c counter",  // TYPE after samples
-        "# TYPE c counter\n# TYPE c gauge",  // second TYPE
-        "a 1\nb 1\na 2",  // a family split in two
-        "# TYPE d histogram\nd_bucket{le=\"1\"} 2\nd_bucket{le=\"+Inf\"} 1\nd_sum 1\nd_count 1",  // counts fall
-        "# TYPE d histogram\nd_bucket{le=\"2\"} 1\nd_bucket{le=\"1\"} 1\nd_bucket{le=\"+Inf\"} 1\nd_sum 1\nd_count 1",
-        "# TYPE d histogram\nd_bucket{le=\"1\"} 1\nd_sum 1\nd_count 1",  // no +Inf bucket
-        "# TYPE d histogram\nd_bucket{le=\"+Inf\"} 2\nd_sum 1\nd_count 1",  // +Inf differs from _count
-        "# TYPE d histogram\nd_bucket{le=\"+Inf\"} 1\nd_count 1",  // no _sum
-    ])
+    @Test(
+        "malformed expositions are refused",
+        arguments: [
+            "c{a=\"x} 1",  // unterminated label value
+            "c{a=\"\\q\"} 1",  // invalid escape
+            "c{1a=\"x\"} 1",  // label name starts with a digit
+            "c{a=\"x\",a=\"y\"} 1",  // duplicate label
+            "1c 1",  // metric name starts with a digit
+            "c one",  // value not a number
+            "c 1 2 3",  // extra fields
+            "# TYPE c countr",  // unknown type
+            "c 1\n# TYPE c counter",  // TYPE after samples
+            "# TYPE c counter\n# TYPE c gauge",  // second TYPE
+            "a 1\nb 1\na 2",  // a family split in two
+            "# TYPE d histogram\nd_bucket{le=\"1\"} 2\nd_bucket{le=\"+Inf\"} 1\nd_sum 1\nd_count 1",  // counts fall
+            "# TYPE d histogram\nd_bucket{le=\"2\"} 1\nd_bucket{le=\"1\"} 1\nd_bucket{le=\"+Inf\"} 1\nd_sum 1\nd_count 1",
+            "# TYPE d histogram\nd_bucket{le=\"1\"} 1\nd_sum 1\nd_count 1",  // no +Inf bucket
+            "# TYPE d histogram\nd_bucket{le=\"+Inf\"} 2\nd_sum 1\nd_count 1",  // +Inf differs from _count
+            "# TYPE d histogram\nd_bucket{le=\"+Inf\"} 1\nd_count 1",  // no _sum
+        ])
     func malformed(text: String) {
         #expect(throws: PrometheusTextError.self) { try PrometheusExposition(parsing: text) }
     }

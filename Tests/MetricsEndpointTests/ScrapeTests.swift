@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The endpoint serving a real Prometheus registry, scraped over HTTP on 127.0.0.1 and parsed as the text format.
@@ -138,7 +138,8 @@ struct ScrapeTests {
     func portInUse() throws {
         try withServer { port in
             let second = MetricsHTTPServer(
-                address: LoopbackAddress(port: UInt16(port)), logger: Logger(label: "test")) { [] }
+                address: LoopbackAddress(port: UInt16(port)), logger: Logger(label: "test")
+            ) { [] }
             let error = #expect(throws: MetricsEndpointError.self) { try second.start() }
             #expect(error?.description.contains("127.0.0.1:\(port)") == true)
             #expect(error?.description.contains("[metrics] listen") == true)
@@ -149,22 +150,26 @@ struct ScrapeTests {
 /// `[metrics] listen` values: loopback IPv4 with a port, or a bare port.
 @Suite("Metrics listen address")
 struct LoopbackAddressTests {
-    @Test("accepted forms", arguments: [
-        ("127.0.0.1:9464", "127.0.0.1", 9464), ("9464", "127.0.0.1", 9464), ("127.0.0.2:1", "127.0.0.2", 1),
-        ("127.255.255.254:65535", "127.255.255.254", 65535),
-    ])
+    @Test(
+        "accepted forms",
+        arguments: [
+            ("127.0.0.1:9464", "127.0.0.1", 9464), ("9464", "127.0.0.1", 9464), ("127.0.0.2:1", "127.0.0.2", 1),
+            ("127.255.255.254:65535", "127.255.255.254", 65535),
+        ])
     func accepted(text: String, host: String, port: Int) throws {
         let address = try LoopbackAddress(parsing: text)
         #expect(address.host == host)
         #expect(Int(address.port) == port)
     }
 
-    @Test("refused forms say why", arguments: [
-        ("0.0.0.0:9464", "not a loopback address"), ("10.0.0.1:9464", "not a loopback address"),
-        ("localhost:9464", "not an IPv4 address"), ("[::1]:9464", "not HOST:PORT"),
-        ("127.0.0.1:0", "not HOST:PORT"), ("127.0.0.1:65536", "not HOST:PORT"), ("127.0.0.1", "not HOST:PORT"),
-        ("", "not HOST:PORT"), ("-1", "not HOST:PORT"),
-    ])
+    @Test(
+        "refused forms say why",
+        arguments: [
+            ("0.0.0.0:9464", "not a loopback address"), ("10.0.0.1:9464", "not a loopback address"),
+            ("localhost:9464", "not an IPv4 address"), ("[::1]:9464", "not HOST:PORT"),
+            ("127.0.0.1:0", "not HOST:PORT"), ("127.0.0.1:65536", "not HOST:PORT"), ("127.0.0.1", "not HOST:PORT"),
+            ("", "not HOST:PORT"), ("-1", "not HOST:PORT"),
+        ])
     func refused(text: String, reason: String) {
         let error = #expect(throws: LoopbackAddressError.self) { try LoopbackAddress(parsing: text) }
         #expect(error?.description.contains(reason) == true, "\(error?.description ?? "no error")")

@@ -91,89 +91,122 @@ struct BackupCase: CustomTestStringConvertible, Sendable {
 }
 
 private let accepted: [BackupCase] = [
-    BackupCase(name: "full backup as --backup left it", files: Sample.full("full-backuped"),
-               expected: .verified("5.7.12-log")),
+    BackupCase(
+        name: "full backup as --backup left it", files: Sample.full("full-backuped"),
+        expected: .verified("5.7.12-log")),
     BackupCase(name: "prepared full backup", files: Sample.full("full-prepared"), expected: .verified("5.7.12-log")),
-    BackupCase(name: "full backup prepared with --apply-log-only", files: Sample.full("log-applied"),
-               expected: .verified("5.7.12-log")),
-    BackupCase(name: "full backup and two increments", files: Sample.incrementalSet(),
-               expected: .verified("5.7.12-log")),
-    BackupCase(name: "increments named in any order", files: Sample.full(directory: "2026-11-01/")
-        .merging(Sample.increment("a-last/", from: 3_000_000, to: 3_500_000)) { $1 }
-        .merging(Sample.increment("z-first/", from: 2_638_151, to: 3_000_000)) { $1 },
-               expected: .verified("5.7.12-log")),
-    BackupCase(name: "base prepared with --apply-log-only and increments",
-               files: Sample.incrementalSet(base: "log-applied"), expected: .verified("5.7.12-log")),
-    BackupCase(name: "8.0 backup-my.cnf without innodb_log_files_in_group", files: Sample.full(
-        info: Sample.info(version: "8.0.36"), config: "[mysqld]\ninnodb_page_size=16384\n"
-            + "innodb_data_file_path=ibdata1:12M:autoextend\ninnodb_redo_log_capacity=104857600\n"),
-               expected: .verified("8.0.36")),
-    BackupCase(name: "larger ibdata1 is still one ibdata1 file",
-               files: Sample.full(config: Sample.config(dataFilePath: "ibdata1:76M:autoextend")),
-               expected: .verified("5.7.12-log")),
-    BackupCase(name: "streamed .xbstream", files: ["backup/backup.xbstream": "XBSTCK01"],
-               expected: .warning(["backup/backup.xbstream", "cannot read its xtrabackup_checkpoints"])),
-    BackupCase(name: "split .tar.gz read in name order",
-               files: ["backup/backup.tar.gz00": "x", "backup/backup.tar.gz01": "y"],
-               expected: .warning(["backup/backup.tar.gz00", "streamed or archived"])),
+    BackupCase(
+        name: "full backup prepared with --apply-log-only", files: Sample.full("log-applied"),
+        expected: .verified("5.7.12-log")),
+    BackupCase(
+        name: "full backup and two increments", files: Sample.incrementalSet(),
+        expected: .verified("5.7.12-log")),
+    BackupCase(
+        name: "increments named in any order",
+        files: Sample.full(directory: "2026-11-01/")
+            .merging(Sample.increment("a-last/", from: 3_000_000, to: 3_500_000)) { $1 }
+            .merging(Sample.increment("z-first/", from: 2_638_151, to: 3_000_000)) { $1 },
+        expected: .verified("5.7.12-log")),
+    BackupCase(
+        name: "base prepared with --apply-log-only and increments",
+        files: Sample.incrementalSet(base: "log-applied"), expected: .verified("5.7.12-log")),
+    BackupCase(
+        name: "8.0 backup-my.cnf without innodb_log_files_in_group",
+        files: Sample.full(
+            info: Sample.info(version: "8.0.36"),
+            config: "[mysqld]\ninnodb_page_size=16384\n"
+                + "innodb_data_file_path=ibdata1:12M:autoextend\ninnodb_redo_log_capacity=104857600\n"),
+        expected: .verified("8.0.36")),
+    BackupCase(
+        name: "larger ibdata1 is still one ibdata1 file",
+        files: Sample.full(config: Sample.config(dataFilePath: "ibdata1:76M:autoextend")),
+        expected: .verified("5.7.12-log")),
+    BackupCase(
+        name: "streamed .xbstream", files: ["backup/backup.xbstream": "XBSTCK01"],
+        expected: .warning(["backup/backup.xbstream", "cannot read its xtrabackup_checkpoints"])),
+    BackupCase(
+        name: "split .tar.gz read in name order",
+        files: ["backup/backup.tar.gz00": "x", "backup/backup.tar.gz01": "y"],
+        expected: .warning(["backup/backup.tar.gz00", "streamed or archived"])),
     BackupCase(name: "split .tar", files: ["backup/backup.tar00": "x"], expected: .warning(["backup/backup.tar00"])),
-    BackupCase(name: "no xtrabackup_info", files: Sample.full(info: nil),
-               expected: .warning(["no backup/xtrabackup_info", "source_engine_version"])),
-    BackupCase(name: "no server_version", files: Sample.full(info: "partial = N\nencrypted = N\n"),
-               expected: .warning(["names no server_version"])),
+    BackupCase(
+        name: "no xtrabackup_info", files: Sample.full(info: nil),
+        expected: .warning(["no backup/xtrabackup_info", "source_engine_version"])),
+    BackupCase(
+        name: "no server_version", files: Sample.full(info: "partial = N\nencrypted = N\n"),
+        expected: .warning(["names no server_version"])),
 ]
 
 private let refused: [BackupCase] = [
     BackupCase(name: "empty prefix", files: [:], expected: .failed(["no files under s3://b/backup/"])),
-    BackupCase(name: "not an XtraBackup", files: ["backup/dump.sql": "CREATE TABLE"],
-               expected: .failed(["no xtrabackup_checkpoints"])),
-    BackupCase(name: "partial = Y", files: Sample.full(info: Sample.info(partial: "Y")),
-               expected: .failed(["partial (partial = Y)", "without --tables or --databases"])),
-    BackupCase(name: "taken with --databases", files: Sample.full(
-        info: Sample.info(command: "--backup --databases=appdb --target-dir=/var/backup/full")),
-               expected: .failed(["partial (taken with --databases)"])),
-    BackupCase(name: "taken with --tables-file", files: Sample.full(
-        info: Sample.info(command: "--backup --tables-file=/tmp/t --target-dir=/b")),
-               expected: .failed(["partial (taken with --tables-file)"])),
-    BackupCase(name: "encrypted = Y", files: Sample.full(info: Sample.info(encrypted: "Y")),
-               expected: .failed(["backup/xtrabackup_info", "encrypted = Y", "without --encrypt"])),
-    BackupCase(name: ".xbcrypt files",
-               files: ["backup/xtrabackup_checkpoints.xbcrypt": "", "backup/ibdata1.xbcrypt": ""],
-               expected: .failed(["backup/ibdata1.xbcrypt", "xtrabackup --encrypt"])),
-    BackupCase(name: "object over 5 TB", files: ["backup/backup.xbstream": ""],
-               sizes: ["backup/backup.xbstream": 5 * 1024 * 1024 * 1024 * 1024 + 1],
-               expected: .failed(["backup/backup.xbstream is 5497558138881 bytes", "split -d"])),
-    BackupCase(name: "innodb_page_size 8K", files: Sample.full(config: Sample.config(pageSize: "8192")),
-               expected: .failed(["backup/backup-my.cnf has innodb_page_size=8192", "16K"])),
-    BackupCase(name: "two data files",
-               files: Sample.full(config: Sample.config(dataFilePath: "ibdata1:50M;ibdata2:50M:autoextend")),
-               expected: .failed(["innodb_data_file_path=ibdata1:50M;ibdata2:50M:autoextend", "named ibdata1"])),
-    BackupCase(name: "data file not named ibdata1",
-               files: Sample.full(config: Sample.config(dataFilePath: "ibdata01:50M:autoextend")),
-               expected: .failed(["innodb_data_file_path=ibdata01:50M:autoextend"])),
-    BackupCase(name: "three redo log files", files: Sample.full(config: Sample.config(logFiles: "3")),
-               expected: .failed(["innodb_log_files_in_group=3", "set innodb_log_files_in_group=2"])),
-    BackupCase(name: "unknown backup_type", files: Sample.full("differential"),
-               expected: .failed(["backup_type = differential"])),
-    BackupCase(name: "increments without a full backup",
-               files: Sample.increment("inc1/", from: 2_638_151, to: 3_000_000),
-               expected: .failed(["holds no full backup"])),
-    BackupCase(name: "two full backups",
-               files: Sample.full(directory: "monday/").merging(Sample.full(directory: "tuesday/")) { $1 },
-               expected: .failed(["2 full backups", "backup/monday/, backup/tuesday/"])),
-    BackupCase(name: "a missing increment",
-               files: Sample.full(directory: "full/")
-                   .merging(Sample.increment("inc2/", from: 3_000_000, to: 3_500_000)) { $1 },
-               expected: .failed([
-                   "backup/inc2/ starts at from_lsn = 3000000", "backup/full/ ends at to_lsn = 2638151",
-               ])),
-    BackupCase(name: "base fully prepared before its increments",
-               files: Sample.incrementalSet(base: "full-prepared"),
-               expected: .failed(["without --apply-log-only", "backup/full/"])),
-    BackupCase(name: "partial base of an incremental set",
-               files: Sample.incrementalSet()
-                   .merging(["backup/full/xtrabackup_info": Sample.info(partial: "Y")]) { $1 },
-               expected: .failed(["partial"])),
+    BackupCase(
+        name: "not an XtraBackup", files: ["backup/dump.sql": "CREATE TABLE"],
+        expected: .failed(["no xtrabackup_checkpoints"])),
+    BackupCase(
+        name: "partial = Y", files: Sample.full(info: Sample.info(partial: "Y")),
+        expected: .failed(["partial (partial = Y)", "without --tables or --databases"])),
+    BackupCase(
+        name: "taken with --databases",
+        files: Sample.full(
+            info: Sample.info(command: "--backup --databases=appdb --target-dir=/var/backup/full")),
+        expected: .failed(["partial (taken with --databases)"])),
+    BackupCase(
+        name: "taken with --tables-file",
+        files: Sample.full(
+            info: Sample.info(command: "--backup --tables-file=/tmp/t --target-dir=/b")),
+        expected: .failed(["partial (taken with --tables-file)"])),
+    BackupCase(
+        name: "encrypted = Y", files: Sample.full(info: Sample.info(encrypted: "Y")),
+        expected: .failed(["backup/xtrabackup_info", "encrypted = Y", "without --encrypt"])),
+    BackupCase(
+        name: ".xbcrypt files",
+        files: ["backup/xtrabackup_checkpoints.xbcrypt": "", "backup/ibdata1.xbcrypt": ""],
+        expected: .failed(["backup/ibdata1.xbcrypt", "xtrabackup --encrypt"])),
+    BackupCase(
+        name: "object over 5 TB", files: ["backup/backup.xbstream": ""],
+        sizes: ["backup/backup.xbstream": 5 * 1024 * 1024 * 1024 * 1024 + 1],
+        expected: .failed(["backup/backup.xbstream is 5497558138881 bytes", "split -d"])),
+    BackupCase(
+        name: "innodb_page_size 8K", files: Sample.full(config: Sample.config(pageSize: "8192")),
+        expected: .failed(["backup/backup-my.cnf has innodb_page_size=8192", "16K"])),
+    BackupCase(
+        name: "two data files",
+        files: Sample.full(config: Sample.config(dataFilePath: "ibdata1:50M;ibdata2:50M:autoextend")),
+        expected: .failed(["innodb_data_file_path=ibdata1:50M;ibdata2:50M:autoextend", "named ibdata1"])),
+    BackupCase(
+        name: "data file not named ibdata1",
+        files: Sample.full(config: Sample.config(dataFilePath: "ibdata01:50M:autoextend")),
+        expected: .failed(["innodb_data_file_path=ibdata01:50M:autoextend"])),
+    BackupCase(
+        name: "three redo log files", files: Sample.full(config: Sample.config(logFiles: "3")),
+        expected: .failed(["innodb_log_files_in_group=3", "set innodb_log_files_in_group=2"])),
+    BackupCase(
+        name: "unknown backup_type", files: Sample.full("differential"),
+        expected: .failed(["backup_type = differential"])),
+    BackupCase(
+        name: "increments without a full backup",
+        files: Sample.increment("inc1/", from: 2_638_151, to: 3_000_000),
+        expected: .failed(["holds no full backup"])),
+    BackupCase(
+        name: "two full backups",
+        files: Sample.full(directory: "monday/").merging(Sample.full(directory: "tuesday/")) { $1 },
+        expected: .failed(["2 full backups", "backup/monday/, backup/tuesday/"])),
+    BackupCase(
+        name: "a missing increment",
+        files: Sample.full(directory: "full/")
+            .merging(Sample.increment("inc2/", from: 3_000_000, to: 3_500_000)) { $1 },
+        expected: .failed([
+            "backup/inc2/ starts at from_lsn = 3000000", "backup/full/ ends at to_lsn = 2638151",
+        ])),
+    BackupCase(
+        name: "base fully prepared before its increments",
+        files: Sample.incrementalSet(base: "full-prepared"),
+        expected: .failed(["without --apply-log-only", "backup/full/"])),
+    BackupCase(
+        name: "partial base of an incremental set",
+        files: Sample.incrementalSet()
+            .merging(["backup/full/xtrabackup_info": Sample.info(partial: "Y")]) { $1 },
+        expected: .failed(["partial"])),
 ]
 
 @Suite("Backup preflight: judging an XtraBackup from its listing and metadata files")

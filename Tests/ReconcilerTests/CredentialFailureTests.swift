@@ -9,8 +9,9 @@ import TestSupport
 /// never reported as a network failure or blamed on the spec.
 @Suite struct CredentialFailureTests {
     @Test func credentialsUnavailableIsRetryable() {
-        #expect(ErrorClassifier.classifyAWSError(code: ErrorClassifier.credentialsErrorCode, httpStatus: nil)
-            == .retryable(.credentials))
+        #expect(
+            ErrorClassifier.classifyAWSError(code: ErrorClassifier.credentialsErrorCode, httpStatus: nil)
+                == .retryable(.credentials))
         let error = ReconcileError(
             action: .restoreCluster, code: ErrorClassifier.credentialsErrorCode, message: "no credentials")
         #expect(error.errorClass == .retryable(.credentials))

@@ -229,9 +229,10 @@ struct EmulatorConvergeTests {
             try harness.submit(spec)
             #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
             let events = try harness.store.events(name: spec.name, limit: 100)
-            #expect(events.contains {
-                $0.reason == "RestoreClusterFailed" && $0.message.contains("S3_SNAPSHOT_INGESTION")
-            })
+            #expect(
+                events.contains {
+                    $0.reason == "RestoreClusterFailed" && $0.message.contains("S3_SNAPSHOT_INGESTION")
+                })
             #expect(try harness.restores().count == 1)
         }
     }
@@ -248,8 +249,9 @@ private func checkConverged(_ harness: EmulatorHarness, spec: ImportSpec) throws
     let tags = Dictionary((try iam.getRole(roleName: roleName)?.tags ?? []).map { ($0.key, $0.value) }) { a, _ in a }
     #expect(tags == ["aurorad:spec": spec.name, "aurorad:managed-by": "aurorad", "Environment": "test"])
     let policy = try #require(try iam.getRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName))
-    #expect(try PolicyDocument(parsing: policy.policyDocument)
-        == ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws"))
+    #expect(
+        try PolicyDocument(parsing: policy.policyDocument)
+            == ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws"))
     #expect(try iam.listRolePolicies(roleName: roleName) == [ManagedResources.inlinePolicyName])
 
     let cluster = try #require(try rds.describeDBCluster(identifier: spec.name))

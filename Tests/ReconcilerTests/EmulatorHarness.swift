@@ -49,7 +49,8 @@ struct EmulatorHarness {
     ) -> ImportSpec {
         ImportSpec(
             name: name, engineVersion: "5.7.mysql_aurora.2.11.2", masterUsername: "admin",
-            clusterInstanceClass: "db.r6g.large", instances: ["1": .init(), "2": .init(instanceClass: "db.r6g.xlarge")],
+            clusterInstanceClass: "db.r6g.large",
+            instances: ["1": .init(), "2": .init(instanceClass: "db.r6g.xlarge")],
             dbSubnetGroupName: "aurorad-demo-subnets",
             s3Import: .init(
                 sourceEngineVersion: "5.7.12", bucketName: bucket, bucketPrefix: prefix, ingestionRole: ingestionRole),
@@ -87,8 +88,9 @@ struct EmulatorHarness {
     /// The emulator's record of every accepted RestoreDBClusterFromS3 (all parameters but the password).
     func restores() throws -> [[String: Any]] {
         let response = try CurlTransport().send(
-            HTTPRequest(method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
-                        path: "/_emulator/restores"), timeout: .seconds(10))
+            HTTPRequest(
+                method: "GET", scheme: "http", host: "127.0.0.1", port: emulator.port,
+                path: "/_emulator/restores"), timeout: .seconds(10))
         let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
         return object?["Restores"] as? [[String: Any]] ?? []
     }
@@ -98,7 +100,9 @@ struct EmulatorHarness {
     @discardableResult
     func upload(variant: String, prefix: String, kms: Bool = false) throws -> String? {
         let credentials = directory + "/admin.json"
-        try writeFile(credentials, """
+        try writeFile(
+            credentials,
+            """
             {"AccessKeyId": "\(emulator.adminCredentials.accessKeyId)",
              "SecretAccessKey": "\(emulator.adminCredentials.secretAccessKey)"}
             """)
@@ -108,10 +112,11 @@ struct EmulatorHarness {
         try writeFile(output, "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", script, "--endpoint", emulator.endpoint, "--credentials", credentials, "--bucket",
-            Self.bucket, "--prefix", prefix, "--variant", variant,
-        ] + (kms ? ["--create-kms-key"] : [])
+        process.arguments =
+            [
+                "python3", script, "--endpoint", emulator.endpoint, "--credentials", credentials, "--bucket",
+                Self.bucket, "--prefix", prefix, "--variant", variant,
+            ] + (kms ? ["--create-kms-key"] : [])
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         try process.run()
         for _ in 0..<600 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }

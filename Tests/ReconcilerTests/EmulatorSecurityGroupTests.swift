@@ -18,11 +18,12 @@ struct EmulatorSecurityGroupTests {
         try withTemporaryDirectory { directory in
             let harness = try EmulatorHarness(emulator: emulator, directory: directory)
             let ec2 = EC2Client(client: try harness.admin)
-            let demo = try #require(try ec2.describeSecurityGroups(
-                filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first)
+            let demo = try #require(
+                try ec2.describeSecurityGroups(
+                    filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first)
             var spec = EmulatorHarness.spec(name: "protocols")
             spec.instances = ["1": .init()]
-            spec.vpcId = try #require(demo.vpcId)
+            spec.vpcId = demo.vpcId
             spec.securityGroupIngressRules = [
                 "dns": SecurityGroupRule(cidrIpv4: "10.0.1.0/24", fromPort: 53, ipProtocol: "17"),
                 "ping": SecurityGroupRule(cidrIpv4: "10.0.2.0/24", fromPort: 8, toPort: 0, ipProtocol: "ICMP"),
@@ -33,8 +34,9 @@ struct EmulatorSecurityGroupTests {
             let ready = try harness.reconcile(spec.name, untilPhase: .ready)
             #expect(ready?.phase == .ready, "status: \(String(describing: ready))")
 
-            let group = try #require(try ec2.describeSecurityGroups(
-                filters: [AWSFilter(name: "tag:aurorad:spec", values: [spec.name])]).first)
+            let group = try #require(
+                try ec2.describeSecurityGroups(
+                    filters: [AWSFilter(name: "tag:aurorad:spec", values: [spec.name])]).first)
             let rules = try ec2.describeSecurityGroupRules(groupIds: [group.id]).map(\.rule)
             for (ipProtocol, from, to, cidr) in [
                 ("udp", 53, 53, "10.0.1.0/24"), ("icmp", 8, 0, "10.0.2.0/24"), ("-1", -1, -1, "0.0.0.0/0"),
@@ -64,11 +66,12 @@ struct EmulatorSecurityGroupTests {
             let harness = try EmulatorHarness(emulator: emulator, directory: directory)
             let ec2 = EC2Client(client: try harness.admin)
             let rds = RDSClient(client: try harness.admin)
-            let demo = try #require(try ec2.describeSecurityGroups(
-                filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first)
+            let demo = try #require(
+                try ec2.describeSecurityGroups(
+                    filters: [AWSFilter(name: "group-name", values: ["aurorad-demo-db"])]).first)
             var spec = EmulatorHarness.spec(name: "moved")
             spec.instances = ["1": .init()]
-            spec.vpcId = try #require(demo.vpcId)
+            spec.vpcId = demo.vpcId
             spec.securityGroupIngressRules = ["app": SecurityGroupRule(cidrIpv4: "10.0.1.0/24")]
             try harness.submit(spec)
             #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)
@@ -84,8 +87,9 @@ struct EmulatorSecurityGroupTests {
             #expect(condition.message.contains("lives in \(spec.vpcId ?? "")"), "\(condition.message)")
             #expect(condition.message.contains("set vpc_id back to"))
             #expect(try ec2.describeSecurityGroups(filters: []).map(\.id).sorted() == groupsBefore.map(\.id).sorted())
-            #expect(try rds.describeDBCluster(identifier: spec.name)?.vpcSecurityGroups
-                == clusterBefore.vpcSecurityGroups)
+            #expect(
+                try rds.describeDBCluster(identifier: spec.name)?.vpcSecurityGroups
+                    == clusterBefore.vpcSecurityGroups)
 
             try harness.submit(spec)
             #expect(try harness.reconcile(spec.name, untilPhase: .ready)?.phase == .ready)

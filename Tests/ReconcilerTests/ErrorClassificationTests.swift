@@ -4,16 +4,22 @@ import Testing
 @Suite("Error classification")
 struct ErrorClassificationTests {
     @Test(arguments: [
-        ("InvalidParameterValue",
-         "Files from the specified Amazon S3 bucket cannot be downloaded. Make sure that you have created an AWS "
-            + "Identity and Access Management (IAM) role that lets Amazon RDS access Amazon S3 for you.",
-         ErrorClass.retryable(.iamPropagation)),
-        ("InvalidParameterValue",
-         "IAM role ARN value is invalid or does not include the required permissions for: S3_SNAPSHOT_INGESTION",
-         .retryable(.iamPropagation)),
+        (
+            "InvalidParameterValue",
+            "Files from the specified Amazon S3 bucket cannot be downloaded. Make sure that you have created an AWS "
+                + "Identity and Access Management (IAM) role that lets Amazon RDS access Amazon S3 for you.",
+            ErrorClass.retryable(.iamPropagation)
+        ),
+        (
+            "InvalidParameterValue",
+            "IAM role ARN value is invalid or does not include the required permissions for: S3_SNAPSHOT_INGESTION",
+            .retryable(.iamPropagation)
+        ),
         ("InvalidParameterValue", "S3 bucket cannot be found", .retryable(.iamPropagation)),
-        ("InvalidParameterValue", "IAM role arn:aws:iam::123456789012:role/r cannot be assumed",
-         .retryable(.iamPropagation)),
+        (
+            "InvalidParameterValue", "IAM role arn:aws:iam::123456789012:role/r cannot be assumed",
+            .retryable(.iamPropagation)
+        ),
         ("InvalidParameterValue", "The source engine version 5.6.1 is not supported", .terminal),
         ("DBClusterAlreadyExistsFault", "DB cluster already exists", .retryable(.resourceState)),
         ("InvalidS3BucketFault", "The bucket does not exist", .terminal),
@@ -22,8 +28,9 @@ struct ErrorClassificationTests {
         ("KMSKeyNotAccessibleFault", "key disabled", .terminal),
     ])
     func restoreErrors(code: String, message: String, expected: ErrorClass) {
-        #expect(ErrorClassifier.classify(action: .restoreCluster, code: code, message: message, httpStatus: 400)
-            == expected)
+        #expect(
+            ErrorClassifier.classify(action: .restoreCluster, code: code, message: message, httpStatus: 400)
+                == expected)
     }
 
     @Test(arguments: [
@@ -55,9 +62,11 @@ struct ErrorClassificationTests {
         #expect(ErrorClassifier.classify(action: action, code: code, message: "m", httpStatus: 400) == expected)
     }
 
-    @Test(arguments: [(500, ErrorClass.retryable(.serverError)), (502, .retryable(.serverError)),
-                      (503, .retryable(.serverError)), (504, .retryable(.serverError)), (429, .retryable(.throttling)),
-                      (400, .terminal), (403, .terminal), (501, .terminal)])
+    @Test(arguments: [
+        (500, ErrorClass.retryable(.serverError)), (502, .retryable(.serverError)),
+        (503, .retryable(.serverError)), (504, .retryable(.serverError)), (429, .retryable(.throttling)),
+        (400, .terminal), (403, .terminal), (501, .terminal),
+    ])
     func httpStatusDecidesForUnknownCodes(status: Int, expected: ErrorClass) {
         #expect(ErrorClassifier.classifyAWSError(code: "SomethingNew", httpStatus: status) == expected)
     }

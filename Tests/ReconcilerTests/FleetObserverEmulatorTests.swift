@@ -51,9 +51,10 @@ struct FleetObserverEmulatorTests {
                 environment: emulator.environment(credentials: emulator.adminCredentials),
                 options: AWSClientOptions(maxAttempts: 1, beforeAttempt: { attempts.withLock { $0 += 1 } }),
                 logger: harness.logger)
-            var interests = Dictionary(uniqueKeysWithValues: (1...248).map {
-                ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
-            })
+            var interests = Dictionary(
+                uniqueKeysWithValues: (1...248).map {
+                    ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
+                })
             for spec in specs { interests[spec.name] = FleetInterest(spec) }
             let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests)
             #expect(attempts.withLock { $0 } == 4)

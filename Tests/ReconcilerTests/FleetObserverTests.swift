@@ -82,9 +82,11 @@ struct FleetObserverTests {
         let spec = Fixture.spec(name: "denied")
         let reader = CountingFleetReader()
         reader.failures.withLock {
-            $0 = [ObservationError(
-                operation: "GetAccountAuthorizationDetails", code: "AccessDenied", message: "not allowed",
-                httpStatus: 403)]
+            $0 = [
+                ObservationError(
+                    operation: "GetAccountAuthorizationDetails", code: "AccessDenied", message: "not allowed",
+                    httpStatus: 403)
+            ]
         }
         let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
         #expect(throws: ObservationError.self) { try fleet.observe(spec) }

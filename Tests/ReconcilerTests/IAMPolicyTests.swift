@@ -35,7 +35,8 @@ struct IAMPolicyTests {
         // The observer (both files) names every read it makes (`call("DescribeDBClusters") { … }`, for its error
         // mapping); `attachedPolicyDocuments`, named after its last call, also calls ListAttachedRolePolicies and
         // GetPolicy.
-        let observer = try Self.read("Sources/Reconciler/Observer/AWSObserver.swift")
+        let observer =
+            try Self.read("Sources/Reconciler/Observer/AWSObserver.swift")
             + Self.read("Sources/Reconciler/Observer/AWSObserver+Fleet.swift")
         let pattern = try Regex(#"call\("([A-Za-z0-9]+)""#)
         let reads = observer.matches(of: pattern).map { String($0.output[1].substring ?? "") }

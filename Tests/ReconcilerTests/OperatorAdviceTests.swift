@@ -9,8 +9,9 @@ struct OperatorAdviceTests {
         #expect(error.description.contains("grant that permission (iam:PutRolePolicy)"))
         #expect(error.description.hasSuffix(ErrorClassifier.retryAtResync))
         #expect(RequiredPermissions.forOperation("ListObjectsV2") == ["s3:ListBucket"])
-        #expect(RequiredPermissions.forOperation("CreateDBInstance")
-            == ["rds:CreateDBInstance", "rds:AddTagsToResource", "iam:PassRole"])
+        #expect(
+            RequiredPermissions.forOperation("CreateDBInstance")
+                == ["rds:CreateDBInstance", "rds:AddTagsToResource", "iam:PassRole"])
         #expect(RequiredPermissions.forOperation("NoSuchOperation").isEmpty)
     }
 }

@@ -116,13 +116,19 @@ struct PlannerConvergeTests {
     }
 
     @Test(arguments: [
-        ("trust drifted", RoleMutation.trust(PolicyDocument(statements: [
-            PolicyStatement(principal: ["Service": ["ec2.amazonaws.com"]], actions: ["sts:AssumeRole"])
-        ])), [ActionKind.updateAssumeRolePolicy], "TrustPolicyDrifted", ConditionType.roleReady),
+        (
+            "trust drifted",
+            RoleMutation.trust(
+                PolicyDocument(statements: [
+                    PolicyStatement(principal: ["Service": ["ec2.amazonaws.com"]], actions: ["sts:AssumeRole"])
+                ])), [ActionKind.updateAssumeRolePolicy], "TrustPolicyDrifted", ConditionType.roleReady
+        ),
         ("trust deleted", RoleMutation.trust(nil), [.updateAssumeRolePolicy], "TrustPolicyMissing", .roleReady),
         ("policy deleted", RoleMutation.policy(nil), [.putRolePolicy], "PolicyMissing", .policyReady),
-        ("policy drifted", RoleMutation.policy(ManagedResources.inlinePolicy(bucket: "other", partition: "aws")),
-         [.putRolePolicy], "PolicyDrifted", .policyReady),
+        (
+            "policy drifted", RoleMutation.policy(ManagedResources.inlinePolicy(bucket: "other", partition: "aws")),
+            [.putRolePolicy], "PolicyDrifted", .policyReady
+        ),
     ])
     func managedRoleDriftIsPutBackBeforeTheRestore(
         label: String, mutation: RoleMutation, kinds: [ActionKind], reason: String, type: ConditionType
@@ -188,12 +194,14 @@ struct PlannerConvergeTests {
             plan.steps[0] == [.addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: roleArn, featureName: nil)])
         #expect(
             plan.steps[1] == [
-                .createInstance(InstanceParameters(
-                    identifier: "ex-s3-import-1", instanceClass: "db.r8g.large", engine: "aurora-mysql",
-                    clusterIdentifier: "ex-s3-import", tags: ManagedResources.desiredTags(for: spec))),
-                .createInstance(InstanceParameters(
-                    identifier: "ex-s3-import-2", instanceClass: "db.r8g.xlarge", engine: "aurora-mysql",
-                    clusterIdentifier: "ex-s3-import", tags: ManagedResources.desiredTags(for: spec))),
+                .createInstance(
+                    InstanceParameters(
+                        identifier: "ex-s3-import-1", instanceClass: "db.r8g.large", engine: "aurora-mysql",
+                        clusterIdentifier: "ex-s3-import", tags: ManagedResources.desiredTags(for: spec))),
+                .createInstance(
+                    InstanceParameters(
+                        identifier: "ex-s3-import-2", instanceClass: "db.r8g.xlarge", engine: "aurora-mysql",
+                        clusterIdentifier: "ex-s3-import", tags: ManagedResources.desiredTags(for: spec))),
             ])
         #expect(plan.reason(.roleAssociated) == "RoleNotAssociated")
         #expect(plan.reason(.instancesReady) == "InstancesMissing")

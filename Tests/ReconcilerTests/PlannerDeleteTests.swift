@@ -215,9 +215,10 @@ struct PlannerDeleteTests {
     @Test func theDeletionProjectionListsWhatIsDestroyedAndWhatIsLeft() {
         let whole = Planner.project(desired: spec, observed: Fixture.converged(spec), deleting: true, now: Fixture.now)
         #expect(whole.end == .converged)
-        #expect(whole.steps.map { $0.map(\.kind) } == [
-            [.deleteInstance, .deleteInstance], [.deleteCluster], [.deleteRolePolicy], [.deleteRole], [.removeSpec],
-        ])
+        #expect(
+            whole.steps.map { $0.map(\.kind) } == [
+                [.deleteInstance, .deleteInstance], [.deleteCluster], [.deleteRolePolicy], [.deleteRole], [.removeSpec],
+            ])
         #expect(whole.leftInPlace.isEmpty)
         var observed = Fixture.converged(spec)
         observed.instances.append(handMade)

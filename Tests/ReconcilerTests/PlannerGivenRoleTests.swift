@@ -8,8 +8,10 @@ struct PlannerGivenRoleTests {
     static let arn = "arn:aws:iam::123456789012:role/existing"
     let spec = Fixture.spec(ingestionRole: Self.arn)
 
-    func observed(trust: PolicyDocument?, policies: [String: PolicyDocument] = [:],
-                  attached: [String: PolicyDocument] = [:]) -> ObservedState {
+    func observed(
+        trust: PolicyDocument?, policies: [String: PolicyDocument] = [:],
+        attached: [String: PolicyDocument] = [:]
+    ) -> ObservedState {
         var state = Fixture.verifiedNothing()
         state.role = ObservedRole(
             name: "existing", arn: Self.arn, trustPolicy: trust, inlinePolicies: policies, attachedPolicies: attached)
@@ -52,8 +54,9 @@ struct PlannerGivenRoleTests {
 
     @Test func roleLackingPermissionsNamesWhatIsMissing() {
         let listOnly = PolicyDocument(statements: [
-            PolicyStatement(actions: ["s3:ListBucket", "s3:GetBucketLocation"],
-                            resources: ["arn:aws:s3:::my-import-bucket"])
+            PolicyStatement(
+                actions: ["s3:ListBucket", "s3:GetBucketLocation"],
+                resources: ["arn:aws:s3:::my-import-bucket"])
         ])
         let plan = Fixture.plan(spec, observed(trust: ManagedResources.trustPolicy(), policies: ["l": listOnly]))
         #expect(plan.actions.isEmpty)

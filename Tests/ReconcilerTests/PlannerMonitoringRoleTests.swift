@@ -50,8 +50,9 @@ struct PlannerMonitoringRoleTests {
         #expect((description, path, bound) == ("watch", "/rds/", boundary))
         #expect(plan.steps[1][1] == .attachRolePolicy(roleName: name, policyArn: Self.policy))
         #expect(plan.reason(.monitoringRoleReady) == "MonitoringRoleMissing")
-        #expect(plan.steps[0][1].description.contains(
-            "trusted by monitoring.rds.amazonaws.com, bounded by \(boundary)"))
+        #expect(
+            plan.steps[0][1].description.contains(
+                "trusted by monitoring.rds.amazonaws.com, bounded by \(boundary)"))
     }
 
     @Test func aPrefixedNameIsStableAndThePartitionFollowsTheRegion() throws {
@@ -64,8 +65,11 @@ struct PlannerMonitoringRoleTests {
         var observed = Fixture.verifiedNothing()
         observed.region = "cn-north-1"
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions.contains(.attachRolePolicy(
-            roleName: name, policyArn: "arn:aws-cn:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")))
+        #expect(
+            plan.actions.contains(
+                .attachRolePolicy(
+                    roleName: name, policyArn: "arn:aws-cn:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+                )))
     }
 
     @Test func instancesAreCreatedWithTheRolesARNOnlyOnceItIsUsable() throws {
@@ -108,11 +112,12 @@ struct PlannerMonitoringRoleTests {
         observed.monitoringRole?.tags["Environment"] = "prod"
         let plan = Fixture.plan(spec, observed)
         let name = "ex-s3-import-monitor"
-        #expect(plan.steps.first == [
-            .updateAssumeRolePolicy(roleName: name, policy: Self.trust),
-            .attachRolePolicy(roleName: name, policyArn: Self.policy),
-            .tagRole(roleName: name, tags: ["Environment": "dev"]),
-        ])
+        #expect(
+            plan.steps.first == [
+                .updateAssumeRolePolicy(roleName: name, policy: Self.trust),
+                .attachRolePolicy(roleName: name, policyArn: Self.policy),
+                .tagRole(roleName: name, tags: ["Environment": "dev"]),
+            ])
         #expect(plan.reason(.monitoringRoleReady) == "TrustPolicyDrifted")
         #expect(plan.status(.ready) == .false)
     }
@@ -138,11 +143,15 @@ struct PlannerMonitoringRoleTests {
         observed.instances[0].settings.monitoringRoleArn = nil
         let plan = Fixture.plan(spec, observed)
         let identifier = observed.instances[0].identifier
-        #expect(plan.actions == [.modifyInstance(
-            identifier: identifier,
-            changes: InstanceChanges(settings: InstanceSettings(
-                monitoringInterval: 60, monitoringRoleArn: Self.role(for: spec).arn)),
-            applyImmediately: false)])
+        #expect(
+            plan.actions == [
+                .modifyInstance(
+                    identifier: identifier,
+                    changes: InstanceChanges(
+                        settings: InstanceSettings(
+                            monitoringInterval: 60, monitoringRoleArn: Self.role(for: spec).arn)),
+                    applyImmediately: false)
+            ])
     }
 
     @Test func aRoleOfThatNameNotTaggedForTheSpecIsNeverTouched() throws {
@@ -179,12 +188,15 @@ struct PlannerMonitoringRoleTests {
         observed.instances = []
         let plan = Fixture.plan(spec, observed, deleting: true)
         let ingestion = ManagedResources.roleName(forSpec: spec.name)
-        #expect(plan.steps == [
-            [.deleteRolePolicy(roleName: ingestion, policyName: ManagedResources.inlinePolicyName),
-             .detachRolePolicy(roleName: "ex-s3-import-monitor", policyArn: Self.policy)],
-            [.deleteRole(roleName: ingestion), .deleteRole(roleName: "ex-s3-import-monitor")],
-            [.removeSpec(name: spec.name)],
-        ])
+        #expect(
+            plan.steps == [
+                [
+                    .deleteRolePolicy(roleName: ingestion, policyName: ManagedResources.inlinePolicyName),
+                    .detachRolePolicy(roleName: "ex-s3-import-monitor", policyArn: Self.policy),
+                ],
+                [.deleteRole(roleName: ingestion), .deleteRole(roleName: "ex-s3-import-monitor")],
+                [.removeSpec(name: spec.name)],
+            ])
         observed.monitoringRole?.tags = [:]
         let foreign = Fixture.plan(spec, observed, deleting: true)
         #expect(!foreign.actions.contains(.deleteRole(roleName: "ex-s3-import-monitor")))
@@ -214,17 +226,21 @@ struct PlannerMonitoringRoleTests {
     }
 
     @Test func aMonitoringPropagationErrorIsRetriedThenFailsNamingTheMonitoringRole() throws {
-        let message = "IAM role ARN value is invalid or does not include the required permissions for: "
+        let message =
+            "IAM role ARN value is invalid or does not include the required permissions for: "
             + "ENHANCED_MONITORING"
         let retry = ErrorClassifier.classify(
             action: .createInstance, code: "InvalidParameterValue", message: message, httpStatus: 400)
         #expect(retry == .retryable(.iamPropagation))
-        #expect(ErrorClassifier.classify(
-            action: .modifyInstance, code: "InvalidParameterValue", message: message, httpStatus: 400)
-            == .retryable(.iamPropagation))
-        #expect(ErrorClassifier.classify(
-            action: .createInstance, code: "InvalidParameterValue", message: "Invalid instance class", httpStatus: 400)
-            == .terminal)
+        #expect(
+            ErrorClassifier.classify(
+                action: .modifyInstance, code: "InvalidParameterValue", message: message, httpStatus: 400)
+                == .retryable(.iamPropagation))
+        #expect(
+            ErrorClassifier.classify(
+                action: .createInstance, code: "InvalidParameterValue", message: "Invalid instance class",
+                httpStatus: 400)
+                == .terminal)
         let spec = Self.spec()
         var observed = Self.converged(spec)
         observed.instances = []
@@ -261,10 +277,11 @@ extension PlannerMonitoringRoleTests {
             observed.instances[index].settings.monitoringRoleArn = nil
         }
         let plan = Fixture.plan(plain, observed)
-        #expect(plan.steps == [
-            [.detachRolePolicy(roleName: "ex-s3-import-monitor", policyArn: Self.policy)],
-            [.deleteRole(roleName: "ex-s3-import-monitor")],
-        ])
+        #expect(
+            plan.steps == [
+                [.detachRolePolicy(roleName: "ex-s3-import-monitor", policyArn: Self.policy)],
+                [.deleteRole(roleName: "ex-s3-import-monitor")],
+            ])
         observed.monitoringRole?.tags = [:]
         #expect(Fixture.plan(plain, observed).actions.isEmpty, "a role of that name that is not aurorad's is left")
     }

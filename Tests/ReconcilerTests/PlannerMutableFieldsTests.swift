@@ -44,11 +44,13 @@ struct PlannerMutableFieldsTests {
     func clusterSettingsDriftIsModifiedImmediately(_ test: ClusterCase) {
         var desired = spec
         desired.deletionProtection = true
-        let plan = Fixture.plan(desired, observed {
-            $0.deletionProtection = test.protection
-            $0.enabledCloudwatchLogsExports = test.logs
-            $0.vpcSecurityGroupIds = test.groups
-        })
+        let plan = Fixture.plan(
+            desired,
+            observed {
+                $0.deletionProtection = test.protection
+                $0.enabledCloudwatchLogsExports = test.logs
+                $0.vpcSecurityGroupIds = test.groups
+            })
         #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: test.changes)])
         #expect(plan.phase == .converging)
         #expect(plan.requeue == .poll)
@@ -59,10 +61,12 @@ struct PlannerMutableFieldsTests {
     @Test func equalSettingsInAnotherOrderNeedNoAction() {
         var desired = spec
         desired.vpcSecurityGroupIds = ["sg-b", "sg-a"]
-        let plan = Fixture.plan(desired, observed {
-            $0.enabledCloudwatchLogsExports = ["error", "audit"]
-            $0.vpcSecurityGroupIds = ["sg-a", "sg-b"]
-        })
+        let plan = Fixture.plan(
+            desired,
+            observed {
+                $0.enabledCloudwatchLogsExports = ["error", "audit"]
+                $0.vpcSecurityGroupIds = ["sg-a", "sg-b"]
+            })
         #expect(plan.actions.isEmpty)
         #expect(plan.phase == .ready)
     }
@@ -80,11 +84,13 @@ struct PlannerMutableFieldsTests {
         desired.deletionProtection = nil
         desired.enabledCloudwatchLogsExports = nil
         desired.vpcSecurityGroupIds = nil
-        let plan = Fixture.plan(desired, observed {
-            $0.deletionProtection = true
-            $0.enabledCloudwatchLogsExports = ["slowquery", "audit"]
-            $0.vpcSecurityGroupIds = ["sg-console"]
-        })
+        let plan = Fixture.plan(
+            desired,
+            observed {
+                $0.deletionProtection = true
+                $0.enabledCloudwatchLogsExports = ["slowquery", "audit"]
+                $0.vpcSecurityGroupIds = ["sg-console"]
+            })
         #expect(plan.actions.isEmpty)
         #expect(plan.phase == .ready)
     }
@@ -93,16 +99,26 @@ struct PlannerMutableFieldsTests {
         var desired = spec
         desired.deletionProtection = false
         let plan = Fixture.plan(desired, observed { $0.deletionProtection = true })
-        #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: ClusterChanges(
-            deletionProtection: false))])
+        #expect(
+            plan.actions == [
+                .modifyCluster(
+                    identifier: spec.name,
+                    changes: ClusterChanges(
+                        deletionProtection: false))
+            ])
     }
 
     @Test func anEmptyLogExportListInTheSpecDisablesEveryExport() {
         var desired = spec
         desired.enabledCloudwatchLogsExports = []
         let plan = Fixture.plan(desired, observed { $0.enabledCloudwatchLogsExports = ["slowquery"] })
-        #expect(plan.actions == [.modifyCluster(identifier: spec.name, changes: ClusterChanges(
-            disableLogTypes: ["slowquery"]))])
+        #expect(
+            plan.actions == [
+                .modifyCluster(
+                    identifier: spec.name,
+                    changes: ClusterChanges(
+                        disableLogTypes: ["slowquery"]))
+            ])
     }
 
     @Test func ownershipListsFollowWhatTheSpecSets() {
@@ -110,10 +126,12 @@ struct PlannerMutableFieldsTests {
         desired.deletionProtection = nil
         desired.enabledCloudwatchLogsExports = ["audit"]
         desired.vpcSecurityGroupIds = nil
-        #expect(FieldOwnership.managed(by: desired) == [
-            "enabled_cloudwatch_logs_exports", "instances", "role_associations", "s3_import (the managed ingestion role)",
-            "tags",
-        ])
+        #expect(
+            FieldOwnership.managed(by: desired) == [
+                "enabled_cloudwatch_logs_exports", "instances", "role_associations",
+                "s3_import (the managed ingestion role)",
+                "tags",
+            ])
         let unmanaged = FieldOwnership.unmanaged(by: desired)
         #expect(unmanaged.contains("deletion_protection") && unmanaged.contains("vpc_security_group_ids"))
         #expect(unmanaged.contains("backup_retention_period") && unmanaged.contains("publicly_accessible"))
@@ -129,10 +147,12 @@ struct PlannerMutableFieldsTests {
     }
 
     @Test func busyClusterIsNotModifiedUntilAvailable() {
-        let plan = Fixture.plan(spec, observed {
-            $0.status = "modifying"
-            $0.deletionProtection = true
-        })
+        let plan = Fixture.plan(
+            spec,
+            observed {
+                $0.status = "modifying"
+                $0.deletionProtection = true
+            })
         #expect(plan.kinds == [[.waitForCluster]])
     }
 
@@ -156,11 +176,12 @@ struct PlannerMutableFieldsTests {
         var desired = spec
         desired.instances["1"] = .init(instanceClass: "db.r8g.2xlarge")
         let plan = Fixture.plan(desired, Fixture.converged(spec))
-        #expect(plan.actions == [
-            .modifyInstance(
-                identifier: "ex-s3-import-1", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
-                applyImmediately: false)
-        ])
+        #expect(
+            plan.actions == [
+                .modifyInstance(
+                    identifier: "ex-s3-import-1", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
+                    applyImmediately: false)
+            ])
         #expect(plan.reason(.instancesReady) == "InstanceClassDiffers")
         #expect(plan.condition(.instancesReady)?.message.contains("db.r8g.large → db.r8g.2xlarge") == true)
         #expect(plan.condition(.instancesReady)?.message.contains("next maintenance window") == true)
@@ -179,11 +200,12 @@ struct PlannerMutableFieldsTests {
         #expect(plan.condition(.instancesReady)?.message.contains("wait for the next maintenance window") == true)
         // A different pending class (the spec changed again) is replaced.
         observed.instances[0].pendingInstanceClass = "db.r8g.4xlarge"
-        #expect(Fixture.plan(desired, observed).actions == [
-            .modifyInstance(
-                identifier: "ex-s3-import-1", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
-                applyImmediately: false)
-        ])
+        #expect(
+            Fixture.plan(desired, observed).actions == [
+                .modifyInstance(
+                    identifier: "ex-s3-import-1", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
+                    applyImmediately: false)
+            ])
     }
 
     @Test func applyImmediatelyChangesOneInstanceAtATimeReadersFirstWriterLast() {
@@ -194,11 +216,12 @@ struct PlannerMutableFieldsTests {
         desired.clusterInstanceClass = "db.r8g.2xlarge"
         desired.applyImmediately = true
         let first = Fixture.plan(desired, observed)
-        #expect(first.actions == [
-            .modifyInstance(
-                identifier: "ex-s3-import-2", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
-                applyImmediately: true)
-        ])
+        #expect(
+            first.actions == [
+                .modifyInstance(
+                    identifier: "ex-s3-import-2", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
+                    applyImmediately: true)
+            ])
         #expect(first.condition(.instancesReady)?.message.contains("readers first and the writer last") == true)
         // While one restarts, nothing else is changed.
         observed.instances[1].status = "modifying"
@@ -207,18 +230,20 @@ struct PlannerMutableFieldsTests {
         // A change already pending for the window is applied now too once apply_immediately is true.
         observed.instances[1].status = "available"
         observed.instances[2].pendingInstanceClass = "db.r8g.2xlarge"
-        #expect(Fixture.plan(desired, observed).actions == [
-            .modifyInstance(
-                identifier: "ex-s3-import-3", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
-                applyImmediately: true)
-        ])
+        #expect(
+            Fixture.plan(desired, observed).actions == [
+                .modifyInstance(
+                    identifier: "ex-s3-import-3", changes: InstanceChanges(instanceClass: "db.r8g.2xlarge"),
+                    applyImmediately: true)
+            ])
         // `ctl plan` shows the order: the readers, then the writer, each a step of its own.
         var before = Fixture.converged(spec)
-        before.instances = Fixture.instances(for: {
-            var three = spec
-            three.instances = ["1": .init(), "2": .init(), "3": .init()]
-            return three
-        }())
+        before.instances = Fixture.instances(
+            for: {
+                var three = spec
+                three.instances = ["1": .init(), "2": .init(), "3": .init()]
+                return three
+            }())
         before.cluster?.writerIdentifier = "ex-s3-import-1"
         let projection = Planner.project(desired: desired, observed: before, now: Fixture.now)
         let modified = projection.steps.map { group in
@@ -253,12 +278,14 @@ struct PlannerMutableFieldsTests {
         desired.instances = ["1": .init(), "3": .init()]
         let creating = Fixture.plan(desired, Fixture.converged(spec))
         #expect(creating.kinds == [[.createInstance]])
-        #expect(creating.condition(.instancesReady)?.message.contains("ex-s3-import-2 are no longer in the spec")
-            == true)
+        #expect(
+            creating.condition(.instancesReady)?.message.contains("ex-s3-import-2 are no longer in the spec")
+                == true)
         var observed = Fixture.converged(spec)
-        observed.instances.append(ObservedInstance(
-            identifier: "ex-s3-import-3", status: "creating", instanceClass: "db.r8g.large",
-            clusterIdentifier: spec.name, tags: ManagedResources.desiredTags(for: spec)))
+        observed.instances.append(
+            ObservedInstance(
+                identifier: "ex-s3-import-3", status: "creating", instanceClass: "db.r8g.large",
+                clusterIdentifier: spec.name, tags: ManagedResources.desiredTags(for: spec)))
         #expect(Fixture.plan(desired, observed).kinds == [[.waitForInstances]])
         observed.instances[2].status = "available"
         #expect(Fixture.plan(desired, observed).actions == [.deleteInstance(identifier: "ex-s3-import-2")])
@@ -268,9 +295,10 @@ struct PlannerMutableFieldsTests {
 
     @Test func foreignInstanceInTheClusterIsNeverDeleted() {
         var observed = Fixture.converged(spec)
-        observed.instances.append(ObservedInstance(
-            identifier: "reporting-replica", status: "available", instanceClass: "db.r8g.large",
-            clusterIdentifier: spec.name, tags: ["team": "bi"]))
+        observed.instances.append(
+            ObservedInstance(
+                identifier: "reporting-replica", status: "available", instanceClass: "db.r8g.large",
+                clusterIdentifier: spec.name, tags: ["team": "bi"]))
         let plan = Fixture.plan(spec, observed)
         #expect(plan.actions.isEmpty)
         #expect(plan.phase == .ready)
@@ -290,18 +318,25 @@ struct PlannerMutableFieldsTests {
     }
 
     @Test func descriptionsSayWhatChanges() {
-        let modify = Action.modifyCluster(identifier: "c1", changes: ClusterChanges(
-            deletionProtection: false, enableLogTypes: ["audit"], disableLogTypes: ["general", "slowquery"],
-            vpcSecurityGroupIds: ["sg-1"]))
-        #expect(modify.description == "modify cluster c1, applied immediately: deletion protection off; start "
-            + "exporting audit logs; stop exporting general, slowquery logs; security groups sg-1")
-        #expect(Action.modifyInstance(
-            identifier: "c1-1", changes: InstanceChanges(instanceClass: "db.r8g.xlarge"),
-            applyImmediately: true)
+        let modify = Action.modifyCluster(
+            identifier: "c1",
+            changes: ClusterChanges(
+                deletionProtection: false, enableLogTypes: ["audit"], disableLogTypes: ["general", "slowquery"],
+                vpcSecurityGroupIds: ["sg-1"]))
+        #expect(
+            modify.description == "modify cluster c1, applied immediately: deletion protection off; start "
+                + "exporting audit logs; stop exporting general, slowquery logs; security groups sg-1")
+        #expect(
+            Action.modifyInstance(
+                identifier: "c1-1", changes: InstanceChanges(instanceClass: "db.r8g.xlarge"),
+                applyImmediately: true
+            )
             .description == "modify instance c1-1 to class db.r8g.xlarge, applied immediately (it restarts)")
-        #expect(Action.modifyInstance(
-            identifier: "c1-1", changes: InstanceChanges(instanceClass: "db.r8g.xlarge"),
-            applyImmediately: false)
+        #expect(
+            Action.modifyInstance(
+                identifier: "c1-1", changes: InstanceChanges(instanceClass: "db.r8g.xlarge"),
+                applyImmediately: false
+            )
             .description == "modify instance c1-1 to class db.r8g.xlarge, in its next maintenance window "
                 + "(apply_immediately is false)")
     }

@@ -48,36 +48,52 @@ struct PlannerProjectionTests {
         var invalid = Fixture.converged(spec)
         invalid.cluster?.associatedRoles[0].status = .invalid
         return [
-            Row(name: "new spec, managed role", spec: spec, observed: Fixture.verifiedNothing(), deleting: false,
-                kinds: [[.createRole], [.putRolePolicy], [.restoreCluster], [.addRoleToCluster],
-                        [.createInstance, .createInstance]],
+            Row(
+                name: "new spec, managed role", spec: spec, observed: Fixture.verifiedNothing(), deleting: false,
+                kinds: [
+                    [.createRole], [.putRolePolicy], [.restoreCluster], [.addRoleToCluster],
+                    [.createInstance, .createInstance],
+                ],
                 nowGroups: 2, end: .converged, phase: .ready),
-            Row(name: "new spec, preflight not run yet", spec: spec, observed: ObservedState(region: Fixture.region),
+            Row(
+                name: "new spec, preflight not run yet", spec: spec, observed: ObservedState(region: Fixture.region),
                 deleting: false,
-                kinds: [[.verifyBackup], [.createRole], [.putRolePolicy], [.restoreCluster], [.addRoleToCluster],
-                        [.createInstance, .createInstance]],
+                kinds: [
+                    [.verifyBackup], [.createRole], [.putRolePolicy], [.restoreCluster], [.addRoleToCluster],
+                    [.createInstance, .createInstance],
+                ],
                 nowGroups: 1, end: .converged, phase: .ready),
-            Row(name: "new spec, given ingestion role", spec: givenSpec, observed: givenObserved, deleting: false,
+            Row(
+                name: "new spec, given ingestion role", spec: givenSpec, observed: givenObserved, deleting: false,
                 kinds: [[.restoreCluster], [.addRoleToCluster], [.createInstance, .createInstance]],
                 nowGroups: 1, end: .converged, phase: .ready),
-            Row(name: "converged", spec: spec, observed: Fixture.converged(spec), deleting: false,
+            Row(
+                name: "converged", spec: spec, observed: Fixture.converged(spec), deleting: false,
                 kinds: [], nowGroups: 0, end: .converged, phase: .ready),
-            Row(name: "preflight failed", spec: spec, observed: failed, deleting: false,
+            Row(
+                name: "preflight failed", spec: spec, observed: failed, deleting: false,
                 kinds: [], nowGroups: 0, end: .failed, phase: .failed),
-            Row(name: "cluster available, instances missing", spec: spec, observed: noInstances, deleting: false,
+            Row(
+                name: "cluster available, instances missing", spec: spec, observed: noInstances, deleting: false,
                 kinds: [[.createInstance, .createInstance]], nowGroups: 1, end: .converged, phase: .ready),
-            Row(name: "cluster still creating", spec: spec, observed: creating, deleting: false,
+            Row(
+                name: "cluster still creating", spec: spec, observed: creating, deleting: false,
                 kinds: [[.waitForCluster], [.addRoleToCluster], [.createInstance, .createInstance]],
                 nowGroups: 1, end: .converged, phase: .ready),
             // The new role's ARN takes the cluster's account, so it matches the ACTIVE association: nothing more.
-            Row(name: "managed role deleted under a converged cluster", spec: spec, observed: roleGone,
+            Row(
+                name: "managed role deleted under a converged cluster", spec: spec, observed: roleGone,
                 deleting: false, kinds: [[.createRole], [.putRolePolicy]], nowGroups: 2, end: .converged,
                 phase: .ready),
-            Row(name: "association INVALID", spec: spec, observed: invalid, deleting: false,
+            Row(
+                name: "association INVALID", spec: spec, observed: invalid, deleting: false,
                 kinds: [], nowGroups: 0, end: .stalled, phase: .converging),
-            Row(name: "delete a converged spec", spec: spec, observed: Fixture.converged(spec), deleting: true,
-                kinds: [[.deleteInstance, .deleteInstance], [.deleteCluster], [.deleteRolePolicy], [.deleteRole],
-                        [.removeSpec]],
+            Row(
+                name: "delete a converged spec", spec: spec, observed: Fixture.converged(spec), deleting: true,
+                kinds: [
+                    [.deleteInstance, .deleteInstance], [.deleteCluster], [.deleteRolePolicy], [.deleteRole],
+                    [.removeSpec],
+                ],
                 nowGroups: 1, end: .converged, phase: .deleting),
         ]
     }()
@@ -87,8 +103,11 @@ struct PlannerProjectionTests {
         let projection = project(row.spec, row.observed, deleting: row.deleting)
         #expect(projection.steps.map { $0.map(\.kind) } == row.kinds)
         #expect(projection.now == Array(projection.steps.prefix(row.nowGroups)))
-        #expect(projection.now == Planner.plan(
-            desired: row.spec, generation: 0, observed: row.observed, deleting: row.deleting, now: Fixture.now).steps)
+        #expect(
+            projection.now
+                == Planner.plan(
+                    desired: row.spec, generation: 0, observed: row.observed, deleting: row.deleting, now: Fixture.now
+                ).steps)
         #expect(projection.end == row.end)
         #expect(projection.finalPhase == row.phase)
         #expect(!projection.finalMessage.isEmpty)
@@ -122,9 +141,10 @@ struct PlannerProjectionTests {
             name: "existing", arn: arn, trustPolicy: ManagedResources.trustPolicy(),
             inlinePolicies: ["s3": ManagedResources.inlinePolicy(bucket: "my-import-bucket", partition: "aws")])
         let projection = project(Fixture.spec(ingestionRole: arn), observed)
-        #expect(projection.steps.flatMap { $0 }.contains {
-            $0 == .addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: arn, featureName: nil)
-        })
+        #expect(
+            projection.steps.flatMap { $0 }.contains {
+                $0 == .addRoleToCluster(clusterIdentifier: "ex-s3-import", roleArn: arn, featureName: nil)
+            })
         #expect(!projection.steps.flatMap { $0 }.contains { $0.kind == .createRole || $0.kind == .putRolePolicy })
     }
 

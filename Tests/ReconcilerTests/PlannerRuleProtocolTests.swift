@@ -25,14 +25,20 @@ struct PlannerRuleProtocolTests {
     /// depend on which), -1 for the ports of an all-protocol rule.
     static func reported(_ spec: ImportSpec) -> [EC2SecurityGroupRule] {
         [
-            Base.observed("sgr-1", EC2Rule(ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24")),
-                          spec: spec.name),
-            Base.observed("sgr-2", EC2Rule(ipProtocol: "icmp", fromPort: 8, toPort: 0, peer: .cidrIpv4("10.0.2.0/24")),
-                          spec: spec.name),
-            Base.observed("sgr-3", EC2Rule(ipProtocol: "58", fromPort: -1, toPort: -1,
-                                           peer: .cidrIpv6("2001:db8::/32")), spec: spec.name),
-            Base.observed("sgr-4", EC2Rule(ipProtocol: "-1", fromPort: nil, toPort: nil, peer: .cidrIpv4("0.0.0.0/0")),
-                          egress: true, spec: spec.name),
+            Base.observed(
+                "sgr-1", EC2Rule(ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24")),
+                spec: spec.name),
+            Base.observed(
+                "sgr-2", EC2Rule(ipProtocol: "icmp", fromPort: 8, toPort: 0, peer: .cidrIpv4("10.0.2.0/24")),
+                spec: spec.name),
+            Base.observed(
+                "sgr-3",
+                EC2Rule(
+                    ipProtocol: "58", fromPort: -1, toPort: -1,
+                    peer: .cidrIpv6("2001:db8::/32")), spec: spec.name),
+            Base.observed(
+                "sgr-4", EC2Rule(ipProtocol: "-1", fromPort: nil, toPort: nil, peer: .cidrIpv4("0.0.0.0/0")),
+                egress: true, spec: spec.name),
         ]
     }
 
@@ -46,11 +52,15 @@ struct PlannerRuleProtocolTests {
             return nil
         }
         #expect(authorized.map(\.ipProtocol).sorted() == ["-1", "icmp", "icmpv6", "udp"])
-        #expect(authorized.contains(EC2Rule(
-            ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24"))))
+        #expect(
+            authorized.contains(
+                EC2Rule(
+                    ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .cidrIpv4("10.0.1.0/24"))))
         #expect(authorized.contains(EC2Rule(ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidrIpv4("0.0.0.0/0"))))
-        #expect(authorized.contains(EC2Rule(
-            ipProtocol: "icmpv6", fromPort: -1, toPort: -1, peer: .cidrIpv6("2001:db8::/32"))))
+        #expect(
+            authorized.contains(
+                EC2Rule(
+                    ipProtocol: "icmpv6", fromPort: -1, toPort: -1, peer: .cidrIpv6("2001:db8::/32"))))
         let lines = plan.actions.map(\.description)
         #expect(lines.contains { $0.hasPrefix("allow icmp type 8 code 0 from 10.0.2.0/24") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("allow all traffic to 0.0.0.0/0") }, "\(lines)")
@@ -71,12 +81,17 @@ struct PlannerRuleProtocolTests {
         var observed = Base.converged(spec)
         observed.securityGroup?.rules = Self.reported(spec)
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions.contains { $0 == .revokeSecurityGroupRules(
-            groupId: Base.groupId, isEgress: false, ruleIds: ["sgr-1"]) })
-        #expect(plan.actions.contains {
-            if case .authorizeSecurityGroupRule(_, false, let rule, _) = $0 { return rule.ipProtocol == "tcp" }
-            return false
-        })
+        #expect(
+            plan.actions.contains {
+                $0
+                    == .revokeSecurityGroupRules(
+                        groupId: Base.groupId, isEgress: false, ruleIds: ["sgr-1"])
+            })
+        #expect(
+            plan.actions.contains {
+                if case .authorizeSecurityGroupRule(_, false, let rule, _) = $0 { return rule.ipProtocol == "tcp" }
+                return false
+            })
     }
 }
 
@@ -92,8 +107,10 @@ struct PlannerVpcGuardTests {
         #expect(plan.phase == .failed)
         #expect(plan.reason(.clusterRestored) == "VpcChanged")
         let message = try #require(plan.condition(.ready)?.message)
-        #expect(message.contains("vpc_id is \(PlannerSecurityGroupTests.vpc) but cluster ex-s3-import lives in "
-            + "vpc-0aaaaaaaaaaaaaaaa (its DB subnet group my-subnets)"), "\(message)")
+        #expect(
+            message.contains(
+                "vpc_id is \(PlannerSecurityGroupTests.vpc) but cluster ex-s3-import lives in "
+                    + "vpc-0aaaaaaaaaaaaaaaa (its DB subnet group my-subnets)"), "\(message)")
         #expect(message.contains("set vpc_id back to vpc-0aaaaaaaaaaaaaaaa, or delete the spec"))
     }
 

@@ -78,17 +78,24 @@ struct PlannerSecurityGroupTests {
         observed.securityGroup = ObservedSecurityGroup(
             id: Self.groupId, name: ManagedSecurityGroup.name(for: spec), vpcId: Self.vpc,
             tags: ManagedSecurityGroup.tags(for: spec),
-            rules: [EC2SecurityGroupRule(
-                id: "sgr-default", groupId: Self.groupId, isEgress: true,
-                rule: ManagedSecurityGroup.defaultEgressRule)])
+            rules: [
+                EC2SecurityGroupRule(
+                    id: "sgr-default", groupId: Self.groupId, isEgress: true,
+                    rule: ManagedSecurityGroup.defaultEgressRule)
+            ])
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.kinds == [
-            [.revokeSecurityGroupEgress],
-            [.authorizeSecurityGroupIngress, .authorizeSecurityGroupIngress, .authorizeSecurityGroupIngress],
-            [.restoreCluster],
-        ])
-        #expect(plan.steps[0] == [.revokeSecurityGroupRules(groupId: Self.groupId, isEgress: true,
-                                                             ruleIds: ["sgr-default"])])
+        #expect(
+            plan.kinds == [
+                [.revokeSecurityGroupEgress],
+                [.authorizeSecurityGroupIngress, .authorizeSecurityGroupIngress, .authorizeSecurityGroupIngress],
+                [.restoreCluster],
+            ])
+        #expect(
+            plan.steps[0] == [
+                .revokeSecurityGroupRules(
+                    groupId: Self.groupId, isEgress: true,
+                    ruleIds: ["sgr-default"])
+            ])
         guard case .authorizeSecurityGroupRule(_, _, let rule, let tags) = plan.steps[1][0],
             case .restoreCluster(let restore) = plan.steps[2][0]
         else { Issue.record("unexpected plan \(plan.steps)"); return }
@@ -127,8 +134,9 @@ struct PlannerSecurityGroupTests {
         observed.securityGroup?.rules.append(
             Self.observed("sgr-hand", Self.rule("192.168.0.0/16"), owned: false, spec: spec.name))
         // EC2's default egress after the restore is an operator's business too.
-        observed.securityGroup?.rules.append(EC2SecurityGroupRule(
-            id: "sgr-egress", groupId: Self.groupId, isEgress: true, rule: ManagedSecurityGroup.defaultEgressRule))
+        observed.securityGroup?.rules.append(
+            EC2SecurityGroupRule(
+                id: "sgr-egress", groupId: Self.groupId, isEgress: true, rule: ManagedSecurityGroup.defaultEgressRule))
         #expect(Fixture.plan(spec, observed).steps == [])
     }
 
@@ -162,9 +170,12 @@ struct PlannerSecurityGroupTests {
         var observed = Self.converged(spec)
         observed.cluster?.vpcSecurityGroupIds = ["sg-0bbbbbbbbbbbbbbb2"]
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions == [.modifyCluster(
-            identifier: spec.name,
-            changes: ClusterChanges(vpcSecurityGroupIds: [Self.groupId, "sg-0bbbbbbbbbbbbbbb2"].sorted()))])
+        #expect(
+            plan.actions == [
+                .modifyCluster(
+                    identifier: spec.name,
+                    changes: ClusterChanges(vpcSecurityGroupIds: [Self.groupId, "sg-0bbbbbbbbbbbbbbb2"].sorted()))
+            ])
     }
 
     @Test func withoutVpcIdNoGroupIsPlannedAndTheClusterGroupsStayAsTheyAre() {
@@ -208,14 +219,18 @@ struct PlannerSecurityGroupTests {
     }
 
     @Test func dependencyViolationOnDeleteIsRetriedAndDuplicatesSettle() {
-        #expect(ReconcileError(action: .deleteSecurityGroup, code: "DependencyViolation", message: "in use").errorClass
-            == .retryable(.resourceState))
-        #expect(ReconcileError(action: .authorizeSecurityGroupIngress, code: "InvalidPermission.Duplicate", message: "")
-            .errorClass == .retryable(.resourceState))
-        #expect(ReconcileError(action: .createSecurityGroup, code: "InvalidGroup.Duplicate", message: "").errorClass
-            == .retryable(.resourceState))
-        #expect(ReconcileError(action: .createSecurityGroup, code: "InvalidVpcID.NotFound", message: "").errorClass
-            == .terminal)
+        #expect(
+            ReconcileError(action: .deleteSecurityGroup, code: "DependencyViolation", message: "in use").errorClass
+                == .retryable(.resourceState))
+        #expect(
+            ReconcileError(action: .authorizeSecurityGroupIngress, code: "InvalidPermission.Duplicate", message: "")
+                .errorClass == .retryable(.resourceState))
+        #expect(
+            ReconcileError(action: .createSecurityGroup, code: "InvalidGroup.Duplicate", message: "").errorClass
+                == .retryable(.resourceState))
+        #expect(
+            ReconcileError(action: .createSecurityGroup, code: "InvalidVpcID.NotFound", message: "").errorClass
+                == .terminal)
         #expect(
             RequiredPermissions.forOperation("CreateSecurityGroup") == ["ec2:CreateSecurityGroup", "ec2:CreateTags"])
     }

@@ -26,10 +26,11 @@ struct PlannerSettingsTests {
         var observed = Fixture.verifiedNothing()
         observed.role = Fixture.managedRole(for: spec)
         let plan = Fixture.plan(spec, observed)
-        let restore = try #require(plan.actions.compactMap { action -> RestoreParameters? in
-            if case .restoreCluster(let parameters) = action { return parameters }
-            return nil
-        }.first)
+        let restore = try #require(
+            plan.actions.compactMap { action -> RestoreParameters? in
+                if case .restoreCluster(let parameters) = action { return parameters }
+                return nil
+            }.first)
         #expect(restore.clusterSettings == spec.clusterSettings)
     }
 
@@ -42,9 +43,11 @@ struct PlannerSettingsTests {
             return nil
         }
         #expect(created.map(\.identifier) == ["ex-s3-import-1", "ex-s3-import-2"])
-        #expect(created[0].settings == InstanceSettings(
-            caCertIdentifier: "rds-ca-rsa2048-g1", publiclyAccessible: false, monitoringInterval: 60,
-            monitoringRoleArn: Self.monitoringRole))
+        #expect(
+            created[0].settings
+                == InstanceSettings(
+                    caCertIdentifier: "rds-ca-rsa2048-g1", publiclyAccessible: false, monitoringInterval: 60,
+                    monitoringRoleArn: Self.monitoringRole))
         #expect(created[1].settings.availabilityZone == "eu-west-1b")
         #expect(created[1].settings.promotionTier == 2)
         #expect(created[1].settings.publiclyAccessible == false, "always sent, false unless the spec says true")
@@ -64,8 +67,12 @@ struct PlannerSettingsTests {
         observed.cluster?.settings.preferredMaintenanceWindow = "Sun:05:00-Sun:06:00"  // same window, other case
         observed.cluster?.settings.storageType = "aurora-iopt1"  // not in the spec: left alone
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions == [.modifyCluster(
-            identifier: spec.name, changes: ClusterChanges(settings: ClusterSettings(backupRetentionPeriod: 14)))])
+        #expect(
+            plan.actions == [
+                .modifyCluster(
+                    identifier: spec.name, changes: ClusterChanges(settings: ClusterSettings(backupRetentionPeriod: 14))
+                )
+            ])
         #expect(plan.reason(.clusterRestored) == "SettingsDiffer")
     }
 
@@ -88,11 +95,15 @@ struct PlannerSettingsTests {
         observed.instances[1].settings.promotionTier = 15
         observed.instances[1].settings.monitoringInterval = 0
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions == [.modifyInstance(
-            identifier: "ex-s3-import-2",
-            changes: InstanceChanges(settings: InstanceSettings(
-                promotionTier: 2, monitoringInterval: 60, monitoringRoleArn: Self.monitoringRole)),
-            applyImmediately: false)])
+        #expect(
+            plan.actions == [
+                .modifyInstance(
+                    identifier: "ex-s3-import-2",
+                    changes: InstanceChanges(
+                        settings: InstanceSettings(
+                            promotionTier: 2, monitoringInterval: 60, monitoringRoleArn: Self.monitoringRole)),
+                    applyImmediately: false)
+            ])
         #expect(plan.reason(.instancesReady) == "InstanceSettingsDiffer")
     }
 
@@ -101,10 +112,13 @@ struct PlannerSettingsTests {
         var observed = Fixture.converged(spec)
         observed.instances[0].settings.caCertIdentifier = "rds-ca-2019"
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions == [.modifyInstance(
-            identifier: "ex-s3-import-1",
-            changes: InstanceChanges(settings: InstanceSettings(caCertIdentifier: "rds-ca-rsa2048-g1")),
-            applyImmediately: false)])
+        #expect(
+            plan.actions == [
+                .modifyInstance(
+                    identifier: "ex-s3-import-1",
+                    changes: InstanceChanges(settings: InstanceSettings(caCertIdentifier: "rds-ca-rsa2048-g1")),
+                    applyImmediately: false)
+            ])
         observed.instances[0].pendingCACertificate = "rds-ca-rsa2048-g1"
         let pending = Fixture.plan(spec, observed)
         #expect(pending.actions.isEmpty, "held by RDS for the window: not sent twice")
@@ -119,19 +133,23 @@ struct PlannerSettingsTests {
         for index in observed.instances.indices { observed.instances[index].settings.caCertIdentifier = "rds-ca-2019" }
         observed.instances[0].settings.promotionTier = 3  // the writer's drift goes now, restarting nothing
         let plan = Fixture.plan(spec, observed)
-        #expect(plan.actions.contains(.modifyInstance(
-            identifier: "ex-s3-import-2",
-            changes: InstanceChanges(settings: InstanceSettings(caCertIdentifier: "rds-ca-rsa2048-g1")),
-            applyImmediately: true)))
-        #expect(!plan.actions.contains { action in
-            if case .modifyInstance(_, let changes, _) = action, changes.restarts {
-                return action != .modifyInstance(
+        #expect(
+            plan.actions.contains(
+                .modifyInstance(
                     identifier: "ex-s3-import-2",
                     changes: InstanceChanges(settings: InstanceSettings(caCertIdentifier: "rds-ca-rsa2048-g1")),
-                    applyImmediately: true)
-            }
-            return false
-        }, "only the reader restarts now")
+                    applyImmediately: true)))
+        #expect(
+            !plan.actions.contains { action in
+                if case .modifyInstance(_, let changes, _) = action, changes.restarts {
+                    return action
+                        != .modifyInstance(
+                            identifier: "ex-s3-import-2",
+                            changes: InstanceChanges(settings: InstanceSettings(caCertIdentifier: "rds-ca-rsa2048-g1")),
+                            applyImmediately: true)
+                }
+                return false
+            }, "only the reader restarts now")
     }
 
     @Test func theProjectionOfASpecWithSettingsConverges() {

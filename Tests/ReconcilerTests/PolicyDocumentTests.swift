@@ -60,8 +60,10 @@ struct PolicyDocumentTests {
         #expect(bool == text)
     }
 
-    @Test(arguments: ["not json", "[]", #"{"Statement":"x"}"#, #"{"Statement":[{"Action":"s3:*"}]}"#,
-                      #"{"Statement":[{"Effect":"Allow","Action":[1]}]}"#])
+    @Test(arguments: [
+        "not json", "[]", #"{"Statement":"x"}"#, #"{"Statement":[{"Action":"s3:*"}]}"#,
+        #"{"Statement":[{"Effect":"Allow","Action":[1]}]}"#,
+    ])
     func malformedDocumentsThrow(text: String) {
         #expect(throws: PolicyDocumentError.self) { try PolicyDocument(parsing: text) }
     }
@@ -88,8 +90,9 @@ struct PolicyDocumentTests {
         ("arn:aws:s3:::b/backup/*", "arn:aws:s3:::b/*", false, false), ("", "", false, true), ("", "x", false, false),
     ])
     func wildcardMatching(pattern: String, value: String, caseInsensitive: Bool, expected: Bool) {
-        #expect(PolicyEvaluation.wildcardMatch(pattern: pattern, value: value, caseInsensitive: caseInsensitive)
-            == expected)
+        #expect(
+            PolicyEvaluation.wildcardMatch(pattern: pattern, value: value, caseInsensitive: caseInsensitive)
+                == expected)
     }
 
     @Test func allowsHonoursDenyNotActionAndPrefixScopedGrants() throws {
@@ -106,10 +109,14 @@ struct PolicyDocumentTests {
         let deny = PolicyDocument(statements: [
             PolicyStatement(effect: "Deny", actions: ["s3:ListBucket"], resources: ["*"])
         ])
-        #expect(!PolicyEvaluation.allows([Self.inline, deny], action: "s3:ListBucket",
-                                         resource: "arn:aws:s3:::my-import-bucket"))
-        #expect(PolicyEvaluation.allows([Self.inline, deny], action: "s3:GetObject",
-                                        resource: "arn:aws:s3:::my-import-bucket/backup/*"))
+        #expect(
+            !PolicyEvaluation.allows(
+                [Self.inline, deny], action: "s3:ListBucket",
+                resource: "arn:aws:s3:::my-import-bucket"))
+        #expect(
+            PolicyEvaluation.allows(
+                [Self.inline, deny], action: "s3:GetObject",
+                resource: "arn:aws:s3:::my-import-bucket/backup/*"))
     }
 
     @Test func trustRequiresRDSAndAssumeRole() throws {

@@ -13,8 +13,9 @@ struct ResyncScheduleTests {
 
     @Test func anAlignedResyncLandsOnTheNextBoundaryNeverMoreThanAnIntervalAway() {
         #expect(aligned.delay(from: anchor.addingTimeInterval(10)) == .seconds(590))
-        #expect(aligned.delay(from: anchor.addingTimeInterval(599.5)) == .milliseconds(600_500),
-                "a boundary less than the early-firing margin ahead counts as reached: the next one")
+        #expect(
+            aligned.delay(from: anchor.addingTimeInterval(599.5)) == .milliseconds(600_500),
+            "a boundary less than the early-firing margin ahead counts as reached: the next one")
         #expect(aligned.delay(from: anchor.addingTimeInterval(1_234)) == .seconds(566))
         for offset in stride(from: 0.0, to: 1_800, by: 37) {
             #expect(aligned.delay(from: anchor.addingTimeInterval(offset)) <= .milliseconds(601_000))

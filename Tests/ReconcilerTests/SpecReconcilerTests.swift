@@ -46,8 +46,10 @@ struct SpecReconcilerTests {
             #expect(status.role.arn == Fixture.roleArn("aurorad-ex-s3-import-s3-import"))
             #expect(harness.aws.executed.filter { $0 == .restoreCluster }.count == 1)
             let reasons = try harness.store.events(name: harness.spec.name, limit: 50).map(\.reason)
-            for reason in ["CreateRole", "PutRolePolicy", "RestoreCluster", "AddRoleToCluster", "CreateInstance",
-                           "Ready"] {
+            for reason in [
+                "CreateRole", "PutRolePolicy", "RestoreCluster", "AddRoleToCluster", "CreateInstance",
+                "Ready",
+            ] {
                 #expect(reasons.contains(reason), "missing event \(reason)")
             }
             // Converged: another reconcile only reads.
@@ -78,11 +80,12 @@ struct SpecReconcilerTests {
             #expect(world.instances.map(\.identifier) == ["ex-s3-import-1"])
             #expect(world.instances.first?.instanceClass == "db.r8g.2xlarge")
             let events = try harness.store.events(name: changed.name, limit: 50)
-            #expect(events.contains {
-                $0.reason == "ModifyCluster" && $0.message.contains("deletion protection on")
-                    && $0.message.contains("start exporting slowquery logs")
-                    && $0.message.contains("stop exporting error logs")
-            })
+            #expect(
+                events.contains {
+                    $0.reason == "ModifyCluster" && $0.message.contains("deletion protection on")
+                        && $0.message.contains("start exporting slowquery logs")
+                        && $0.message.contains("stop exporting error logs")
+                })
             #expect(events.contains { $0.reason == "ModifyInstance" && $0.message.contains("db.r8g.2xlarge") })
             #expect(events.contains { $0.reason == "DeleteInstance" && $0.message.contains("ex-s3-import-2") })
             // Converged again: another reconcile only reads.
@@ -171,9 +174,11 @@ struct SpecReconcilerTests {
     @Test func alreadyExistsIsAnObservationNotAFailure() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)
-            harness.aws.script(.createRole, ReconcileError(
-                action: .createRole, code: "EntityAlreadyExists", message: "Role with name x already exists.",
-                httpStatus: 409))
+            harness.aws.script(
+                .createRole,
+                ReconcileError(
+                    action: .createRole, code: "EntityAlreadyExists", message: "Role with name x already exists.",
+                    httpStatus: 409))
             let reconciler = harness.reconciler()
             // Through the controller's backoff: a write AWS keeps answering this way is never repeated faster.
             #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "retryable EntityAlreadyExists")
@@ -202,10 +207,12 @@ struct SpecReconcilerTests {
             let reconciler = harness.reconciler()
             harness.aws.world.withLock {
                 $0.observationErrors = [
-                    ObservationError(operation: "DescribeDBClusters", code: "Throttling", message: "Rate exceeded",
-                                     httpStatus: 400),
-                    ObservationError(operation: "DescribeDBClusters", code: "AccessDenied", message: "not allowed",
-                                     httpStatus: 403),
+                    ObservationError(
+                        operation: "DescribeDBClusters", code: "Throttling", message: "Rate exceeded",
+                        httpStatus: 400),
+                    ObservationError(
+                        operation: "DescribeDBClusters", code: "AccessDenied", message: "not allowed",
+                        httpStatus: 403),
                 ]
             }
             #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "retryable Throttling")

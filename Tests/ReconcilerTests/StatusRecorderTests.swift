@@ -80,9 +80,11 @@ struct StatusRecorderTests {
     @Test func unrecognizedFailureTextIsIgnored() {
         let status = SpecStatus(
             name: "x", generation: 1, observedGeneration: 1, phase: .failed,
-            conditions: [Condition(
-                type: FailureRecord.conditionType, status: .true, reason: "AccessDenied", message: "edited by hand",
-                lastTransitionTime: Timestamp(early))],
+            conditions: [
+                Condition(
+                    type: FailureRecord.conditionType, status: .true, reason: "AccessDenied", message: "edited by hand",
+                    lastTransitionTime: Timestamp(early))
+            ],
             cluster: ClusterFacts(identifier: "x", status: "absent"), updatedAt: Timestamp(late))
         #expect(FailureRecord.failure(in: status) == nil)
     }

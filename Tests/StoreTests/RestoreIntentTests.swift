@@ -41,10 +41,11 @@ struct RestoreIntentTests {
         let clock = TestClock()
         try withStore(clock: clock) { store, path in
             try store.put(name: "orders", specJSON: specJSON("orders"))
-            try store.writeStatus(SpecStatus(
-                name: "orders", generation: 1, observedGeneration: 1, phase: .failed,
-                cluster: ClusterFacts(identifier: "orders", status: "absent", lastSeen: Timestamp(startTime)),
-                updatedAt: Timestamp(startTime)))
+            try store.writeStatus(
+                SpecStatus(
+                    name: "orders", generation: 1, observedGeneration: 1, phase: .failed,
+                    cluster: ClusterFacts(identifier: "orders", status: "absent", lastSeen: Timestamp(startTime)),
+                    updatedAt: Timestamp(startTime)))
             let requested = try #require(try store.requestRestore(name: "orders")?.restoreRequestedAt)
             #expect(requested == Timestamp(startTime))
             let reopened = try SQLiteStore(path: path, clock: clock.function)

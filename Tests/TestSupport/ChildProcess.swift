@@ -25,8 +25,10 @@ public final class ChildProcess: @unchecked Sendable {
     ///
     /// Its stdin is `/dev/null`, or with `stdinPipe` a pipe kept open until `closeStdin()` or `terminate`, so a
     /// server that exits when its stdin closes cannot outlive the test process.
-    public init(executable: String, arguments: [String], environment: [String: String]? = nil,
-                logPrefix: String, stdinPipe: Bool = false) throws {
+    public init(
+        executable: String, arguments: [String], environment: [String: String]? = nil,
+        logPrefix: String, stdinPipe: Bool = false
+    ) throws {
         Self.spawnLock.lock()
         defer { Self.spawnLock.unlock() }
         stdoutPath = logPrefix + ".stdout"
@@ -114,11 +116,14 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Runs `executable` to completion (bounded by `timeout` seconds, then killed) and returns status and output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        timeout: Double = 60
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let prefix = "/tmp/aurorad-run-" + UUID().uuidString.prefix(8).lowercased()
-        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
-                                     logPrefix: prefix)
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            logPrefix: prefix)
         defer { child.removeOutputFiles() }
         let status = child.waitForExit(seconds: timeout) ?? child.terminate(grace: 1) ?? -1
         return (status, child.stdout, child.stderr)
@@ -133,7 +138,8 @@ public enum BuiltProducts {
         if let path = ProcessInfo.processInfo.environment["AURORAD_BINARY"] { return path }
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The test runner may be inside the .xctest bundle directory on some platforms.
-        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("aurorad").path) {
+        for _ in 0..<4
+        where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("aurorad").path) {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("aurorad").path

@@ -11,8 +11,10 @@ public final class DaemonProcess: @unchecked Sendable {
     private let environment: [String: String]
 
     /// Starts the daemon and waits (bounded) until its socket accepts `ctl list`.
-    public init(directory: String, environment: [String: String] = [:], arguments: [String] = [],
-                startTimeout: Double = 30) throws {
+    public init(
+        directory: String, environment: [String: String] = [:], arguments: [String] = [],
+        startTimeout: Double = 30
+    ) throws {
         socketPath = directory + "/aurorad.sock"
         databasePath = directory + "/state/aurorad.db"
         // Never the real AWS: a loopback endpoint nothing listens on and no instance metadata, unless overridden.
@@ -48,9 +50,12 @@ public final class DaemonProcess: @unchecked Sendable {
     ]
 
     /// Runs `aurorad ctl --socket <socket> <arguments>` to completion.
-    public func ctl(_ arguments: [String], timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {
-        try ChildProcess.run(BuiltProducts.aurorad, ["ctl", "--socket", socketPath] + arguments,
-                             environment: environment, timeout: timeout)
+    public func ctl(_ arguments: [String], timeout: Double = 60) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        try ChildProcess.run(
+            BuiltProducts.aurorad, ["ctl", "--socket", socketPath] + arguments,
+            environment: environment, timeout: timeout)
     }
 
     /// Runs `aurorad ctl --socket <socket> <arguments>` with stdin, stdout and stderr on a pseudo-terminal (python3's
@@ -61,8 +66,10 @@ public final class DaemonProcess: @unchecked Sendable {
     ) throws -> (status: Int32, output: String) {
         let result = try ChildProcess.run(
             "/usr/bin/env",
-            ["python3", "-c", Self.terminalDriver, answer, String(timeout), BuiltProducts.aurorad, "ctl", "--socket",
-             socketPath] + arguments,
+            [
+                "python3", "-c", Self.terminalDriver, answer, String(timeout), BuiltProducts.aurorad, "ctl", "--socket",
+                socketPath,
+            ] + arguments,
             environment: environment, timeout: timeout + 5)
         return (result.status, result.stdout + result.stderr)
     }
@@ -103,7 +110,8 @@ public final class DaemonProcess: @unchecked Sendable {
     public func ctlJSON(_ arguments: [String]) throws -> Any {
         let result = try ctl(arguments + ["--json"])
         guard result.status == 0 else {
-            throw DaemonProcessError(description: "aurorad ctl \(arguments) failed (\(result.status)): \(result.stderr)")
+            throw DaemonProcessError(
+                description: "aurorad ctl \(arguments) failed (\(result.status)): \(result.stderr)")
         }
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }

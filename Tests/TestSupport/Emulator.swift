@@ -76,7 +76,8 @@ public final class EmulatorProcess: @unchecked Sendable {
             try FileManager.default.createDirectory(
                 atPath: stateDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw EmulatorError(description: "Could not create the emulator's state directory \(stateDirectory): \(error).")
+            throw EmulatorError(
+                description: "Could not create the emulator's state directory \(stateDirectory): \(error).")
         }
         let logPrefix = stateDirectory + "/emulator"
         logPath = logPrefix + ".stderr"

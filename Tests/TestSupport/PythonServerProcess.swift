@@ -33,7 +33,8 @@ public final class PythonServerProcess: @unchecked Sendable {
         else {
             let running = child.isRunning
             child.terminate(grace: 5)
-            let reason = "\(script.lastPathComponent) printed no port line within \(timeout) s "
+            let reason =
+                "\(script.lastPathComponent) printed no port line within \(timeout) s "
                 + "(\(running ? "still running" : "exited")); stdout: \(child.stdout.prefix(200)) "
                 + "stderr: \(child.stderr.suffix(2000))"
             child.removeOutputFiles()
@@ -45,8 +46,10 @@ public final class PythonServerProcess: @unchecked Sendable {
     deinit { stop() }
 
     /// Starts the server, runs `body` with it, and stops it afterwards, even when `body` throws.
-    public static func run<T>(script: URL, arguments: [String] = [],
-                              _ body: (PythonServerProcess) throws -> T) throws -> T {
+    public static func run<T>(
+        script: URL, arguments: [String] = [],
+        _ body: (PythonServerProcess) throws -> T
+    ) throws -> T {
         let server = try PythonServerProcess(script: script, arguments: arguments)
         defer { server.stop() }
         return try body(server)

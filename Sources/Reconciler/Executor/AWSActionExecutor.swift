@@ -48,12 +48,13 @@ public struct AWSActionExecutor: ActionExecuting {
             try rds.addRoleToDBCluster(clusterIdentifier: cluster, roleArn: role, featureName: feature)
         case .createInstance(let parameters):
             let settings = parameters.settings
-            _ = try rds.createDBInstance(CreateDBInstanceRequest(
-                dbInstanceIdentifier: parameters.identifier, dbInstanceClass: parameters.instanceClass,
-                engine: parameters.engine, dbClusterIdentifier: parameters.clusterIdentifier,
-                publiclyAccessible: settings.publiclyAccessible ?? false, tags: awsTags(parameters.tags),
-                availabilityZone: settings.availabilityZone, promotionTier: settings.promotionTier,
-                settings: Self.rdsSettings(settings)))
+            _ = try rds.createDBInstance(
+                CreateDBInstanceRequest(
+                    dbInstanceIdentifier: parameters.identifier, dbInstanceClass: parameters.instanceClass,
+                    engine: parameters.engine, dbClusterIdentifier: parameters.clusterIdentifier,
+                    publiclyAccessible: settings.publiclyAccessible ?? false, tags: awsTags(parameters.tags),
+                    availabilityZone: settings.availabilityZone, promotionTier: settings.promotionTier,
+                    settings: Self.rdsSettings(settings)))
         case .deleteInstance(let identifier):
             _ = try rds.deleteDBInstance(identifier: identifier)
         case .modifyCluster(let identifier, let changes):

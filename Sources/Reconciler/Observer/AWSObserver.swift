@@ -249,9 +249,11 @@ public struct AWSObserver: FleetReading {
         var observed = ObservedRole(
             name: role.roleName, arn: role.arn,
             trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
-            inlinePolicies: Dictionary(inlinePolicies.map {
-                ($0.policyName, parsed($0.policyDocument, what: "inline policy \($0.policyName)"))
-            }) { _, last in last },
+            inlinePolicies: Dictionary(
+                inlinePolicies.map {
+                    ($0.policyName, parsed($0.policyDocument, what: "inline policy \($0.policyName)"))
+                }
+            ) { _, last in last },
             tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
         observed.attachedPolicyArns = attachedPolicies.map(\.policyArn)
         observed.path = role.path

@@ -101,9 +101,10 @@ public final class FleetObserver: StateObserving {
         /// The outcome, waiting up to `timeout` for it.
         func outcome(within timeout: TimeInterval) -> Result<Snapshot, ObservationError> {
             guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
-                return .failure(ObservationError.network(
-                    operation: "batched observation",
-                    detail: "the shared read of the fleet did not finish within \(Int(timeout)) s"))
+                return .failure(
+                    ObservationError.network(
+                        operation: "batched observation",
+                        detail: "the shared read of the fleet did not finish within \(Int(timeout)) s"))
             }
             return outcome
         }

@@ -70,7 +70,8 @@ public struct FleetView: Sendable {
     public func observation(of spec: ImportSpec) -> ObservedState {
         let name = spec.name.lowercased()
         let interest = FleetInterest(spec)
-        var observed = ObservedState(region: region, role: roles[interest.roleName.lowercased()], cluster: clusters[name])
+        var observed = ObservedState(
+            region: region, role: roles[interest.roleName.lowercased()], cluster: clusters[name])
         // The ingestion role's attached policies are the operator's business (AWSObserver.observe reads none either).
         observed.role?.attachedPolicyArns = []
         observed.monitoringRole = interest.monitoringRoleName.flatMap { roles[$0.lowercased()] }

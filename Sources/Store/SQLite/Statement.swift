@@ -53,7 +53,8 @@ final class Statement {
                     csqlite_bind_text(handle, index, $0.baseAddress, Int32($0.count - 1))
                 }
             case .blob(let data):
-                rc = data.isEmpty
+                rc =
+                    data.isEmpty
                     ? sqlite3_bind_zeroblob(handle, index, 0)
                     : data.withUnsafeBytes { csqlite_bind_blob(handle, index, $0.baseAddress, Int32($0.count)) }
             }
