@@ -39,11 +39,18 @@ public final class ChildProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        let output = FileHandle(forWritingAtPath: stdoutPath)
+        let errors = FileHandle(forWritingAtPath: stderrPath)
+        process.standardOutput = output
+        process.standardError = errors
         self.stdinPipe = stdinPipe ? Pipe() : nil
         process.standardInput = self.stdinPipe ?? FileHandle.nullDevice
         try process.run()
+        // The child has its own copies: the test process keeps no descriptor per child it ever started (a long run
+        // had over 1,300 open, and Foundation's Process.run crashed copying them while spawning).
+        try? output?.close()
+        try? errors?.close()
+        try? self.stdinPipe?.fileHandleForReading.close()
     }
 
     /// Its process id.
