@@ -61,7 +61,8 @@ public final class SpecReconciler: Sendable {
         logger.info("retry requested", metadata: ["spec": "\(name)"])
     }
 
-    /// Converges the spec named `name` one step and says when to reconcile it again.
+    /// Converges the spec named `name` one step and says when to reconcile it again: load it, observe and plan,
+    /// run the plan's groups, record the status and events, and choose what comes next.
     public func reconcile(name: String) -> ReconcileResult {
         let now = clock()
         var logger = self.logger
@@ -84,17 +85,7 @@ public final class SpecReconciler: Sendable {
         } catch {
             return recordUnreadableSpec(error, stored: stored, previous: previous, now: now, logger: logger)
         }
-        let retry = retryRequests.withLock { $0.remove(name) != nil }
-        // A recorded failure holds for its generation until the next resync, which tries again: what the operator
-        // fixed outside the spec (a permission, a KMS key, a quota) then converges with no resubmit.
-        let resyncDue = options.resync.isDue(since: previous.updatedAt.date, now: now)
-        let failure =
-            retry || resyncDue
-            ? nil
-            : FailureRecord.failure(in: previous).flatMap {
-                $0.generation == stored.generation ? $0 : nil
-            }
-
+        let failure = standingFailure(name: name, stored: stored, previous: previous, now: now)
         let history = ClusterHistory(
             lastSeen: previous.cluster.lastSeen?.date, restoreRequested: stored.restoreRequestedAt != nil)
         var observed: ObservedState
@@ -110,45 +101,14 @@ public final class SpecReconciler: Sendable {
         }
         consumeRestoreRequest(stored, observed: observed, logger: logger)
 
-        // The plan's groups run in order; the first group with an error or a settling answer ends the pass.
-        var events: [SpecEvent] = []
-        var firstError: ReconcileError?
-        var settling: ReconcileError?
-        for group in plan.steps where firstError == nil && settling == nil {
-            guard isStored(name, logger: logger) else { return .done }
-            if group.contains(where: { $0.kind == .removeSpec }) {
-                record(events: events, name: name, logger: logger)
-                return removeSpec(name, logger: logger)
-            }
-            let writes = group.filter { !$0.isReadOnly }
-            let results = execute(writes, logger: logger)
-            if !writes.isEmpty { observer.wrote(name) }
-            for (action, error) in results {
-                guard let error else {
-                    events.append(StatusRecorder.actionEvent(action, now: now))
-                    continue
-                }
-                if error.errorClass == .retryable(.resourceState) {
-                    // Already exists, already gone or busy: an observation, settled by the next reconcile.
-                    settling = error
-                    events.append(
-                        SpecEvent(
-                            time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
-                            message: "\(error.description) The next observation settles it."))
-                    continue
-                }
-                events.append(StatusRecorder.errorEvent(error, now: now))
-                if firstError == nil { firstError = error }
-            }
+        let pass: PlanPass
+        switch runSteps(of: plan, name: name, now: now, logger: logger) {
+        case .ended(let result): return result
+        case .ran(let ran): pass = ran
         }
-
         let newFailure: ActionFailure?
-        if let error = firstError {
-            // The same action failing the same way in a row keeps its first time (it bounds IAM propagation).
-            let earlier = failure.flatMap {
-                $0.error.action == error.action && $0.error.errorClass == error.errorClass ? $0.firstOccurred : nil
-            }
-            newFailure = ActionFailure(generation: stored.generation, error: error, firstOccurred: earlier ?? now)
+        if let error = pass.firstError {
+            newFailure = nextFailure(error, after: failure, generation: stored.generation, now: now)
             plan = Planner.plan(
                 desired: spec, generation: stored.generation, observed: observed,
                 deleting: stored.deletionRequested, now: now, lastFailure: newFailure, options: options.plan,
@@ -160,7 +120,8 @@ public final class SpecReconciler: Sendable {
             previous: previous, spec: spec, generation: stored.generation, plan: plan, observed: observed,
             failure: newFailure, now: now)
         if status.binlog == nil { status.binlog = readBinlogPosition(spec, observed: observed, logger: logger) }
-        if let firstError { status.message = firstError.description }
+        if let error = pass.firstError { status.message = error.description }
+        var events = pass.events
         if previous.phase != status.phase || previous.observedGeneration == 0 {
             events.append(
                 StatusRecorder.phaseEvent(
@@ -168,8 +129,85 @@ public final class SpecReconciler: Sendable {
                     message: status.message, now: now))
         }
         record(status: status, events: events, logger: logger)
+        return nextStep(after: pass, status: status, plan: plan, now: now, logger: logger)
+    }
 
-        if let firstError {
+    /// The recorded action failure that still holds: one of this generation, unless the operator asked for a retry
+    /// or the resync is due. What the operator fixed outside the spec (a permission, a KMS key, a quota) then
+    /// converges at the next resync with no resubmit.
+    private func standingFailure(name: String, stored: StoredSpec, previous: SpecStatus, now: Date) -> ActionFailure? {
+        let retry = retryRequests.withLock { $0.remove(name) != nil }
+        let resyncDue = options.resync.isDue(since: previous.updatedAt.date, now: now)
+        guard !retry, !resyncDue, let failure = FailureRecord.failure(in: previous) else { return nil }
+        return failure.generation == stored.generation ? failure : nil
+    }
+
+    /// What running a plan's groups gave: the events to record, the first error, and an answer saying AWS is not as
+    /// observed ("already exists", "busy").
+    private struct PlanPass {
+        var events: [SpecEvent] = []
+        var firstError: ReconcileError?
+        var settling: ReconcileError?
+    }
+
+    /// How running a plan's groups ended: every group that could run ran, or the reconcile is over (the spec was
+    /// deleted meanwhile, or removed as the plan's last step).
+    private enum StepsOutcome {
+        case ran(PlanPass)
+        case ended(ReconcileResult)
+    }
+
+    /// Runs the plan's groups in order (a group's writes in parallel); the first group with an error or a settling
+    /// answer ends the pass.
+    private func runSteps(of plan: Plan, name: String, now: Date, logger: Logger) -> StepsOutcome {
+        var pass = PlanPass()
+        for group in plan.steps where pass.firstError == nil && pass.settling == nil {
+            guard isStored(name, logger: logger) else { return .ended(.done) }
+            if group.contains(where: { $0.kind == .removeSpec }) {
+                record(events: pass.events, name: name, logger: logger)
+                return .ended(removeSpec(name, logger: logger))
+            }
+            let writes = group.filter { !$0.isReadOnly }
+            let results = execute(writes, logger: logger)
+            if !writes.isEmpty { observer.wrote(name) }
+            for (action, error) in results {
+                guard let error else {
+                    pass.events.append(StatusRecorder.actionEvent(action, now: now))
+                    continue
+                }
+                if error.errorClass == .retryable(.resourceState) {
+                    // Already exists, already gone or busy: an observation, settled by the next reconcile.
+                    pass.settling = error
+                    pass.events.append(
+                        SpecEvent(
+                            time: Timestamp(now), type: .normal, reason: action.kind.eventReason + "Settling",
+                            message: "\(error.description) The next observation settles it."))
+                    continue
+                }
+                pass.events.append(StatusRecorder.errorEvent(error, now: now))
+                if pass.firstError == nil { pass.firstError = error }
+            }
+        }
+        return .ran(pass)
+    }
+
+    /// The failure to record for `error`: the same action failing the same way in a row keeps its first time (it
+    /// bounds IAM propagation).
+    private func nextFailure(
+        _ error: ReconcileError, after failure: ActionFailure?, generation: Int64, now: Date
+    ) -> ActionFailure {
+        let earlier = failure.flatMap {
+            $0.error.action == error.action && $0.error.errorClass == error.errorClass ? $0.firstOccurred : nil
+        }
+        return ActionFailure(generation: generation, error: error, firstOccurred: earlier ?? now)
+    }
+
+    /// When to look at the spec again: at the next resync after a failure the operator must fix, after the
+    /// controller's backoff after a retryable failure or a settling answer, else as the plan asks.
+    private func nextStep(
+        after pass: PlanPass, status: SpecStatus, plan: Plan, now: Date, logger: Logger
+    ) -> ReconcileResult {
+        if let firstError = pass.firstError {
             if firstError.errorClass == .terminal || status.phase == .failed {
                 logger.warning(
                     "action failed; the operator must act, and aurorad tries again at the next resync",
@@ -179,7 +217,7 @@ public final class SpecReconciler: Sendable {
             logger.info("action failed; retrying with backoff", metadata: ["error": "\(firstError)"])
             return .retryableError(firstError)
         }
-        if let settling {
+        if let settling = pass.settling {
             // Through the controller's backoff, so a write AWS keeps answering this way is never repeated faster.
             logger.info(
                 "AWS answered with a state the observation did not show; observing again after backoff",

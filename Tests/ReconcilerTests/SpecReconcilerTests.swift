@@ -54,7 +54,7 @@ struct SpecReconcilerTests {
             }
             // Converged: another reconcile only reads.
             let before = harness.aws.executed.count
-            #expect(describe(try harness.reconciler().reconcile(name: harness.spec.name)) == "requeue 60.0 seconds")
+            #expect(describe(harness.reconciler().reconcile(name: harness.spec.name)) == "requeue 60.0 seconds")
             #expect(harness.aws.executed.count == before)
         }
     }
