@@ -6,6 +6,9 @@ public protocol StateObserving: Sendable {
     /// Observes the spec's ingestion role, cluster (with its latest event) and instances; "not found" is an
     /// observation (`nil` / empty), never an error. The backup is left `.notChecked`.
     func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState
+    /// Observes the spec with reads of its own, never a shared or kept one: what `ctl plan` and the `ctl delete`
+    /// preview show must include what the operator changed in AWS a moment ago.
+    func observeLive(_ spec: ImportSpec) throws(ObservationError) -> ObservedState
     /// Runs the S3 backup preflight for the backup under `prefix` of `bucket` (which must be in the observer's region).
     func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight
     /// Asks RDS whether it offers `version` of `engine`, and when not, which versions it offers instead.
@@ -20,6 +23,9 @@ public protocol StateObserving: Sendable {
 extension StateObserving {
     /// An observer that reads afresh at every `observe(_:)` sees every write; nothing to remember.
     public func wrote(_ name: String) {}
+
+    /// An observer that reads afresh at every `observe(_:)` is always live.
+    public func observeLive(_ spec: ImportSpec) throws(ObservationError) -> ObservedState { try observe(spec) }
 }
 
 /// Carries out one planned action against AWS; synchronous, blocking and thread-safe. `AWSActionExecutor` is the

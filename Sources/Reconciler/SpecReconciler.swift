@@ -239,7 +239,7 @@ public final class SpecReconciler: Sendable {
         let now = clock()
         let history = storedHistory(name: spec.name)
         let (observed, plan) = try observeAndPlan(
-            spec, generation: 0, deleting: false, failure: nil, now: now, history: history)
+            spec, generation: 0, deleting: false, failure: nil, now: now, history: history, live: true)
         let projection = Planner.project(
             desired: spec, observed: observed, now: now, options: options.plan, history: history)
         return PlanPreview(
@@ -250,12 +250,13 @@ public final class SpecReconciler: Sendable {
 
     /// Observes, plans, and when the plan first needs the backup preflight runs it and plans again: the preflight
     /// is a read, so it belongs to the observation. Its verdict is shared with other specs of the same backup
-    /// location when read after `backupValidAfter` (see `PreflightCache`); nil: always read afresh.
+    /// location when read after `backupValidAfter` (see `PreflightCache`); nil: always read afresh. `live`: the
+    /// spec's own reads, not the fleet's shared one (for previews).
     private func observeAndPlan(
         _ spec: ImportSpec, generation: Int64, deleting: Bool, failure: ActionFailure?, now: Date,
-        history: ClusterHistory, backupValidAfter: Date? = nil
+        history: ClusterHistory, backupValidAfter: Date? = nil, live: Bool = false
     ) throws(ObservationError) -> (ObservedState, Plan) {
-        var observed = try observer.observe(spec)
+        var observed = try live ? observer.observeLive(spec) : observer.observe(spec)
         var plan = Planner.plan(
             desired: spec, generation: generation, observed: observed, deleting: deleting, now: now,
             lastFailure: failure, options: options.plan, history: history)
@@ -281,7 +282,7 @@ public final class SpecReconciler: Sendable {
     /// leaves in place because aurorad does not own it (see `Planner.project` with `deleting`). Changes nothing.
     public func previewDeletion(_ spec: ImportSpec) throws(ObservationError) -> DeletionPreview {
         let now = clock()
-        let observed = try observer.observe(spec)
+        let observed = try observer.observeLive(spec)
         let projection = Planner.project(
             desired: spec, observed: observed, deleting: true, now: now,
             options: options.plan)

@@ -23,7 +23,11 @@ struct LifecycleTests {
             let refused = try daemon.process.ctl(["restore", name])
             #expect(refused.status == 1 && refused.stderr.contains("exists"), "\(refused)")
 
+            // Paused meanwhile (SIGSTOP, not a restart: its in-memory state stays), so it does not put back the
+            // instances the operator deletes before the cluster; it finds the cluster gone when it runs again.
+            daemon.process.child.send(SIGSTOP)
             let deleted = try await deleteClusterOutsideAurorad(name, inspector: inspector)
+            daemon.process.child.send(SIGCONT)
             #expect(deleted, "the cluster could not be deleted by hand")
             let failed = try await daemon.waitForStatus(name) { $0.phase == "Failed" }
             #expect(failed.phase == "Failed", "\(failed)\n\(daemon.logTail)")

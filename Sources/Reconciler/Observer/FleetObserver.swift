@@ -155,6 +155,11 @@ public final class FleetObserver: StateObserving {
         try reader.completeObservation(freshView(for: spec).observation(of: spec), of: spec)
     }
 
+    /// See `StateObserving.observeLive(_:)`: the reader's per-spec reads, outside the shared observation.
+    public func observeLive(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
+        try reader.observe(spec)
+    }
+
     /// See `StateObserving.preflight(bucket:prefix:)`.
     public func preflight(bucket: String, prefix: String?) throws(ObservationError) -> BackupPreflight {
         try reader.preflight(bucket: bucket, prefix: prefix)
