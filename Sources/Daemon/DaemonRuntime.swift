@@ -50,9 +50,10 @@ public final class DaemonRuntime: Sendable {
             ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst, metrics: metrics.factory)
         // Resync passes fall on boundaries counted from the start, so the Ready specs of a pass share one read.
         let started = Date()
-        let (bridge, fleet) = try makeReconciler(store: store, rateLimit: rateLimit, metrics: metrics, started: started)
+        let (reconciler, fleet) = try makeReconciler(
+            store: store, rateLimit: rateLimit, metrics: metrics, started: started)
         let controller = Controller(
-            reconciler: bridge, workers: config.workers,
+            reconciler: reconciler, workers: config.workers,
             backoff: ExponentialBackoff(base: config.backoffMin, max: config.backoffMax),
             reconcileMetrics: metrics.reconciles, logger: logger)
         let notifier = SystemdNotifier(environment: environment)
@@ -64,7 +65,7 @@ public final class DaemonRuntime: Sendable {
             submitted: { [logger] name, changed in
                 fleet.watch([name])
                 if !changed {
-                    do { try bridge.current.requestRetry(name: name) } catch {
+                    do { try reconciler.current.requestRetry(name: name) } catch {
                         logger.error(
                             "could not record a retry request", metadata: ["spec": "\(name)", "error": "\(error)"])
                     }
@@ -76,9 +77,9 @@ public final class DaemonRuntime: Sendable {
                 monitor.invalidate()
                 controller.wake(name)
             },
-            plan: { spec in Self.planResult(try bridge.current.preview(spec), of: spec) },
+            plan: { spec in Self.planResult(try reconciler.current.preview(spec), of: spec) },
             restoreRequested: { name in controller.wake(name) },
-            deletePreview: { spec in try bridge.current.previewDeletion(spec) })
+            deletePreview: { spec in try reconciler.current.previewDeletion(spec) })
         let server = ControlServer(
             path: config.socket, group: config.socketGroup.map { .name($0) },
             allowedUIDs: Set([0, geteuid()] + config.allowedUIDs), allowedGIDs: allowedGroups(),
@@ -106,7 +107,8 @@ public final class DaemonRuntime: Sendable {
         let signal = waitForTermination { [self] in
             notifier.reloading()
             running = reload(
-                running, bridge: bridge, fleet: fleet, controller: controller, rateLimit: rateLimit, started: started)
+                running, reconciler: reconciler, fleet: fleet, controller: controller, rateLimit: rateLimit,
+                started: started)
             notifier.ready(status: monitor.summary())
         }
         logger.notice("stopping: finishing in-flight work", metadata: ["signal": "\(signal)"])
@@ -140,10 +142,10 @@ public final class DaemonRuntime: Sendable {
         let observer = FleetObserver(
             reader: AWSObserver(client: client, logger: logger), timing: Self.fleetTiming(options))
         let executor = AWSActionExecutor(client: client, logger: logger)
-        let bridge = ReloadableReconciler(options: options) { [logger] options in
+        let reconciler = ReloadableReconciler(options: options) { [logger] options in
             SpecReconciler(store: store, observer: observer, executor: executor, options: options, logger: logger)
         }
-        return (bridge, observer)
+        return (reconciler, observer)
     }
 
     private static func reconcilerOptions(_ config: DaemonConfig, started: Date) -> ReconcilerOptions {
@@ -158,7 +160,7 @@ public final class DaemonRuntime: Sendable {
     /// Re-reads the configuration (SIGHUP) and applies what a running daemon can; returns the settings now in force.
     /// An invalid file changes nothing.
     private func reload(
-        _ running: DaemonConfig, bridge: ReloadableReconciler, fleet: FleetObserver, controller: Controller,
+        _ running: DaemonConfig, reconciler: ReloadableReconciler, fleet: FleetObserver, controller: Controller,
         rateLimit: ReloadableRateLimit, started: Date
     ) -> DaemonConfig {
         guard let reloadConfig else {
@@ -178,7 +180,7 @@ public final class DaemonRuntime: Sendable {
         let adopted = ConfigChanges.adoptable(from: loaded, keeping: running)
         logSettings?.level = Logger.Level(rawValue: adopted.logLevel) ?? .info
         let options = Self.reconcilerOptions(adopted, started: started)
-        bridge.reconfigure(options)
+        reconciler.reconfigure(options)
         fleet.reconfigure(Self.fleetTiming(options))
         controller.reconfigureBackoff(base: adopted.backoffMin, max: adopted.backoffMax)
         rateLimit.reconfigure(ratePerSecond: adopted.awsRequestsPerSecond, burst: adopted.awsBurst)

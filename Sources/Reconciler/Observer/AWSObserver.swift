@@ -18,6 +18,8 @@ public struct AWSObserver: FleetReading {
     let logger: Logger
     /// DescribeDBEngineVersions answers for this daemon run.
     let engineVersions = EngineVersionCatalog()
+    /// DescribeDBSubnetGroups answers for the `vpc_id` guard.
+    let subnetGroupVPCs = SubnetGroupVPCs()
 
     /// An observer over `client`, which fixes the region (the bucket must be in it).
     public init(client: AWSClient, logger: Logger) {
@@ -192,11 +194,14 @@ public struct AWSObserver: FleetReading {
         return Self.observedGroup(group, rules: rules)
     }
 
-    /// The VPC the cluster lives in (its DB subnet group's, DescribeDBSubnetGroups), read only when the spec names a
-    /// `vpc_id` to compare it with; nil without one, or when the group is not found.
+    /// The VPC the cluster lives in (its DB subnet group's, DescribeDBSubnetGroups, kept for `SubnetGroupVPCs`'s
+    /// max age), read only when the spec names a `vpc_id` to compare it with; nil without one, or when the group is
+    /// not found.
     private func observeClusterVPC(of spec: ImportSpec, subnetGroup: String?) throws(ObservationError) -> String? {
         guard spec.vpcId != nil, let subnetGroup else { return nil }
-        return try call("DescribeDBSubnetGroups") { try rds.describeDBSubnetGroup(name: subnetGroup) }?.vpcId
+        return try subnetGroupVPCs.vpcId(of: subnetGroup) { () throws(ObservationError) in
+            try call("DescribeDBSubnetGroups") { try rds.describeDBSubnetGroup(name: subnetGroup) }?.vpcId
+        }
     }
 
     /// The Enhanced Monitoring role aurorad creates for the spec, by its derived name: trust policy, tags, path,
