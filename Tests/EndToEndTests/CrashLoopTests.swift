@@ -135,8 +135,9 @@ private final class CrashLoop {
         #expect(
             killedBySignal,
             "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
+        let killed = Date()
         let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
-        kills.append(KillRecord(stages: stages, activity: DaemonActivity(log: process.child.stderr)))
+        let activity = DaemonActivity(log: process.child.stderr)
         let database = try daemon.readDatabase()
         #expect(
             database.integrity == ["ok"],
@@ -144,8 +145,13 @@ private final class CrashLoop {
         let lost = acknowledged.subtracting(database.specNames).sorted()
         #expect(lost.isEmpty, "seed \(seed): after kill \(round), acknowledged submits are not stored: \(lost)")
 
+        let checked = Date()
         try daemon.restart()
         lives.append(daemon.process)
+        kills.append(
+            KillRecord(
+                stages: stages, activity: activity, checkSeconds: checked.timeIntervalSince(killed),
+                startSeconds: Date().timeIntervalSince(checked)))
     }
 
     /// The first of the short stages the run must cover that no kill has landed in yet.
@@ -359,10 +365,16 @@ private enum DaemonActivity: Int, CaseIterable, Comparable {
 private struct KillRecord {
     let stages: Set<ConvergenceStage>
     let activity: DaemonActivity
+    /// Seconds the daemon stayed down for the test's own checks (emulator read, database copy and integrity check).
+    let checkSeconds: Double
+    /// Seconds from the restart to a socket that answers `ctl list`.
+    let startSeconds: Double
 
-    init(stages: [String: ConvergenceStage], activity: DaemonActivity) {
+    init(stages: [String: ConvergenceStage], activity: DaemonActivity, checkSeconds: Double, startSeconds: Double) {
         self.stages = Set(stages.values)
         self.activity = activity
+        self.checkSeconds = checkSeconds
+        self.startSeconds = startSeconds
     }
 
     /// How many kills found some spec in each unfinished stage, and how many found the daemon doing what.
@@ -373,6 +385,11 @@ private struct KillRecord {
         let activities = DaemonActivity.allCases.map { activity in
             "\(activity) \(kills.count { $0.activity == activity })"
         }
-        return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", "))"
+        let checks = kills.reduce(0) { $0 + $1.checkSeconds }
+        let starts = kills.reduce(0) { $0 + $1.startSeconds }
+        return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", ")); "
+            + String(
+                format: "down %.1f s in all: the test's checks %.1f s, restarts %.1f s", checks + starts, checks, starts
+            )
     }
 }
