@@ -92,6 +92,9 @@ private func checkRequest(_ bytes: [UInt8]) {
             invariant(request.name?.isEmpty == false, "\(request.command) accepted without a name")
         case .list: break
         }
+        invariant(
+            request.command == .list || (request.phase == nil && !request.summary),
+            "phase or summary accepted for \(request.command)")
         let once = reparse(request)
         invariant(once == withWholeNumbersAsIntegers(request), "a request changed on the wire")
         invariant(reparse(once) == once, "a request written and read back twice is not stable")

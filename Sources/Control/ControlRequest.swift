@@ -1,5 +1,6 @@
 import Foundation
 import ImportSpec
+import StatusModel
 
 /// The commands the socket understands.
 public enum ControlCommand: String, Sendable, Codable, CaseIterable {
@@ -16,7 +17,8 @@ public enum ControlCommand: String, Sendable, Codable, CaseIterable {
 }
 
 /// One request line: `{"command": …, "name"?: String, "spec"?: {…}, "dryRun"?: Bool, "keepResources"?: Bool,
-/// "limit"?: Int, "id"?: any}`; the two flags are for `delete` only, and exclusive; `limit` is for `events` only.
+/// "limit"?: Int, "phase"?: String, "summary"?: Bool, "id"?: any}`; the two flags are for `delete` only, and
+/// exclusive; `limit` is for `events` only; `phase` and `summary` are for `list` only.
 public struct ControlRequest: Sendable, Equatable, Encodable {
     /// What to do.
     public var command: ControlCommand
@@ -32,6 +34,11 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     public var keepResources: Bool
     /// For events: how many of the newest events to answer (1…`maximumEventLimit`; nil: `defaultEventLimit`).
     public var limit: Int?
+    /// For list: only the specs in this phase.
+    public var phase: Phase?
+    /// For list: each status with only the members `ctl list` prints (name, phase, generation, observedGeneration,
+    /// cluster.status, updatedAt), a tenth of the bytes at 10,000 specs.
+    public var summary: Bool
 
     /// The most events one `events` request may ask for.
     public static let maximumEventLimit = 10_000
@@ -41,7 +48,8 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     /// Creates a request; prefer the static constructors, which set the fields each command needs.
     public init(
         command: ControlCommand, name: String? = nil, spec: JSONValue? = nil, id: JSONValue? = nil,
-        dryRun: Bool = false, keepResources: Bool = false, limit: Int? = nil
+        dryRun: Bool = false, keepResources: Bool = false, limit: Int? = nil, phase: Phase? = nil,
+        summary: Bool = false
     ) {
         self.command = command
         self.name = name
@@ -50,6 +58,8 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         self.dryRun = dryRun
         self.keepResources = keepResources
         self.limit = limit
+        self.phase = phase
+        self.summary = summary
     }
 
     /// Create or update a spec.
@@ -58,8 +68,10 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     public static func plan(spec: JSONValue) -> ControlRequest { ControlRequest(command: .plan, spec: spec) }
     /// The status of one spec.
     public static func status(name: String) -> ControlRequest { ControlRequest(command: .status, name: name) }
-    /// Every spec with its status.
-    public static func list() -> ControlRequest { ControlRequest(command: .list) }
+    /// Every spec with its status, or only those in `phase`; `summary`: only the members `ctl list` prints.
+    public static func list(phase: Phase? = nil, summary: Bool = false) -> ControlRequest {
+        ControlRequest(command: .list, phase: phase, summary: summary)
+    }
     /// Request deletion of a spec.
     public static func delete(name: String) -> ControlRequest { ControlRequest(command: .delete, name: name) }
     /// What deleting a spec would destroy and leave in place, from live observation; changes nothing.
@@ -79,7 +91,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
     }
 
     private static let knownFields: Set<String> = [
-        "command", "name", "spec", "id", "dryRun", "keepResources", "limit",
+        "command", "name", "spec", "id", "dryRun", "keepResources", "limit", "phase", "summary",
     ]
 
     /// Parses one request line, reporting what is wrong with it as an `invalid_request` error.
@@ -109,7 +121,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         guard unknown.isEmpty else {
             throw Self.invalid(
                 "Unknown field \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in the request; "
-                    + "known fields are command, name, spec, dryRun, keepResources, limit and id.")
+                    + "known fields are command, name, spec, dryRun, keepResources, limit, phase, summary and id.")
         }
         guard let commandValue = fields["command"] else {
             throw Self.invalid("The request has no `command`; use one of \(Self.commandList).")
@@ -136,12 +148,30 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         for field in command.requiredFields where (field == "name" ? name == nil : spec == nil) {
             throw Self.invalid("The \(command.rawValue) command needs `\(field)`.")
         }
-        dryRun = try Self.deleteFlag("dryRun", in: fields, command: command)
-        keepResources = try Self.deleteFlag("keepResources", in: fields, command: command)
+        dryRun = try Self.flag("dryRun", in: fields, command: command, only: .delete)
+        keepResources = try Self.flag("keepResources", in: fields, command: command, only: .delete)
         if dryRun && keepResources {
             throw Self.invalid("`dryRun` and `keepResources` exclude each other; send at most one of them.")
         }
         limit = try Self.eventLimit(fields["limit"], command: command)
+        phase = try Self.listPhase(fields["phase"], command: command)
+        summary = try Self.flag("summary", in: fields, command: command, only: .list)
+    }
+
+    /// The `phase` field: list only, one of the phases' names; absent or null is nil.
+    private static func listPhase(_ value: JSONValue?, command: ControlCommand) throws(ControlError) -> Phase? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)? where command == .list:
+            guard let phase = Phase(rawValue: text) else {
+                throw invalid(
+                    "`phase` must be one of \(Phase.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"."
+                )
+            }
+            return phase
+        case .string?: throw invalid("`phase` is only for the list command, not \(command.rawValue).")
+        case let other?: throw invalid("`phase` must be a string, not \(other.typeName).")
+        }
     }
 
     /// The `limit` field: events only, an integer in 1…`maximumEventLimit`; absent or null is nil.
@@ -158,14 +188,14 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         }
     }
 
-    /// A boolean field only the delete command takes; absent or null is false.
-    private static func deleteFlag(
-        _ field: String, in fields: [String: JSONValue], command: ControlCommand
+    /// A boolean field only the `only` command takes; absent or null is false.
+    private static func flag(
+        _ field: String, in fields: [String: JSONValue], command: ControlCommand, only: ControlCommand
     ) throws(ControlError) -> Bool {
         switch fields[field] {
         case nil, .null?: return false
-        case .bool(let value)? where command == .delete: return value
-        case .bool?: throw invalid("`\(field)` is only for the delete command, not \(command.rawValue).")
+        case .bool(let value)? where command == only: return value
+        case .bool?: throw invalid("`\(field)` is only for the \(only.rawValue) command, not \(command.rawValue).")
         case let other?: throw invalid("`\(field)` must be a boolean, not \(other.typeName).")
         }
     }
@@ -176,7 +206,9 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         ControlError(code: .invalidRequest, message: message)
     }
 
-    private enum CodingKeys: String, CodingKey { case command, name, spec, id, dryRun, keepResources, limit }
+    private enum CodingKeys: String, CodingKey {
+        case command, name, spec, id, dryRun, keepResources, limit, phase, summary
+    }
 
     /// Encodes only the fields that are set.
     public func encode(to encoder: any Encoder) throws {
@@ -188,5 +220,7 @@ public struct ControlRequest: Sendable, Equatable, Encodable {
         if dryRun { try container.encode(true, forKey: .dryRun) }
         if keepResources { try container.encode(true, forKey: .keepResources) }
         try container.encodeIfPresent(limit, forKey: .limit)
+        try container.encodeIfPresent(phase?.rawValue, forKey: .phase)
+        if summary { try container.encode(true, forKey: .summary) }
     }
 }

@@ -100,6 +100,30 @@ public enum StatusJSON {
         return writer.bytes
     }
 
+    /// Statuses as the compact JSON text of a `summary` list: each with only the members `ctl list` prints (name,
+    /// phase, generation, observedGeneration, cluster.status, updatedAt), in sorted order.
+    public static func encodedSummaryList(_ statuses: [SpecStatus]) -> [UInt8] {
+        var writer = JSONText.Writer(pretty: false)
+        writer.bytes.reserveCapacity(statuses.count * 160)
+        writer.bytes.append(UInt8(ascii: "["))
+        for (index, status) in statuses.enumerated() {
+            if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            var object = Members(opening: &writer)
+            object.key(Status.cluster, &writer)
+            var cluster = Members(opening: &writer)
+            cluster.string(Cluster.status, status.cluster.status, &writer)
+            Members.close(&writer)
+            object.raw(Status.generation, String(status.generation), &writer)
+            object.string(Status.name, status.name, &writer)
+            object.raw(Status.observedGeneration, String(status.observedGeneration), &writer)
+            object.string(Status.phase, status.phase.rawValue, &writer)
+            object.string(Status.updatedAt, status.updatedAt.description, &writer)
+            Members.close(&writer)
+        }
+        writer.bytes.append(UInt8(ascii: "]"))
+        return writer.bytes
+    }
+
     /// One status with its conditions' JSON text, keys in the order `JSONText` sorts them.
     private static func write(
         _ status: SpecStatus, conditionsJSON: String, to writer: inout JSONText.Writer

@@ -58,7 +58,7 @@ public struct SpecControlHandler: ControlHandler {
             switch request.command {
             case .submit: return try submit(request.spec, peer: peer)
             case .status: return try status(request.name)
-            case .list: return try list()
+            case .list: return try list(phase: request.phase, summary: request.summary)
             case .delete where request.dryRun: return try previewDeletion(request.name)
             case .delete where request.keepResources: return try forget(request.name, peer: peer)
             case .delete: return try delete(request.name, peer: peer)
@@ -140,8 +140,10 @@ public struct SpecControlHandler: ControlHandler {
         return .success(try JSONValue(encoding: store.events(name: name, limit: limit)))
     }
 
-    private func list() throws -> ControlResponse {
-        let listed = try store.listedStatuses()
+    /// Every status, or those in `phase`; `summary`: only the members `ctl list` prints.
+    private func list(phase: Phase?, summary: Bool) throws -> ControlResponse {
+        let listed = try store.listedStatuses().filter { phase == nil || $0.status.phase == phase }
+        if summary { return ControlResponse(.encodedSuccess(StatusJSON.encodedSummaryList(listed.map(\.status)))) }
         do {
             return ControlResponse(.encodedSuccess(try StatusJSON.encodedList(listed)))
         } catch let error as StatusJSON.UnreadableConditions {

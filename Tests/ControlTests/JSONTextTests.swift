@@ -107,6 +107,23 @@ struct JSONTextTests {
         }
     }
 
+    @Test("a summary list holds only the members ctl list prints, as the full values have them")
+    func encodedSummaryList() throws {
+        let printed: Set<String> = ["name", "phase", "generation", "observedGeneration", "cluster", "updatedAt"]
+        let full = statuses.map(StatusJSON.value)
+        let expected = JSONValue.array(
+            full.map { value in
+                guard case .object(let members) = value else { return value }
+                var kept = members.filter { printed.contains($0.key) }
+                kept["cluster"] = ["status": members["cluster"]?["status"] ?? .null]
+                return .object(kept)
+            })
+        #expect(StatusJSON.encodedSummaryList(statuses) == (try JSONText.compact(expected)))
+        #expect(StatusJSON.encodedSummaryList([]) == Array("[]".utf8))
+        #expect(
+            try StatusRendering.list(try JSONValue(decoding: Data(StatusJSON.encodedSummaryList(statuses)))).count > 0)
+    }
+
     @Test("an encoded result travels as text: the same line as its value, read back without parsing")
     func encodedResponse() throws {
         let value: JSONValue = ["b": [1, 2], "a": .string(awkward)]

@@ -99,6 +99,11 @@ struct ProtocolTests {
             (#"{"command":"events","name":"a","limit":0}"#, "`limit` must be between 1 and 10000, not 0"),
             (#"{"command":"events","name":"a","limit":"5"}"#, "`limit` must be an integer, not string"),
             (#"{"command":"status","name":"a","limit":5}"#, "`limit` is only for the events command, not status"),
+            (#"{"command":"list","phase":"ready"}"#, "`phase` must be one of Pending, Converging, Ready"),
+            (#"{"command":"list","phase":1}"#, "`phase` must be a string, not number"),
+            (#"{"command":"status","name":"a","phase":"Ready"}"#, "`phase` is only for the list command, not status"),
+            (#"{"command":"list","summary":"yes"}"#, "`summary` must be a boolean, not string"),
+            (#"{"command":"events","name":"a","summary":true}"#, "`summary` is only for the list command"),
         ])
     func malformedRequests(line: String, expected: String) {
         #expect {
@@ -143,6 +148,16 @@ struct ProtocolTests {
         #expect(String(decoding: line, as: UTF8.self) == #"{"command":"events","limit":7,"name":"a"}"# + "\n")
         #expect(try ControlRequest(parsing: Data(line.dropLast())) == .events(name: "a", limit: 7))
         #expect(try ControlRequest(parsing: Data(#"{"command":"events","name":"a"}"#.utf8)).limit == nil)
+    }
+
+    @Test("list carries its phase and summary on the wire and back, and only when set")
+    func listFieldsRoundTrip() throws {
+        let line = try WireFormat.line(ControlRequest.list(phase: .failed, summary: true))
+        #expect(String(decoding: line, as: UTF8.self) == #"{"command":"list","phase":"Failed","summary":true}"# + "\n")
+        #expect(try ControlRequest(parsing: Data(line.dropLast())) == .list(phase: .failed, summary: true))
+        #expect(
+            String(decoding: try WireFormat.line(ControlRequest.list()), as: UTF8.self) == #"{"command":"list"}"# + "\n"
+        )
     }
 
     @Test("peers pass by uid, primary group or supplementary group, and nothing else")

@@ -26,7 +26,7 @@ private final class HookLog: Sendable {
     }
 }
 
-@Suite("SpecControlHandler: restore, delete preview and keep-resources")
+@Suite("SpecControlHandler: restore, delete preview, keep-resources and list")
 struct SpecControlHandlerTests {
     private let peer = PeerCredentials(pid: 1, uid: 0, gid: 0)
 
@@ -95,6 +95,23 @@ struct SpecControlHandlerTests {
             #expect(try store.spec(named: "demo") == nil)
             #expect(log.calls.withLock { $0 }.isEmpty)
             #expect(handler.handle(.forget(name: "demo"), peer: peer).controlError?.code == .notFound)
+        }
+    }
+
+    @Test func listFiltersByPhaseAndASummaryHoldsOnlyThePrintedMembers() throws {
+        try withHandler { handler, store, _ throws in
+            try writeStatus(store, clusterStatus: "absent", seen: true)
+            let all = try handler.handle(.list(), peer: peer).get()
+            #expect(try all.decode([SpecStatus].self).map(\.name) == ["demo"])
+            #expect(try handler.handle(.list(phase: .ready), peer: peer).get() == .array([]))
+            let failed = try handler.handle(.list(phase: .failed, summary: true), peer: peer).get()
+            #expect(
+                failed == [
+                    [
+                        "name": "demo", "phase": "Failed", "generation": 1, "observedGeneration": 1,
+                        "cluster": ["status": "absent"], "updatedAt": "1970-01-01T00:00:06Z",
+                    ]
+                ])
         }
     }
 
