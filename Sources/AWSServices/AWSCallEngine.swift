@@ -11,7 +11,7 @@ struct AWSCallEngine: Sendable {
     let keyCache: SigningKeyCache
     let logger: Logger
     let now: @Sendable () -> Date
-    let beforeAttempt: (@Sendable () -> Void)?
+    let beforeAttempt: (@Sendable (AWSService) -> Void)?
     let timeout: Duration?
     let metrics: AWSCallMetrics
 
@@ -40,7 +40,7 @@ struct AWSCallEngine: Sendable {
     ) throws -> HTTPResponse {
         try retryPolicy.execute { attempt in
             if attempt > 1 { metrics.retry(service, action) }
-            beforeAttempt?()
+            beforeAttempt?(service)
             var request = unsigned
             if let credentials {
                 signer.sign(&request, credentials: try credentials(), date: retryPolicy.clockSkew.corrected(now()))
