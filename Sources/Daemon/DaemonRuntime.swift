@@ -47,7 +47,7 @@ public final class DaemonRuntime: Sendable {
         let store = try SQLiteStore(path: config.database)
         let metrics = DaemonMetrics(listen: config.metricsListen, logger: logger)
         let rateLimit = ReloadableRateLimit(
-            total: config.awsRate, services: config.awsServiceRates, metrics: metrics.factory)
+            total: config.awsRate, services: config.awsServiceRates, metrics: metrics.factory, logger: logger)
         // Resync passes fall on boundaries counted from the start, so the Ready specs of a pass share one read.
         let started = Date()
         let (reconciler, fleet) = try makeReconciler(
@@ -131,7 +131,8 @@ public final class DaemonRuntime: Sendable {
             environment: environment,
             options: AWSClientOptions(
                 region: config.region, maxAttempts: config.awsMaxAttempts, caFile: config.caFile,
-                beforeAttempt: { rateLimit.acquire($0) }, metrics: metrics.awsCalls),
+                beforeAttempt: { rateLimit.acquire($0) }, throttled: { rateLimit.throttled($0) },
+                metrics: metrics.awsCalls),
             logger: logger)
         logger.info(
             "AWS configured",

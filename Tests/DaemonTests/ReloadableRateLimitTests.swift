@@ -7,8 +7,8 @@ import Testing
 
 @testable import Daemon
 
-/// The AWS request budget with time frozen: a wait can only come from a bucket that ran out, so each expectation
-/// names the bucket that binds.
+/// The AWS request budget on a clock that moves only when a test says: a wait can only come from a bucket that ran
+/// out, so each expectation names the bucket that binds.
 @Suite struct ReloadableRateLimitTests {
     /// Every service generous (burst 100), so a test tightens only the bucket it is about.
     static func generous() -> AWSServiceRates {
@@ -18,11 +18,12 @@ import Testing
     }
 
     @Test func eachAttemptTakesFromItsOwnServiceBucket() {
+        let clock = StepClock()
         var services = Self.generous()
         services.rds = RequestRate(perSecond: 10, burst: 2)
         let sleeper = RecordingSleeper()
         let limit = ReloadableRateLimit(
-            total: RequestRate(perSecond: 10, burst: 100), services: services, clock: FrozenClock(), sleeper: sleeper)
+            total: RequestRate(perSecond: 10, burst: 100), services: services, clock: clock, sleeper: sleeper)
         #expect([limit.acquire(.rds), limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .zero, .milliseconds(100)])
         // RDS's bucket is empty; IAM's and EC2's are not.
         #expect(limit.acquire(.iam) == .zero)
@@ -31,9 +32,10 @@ import Testing
     }
 
     @Test func theTotalBucketCapsEveryServiceTogether() {
+        let clock = StepClock()
         let sleeper = RecordingSleeper()
         let limit = ReloadableRateLimit(
-            total: RequestRate(perSecond: 10, burst: 2), services: Self.generous(), clock: FrozenClock(),
+            total: RequestRate(perSecond: 10, burst: 2), services: Self.generous(), clock: clock,
             sleeper: sleeper)
         #expect(limit.acquire(.rds) == .zero)
         #expect(limit.acquire(.iam) == .zero)
@@ -43,11 +45,12 @@ import Testing
     }
 
     @Test func aWaitForTheServiceAndThenTheTotalAddsUp() {
+        let clock = StepClock()
         var services = Self.generous()
         services.iam = RequestRate(perSecond: 10, burst: 1)
         let sleeper = RecordingSleeper()
         let limit = ReloadableRateLimit(
-            total: RequestRate(perSecond: 20, burst: 1), services: services, clock: FrozenClock(), sleeper: sleeper)
+            total: RequestRate(perSecond: 20, burst: 1), services: services, clock: clock, sleeper: sleeper)
         #expect(limit.acquire(.iam) == .zero)
         // IAM's next token is 100 ms off; the total's next one 50 ms, reserved once IAM's is: 150 ms in all.
         #expect(limit.acquire(.iam) == .milliseconds(150))
@@ -55,12 +58,13 @@ import Testing
     }
 
     @Test func reloadReplacesOnlyTheChangedBuckets() {
+        let clock = StepClock()
         var services = Self.generous()
         services.rds = RequestRate(perSecond: 10, burst: 1)
         services.iam = RequestRate(perSecond: 10, burst: 1)
         let total = RequestRate(perSecond: 1_000, burst: 1_000)
         let limit = ReloadableRateLimit(
-            total: total, services: services, clock: FrozenClock(), sleeper: RecordingSleeper())
+            total: total, services: services, clock: clock, sleeper: RecordingSleeper())
         #expect(limit.acquire(.rds) == .zero)
         #expect(limit.acquire(.iam) == .zero)
         services.rds = RequestRate(perSecond: 2, burst: 1)
@@ -72,8 +76,9 @@ import Testing
     }
 
     @Test func reloadChangesTheTotal() {
+        let clock = StepClock()
         let limit = ReloadableRateLimit(
-            total: RequestRate(perSecond: 10, burst: 1), services: Self.generous(), clock: FrozenClock(),
+            total: RequestRate(perSecond: 10, burst: 1), services: Self.generous(), clock: clock,
             sleeper: RecordingSleeper())
         #expect(limit.acquire(.s3) == .zero)
         #expect(limit.acquire(.s3) == .milliseconds(100))
@@ -81,12 +86,59 @@ import Testing
         #expect([limit.acquire(.s3), limit.acquire(.s3), limit.acquire(.s3)] == [.zero, .zero, .milliseconds(250)])
     }
 
+    @Test func aThrottleHalvesThatServiceWithoutBurstUntilTheCutEnds() {
+        let clock = StepClock()
+        let limit = ReloadableRateLimit(
+            total: RequestRate(perSecond: 1_000, burst: 1_000), services: Self.generous(), clock: clock,
+            sleeper: RecordingSleeper())
+        limit.throttled(.rds)
+        #expect([limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .milliseconds(200)])
+        #expect([limit.acquire(.iam), limit.acquire(.iam)] == [.zero, .zero], "other services keep their rate")
+        clock.advance(by: ThrottleCut.duration - .milliseconds(1))
+        #expect([limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .milliseconds(200)], "still cut")
+        clock.advance(by: .milliseconds(1))
+        // The cut has ended: the configured bucket (burst 100) is back, full.
+        #expect([limit.acquire(.rds), limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .zero, .zero])
+    }
+
+    @Test func throttlesInQuickSuccessionCutOnceThenLaterOnesCutDeeper() {
+        let clock = StepClock()
+        let limit = ReloadableRateLimit(
+            total: RequestRate(perSecond: 1_000, burst: 1_000), services: Self.generous(), clock: clock,
+            sleeper: RecordingSleeper())
+        for _ in 1...5 { limit.throttled(.rds) }
+        #expect([limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .milliseconds(200)], "5/s, not 10/32")
+        clock.advance(by: ThrottleCut.spacing)
+        limit.throttled(.rds)
+        #expect([limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .milliseconds(400)], "2.5/s")
+    }
+
+    @Test func aCutNeverGoesBelowTheFloor() {
+        #expect(ThrottleCut(from: 10, at: .zero).rate == 5)
+        #expect(ThrottleCut(from: 0.15, at: .zero).rate == ThrottleCut.floor)
+    }
+
+    @Test func aReloadKeepsACutAndItsEndBringsTheNewRate() {
+        let clock = StepClock()
+        let total = RequestRate(perSecond: 1_000, burst: 1_000)
+        var services = Self.generous()
+        let limit = ReloadableRateLimit(total: total, services: services, clock: clock, sleeper: RecordingSleeper())
+        limit.throttled(.rds)
+        services.rds = RequestRate(perSecond: 4, burst: 2)
+        limit.reconfigure(total: total, services: services)
+        #expect([limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .milliseconds(200)], "still cut to 5/s")
+        clock.advance(by: ThrottleCut.duration)
+        #expect(
+            [limit.acquire(.rds), limit.acquire(.rds), limit.acquire(.rds)] == [.zero, .zero, .milliseconds(250)])
+    }
+
     @Test func waitsAreRecordedPerService() throws {
+        let clock = StepClock()
         var services = Self.generous()
         services.rds = RequestRate(perSecond: 10, burst: 1)
         let metrics = TestMetrics()
         let limit = ReloadableRateLimit(
-            total: RequestRate(perSecond: 100, burst: 100), services: services, metrics: metrics, clock: FrozenClock(),
+            total: RequestRate(perSecond: 100, burst: 100), services: services, metrics: metrics, clock: clock,
             sleeper: RecordingSleeper())
         limit.acquire(.rds)
         limit.acquire(.rds)
@@ -98,9 +150,13 @@ import Testing
     }
 }
 
-/// A clock that never moves: tokens come back only through the waits the bucket hands out.
-private struct FrozenClock: MonotonicClock {
-    func now() -> Duration { .zero }
+/// A clock that moves only through `advance`: until then, tokens come back only through the waits handed out.
+private final class StepClock: MonotonicClock {
+    private let time = Mutex(Duration.zero)
+
+    func now() -> Duration { time.withLock { $0 } }
+
+    func advance(by duration: Duration) { time.withLock { $0 += duration } }
 }
 
 /// Records each requested sleep and returns at once.
