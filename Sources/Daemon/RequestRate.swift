@@ -40,10 +40,15 @@ extension RequestRate {
 ///   design patterns: optimizing Amazon S3 performance"); aurorad's few preflight reads need little, so 100/s,
 ///   burst 300 never binds in practice.
 public struct AWSServiceRates: Equatable, Sendable {
+    /// `[aws.ec2]`.
     public var ec2 = RequestRate(perSecond: 5, burst: 50)
+    /// `[aws.iam]`.
     public var iam = RequestRate(perSecond: 20, burst: 200)
+    /// `[aws.rds]`.
     public var rds = RequestRate(perSecond: 12, burst: 300)
+    /// `[aws.s3]`.
     public var s3 = RequestRate(perSecond: 100, burst: 300)
+    /// `[aws.sts]`.
     public var sts = RequestRate(perSecond: 10, burst: 20)
 
     /// The defaults above.
