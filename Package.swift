@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Controller", "Daemon", "Control", "ImportSpec", "MetricsEndpoint", "StatusModel", "Store",
+                "AWSCore", "Controller", "Daemon", "Control", "ImportSpec", "MetricsEndpoint", "StatusModel", "Store",
                 "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

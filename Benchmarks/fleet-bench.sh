@@ -4,8 +4,9 @@
 # (P2, P8, P4), a steady window after Ready (P3, P4), RSS with N Ready specs (P6); then a store of 10,000 Ready specs
 # with the AWS endpoint closed (P7 start to socket-ready, P5 `ctl status` vs `curl --version`, P5b `ctl list --json`).
 # Usage: Benchmarks/fleet-bench.sh [--fleet N] [--store-specs N] [--runs N] [--only emulator|store]
-# (default N = 100 and 10,000; about 8 minutes on 2 cores, most of it the N-spec run held to the daemon's
-# default 10 AWS calls/s). Needs python3 with moto and boto3 for the emulator.
+# (default N = 100 and 10,000; several minutes on 2 cores, most of it the N-spec run held to the daemon's default
+# AWS request budget: RDS 12 calls/s after a burst of 300, IAM 20/s, 40/s in total). Needs python3 with moto and boto3
+# for the emulator.
 # Everything runs on 127.0.0.1 in a temporary directory; every process started is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,7 @@ import AWSCore
 import Foundation
 import Logging
 
-/// Sends one AWS call with retries: rate-limit hook, fresh signature per attempt with the skew-corrected clock,
+/// Sends one AWS call with retries: rate-limit hooks, fresh signature per attempt with the skew-corrected clock,
 /// transport, error mapping, per-attempt debug logs and call metrics. It holds no credential provider, so the
 /// credential chain's own STS path (`STSRoleAssumer`) can use it with the source credentials it is given.
 struct AWSCallEngine: Sendable {
@@ -11,7 +11,8 @@ struct AWSCallEngine: Sendable {
     let keyCache: SigningKeyCache
     let logger: Logger
     let now: @Sendable () -> Date
-    let beforeAttempt: (@Sendable () -> Void)?
+    let beforeAttempt: (@Sendable (AWSService) -> Void)?
+    let throttled: (@Sendable (AWSService) -> Void)?
     let timeout: Duration?
     let metrics: AWSCallMetrics
 
@@ -40,7 +41,7 @@ struct AWSCallEngine: Sendable {
     ) throws -> HTTPResponse {
         try retryPolicy.execute { attempt in
             if attempt > 1 { metrics.retry(service, action) }
-            beforeAttempt?()
+            beforeAttempt?(service)
             var request = unsigned
             if let credentials {
                 signer.sign(&request, credentials: try credentials(), date: retryPolicy.clockSkew.corrected(now()))
@@ -64,7 +65,10 @@ struct AWSCallEngine: Sendable {
                 let error = AWSError.from(
                     response: response, service: service.displayName, action: action, receivedAt: now())
                 metadata["aws.error_code"] = "\(error.code)"
-                if error.kind == .throttling { metrics.throttled(service, action) }
+                if error.kind == .throttling {
+                    metrics.throttled(service, action)
+                    throttled?(service)
+                }
                 logger.debug("AWS call failed", metadata: metadata)
                 throw error
             }

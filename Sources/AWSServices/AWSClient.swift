@@ -45,8 +45,8 @@ public final class AWSClient: Sendable {
             options.transport ?? CurlTransport(configuration: CurlTransportConfiguration(caFile: options.caFile))
         engine = AWSCallEngine(
             transport: transport, retryPolicy: retryPolicy, keyCache: SigningKeyCache(), logger: logger,
-            now: options.now, beforeAttempt: options.beforeAttempt, timeout: options.timeout,
-            metrics: options.metrics)
+            now: options.now, beforeAttempt: options.beforeAttempt, throttled: options.throttled,
+            timeout: options.timeout, metrics: options.metrics)
 
         // The chain's STS calls sign with the source credentials they are handed, never with this client's
         // provider (which they are building), so they go through the engine directly.

@@ -15,8 +15,12 @@ public struct AWSClientOptions: Sendable {
     public var caFile: String?
     /// Bounds one HTTP exchange; nil uses the transport's default.
     public var timeout: Duration?
-    /// Called before every attempt (retries included): the daemon blocks here on its global token bucket.
-    public var beforeAttempt: (@Sendable () -> Void)?
+    /// Called before every attempt (retries included) with the service it goes to: the daemon blocks here on that
+    /// service's request budget and its global one.
+    public var beforeAttempt: (@Sendable (AWSService) -> Void)?
+    /// Called when an attempt is answered with a throttling error, with its service: the daemon slows that service's
+    /// request rate.
+    public var throttled: (@Sendable (AWSService) -> Void)?
     /// The HTTP transport; nil builds a `CurlTransport` with `caFile`.
     public var transport: (any HTTPTransport)?
     /// The clock used for signing and credential expiry (tests inject one).
@@ -30,7 +34,8 @@ public struct AWSClientOptions: Sendable {
     public init(
         region: String? = nil, credentials: AWSCredentials? = nil, endpointURLs: [AWSService: String] = [:],
         maxAttempts: Int? = nil, caFile: String? = nil, timeout: Duration? = nil,
-        beforeAttempt: (@Sendable () -> Void)? = nil, transport: (any HTTPTransport)? = nil,
+        beforeAttempt: (@Sendable (AWSService) -> Void)? = nil, throttled: (@Sendable (AWSService) -> Void)? = nil,
+        transport: (any HTTPTransport)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }, sleeper: (@Sendable (Duration) -> Void)? = nil,
         metrics: AWSCallMetrics = AWSCallMetrics()
     ) {
@@ -41,6 +46,7 @@ public struct AWSClientOptions: Sendable {
         self.caFile = caFile
         self.timeout = timeout
         self.beforeAttempt = beforeAttempt
+        self.throttled = throttled
         self.transport = transport
         self.now = now
         self.sleeper = sleeper

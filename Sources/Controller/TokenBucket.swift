@@ -1,8 +1,9 @@
 import Synchronization
 
-/// A global request-rate limit shared by every thread: `ratePerSecond` tokens a second, up to `burst` saved up.
+/// A request-rate limit shared by every thread: `ratePerSecond` tokens a second, up to `burst` saved up.
 ///
-/// The AWS client calls `acquire()` before each HTTP attempt. Implemented as GCRA (the generic cell rate algorithm)
+/// The daemon's AWS request budget takes a token from one of these per service and one from its total before each
+/// HTTP attempt. Implemented as GCRA (the generic cell rate algorithm)
 /// in integer nanoseconds: the state is one "theoretical arrival time", so a test with an injected clock is exact.
 /// A waiting caller reserves its token before sleeping, so waiters are served in order and none starves.
 public final class TokenBucket: Sendable {

@@ -1,3 +1,5 @@
+import AWSCore
+
 /// What a configuration reload (SIGHUP) changes: the settings applied at once, and those that only a restart applies.
 public struct ConfigChanges: Equatable, Sendable {
     /// `key: old → new` for each changed setting the running daemon applies (log level, intervals, rate limits).
@@ -12,15 +14,22 @@ public struct ConfigChanges: Equatable, Sendable {
             let (before, after) = (value(old), value(new))
             return before == after ? nil : "\(key): \(before) → \(after)"
         }
-        applied = [
-            describe("daemon.log_level") { $0.logLevel },
-            describe("reconcile.resync_interval") { $0.resyncInterval },
-            describe("reconcile.poll_interval") { $0.pollInterval },
-            describe("reconcile.backoff_min") { $0.backoffMin },
-            describe("reconcile.backoff_max") { $0.backoffMax },
-            describe("aws.requests_per_second") { $0.awsRequestsPerSecond },
-            describe("aws.burst") { $0.awsBurst },
-        ].compactMap { $0 }
+        let serviceRates = AWSService.allCases.flatMap { service in
+            [
+                describe("aws.\(service.rawValue).requests_per_second") { $0.awsServiceRates[service].perSecond },
+                describe("aws.\(service.rawValue).burst") { $0.awsServiceRates[service].burst },
+            ]
+        }
+        applied =
+            ([
+                describe("daemon.log_level") { $0.logLevel },
+                describe("reconcile.resync_interval") { $0.resyncInterval },
+                describe("reconcile.poll_interval") { $0.pollInterval },
+                describe("reconcile.backoff_min") { $0.backoffMin },
+                describe("reconcile.backoff_max") { $0.backoffMax },
+                describe("aws.requests_per_second") { $0.awsRate.perSecond },
+                describe("aws.burst") { $0.awsRate.burst },
+            ] + serviceRates).compactMap { $0 }
         needRestart = [
             describe("daemon.database") { $0.database },
             describe("daemon.socket") { $0.socket },
@@ -44,8 +53,8 @@ public struct ConfigChanges: Equatable, Sendable {
         merged.pollInterval = new.pollInterval
         merged.backoffMin = new.backoffMin
         merged.backoffMax = new.backoffMax
-        merged.awsRequestsPerSecond = new.awsRequestsPerSecond
-        merged.awsBurst = new.awsBurst
+        merged.awsRate = new.awsRate
+        merged.awsServiceRates = new.awsServiceRates
         return merged
     }
 }

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import MetricsEndpoint
 
@@ -29,10 +30,11 @@ public struct DaemonConfig: Equatable, Sendable {
     public var backoffMin: Duration = .seconds(1)
     /// The longest retry delay after repeated errors.
     public var backoffMax: Duration = .seconds(300)
-    /// AWS requests per second across all specs (token bucket rate).
-    public var awsRequestsPerSecond = 10.0
-    /// Requests allowed in a burst above the rate.
-    public var awsBurst = 100
+    /// AWS requests across all services and specs (`[aws] requests_per_second`, `burst`): the operator's cap on
+    /// aurorad's total rate, above the per-service rates by default.
+    public var awsRate = RequestRate.awsTotal
+    /// AWS requests per service (`[aws.<service>] requests_per_second`, `burst`).
+    public var awsServiceRates = AWSServiceRates()
     /// Attempts per AWS call, including the first (`AWS_MAX_ATTEMPTS` also sets it).
     public var awsMaxAttempts: Int?
     /// A CA bundle for TLS verification instead of the system's.
@@ -83,7 +85,10 @@ public struct DaemonConfig: Equatable, Sendable {
     private typealias Apply = @Sendable (inout DaemonConfig, inout Reader, String, TOMLValue) -> Void
 
     /// Every documented key and how it lands in the config; config/aurorad.toml documents each one.
-    private static let keys: [(String, Apply)] = [
+    private static let keys = settingKeys + serviceRateKeys
+
+    /// The keys of one setting each.
+    private static let settingKeys: [(String, Apply)] = [
         ("daemon.database", { c, r, k, v in r.path(k, v).map { c.database = $0 } }),
         ("daemon.socket", { c, r, k, v in r.path(k, v).map { c.socket = $0 } }),
         ("daemon.socket_group", { c, r, k, v in r.string(k, v).map { c.socketGroup = $0.isEmpty ? nil : $0 } }),
@@ -100,15 +105,19 @@ public struct DaemonConfig: Equatable, Sendable {
         ("reconcile.backoff_min", { c, r, k, v in r.seconds(k, v, in: 1...3_600).map { c.backoffMin = $0 } }),
         ("reconcile.backoff_max", { c, r, k, v in r.seconds(k, v, in: 1...86_400).map { c.backoffMax = $0 } }),
         ("aws.region", { c, r, k, v in r.string(k, v).map { c.region = $0.isEmpty ? nil : $0 } }),
-        (
-            "aws.requests_per_second",
-            { c, r, k, v in r.number(k, v, in: 0.1...1_000).map { c.awsRequestsPerSecond = $0 } }
-        ),
-        ("aws.burst", { c, r, k, v in r.integer(k, v, in: 1...10_000).map { c.awsBurst = $0 } }),
+        ("aws.requests_per_second", { c, r, k, v in r.perSecond(k, v).map { c.awsRate.perSecond = $0 } }),
+        ("aws.burst", { c, r, k, v in r.burst(k, v).map { c.awsRate.burst = $0 } }),
         ("aws.max_attempts", { c, r, k, v in r.integer(k, v, in: 1...20).map { c.awsMaxAttempts = $0 } }),
         ("aws.ca_file", { c, r, k, v in r.optionalPath(k, v).map { c.caFile = $0 } }),
         ("metrics.listen", { c, r, k, v in r.loopback(k, v).map { c.metricsListen = $0 } }),
     ]
+
+    /// `[aws.<service>]` `requests_per_second` and `burst` of every service.
+    private static let serviceRateKeys = AWSService.allCases.flatMap { service -> [(String, Apply)] in
+        let perSecond: Apply = { c, r, k, v in r.perSecond(k, v).map { c.awsServiceRates[service].perSecond = $0 } }
+        let burst: Apply = { c, r, k, v in r.burst(k, v).map { c.awsServiceRates[service].burst = $0 } }
+        return [("aws.\(service.rawValue).requests_per_second", perSecond), ("aws.\(service.rawValue).burst", burst)]
+    }
 
     /// Typed reads that record a problem (and return nil) instead of throwing, so every problem is reported.
     private struct Reader {
@@ -156,6 +165,16 @@ public struct DaemonConfig: Equatable, Sendable {
                 return nil
             }
             return number
+        }
+
+        /// A request rate: tokens a second of a token bucket.
+        mutating func perSecond(_ key: String, _ value: TOMLValue) -> Double? {
+            number(key, value, in: 0.1...1_000)
+        }
+
+        /// A token bucket's burst.
+        mutating func burst(_ key: String, _ value: TOMLValue) -> Int? {
+            integer(key, value, in: 1...10_000)
         }
 
         mutating func seconds(_ key: String, _ value: TOMLValue, in range: ClosedRange<Int>) -> Duration? {

@@ -47,7 +47,7 @@ public final class DaemonRuntime: Sendable {
         let store = try SQLiteStore(path: config.database)
         let metrics = DaemonMetrics(listen: config.metricsListen, logger: logger)
         let rateLimit = ReloadableRateLimit(
-            ratePerSecond: config.awsRequestsPerSecond, burst: config.awsBurst, metrics: metrics.factory)
+            total: config.awsRate, services: config.awsServiceRates, metrics: metrics.factory, logger: logger)
         // Resync passes fall on boundaries counted from the start, so the Ready specs of a pass share one read.
         let started = Date()
         let (reconciler, fleet) = try makeReconciler(
@@ -122,8 +122,8 @@ public final class DaemonRuntime: Sendable {
         logger.notice("aurorad stopped")
     }
 
-    /// The AWS client and the reconciler over it, sharing one global AWS request rate limit, observing through one
-    /// fleet-wide batched observation.
+    /// The AWS client and the reconciler over it, sharing one AWS request budget (per service and in total),
+    /// observing through one fleet-wide batched observation.
     private func makeReconciler(
         store: any SpecStore, rateLimit: ReloadableRateLimit, metrics: DaemonMetrics, started: Date
     ) throws -> (ReloadableReconciler, FleetObserver) {
@@ -131,7 +131,8 @@ public final class DaemonRuntime: Sendable {
             environment: environment,
             options: AWSClientOptions(
                 region: config.region, maxAttempts: config.awsMaxAttempts, caFile: config.caFile,
-                beforeAttempt: { rateLimit.acquire() }, metrics: metrics.awsCalls),
+                beforeAttempt: { rateLimit.acquire($0) }, throttled: { rateLimit.throttled($0) },
+                metrics: metrics.awsCalls),
             logger: logger)
         logger.info(
             "AWS configured",
@@ -183,7 +184,7 @@ public final class DaemonRuntime: Sendable {
         reconciler.reconfigure(options)
         fleet.reconfigure(Self.fleetTiming(options))
         controller.reconfigureBackoff(base: adopted.backoffMin, max: adopted.backoffMax)
-        rateLimit.reconfigure(ratePerSecond: adopted.awsRequestsPerSecond, burst: adopted.awsBurst)
+        rateLimit.reconfigure(total: adopted.awsRate, services: adopted.awsServiceRates)
         logger.notice(
             "configuration reloaded",
             metadata: [

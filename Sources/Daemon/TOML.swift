@@ -30,11 +30,12 @@ public struct TOMLError: Error, Equatable, CustomStringConvertible {
     public var description: String { "line \(line): \(message)" }
 }
 
-/// Parses the subset of TOML that aurorad's configuration uses: `[table]` headers, `key = value` pairs whose values
-/// are strings (basic and literal), integers, floats, booleans or arrays of those (also across lines), and comments.
+/// Parses the subset of TOML that aurorad's configuration uses: `[table]` and `[table.sub]` headers, `key = value`
+/// pairs whose values are strings (basic and literal), integers, floats, booleans or arrays of those (also across
+/// lines), and comments.
 ///
 /// Why not a TOML library: the offline choice (TOMLKit) compiles the C++ toml++ library on every clean CI build, and
-/// aurorad's configuration is a flat two-level table; inline tables, dates and dotted keys are rejected with a clear
+/// aurorad's configuration is a few small tables; inline tables, dates and dotted keys are rejected with a clear
 /// error rather than half-supported.
 public enum TOMLParser {
     /// Parses `text` into `"table.key" → value` (top-level keys have no table prefix).
@@ -51,8 +52,7 @@ public enum TOMLParser {
                 scanner.advance()
                 if scanner.peek == "[" { throw TOMLError(line: line, message: "arrays of tables are not supported") }
                 scanner.skipSpaces()
-                let name = try scanner.bareKey()
-                scanner.skipSpaces()
+                let name = try scanner.tableName()
                 guard scanner.peek == "]" else { throw TOMLError(line: line, message: "expected ] after table name") }
                 scanner.advance()
                 guard seenTables.insert(name).inserted else {
@@ -112,7 +112,28 @@ public enum TOMLParser {
             }
         }
 
+        /// A key of a `key = value` line: one bare key, no dots.
         mutating func bareKey() throws(TOMLError) -> String {
+            let key = try keyPart()
+            if peek == "." { throw TOMLError(line: line, message: "dotted keys are not supported; use a [table]") }
+            return key
+        }
+
+        /// A table header's name: bare keys joined by dots (`aws.rds`), with spaces allowed around the dots.
+        mutating func tableName() throws(TOMLError) -> String {
+            var name = try keyPart()
+            skipSpaces()
+            // Each turn consumes a dot and a non-empty key (or throws), so the loop ends with the line.
+            while peek == "." {
+                advance()
+                skipSpaces()
+                name += "." + (try keyPart())
+                skipSpaces()
+            }
+            return name
+        }
+
+        private mutating func keyPart() throws(TOMLError) -> String {
             var key = ""
             while let s = peek,
                 s.properties.isASCIIHexDigit || ("a"..."z").contains(s) || ("A"..."Z").contains(s)
@@ -121,7 +142,6 @@ public enum TOMLParser {
                 key.unicodeScalars.append(s)
                 advance()
             }
-            if peek == "." { throw TOMLError(line: line, message: "dotted keys are not supported; use a [table]") }
             guard !key.isEmpty else { throw TOMLError(line: line, message: "expected a key (letters, digits, _ or -)") }
             return key
         }

@@ -61,7 +61,8 @@ struct S3STSEmulatorTests {
             accessKeyId: emulator.adminCredentials.accessKeyId, secretAccessKey: "wrong-secret-key-0123456789")
         let attempts = AttemptCounter()
         let logs = CapturedLogs()
-        let options = AWSClientOptions(credentials: wrong, beforeAttempt: { attempts.increment() }, sleeper: { _ in })
+        let options = AWSClientOptions(
+            credentials: wrong, beforeAttempt: { _ in attempts.increment() }, sleeper: { _ in })
         let client = try AWSClient(
             environment: SharedEmulator.environment(emulator), options: options, logger: logs.logger)
         let error = try #require(throws: AWSError.self) { try STSClient(client: client).getCallerIdentity() }

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSServices
 import Foundation
+import Synchronization
 import Testing
 
 /// S3 and STS answers in the shape of their API References' sample responses.
@@ -183,7 +184,7 @@ struct S3STSParsingTests {
         #expect(transport.form(0)["WebIdentityToken"] == "token")
     }
 
-    @Test("Throttling is retried with the rate-limit hook before every attempt; the body never reaches the logs")
+    @Test("Throttling is retried and reported, with the rate-limit hook before every attempt; no body in the logs")
     func retriesAndLogs() throws {
         let throttled = """
             <ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>
@@ -195,16 +196,22 @@ struct S3STSParsingTests {
                 status: 200, headers: [HTTPHeader("x-amzn-RequestId", "ok-2")], body: Data(Self.assumeRole.utf8)),
         ])
         let logs = CapturedLogs()
-        let attempts = AttemptCounter()
+        let attempts = Mutex<[AWSService]>([])
+        let throttles = Mutex<[AWSService]>([])
         let client = try AWSClient(
             environment: [
                 "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "very-secret-key", "AWS_REGION": "eu-west-1",
                 "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c",
             ],
-            options: AWSClientOptions(beforeAttempt: { attempts.increment() }, transport: transport, sleeper: { _ in }),
+            options: AWSClientOptions(
+                beforeAttempt: { service in attempts.withLock { $0.append(service) } },
+                throttled: { service in throttles.withLock { $0.append(service) } }, transport: transport,
+                sleeper: { _ in }),
             logger: logs.logger)
         _ = try STSClient(client: client).assumeRole(roleArn: "arn:aws:iam::1:role/r", sessionName: "body-marker-xyz")
-        #expect(attempts.value == 2)
+        // The hook is told which service each attempt goes to, so a limiter can pick that service's budget.
+        #expect(attempts.withLock { $0 } == [.sts, .sts])
+        #expect(throttles.withLock { $0 } == [.sts], "the throttled attempt is reported, the answered one is not")
         let records = logs.all.filter { $0.metadata["aws.action"] == "AssumeRole" }
         #expect(records.map { $0.metadata["attempt"] } == ["1", "2"])
         #expect(records.map { $0.metadata["status"] } == ["400", "200"])

@@ -47,7 +47,7 @@ enum SharedEmulator {
     ) throws -> AWSClient {
         let emulator = try get()
         var options = AWSClientOptions(sleeper: { _ in })
-        if let attempts { options.beforeAttempt = { attempts.increment() } }
+        if let attempts { options.beforeAttempt = { _ in attempts.increment() } }
         return try AWSClient(
             environment: environment(emulator, credentials: credentials).merging(extraEnvironment) { $1 },
             options: options, logger: logs.logger)

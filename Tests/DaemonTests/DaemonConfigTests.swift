@@ -45,8 +45,33 @@ import Testing
         #expect(config.resyncInterval == .seconds(60))
         #expect(config.pollInterval == .seconds(5))
         #expect(config.region == "eu-west-1")
-        #expect(config.awsRequestsPerSecond == 2.5)
+        #expect(config.awsRate.perSecond == 2.5)
         #expect(config.caFile == "/etc/ssl/ca.pem")
+    }
+
+    @Test func readsARatePerServiceUnderItsOwnTable() throws {
+        let config = try DaemonConfig.parse(
+            """
+            [aws]
+            requests_per_second = 30
+            burst = 400
+            [aws.rds]
+            requests_per_second = 6
+            [ aws . iam ]
+            burst = 50
+            [aws.s3]
+            requests_per_second = 2.5
+            burst = 5
+            """, path: "t.toml")
+        #expect(config.awsRate == RequestRate(perSecond: 30, burst: 400))
+        var expected = AWSServiceRates()
+        expected.rds.perSecond = 6
+        expected.iam.burst = 50
+        expected.s3 = RequestRate(perSecond: 2.5, burst: 5)
+        #expect(config.awsServiceRates == expected)
+        // What is not set keeps its documented default.
+        #expect(config.awsServiceRates.rds.burst == 300)
+        #expect(config.awsServiceRates.ec2 == RequestRate(perSecond: 5, burst: 50))
     }
 
     @Test(arguments: [
@@ -72,6 +97,14 @@ import Testing
         ("[metrics]\nlisten = \"127.0.0.1:\"", "metrics.listen: \"127.0.0.1:\" is not HOST:PORT or PORT"),
         ("[metrics]\nlisten = true", "metrics.listen: expected a string such as \"127.0.0.1:9464\" or a port"),
         ("[metrics]\nport = 9464", "metrics.port: unknown key"),
+        ("[aws.rds]\nrequests_per_second = 0", "aws.rds.requests_per_second: 0.0 is out of range 0.1…1000.0"),
+        ("[aws.iam]\nburst = 0", "aws.iam.burst: 0 is out of range 1…10000"),
+        ("[aws.ec2]\nburst = 2.5", "aws.ec2.burst: expected an integer, found a float"),
+        ("[aws.sts]\nrequests_per_second = \"fast\"", "aws.sts.requests_per_second: expected a number, found a string"),
+        ("[aws.dynamodb]\nburst = 5", "aws.dynamodb.burst: unknown key"),
+        ("[aws.rds]\nrate = 5", "aws.rds.rate: unknown key"),
+        ("[aws.]\nburst = 5", "line 1: expected a key"),
+        ("[aws.rds]\n[aws.rds]", "line 2: table [aws.rds] is defined twice"),
     ])
     func rejectsBadInput(text: String, expected: String) {
         #expect {

@@ -86,19 +86,21 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
         var new = old
         new.logLevel = "debug"
         new.pollInterval = .seconds(5)
-        new.awsRequestsPerSecond = 2
+        new.awsRate.perSecond = 2
+        new.awsServiceRates.rds.perSecond = 6
         new.workers = 8
         new.metricsListen = LoopbackAddress(port: 9464)
         let changes = ConfigChanges(from: old, to: new)
         #expect(
             changes.applied == [
                 "daemon.log_level: info → debug", "reconcile.poll_interval: 15.0 seconds → 5.0 seconds",
-                "aws.requests_per_second: 10.0 → 2.0",
+                "aws.requests_per_second: 40.0 → 2.0", "aws.rds.requests_per_second: 12.0 → 6.0",
             ])
         #expect(changes.needRestart == ["daemon.workers: 4 → 8", "metrics.listen: off → 127.0.0.1:9464"])
         let adopted = ConfigChanges.adoptable(from: new, keeping: old)
         #expect(adopted.workers == 4 && adopted.logLevel == "debug" && adopted.pollInterval == .seconds(5))
         #expect(adopted.metricsListen == nil)
+        #expect(adopted.awsRate.perSecond == 2 && adopted.awsServiceRates.rds == RequestRate(perSecond: 6, burst: 300))
     }
 
     @Test func monitorSamplesQueueDepthAndSpecsByPhaseIntoGauges() throws {

@@ -61,8 +61,11 @@ struct MetricsEndToEndTests {
             // Every attempt waits at the limiter before its call is counted, so a later scrape has at least as many
             // waits as this one has calls (one scrape is not a snapshot: families are read one after another).
             let later = try PrometheusExposition(parsing: httpGet(port: port).body)
-            let waits = later.value("aurorad_rate_limiter_wait_seconds_count") ?? 0
+            let waits = later.total("aurorad_rate_limiter_wait_seconds_count")
             #expect(waits >= exposition.total("aurorad_aws_calls_total"))
+            // Waits are labelled with the service whose budget the attempt took a token from.
+            let rdsWaits = later.value("aurorad_rate_limiter_wait_seconds_count", ["service": "rds"]) ?? 0
+            #expect(rdsWaits >= exposition.total("aurorad_aws_calls_total", matching: ["service": "rds"]))
             let depths = ["queued", "in_flight", "scheduled"].compactMap {
                 exposition.value("aurorad_queue_depth", ["state": $0])
             }

@@ -32,7 +32,9 @@ import TestSupport
         #expect(try daemon.ctl(["submit", Self.exampleSpec]).status == 0)
         #expect(listener.waitFor(seconds: 10) { $0.hasPrefix("STATUS=1 spec: 1 ") } != nil, "\(listener.messages)")
 
-        try write("[daemon]\nlog_level = \"debug\"\n[reconcile]\npoll_interval = 5\n", to: config)
+        try write(
+            "[daemon]\nlog_level = \"debug\"\n[reconcile]\npoll_interval = 5\n[aws.rds]\nrequests_per_second = 6\n",
+            to: config)
         listener.clear()
         daemon.child.send(SIGHUP)
         #expect(listener.waitFor(seconds: 10) { $0.hasPrefix("READY=1") } != nil)
@@ -42,6 +44,7 @@ import TestSupport
         #expect(reloading < readyAgain, "\(afterReload)")
         #expect(daemon.child.stderr.contains("reconcile.poll_interval: 15.0 seconds → 5.0 seconds"))
         #expect(daemon.child.stderr.contains("daemon.log_level: info → debug"))
+        #expect(daemon.child.stderr.contains("aws.rds.requests_per_second: 12.0 → 6.0"))
 
         try write("[reconcile]\npoll_interval = \"soon\"\n", to: config)
         listener.clear()

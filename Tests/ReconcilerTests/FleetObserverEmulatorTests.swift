@@ -49,7 +49,7 @@ struct FleetObserverEmulatorTests {
             let attempts = Mutex(0)
             let counted = try AWSClient(
                 environment: emulator.environment(credentials: emulator.adminCredentials),
-                options: AWSClientOptions(maxAttempts: 1, beforeAttempt: { attempts.withLock { $0 += 1 } }),
+                options: AWSClientOptions(maxAttempts: 1, beforeAttempt: { _ in attempts.withLock { $0 += 1 } }),
                 logger: harness.logger)
             var interests = Dictionary(
                 uniqueKeysWithValues: (1...248).map {
