@@ -169,9 +169,11 @@ public final class SpecReconciler: Sendable {
             }
             let writes = group.filter { !$0.isReadOnly }
             let results = execute(writes, logger: logger)
-            if !writes.isEmpty { observer.wrote(name) }
-            for (action, error) in results {
-                guard let error else {
+            if !writes.isEmpty {
+                observer.wrote(name, results.map { ($0.action, (try? $0.outcome.get()) ?? .unknown) })
+            }
+            for (action, outcome) in results {
+                guard case .failure(let error) = outcome else {
                     pass.events.append(StatusRecorder.actionEvent(action, now: now))
                     continue
                 }
@@ -347,20 +349,24 @@ public final class SpecReconciler: Sendable {
         }
     }
 
-    /// Runs independent actions in parallel and returns each with its error (nil: it succeeded), in order.
-    private func execute(_ actions: [Action], logger: Logger) -> [(Action, ReconcileError?)] {
-        let results = Mutex<[ReconcileError?]>(Array(repeating: nil, count: actions.count))
+    /// Runs independent actions in parallel and returns each with its result or error, in order.
+    private func execute(
+        _ actions: [Action], logger: Logger
+    ) -> [(action: Action, outcome: Result<WriteResult, ReconcileError>)] {
+        let results = Mutex<[Result<WriteResult, ReconcileError>]>(
+            Array(repeating: .success(.unknown), count: actions.count))
         DispatchQueue.concurrentPerform(iterations: actions.count) { index in
             let action = actions[index]
             logger.info("executing", metadata: ["action": "\(action.kind.rawValue)"])
+            let outcome: Result<WriteResult, ReconcileError>
             do throws(ReconcileError) {
-                try executor.execute(action)
+                outcome = .success(try executor.execute(action))
             } catch {
-                results.withLock { $0[index] = error }
+                outcome = .failure(error)
             }
+            results.withLock { $0[index] = outcome }
         }
-        let errors = results.withLock { $0 }
-        return Array(zip(actions, errors))
+        return Array(zip(actions, results.withLock { $0 })).map { (action: $0.0, outcome: $0.1) }
     }
 
     private func record(status: SpecStatus, events: [SpecEvent], logger: Logger) {

@@ -70,7 +70,8 @@ final class FakeAWS: StateObserving, ActionExecuting {
         world.withLock { $0.engineVersion }
     }
 
-    func execute(_ action: Action) throws(ReconcileError) {
+    /// Carries `action` out on the world; its result is `.unknown`, so nothing depends on it.
+    func execute(_ action: Action) throws(ReconcileError) -> WriteResult {
         let error: ReconcileError? = world.withLock { world in
             world.executed.append(action.kind)
             if var errors = world.scripted[action.kind], !errors.isEmpty {
@@ -82,6 +83,7 @@ final class FakeAWS: StateObserving, ActionExecuting {
             return nil
         }
         if let error { throw error }
+        return .unknown
     }
 
     private func apply(_ action: Action, to observed: inout ObservedState) {

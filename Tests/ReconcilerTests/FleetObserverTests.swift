@@ -54,11 +54,47 @@ struct FleetObserverTests {
         _ = try fleet.observe(other)
         #expect(reader.reads.count == 1, "a fresh read serves again")
         reader.clusterStatus.withLock { $0 = "modifying" }
-        fleet.wrote(spec.name)
+        fleet.wrote(spec.name, [(.modifyCluster(identifier: spec.name, changes: ClusterChanges()), .unknown)])
         #expect(try fleet.observe(spec).cluster?.status == "modifying")
         #expect(reader.reads.count == 2)
         #expect(try fleet.observe(other).cluster?.status == "modifying", "the newer read serves the others too")
         #expect(reader.reads.count == 2)
+    }
+
+    @Test func aRoleWriteWithAKnownEffectUpdatesTheKeptRolesAndAnRDSWriteRereadsOnlyRDS() throws {
+        let spec = Fixture.spec(name: "creating")
+        let reader = CountingFleetReader()
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        #expect(try fleet.observe(spec).role == nil)
+        let name = ManagedResources.roleName(forSpec: spec.name)
+        let policy = ManagedResources.inlinePolicy(bucket: spec.s3Import.bucketName, partition: "aws")
+        let arn = Fixture.roleArn(name)
+        fleet.wrote(
+            spec.name,
+            [
+                (
+                    .createRole(
+                        name: name, trustPolicy: ManagedResources.trustPolicy(), tags: ["owner": "aurorad"],
+                        description: ManagedResources.roleDescription),
+                    .createdRole(arn: arn)
+                )
+            ])
+        fleet.wrote(
+            spec.name,
+            [(.putRolePolicy(roleName: name, policyName: ManagedResources.inlinePolicyName, policy: policy), .expected)])
+        let written = try fleet.observe(spec)
+        #expect(written.role?.arn == arn && written.role?.tags == ["owner": "aurorad"])
+        #expect(written.role?.trustPolicy == ManagedResources.trustPolicy())
+        #expect(written.role?.inlinePolicies == [ManagedResources.inlinePolicyName: policy])
+        #expect(reader.reads.count == 1 && reader.rolesReads.withLock { $0 } == 1, "no read after the role writes")
+        // An RDS write: the clusters and instances are read again, the roles (with the writes laid over) are not.
+        fleet.wrote(spec.name, [(.deleteInstance(identifier: "creating-1"), .unknown)])
+        #expect(try fleet.observe(spec).role?.arn == arn)
+        #expect(reader.reads.count == 2 && reader.rolesReads.withLock { $0 } == 1)
+        // A role write whose effect is not known (or that failed): the roles are read again, and the read serves.
+        fleet.wrote(spec.name, [(.tagRole(roleName: name, tags: ["team": "data"]), .unknown)])
+        #expect(try fleet.observe(spec).role == nil, "the fake IAM holds no role")
+        #expect(reader.reads.count == 3 && reader.rolesReads.withLock { $0 } == 2)
     }
 
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
@@ -128,8 +164,9 @@ struct FleetObserverTests {
         _ = try fleet.observe(specs[0])
         #expect(reader.reads.count == 3)
         #expect(reader.rolesReads.withLock { $0 } == 2)
-        // After a write the roles are read again.
-        fleet.wrote(specs[1].name)
+        // After a role write with an unknown effect the roles are read again.
+        fleet.wrote(
+            specs[1].name, [(.deleteRole(roleName: ManagedResources.roleName(forSpec: specs[1].name)), .unknown)])
         _ = try fleet.observe(specs[1])
         #expect(reader.rolesReads.withLock { $0 } == 3)
     }

@@ -41,8 +41,14 @@ public final class FleetObserver: StateObserving {
     private struct Watched {
         var interest: FleetInterest
         var lastObserved: Date
-        /// The `tick` of the spec's last write.
+        /// The `tick` of the spec's last write to its cluster, instances or security group.
         var lastWrite: UInt64 = 0
+        /// The `tick` of the spec's last role write whose result did not tell its effect.
+        var lastRoleWrite: UInt64 = 0
+        /// The spec's roles as its role writes with a known effect left them (lowercased name; nil: deleted), as of
+        /// `writtenRolesTick`: laid over the kept roles of a read begun before then.
+        var writtenRoles: [String: ObservedRole?] = [:]
+        var writtenRolesTick: UInt64 = 0
         /// The start of the read the spec last planned from.
         var lastReadStart: Date = .distantPast
     }
@@ -142,12 +148,51 @@ public final class FleetObserver: StateObserving {
         state.withLock { $0.timing = timing }
     }
 
-    /// See `StateObserving.wrote(_:)`.
-    public func wrote(_ name: String) {
+    /// See `StateObserving.wrote(_:_:)`. A role write whose result tells its effect updates the spec's kept roles
+    /// (`ObservedState.applyExpectedEffect(of:)`, with CreateRole's ARN), so its next look needs no IAM read; any
+    /// other write makes the spec's next look read what it changed: RDS and EC2 writes the clusters, instances and
+    /// security groups, IAM writes the roles (a write to one service never changes the other's resources).
+    public func wrote(_ name: String, _ writes: [(action: Action, result: WriteResult)]) {
         state.withLock { state in
             state.tick += 1
-            state.watched[name]?.lastWrite = state.tick
+            guard var watched = state.watched[name] else { return }
+            let roles = state.roles
+            if watched.writtenRolesTick <= roles?.tick ?? 0 { watched.writtenRoles = [:] }
+            for (action, result) in writes {
+                guard let roleName = action.roleName?.lowercased() else {
+                    watched.lastWrite = state.tick
+                    continue
+                }
+                guard result != .unknown, let roles, roles.names.contains(roleName),
+                    roles.tick > watched.lastRoleWrite
+                else {
+                    watched.lastRoleWrite = state.tick
+                    continue
+                }
+                let before = watched.writtenRoles[roleName] ?? roles.roles[roleName]
+                watched.writtenRoles[roleName] = Self.role(before, after: action, result: result)
+                watched.writtenRolesTick = state.tick
+            }
+            state.watched[name] = watched
         }
+    }
+
+    /// The role after a successful `action` with a known effect, from the role before it (nil: absent).
+    private static func role(_ before: ObservedRole?, after action: Action, result: WriteResult) -> ObservedRole? {
+        var observed = ObservedState(region: "", role: before)
+        observed.applyExpectedEffect(of: action)
+        var after = observed.monitoringRole ?? observed.role
+        if case .createdRole(let arn) = result { after?.arn = arn }
+        return after
+    }
+
+    /// The kept roles as the spec `name` sees them: with its own role writes laid over a read that began before.
+    private static func roles(for name: String, in state: State) -> [String: ObservedRole] {
+        var roles = state.roles?.roles ?? [:]
+        if let watched = state.watched[name], watched.writtenRolesTick > state.roles?.tick ?? 0 {
+            for (role, written) in watched.writtenRoles { roles[role] = written }
+        }
+        return roles
     }
 
     /// See `StateObserving.observe(_:)`.
@@ -232,7 +277,7 @@ public final class FleetObserver: StateObserving {
         return state.withLock { state in
             Self.markUsed(snapshot, by: name, in: &state)
             var view = snapshot.view
-            view.roles = state.roles?.roles ?? [:]
+            view.roles = Self.roles(for: name, in: state)
             return view
         }
     }
@@ -311,7 +356,7 @@ public final class FleetObserver: StateObserving {
             guard let snapshot = candidate, isFresh(snapshot, for: name, in: state, now: now) else { continue }
             markUsed(snapshot, by: name, in: &state)
             var view = snapshot.view
-            view.roles = state.roles?.roles ?? [:]
+            view.roles = roles(for: name, in: state)
             return view
         }
         return nil
@@ -331,7 +376,7 @@ public final class FleetObserver: StateObserving {
     private static func rolesFresh(for name: String, in state: State, now: Date) -> Bool {
         guard let roles = state.roles, let watched = state.watched[name],
             watched.interest.roleNames.allSatisfy({ roles.names.contains($0.lowercased()) }),
-            roles.tick > watched.lastWrite
+            roles.tick > watched.lastRoleWrite
         else { return false }
         if now.timeIntervalSince(roles.started) <= state.timing.maxAge / .seconds(1) { return true }
         guard let pass = state.timing.resync.passStart(at: now) else { return false }
