@@ -44,6 +44,8 @@ public protocol FleetReading: StateObserving {
     /// One batched read of the clusters, instances and security groups of the specs in `interests` (keyed by spec
     /// name); "not found" leaves a spec's entries out. Roles are left empty (`readRoles(named:)`).
     func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView
+    /// One read of the instances of `clusters` (identifiers), by lowercased cluster identifier.
+    func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]]
     /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
     func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole]
     /// Adds to an observation taken from a `FleetView` the rare reads that stay per spec.

@@ -243,6 +243,10 @@ final class CountingFleetReader: FleetReading {
         return view
     }
 
+    func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]] {
+        [:]
+    }
+
     func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
         rolesReads.withLock { $0 += 1 }
         return [:]

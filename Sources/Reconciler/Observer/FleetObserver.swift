@@ -88,7 +88,12 @@ public final class FleetObserver: StateObserving {
     private struct Scope {
         var full = false
         var names: Set<String> = []
+        /// The specs that wait on their instances only, each with what the kept read holds of it.
+        var instancesOnly: [String: FleetView] = [:]
         var roles = false
+
+        /// Whether the read is of the instances alone (DescribeDBInstances; no DescribeDBClusters).
+        var readsInstancesOnly: Bool { !full && names.isEmpty && !instancesOnly.isEmpty }
     }
 
     /// One batched read; its callers wait on `done`.
@@ -290,16 +295,44 @@ public final class FleetObserver: StateObserving {
         let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
         let passReadWhole = pass.map { pass in state.full.map { $0.started >= pass } ?? false } ?? false
         let rolesStale = !rolesFresh(for: name, in: state, now: now)
+        let waitingOnInstances = waitingOnInstances(name, in: state)
         read.scope.withLock { scope in
             if state.full == nil || (firstLookInPass && !passReadWhole) { scope.full = true }
-            scope.names.insert(name)
+            if let waitingOnInstances {
+                scope.instancesOnly[name] = waitingOnInstances
+            } else {
+                scope.names.insert(name)
+            }
             if rolesStale { scope.roles = true }
         }
     }
 
+    /// What the kept read holds of the spec `name` when it waits on its instances alone: its newest kept read (after
+    /// its last write) shows its cluster available with no role association pending and an instance of it in a
+    /// transitional status. A poll of it then reads the instances only; nil when it waits on more, or on nothing.
+    private static func waitingOnInstances(_ name: String, in state: State) -> FleetView? {
+        guard let watched = state.watched[name] else { return nil }
+        let key = name.lowercased()
+        for candidate in [state.partial, state.full] {
+            guard let snapshot = candidate, snapshot.interests[name] == watched.interest,
+                snapshot.tick > watched.lastWrite
+            else { continue }
+            guard let cluster = snapshot.view.clusters[key],
+                ResourceStatus.classifyCluster(cluster.status) == .available,
+                !cluster.associatedRoles.contains(where: { $0.status == .pending }),
+                (snapshot.view.instances[key] ?? []).contains(where: {
+                    [.pending, .unknown].contains(ResourceStatus.classifyInstance($0.status))
+                })
+            else { return nil }
+            return snapshot.view.slice(for: name)
+        }
+        return nil
+    }
+
     /// Reads the specs of `read`'s scope (dropping specs no longer observed from the watch list), keeps the result
     /// and hands it to the waiting callers. A partial read covers the specs that asked and every spec observed
-    /// within two poll intervals, so the specs polling share it.
+    /// within two poll intervals, so the specs polling share it; a read for specs waiting on their instances alone
+    /// covers those specs, with their clusters as kept.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
         let scope = read.scope.withLock { $0 }
         let (interests, roleNames, tick, now) = state.withLock { state in
@@ -309,14 +342,17 @@ public final class FleetObserver: StateObserving {
             state.tick += 1
             let polling = 4 * (state.timing.maxAge / .seconds(1))
             let covered = state.watched.filter { name, watched in
-                scope.full || scope.names.contains(name) || now.timeIntervalSince(watched.lastObserved) <= polling
+                if scope.readsInstancesOnly { return scope.instancesOnly[name] != nil }
+                return scope.full || scope.names.contains(name) || scope.instancesOnly[name] != nil
+                    || now.timeIntervalSince(watched.lastObserved) <= polling
             }
             let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map { $0.lowercased() } })
             return (covered.mapValues(\.interest), roleNames, state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
-            let view = try reader.readFleet(interests)
+            let view =
+                scope.readsInstancesOnly ? try readInstances(of: scope.instancesOnly) : try reader.readFleet(interests)
             if scope.roles {
                 // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
                 let roles = try reader.readRoles(named: roleNames)
@@ -343,6 +379,16 @@ public final class FleetObserver: StateObserving {
         }
         read.finish(outcome)
         return outcome
+    }
+
+    /// The view of specs waiting on their instances alone: their kept clusters and security groups (`kept`, by spec
+    /// name) with their instances read now.
+    private func readInstances(of kept: [String: FleetView]) throws(ObservationError) -> FleetView {
+        var view = FleetView(region: kept.values.first?.region ?? "")
+        for slice in kept.values { view.add(slice) }
+        let instances = try reader.readInstances(ofClusters: Set(view.clusters.values.map(\.identifier)))
+        for key in view.clusters.keys { view.instances[key] = instances[key] ?? [] }
+        return view
     }
 
     /// A spec's reconciles may be held back for long (backoff, a saturated rate budget): the watch list keeps a spec
