@@ -97,6 +97,40 @@ struct FleetObserverTests {
         #expect(reader.reads.count == 3 && reader.rolesReads.withLock { $0 } == 2)
     }
 
+    @Test func aSpecWaitingOnItsInstancesAloneIsPolledWithAnInstancesRead() throws {
+        let spec = Fixture.spec(name: "growing")
+        let reader = CountingFleetReader()
+        reader.instanceStatus.withLock { $0 = "creating" }
+        reader.association.withLock { $0 = .pending }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        _ = try fleet.observe(spec)
+        // The association is PENDING: the poll reads the cluster too.
+        reader.association.withLock { $0 = .active }
+        clock.advance(seconds: 6)
+        #expect(try fleet.observe(spec).cluster?.associatedRoles.first?.status == .active)
+        #expect(reader.reads.count == 2 && reader.instanceReads.withLock { $0 }.isEmpty)
+        // Only the instances are awaited: the next polls read them alone, the cluster is kept.
+        reader.clusterStatus.withLock { $0 = "modifying" }
+        clock.advance(seconds: 6)
+        #expect(try fleet.observe(spec).instances.map(\.status) == ["creating", "creating"])
+        reader.instanceStatus.withLock { $0 = "available" }
+        clock.advance(seconds: 6)
+        let ready = try fleet.observe(spec)
+        #expect(ready.instances.map(\.status) == ["available", "available"] && ready.cluster?.status == "available")
+        #expect(reader.reads.count == 2 && reader.instanceReads.withLock { $0 } == [[spec.name], [spec.name]])
+        // Nothing is awaited any more: the next poll reads everything, and so does one after a write.
+        clock.advance(seconds: 6)
+        #expect(try fleet.observe(spec).cluster?.status == "modifying")
+        #expect(reader.reads.count == 3)
+        reader.instanceStatus.withLock { $0 = "modifying" }
+        clock.advance(seconds: 6)
+        _ = try fleet.observe(spec)
+        fleet.wrote(spec.name, [(.deleteInstance(identifier: "growing-2"), .unknown)])
+        _ = try fleet.observe(spec)
+        #expect(reader.reads.count == 5 && reader.instanceReads.withLock { $0 }.count == 2)
+    }
+
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
         let spec = Fixture.spec(name: "previewed")
         let reader = CountingFleetReader()
@@ -220,6 +254,12 @@ final class CountingFleetReader: FleetReading {
     /// How many account-wide role reads were made.
     let rolesReads = Mutex(0)
     let clusterStatus = Mutex("available")
+    /// The status of the role association of each cluster.
+    let association = Mutex(AssociationStatus.active)
+    /// The status of each spec's instances; nil: none.
+    let instanceStatus = Mutex<String?>(nil)
+    /// The clusters of every instances-only read.
+    let instanceReads = Mutex<[Set<String>]>([])
     let failures = Mutex<[ObservationError]>([])
 
     init(holdingFirstRead: Bool = false) {
@@ -237,14 +277,27 @@ final class CountingFleetReader: FleetReading {
         if let failure = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
         var view = FleetView(region: Fixture.region)
         let status = clusterStatus.withLock { $0 }
+        let association = association.withLock { $0 }
         for name in interests.keys {
-            view.clusters[name] = Fixture.cluster(for: Fixture.spec(name: name), status: status)
+            let spec = Fixture.spec(name: name)
+            view.clusters[name] = Fixture.cluster(
+                for: spec, status: status,
+                associations: [
+                    ObservedRoleAssociation(
+                        roleArn: Fixture.roleArn(ManagedResources.roleName(forSpec: name)), status: association)
+                ])
+            view.instances[name] = instances(of: name)
         }
         return view
     }
 
+    private func instances(of cluster: String) -> [ObservedInstance]? {
+        instanceStatus.withLock { $0 }.map { Fixture.instances(for: Fixture.spec(name: cluster), status: $0) }
+    }
+
     func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]] {
-        [:]
+        instanceReads.withLock { $0.append(clusters) }
+        return Dictionary(uniqueKeysWithValues: clusters.compactMap { name in instances(of: name).map { (name, $0) } })
     }
 
     func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
