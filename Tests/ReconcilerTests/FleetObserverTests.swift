@@ -79,9 +79,8 @@ struct FleetObserverTests {
                     .createdRole(arn: arn)
                 )
             ])
-        fleet.wrote(
-            spec.name,
-            [(.putRolePolicy(roleName: name, policyName: ManagedResources.inlinePolicyName, policy: policy), .expected)])
+        let put = Action.putRolePolicy(roleName: name, policyName: ManagedResources.inlinePolicyName, policy: policy)
+        fleet.wrote(spec.name, [(put, .expected)])
         let written = try fleet.observe(spec)
         #expect(written.role?.arn == arn && written.role?.tags == ["owner": "aurorad"])
         #expect(written.role?.trustPolicy == ManagedResources.trustPolicy())

@@ -5,17 +5,21 @@ import StatusModel
 import Synchronization
 
 /// One shared observation of every watched spec, like an informer's cache: a reconcile plans from a batched read
-/// (`FleetReading.readFleet(_:roles:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
+/// (`FleetReading.readFleet(_:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
 /// resync pass share a few describe calls instead of five each.
 ///
 /// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
-/// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
-/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look of a
-/// pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of the
-/// pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on AWS
-/// or submitted in a large fleet does not re-read the whole fleet. Roles change only by aurorad's writes or by drift, which a
-/// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in (after the
-/// spec's last write), so a spec polling RDS does not re-read IAM.
+/// spec's last RDS or EC2 write (an own write is always seen), and either is at most `maxAge` old or began in the
+/// current resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look
+/// of a pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of
+/// the pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on
+/// AWS or submitted in a large fleet does not re-read the whole fleet. A spec waiting on its instances alone (its
+/// cluster available, no role association pending) is polled with DescribeDBInstances only, its cluster kept as
+/// last read; a spec waiting on its cluster is polled with the cluster read (its instances only once it lists
+/// members). Roles change only by aurorad's writes or by drift, which a resync must see: IAM is read account-wide,
+/// and that read serves for the whole pass it was made in, so a spec polling RDS does not re-read IAM. A role write
+/// whose answer tells its effect (`WriteResult`) is laid over the kept roles for the spec that made it, so it needs
+/// no IAM read either; a role write of unknown effect (or a failed one) makes the spec's next look read IAM again.
 ///
 /// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
 /// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
