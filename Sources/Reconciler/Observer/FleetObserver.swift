@@ -57,13 +57,15 @@ public final class FleetObserver: StateObserving {
         var lastReadStart: Date = .distantPast
     }
 
-    /// The RDS and EC2 part of one read: of every watched spec (full) or of the specs polling (partial).
+    /// The RDS and EC2 part of one read: of every watched spec (full), of the specs polling (partial), or of the
+    /// instances of specs waiting on them alone.
     private struct Snapshot {
         var view: FleetView
         var interests: [String: FleetInterest]
         var tick: UInt64
         var started: Date
         var full: Bool
+        var instancesOnly = false
     }
 
     /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
@@ -76,10 +78,13 @@ public final class FleetObserver: StateObserving {
 
     private struct State {
         var watched: [String: Watched] = [:]
-        /// The last full read and the last partial one begun after it.
+        /// The last full read, and the last partial one and instances-only one begun after it.
         var full: Snapshot?
         var partial: Snapshot?
+        var instancesOnly: Snapshot?
         var roles: Roles?
+        /// The kept reads, newest first.
+        var kept: [Snapshot] { [partial, instancesOnly, full].compactMap { $0 }.sorted { $0.tick > $1.tick } }
         /// Orders writes and read starts.
         var tick: UInt64 = 0
         /// The read in flight, and the one asked for since it began.
@@ -317,10 +322,8 @@ public final class FleetObserver: StateObserving {
     private static func waitingOnInstances(_ name: String, in state: State) -> FleetView? {
         guard let watched = state.watched[name] else { return nil }
         let key = name.lowercased()
-        for candidate in [state.partial, state.full] {
-            guard let snapshot = candidate, snapshot.interests[name] == watched.interest,
-                snapshot.tick > watched.lastWrite
-            else { continue }
+        for snapshot in state.kept {
+            guard snapshot.interests[name] == watched.interest, snapshot.tick > watched.lastWrite else { continue }
             guard let cluster = snapshot.view.clusters[key],
                 ResourceStatus.classifyCluster(cluster.status) == .available,
                 !cluster.associatedRoles.contains(where: { $0.status == .pending }),
@@ -366,7 +369,10 @@ public final class FleetObserver: StateObserving {
                     }
                 }
             }
-            outcome = .success(Snapshot(view: view, interests: interests, tick: tick, started: now, full: scope.full))
+            outcome = .success(
+                Snapshot(
+                    view: view, interests: interests, tick: tick, started: now, full: scope.full,
+                    instancesOnly: scope.readsInstancesOnly))
         } catch {
             outcome = .failure(error)
         }
@@ -375,7 +381,10 @@ public final class FleetObserver: StateObserving {
                 if snapshot.full, tick > state.full?.tick ?? 0 {
                     state.full = snapshot
                     if tick > state.partial?.tick ?? 0 { state.partial = nil }
-                } else if !snapshot.full, tick > state.partial?.tick ?? 0 {
+                    if tick > state.instancesOnly?.tick ?? 0 { state.instancesOnly = nil }
+                } else if snapshot.instancesOnly, tick > state.instancesOnly?.tick ?? 0 {
+                    state.instancesOnly = snapshot
+                } else if !snapshot.full, !snapshot.instancesOnly, tick > state.partial?.tick ?? 0 {
                     state.partial = snapshot
                 }
             }
@@ -402,8 +411,8 @@ public final class FleetObserver: StateObserving {
     /// The newest kept read fresh for `name`, with the kept roles, marked as used by it; nil when none is.
     private static func freshView(for name: String, in state: inout State, now: Date) -> FleetView? {
         guard rolesFresh(for: name, in: state, now: now) else { return nil }
-        for candidate in [state.partial, state.full] {
-            guard let snapshot = candidate, isFresh(snapshot, for: name, in: state, now: now) else { continue }
+        for snapshot in state.kept {
+            guard isFresh(snapshot, for: name, in: state, now: now) else { continue }
             markUsed(snapshot, by: name, in: &state)
             var view = snapshot.view
             view.roles = roles(for: name, in: state)
