@@ -108,6 +108,18 @@ public enum Action: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The IAM role an IAM write changes (by its name), nil for any other action.
+    public var roleName: String? {
+        switch self {
+        case .createRole(let name, _, _, _, _, _): name
+        case .updateAssumeRolePolicy(let name, _), .putRolePolicy(let name, _, _), .tagRole(let name, _),
+            .deleteRolePolicy(let name, _), .deleteRole(let name), .attachRolePolicy(let name, _),
+            .detachRolePolicy(let name, _), .putRolePermissionsBoundary(let name, _):
+            name
+        default: nil
+        }
+    }
+
     /// One line for `ctl plan` and events.
     public var description: String {
         switch self {

@@ -16,13 +16,15 @@ public protocol StateObserving: Sendable {
     /// The source's binlog position at the backup of the spec's restored cluster: RDS's event, else the backup's
     /// `xtrabackup_info`, else `unavailable`. Asked once per restored cluster, not at every resync.
     func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition
-    /// Told after a reconcile of the spec `name` changed AWS: its next observation must begin after now.
-    func wrote(_ name: String)
+    /// Told after a reconcile of the spec `name` wrote to AWS, with each write's result (`.unknown` for a failed
+    /// one): the spec's next observation must show every write, from the result when it tells enough, else by
+    /// reading after now.
+    func wrote(_ name: String, _ writes: [(action: Action, result: WriteResult)])
 }
 
 extension StateObserving {
     /// An observer that reads afresh at every `observe(_:)` sees every write; nothing to remember.
-    public func wrote(_ name: String) {}
+    public func wrote(_ name: String, _ writes: [(action: Action, result: WriteResult)]) {}
 
     /// An observer that reads afresh at every `observe(_:)` is always live.
     public func observeLive(_ spec: ImportSpec) throws(ObservationError) -> ObservedState { try observe(spec) }
@@ -31,8 +33,10 @@ extension StateObserving {
 /// Carries out one planned action against AWS; synchronous, blocking and thread-safe. `AWSActionExecutor` is the
 /// real one. Read-only actions (waits, the preflight) never reach it.
 public protocol ActionExecuting: Sendable {
-    /// Executes `action`; "already exists" answers count as success (the next observation settles them).
-    func execute(_ action: Action) throws(ReconcileError)
+    /// Executes `action` and says what its answer tells of AWS afterwards; "already exists" answers count as
+    /// success (the next observation settles them).
+    @discardableResult
+    func execute(_ action: Action) throws(ReconcileError) -> WriteResult
 }
 
 /// Reads every watched spec's resources in a few batched calls, for `FleetObserver`; `AWSObserver` is the real one.
@@ -40,6 +44,8 @@ public protocol FleetReading: StateObserving {
     /// One batched read of the clusters, instances and security groups of the specs in `interests` (keyed by spec
     /// name); "not found" leaves a spec's entries out. Roles are left empty (`readRoles(named:)`).
     func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView
+    /// One read of the instances of `clusters` (identifiers), by lowercased cluster identifier.
+    func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]]
     /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
     func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole]
     /// Adds to an observation taken from a `FleetView` the rare reads that stay per spec.

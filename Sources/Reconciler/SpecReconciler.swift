@@ -32,6 +32,8 @@ public final class SpecReconciler: Sendable {
     private let retryRequests = Mutex<Set<String>>([])
     /// Backup preflight verdicts shared by the specs restoring the same backup.
     private let preflights: PreflightCache
+    /// Specs whose last reconcile asked to run again at once after writes with known effects (see `nextStep`).
+    private let continuedAtOnce = Mutex<Set<String>>([])
 
     /// A reconciler over `store` that reads AWS through `observer` and changes it through `executor`.
     public init(
@@ -65,6 +67,7 @@ public final class SpecReconciler: Sendable {
     /// run the plan's groups, record the status and events, and choose what comes next.
     public func reconcile(name: String) -> ReconcileResult {
         let now = clock()
+        let continued = continuedAtOnce.withLock { $0.remove(name) != nil }
         var logger = self.logger
         logger[metadataKey: "spec"] = "\(name)"
         let stored: StoredSpec
@@ -129,7 +132,7 @@ public final class SpecReconciler: Sendable {
                     message: status.message, now: now))
         }
         record(status: status, events: events, logger: logger)
-        return nextStep(after: pass, status: status, plan: plan, now: now, logger: logger)
+        return nextStep(after: pass, status: status, plan: plan, now: now, continued: continued, logger: logger)
     }
 
     /// The recorded action failure that still holds: one of this generation, unless the operator asked for a retry
@@ -148,6 +151,9 @@ public final class SpecReconciler: Sendable {
         var events: [SpecEvent] = []
         var firstError: ReconcileError?
         var settling: ReconcileError?
+        /// Whether writes were made, and whether every one's answer told its effect (`WriteResult`).
+        var wrote = false
+        var effectsKnown = true
     }
 
     /// How running a plan's groups ended: every group that could run ran, or the reconcile is over (the spec was
@@ -169,9 +175,14 @@ public final class SpecReconciler: Sendable {
             }
             let writes = group.filter { !$0.isReadOnly }
             let results = execute(writes, logger: logger)
-            if !writes.isEmpty { observer.wrote(name) }
-            for (action, error) in results {
-                guard let error else {
+            if !writes.isEmpty {
+                let told = results.map { ($0.action, (try? $0.outcome.get()) ?? WriteResult.unknown) }
+                observer.wrote(name, told)
+                pass.wrote = true
+                if told.contains(where: { $0.1 == .unknown }) { pass.effectsKnown = false }
+            }
+            for (action, outcome) in results {
+                guard case .failure(let error) = outcome else {
                     pass.events.append(StatusRecorder.actionEvent(action, now: now))
                     continue
                 }
@@ -204,8 +215,13 @@ public final class SpecReconciler: Sendable {
 
     /// When to look at the spec again: at the next resync after a failure the operator must fix, after the
     /// controller's backoff after a retryable failure or a settling answer, else as the plan asks.
+    ///
+    /// A plan whose writes all succeeded with known effects (IAM's role writes) runs again at once instead of at the
+    /// next poll: the observer holds those effects, so the next step (the restore after the role) is planned from
+    /// the kept read; never twice in a row (`continued`), so a plan that keeps asking for the same write cannot
+    /// spin.
     private func nextStep(
-        after pass: PlanPass, status: SpecStatus, plan: Plan, now: Date, logger: Logger
+        after pass: PlanPass, status: SpecStatus, plan: Plan, now: Date, continued: Bool, logger: Logger
     ) -> ReconcileResult {
         if let firstError = pass.firstError {
             if firstError.errorClass == .terminal || status.phase == .failed {
@@ -226,7 +242,10 @@ public final class SpecReconciler: Sendable {
         }
         switch plan.requeue {
         case .immediately: return .requeueAfter(.zero)
-        case .poll: return .requeueAfter(options.pollInterval)
+        case .poll:
+            guard pass.wrote, pass.effectsKnown, !continued else { return .requeueAfter(options.pollInterval) }
+            continuedAtOnce.withLock { _ = $0.insert(status.name) }
+            return .requeueAfter(.zero)
         case .resync: return .requeueAfter(options.resync.delay(from: now))
         case .none: return .done
         }
@@ -347,20 +366,24 @@ public final class SpecReconciler: Sendable {
         }
     }
 
-    /// Runs independent actions in parallel and returns each with its error (nil: it succeeded), in order.
-    private func execute(_ actions: [Action], logger: Logger) -> [(Action, ReconcileError?)] {
-        let results = Mutex<[ReconcileError?]>(Array(repeating: nil, count: actions.count))
+    /// Runs independent actions in parallel and returns each with its result or error, in order.
+    private func execute(
+        _ actions: [Action], logger: Logger
+    ) -> [(action: Action, outcome: Result<WriteResult, ReconcileError>)] {
+        let results = Mutex<[Result<WriteResult, ReconcileError>]>(
+            Array(repeating: .success(.unknown), count: actions.count))
         DispatchQueue.concurrentPerform(iterations: actions.count) { index in
             let action = actions[index]
             logger.info("executing", metadata: ["action": "\(action.kind.rawValue)"])
+            let outcome: Result<WriteResult, ReconcileError>
             do throws(ReconcileError) {
-                try executor.execute(action)
+                outcome = .success(try executor.execute(action))
             } catch {
-                results.withLock { $0[index] = error }
+                outcome = .failure(error)
             }
+            results.withLock { $0[index] = outcome }
         }
-        let errors = results.withLock { $0 }
-        return Array(zip(actions, errors))
+        return Array(zip(actions, results.withLock { $0 })).map { (action: $0.0, outcome: $0.1) }
     }
 
     private func record(status: SpecStatus, events: [SpecEvent], logger: Logger) {

@@ -20,6 +20,11 @@ final class FakeAWS: StateObserving, ActionExecuting {
         var executed: [ActionKind] = []
         var preflights = 0
         var engineVersion: EngineVersionCheck = .available
+        /// Whether role writes answer with their effect known (`WriteResult.expected`, CreateRole's ARN), as
+        /// `AWSActionExecutor`'s do; else every write is `.unknown`.
+        var tellsRoleEffects = false
+        /// Writes that succeed but change nothing (an AWS whose answer and state disagree).
+        var ineffective: Set<ActionKind> = []
     }
 
     let world: Mutex<World>
@@ -70,18 +75,21 @@ final class FakeAWS: StateObserving, ActionExecuting {
         world.withLock { $0.engineVersion }
     }
 
-    func execute(_ action: Action) throws(ReconcileError) {
-        let error: ReconcileError? = world.withLock { world in
+    /// Carries `action` out on the world; its result is `.unknown` unless `tellsRoleEffects`.
+    func execute(_ action: Action) throws(ReconcileError) -> WriteResult {
+        let outcome: Result<WriteResult, ReconcileError> = world.withLock { world in
             world.executed.append(action.kind)
             if var errors = world.scripted[action.kind], !errors.isEmpty {
                 let error = errors.removeFirst()
                 world.scripted[action.kind] = errors
-                return error
+                return .failure(error)
             }
-            apply(action, to: &world.observed)
-            return nil
+            if !world.ineffective.contains(action.kind) { apply(action, to: &world.observed) }
+            guard world.tellsRoleEffects, action.roleName != nil else { return .success(.unknown) }
+            if case .createRole = action { return .success(.createdRole(arn: world.observed.role?.arn ?? "")) }
+            return .success(.expected)
         }
-        if let error { throw error }
+        return try outcome.get()
     }
 
     private func apply(_ action: Action, to observed: inout ObservedState) {

@@ -61,14 +61,25 @@ struct FleetObserverEmulatorTests {
             #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
             #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
 
-            // A write by the spec: the next observation reads again and sees it.
+            // A role write by the spec whose effect is not known: the next observation reads again and sees it.
             let managed = specs[0]
+            let roleName = ManagedResources.roleName(forSpec: managed.name)
+            let deletion = Action.deleteRolePolicy(roleName: roleName, policyName: ManagedResources.inlinePolicyName)
             try IAMClient(client: harness.client).deleteRolePolicy(
-                roleName: ManagedResources.roleName(forSpec: managed.name),
-                policyName: ManagedResources.inlinePolicyName)
+                roleName: roleName, policyName: ManagedResources.inlinePolicyName)
             #expect(try fleet.observe(managed).role?.inlinePolicies.isEmpty == false, "the kept read still serves")
-            fleet.wrote(managed.name)
+            fleet.wrote(managed.name, [(deletion, .unknown)])
             #expect(try fleet.observe(managed).role?.inlinePolicies.isEmpty == true)
+            // The executor's own write: its known effect is what the next observation shows, as a read shows it.
+            let policy = ManagedResources.inlinePolicy(bucket: EmulatorHarness.bucket, partition: "aws")
+            let put = Action.putRolePolicy(
+                roleName: roleName, policyName: ManagedResources.inlinePolicyName, policy: policy)
+            let result = try AWSActionExecutor(client: harness.client, logger: harness.logger).execute(put)
+            #expect(result == .expected)
+            fleet.wrote(managed.name, [(put, result)])
+            let written = try fleet.observe(managed)
+            #expect(written.role?.inlinePolicies[ManagedResources.inlinePolicyName] == policy)
+            #expect(written == (try perSpec.observe(managed)))
         }
     }
 }

@@ -54,11 +54,80 @@ struct FleetObserverTests {
         _ = try fleet.observe(other)
         #expect(reader.reads.count == 1, "a fresh read serves again")
         reader.clusterStatus.withLock { $0 = "modifying" }
-        fleet.wrote(spec.name)
+        fleet.wrote(spec.name, [(.modifyCluster(identifier: spec.name, changes: ClusterChanges()), .unknown)])
         #expect(try fleet.observe(spec).cluster?.status == "modifying")
         #expect(reader.reads.count == 2)
         #expect(try fleet.observe(other).cluster?.status == "modifying", "the newer read serves the others too")
         #expect(reader.reads.count == 2)
+    }
+
+    @Test func aRoleWriteWithAKnownEffectUpdatesTheKeptRolesAndAnRDSWriteRereadsOnlyRDS() throws {
+        let spec = Fixture.spec(name: "creating")
+        let reader = CountingFleetReader()
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        #expect(try fleet.observe(spec).role == nil)
+        let name = ManagedResources.roleName(forSpec: spec.name)
+        let policy = ManagedResources.inlinePolicy(bucket: spec.s3Import.bucketName, partition: "aws")
+        let arn = Fixture.roleArn(name)
+        fleet.wrote(
+            spec.name,
+            [
+                (
+                    .createRole(
+                        name: name, trustPolicy: ManagedResources.trustPolicy(), tags: ["owner": "aurorad"],
+                        description: ManagedResources.roleDescription),
+                    .createdRole(arn: arn)
+                )
+            ])
+        let put = Action.putRolePolicy(roleName: name, policyName: ManagedResources.inlinePolicyName, policy: policy)
+        fleet.wrote(spec.name, [(put, .expected)])
+        let written = try fleet.observe(spec)
+        #expect(written.role?.arn == arn && written.role?.tags == ["owner": "aurorad"])
+        #expect(written.role?.trustPolicy == ManagedResources.trustPolicy())
+        #expect(written.role?.inlinePolicies == [ManagedResources.inlinePolicyName: policy])
+        #expect(reader.reads.count == 1 && reader.rolesReads.withLock { $0 } == 1, "no read after the role writes")
+        // An RDS write: the clusters and instances are read again, the roles (with the writes laid over) are not.
+        fleet.wrote(spec.name, [(.deleteInstance(identifier: "creating-1"), .unknown)])
+        #expect(try fleet.observe(spec).role?.arn == arn)
+        #expect(reader.reads.count == 2 && reader.rolesReads.withLock { $0 } == 1)
+        // A role write whose effect is not known (or that failed): the roles are read again, and the read serves.
+        fleet.wrote(spec.name, [(.tagRole(roleName: name, tags: ["team": "data"]), .unknown)])
+        #expect(try fleet.observe(spec).role == nil, "the fake IAM holds no role")
+        #expect(reader.reads.count == 3 && reader.rolesReads.withLock { $0 } == 2)
+    }
+
+    @Test func aSpecWaitingOnItsInstancesAloneIsPolledWithAnInstancesRead() throws {
+        let spec = Fixture.spec(name: "growing")
+        let reader = CountingFleetReader()
+        reader.instanceStatus.withLock { $0 = "creating" }
+        reader.association.withLock { $0 = .pending }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        _ = try fleet.observe(spec)
+        // The association is PENDING: the poll reads the cluster too.
+        reader.association.withLock { $0 = .active }
+        clock.advance(seconds: 6)
+        #expect(try fleet.observe(spec).cluster?.associatedRoles.first?.status == .active)
+        #expect(reader.reads.count == 2 && reader.instanceReads.withLock { $0 }.isEmpty)
+        // Only the instances are awaited: the next polls read them alone, the cluster is kept.
+        reader.clusterStatus.withLock { $0 = "modifying" }
+        clock.advance(seconds: 6)
+        #expect(try fleet.observe(spec).instances.map(\.status) == ["creating", "creating"])
+        reader.instanceStatus.withLock { $0 = "available" }
+        clock.advance(seconds: 6)
+        let ready = try fleet.observe(spec)
+        #expect(ready.instances.map(\.status) == ["available", "available"] && ready.cluster?.status == "available")
+        #expect(reader.reads.count == 2 && reader.instanceReads.withLock { $0 } == [[spec.name], [spec.name]])
+        // Nothing is awaited any more: the next poll reads everything, and so does one after a write.
+        clock.advance(seconds: 6)
+        #expect(try fleet.observe(spec).cluster?.status == "modifying")
+        #expect(reader.reads.count == 3)
+        reader.instanceStatus.withLock { $0 = "modifying" }
+        clock.advance(seconds: 6)
+        _ = try fleet.observe(spec)
+        fleet.wrote(spec.name, [(.deleteInstance(identifier: "growing-2"), .unknown)])
+        _ = try fleet.observe(spec)
+        #expect(reader.reads.count == 5 && reader.instanceReads.withLock { $0 }.count == 2)
     }
 
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
@@ -128,8 +197,9 @@ struct FleetObserverTests {
         _ = try fleet.observe(specs[0])
         #expect(reader.reads.count == 3)
         #expect(reader.rolesReads.withLock { $0 } == 2)
-        // After a write the roles are read again.
-        fleet.wrote(specs[1].name)
+        // After a role write with an unknown effect the roles are read again.
+        fleet.wrote(
+            specs[1].name, [(.deleteRole(roleName: ManagedResources.roleName(forSpec: specs[1].name)), .unknown)])
         _ = try fleet.observe(specs[1])
         #expect(reader.rolesReads.withLock { $0 } == 3)
     }
@@ -183,6 +253,12 @@ final class CountingFleetReader: FleetReading {
     /// How many account-wide role reads were made.
     let rolesReads = Mutex(0)
     let clusterStatus = Mutex("available")
+    /// The status of the role association of each cluster.
+    let association = Mutex(AssociationStatus.active)
+    /// The status of each spec's instances; nil: none.
+    let instanceStatus = Mutex<String?>(nil)
+    /// The clusters of every instances-only read.
+    let instanceReads = Mutex<[Set<String>]>([])
     let failures = Mutex<[ObservationError]>([])
 
     init(holdingFirstRead: Bool = false) {
@@ -200,10 +276,27 @@ final class CountingFleetReader: FleetReading {
         if let failure = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
         var view = FleetView(region: Fixture.region)
         let status = clusterStatus.withLock { $0 }
+        let association = association.withLock { $0 }
         for name in interests.keys {
-            view.clusters[name] = Fixture.cluster(for: Fixture.spec(name: name), status: status)
+            let spec = Fixture.spec(name: name)
+            view.clusters[name] = Fixture.cluster(
+                for: spec, status: status,
+                associations: [
+                    ObservedRoleAssociation(
+                        roleArn: Fixture.roleArn(ManagedResources.roleName(forSpec: name)), status: association)
+                ])
+            view.instances[name] = instances(of: name)
         }
         return view
+    }
+
+    private func instances(of cluster: String) -> [ObservedInstance]? {
+        instanceStatus.withLock { $0 }.map { Fixture.instances(for: Fixture.spec(name: cluster), status: $0) }
+    }
+
+    func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]] {
+        instanceReads.withLock { $0.append(clusters) }
+        return Dictionary(uniqueKeysWithValues: clusters.compactMap { name in instances(of: name).map { (name, $0) } })
     }
 
     func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {

@@ -59,6 +59,30 @@ struct SpecReconcilerTests {
         }
     }
 
+    @Test func roleWritesWithKnownEffectsContinueAtOnceButNeverTwiceInARow() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            harness.aws.world.withLock { $0.tellsRoleEffects = true }
+            let reconciler = harness.reconciler()
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "requeue 0.0 seconds")
+            #expect(harness.aws.executed == [.createRole, .putRolePolicy])
+            // The restore's effect is not known from its answer: the next look is at the poll.
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)) == "requeue 5.0 seconds")
+            #expect(harness.aws.executed.last == .restoreCluster)
+
+            // A write that answers success but does not hold: asked again at once once, then only at the poll.
+            let stuck = try DriverHarness(directory: directory + "/stuck", spec: Fixture.spec(name: "stuck"))
+            stuck.aws.world.withLock {
+                $0.tellsRoleEffects = true
+                $0.ineffective = [.putRolePolicy]
+            }
+            let other = stuck.reconciler()
+            let outcomes = (0..<3).map { _ in describe(other.reconcile(name: stuck.spec.name)) }
+            #expect(outcomes == ["requeue 0.0 seconds", "requeue 5.0 seconds", "requeue 0.0 seconds"])
+            #expect(stuck.aws.executed == [.createRole, .putRolePolicy, .putRolePolicy, .putRolePolicy])
+        }
+    }
+
     @Test func mutableFieldChangesOfANewGenerationAreAppliedAndRecorded() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)

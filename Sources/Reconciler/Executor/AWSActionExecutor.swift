@@ -20,21 +20,24 @@ public struct AWSActionExecutor: ActionExecuting {
         self.logger = logger
     }
 
-    /// See `ActionExecuting.execute(_:)`.
-    public func execute(_ action: Action) throws(ReconcileError) {
+    /// See `ActionExecuting.execute(_:)`: CreateRole answers with the role's ARN, IAM's other role writes have
+    /// exactly their expected effect, RDS and EC2 writes are `.unknown` (RDS works on after answering).
+    @discardableResult
+    public func execute(_ action: Action) throws(ReconcileError) -> WriteResult {
         do {
-            try perform(action)
+            return try perform(action)
         } catch {
             throw AWSErrorMapping.action(error, kind: action.kind)
         }
     }
 
-    private func perform(_ action: Action) throws {
+    private func perform(_ action: Action) throws -> WriteResult {
         switch action {
         case .createRole(let name, let trust, let tags, let description, let path, let boundary):
-            _ = try iam.createRole(
+            let role = try iam.createRole(
                 roleName: name, assumeRolePolicyDocument: trust.json, path: path, description: description,
                 permissionsBoundary: boundary, tags: awsTags(tags))
+            return .createdRole(arn: role.arn)
         case .updateAssumeRolePolicy(let role, let policy):
             try iam.updateAssumeRolePolicy(roleName: role, policyDocument: policy.json)
         case .putRolePolicy(let role, let name, let policy):
@@ -104,8 +107,9 @@ public struct AWSActionExecutor: ActionExecuting {
             try ec2.deleteSecurityGroup(id: id)
         case .verifyBackup, .waitForRoleAssociation, .waitForCluster, .waitForInstances, .removeSpec:
             // Reads and waits: the driver handles them; nothing to call.
-            return
+            return .unknown
         }
+        return action.roleName == nil ? .unknown : .expected
     }
 
     /// The RestoreDBClusterFromS3 request; the master password is read from its file now and lives only in the

@@ -15,16 +15,8 @@ extension AWSObserver {
         }
         for cluster in clusters { view.clusters[cluster.identifier.lowercased()] = Self.observedCluster(cluster) }
         // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
-        let withInstances = clusters.filter { !$0.members.isEmpty }.map(\.identifier).sorted()
-        if !withInstances.isEmpty {
-            let instances = try call("DescribeDBInstances") {
-                try rds.describeDBInstances(clusterIdentifiers: withInstances)
-            }
-            for instance in instances {
-                guard let cluster = instance.clusterIdentifier?.lowercased() else { continue }
-                view.instances[cluster, default: []].append(Self.observedInstance(instance))
-            }
-        }
+        let withInstances = clusters.filter { !$0.members.isEmpty }.map(\.identifier)
+        view.instances = try readInstances(ofClusters: Set(withInstances))
         if interests.values.contains(where: \.securityGroup) {
             let owned = AWSFilter(
                 name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue])
@@ -38,6 +30,23 @@ extension AWSObserver {
             }
         }
         return view
+    }
+
+    /// See `FleetReading.readInstances(ofClusters:)`: DescribeDBInstances with `db-cluster-id` filters of at most
+    /// 100 values, every page; none for no cluster.
+    public func readInstances(
+        ofClusters clusters: Set<String>
+    ) throws(ObservationError) -> [String: [ObservedInstance]] {
+        var found: [String: [ObservedInstance]] = [:]
+        guard !clusters.isEmpty else { return found }
+        let instances = try call("DescribeDBInstances") {
+            try rds.describeDBInstances(clusterIdentifiers: clusters.sorted())
+        }
+        for instance in instances {
+            guard let cluster = instance.clusterIdentifier?.lowercased() else { continue }
+            found[cluster, default: []].append(Self.observedInstance(instance))
+        }
+        return found
     }
 
     /// See `FleetReading.readRoles(named:)`: GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's

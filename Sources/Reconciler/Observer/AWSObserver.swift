@@ -166,7 +166,10 @@ public struct AWSObserver: FleetReading {
     }
 
     /// The KMS key of an SSE-KMS backup, from the HeadObject of its largest file (the data RDS must decrypt);
-    /// nil when the backup is refused anyway, or not KMS-encrypted.
+    /// nil when the backup is refused anyway, or not KMS-encrypted. The preflight's GetObject answers of the small
+    /// metadata files do not tell it: S3 encrypts each object as its own upload asked (a PUT without encryption
+    /// headers gets the bucket's default of that moment; S3 API reference, ServerSideEncryptionRule), and the data
+    /// files are often uploaded apart from them.
     private func backupKMSKey(bucket: String, listing: BackupListing, verdict: BackupPreflight)
         throws(ObservationError) -> String?
     {

@@ -5,17 +5,21 @@ import StatusModel
 import Synchronization
 
 /// One shared observation of every watched spec, like an informer's cache: a reconcile plans from a batched read
-/// (`FleetReading.readFleet(_:roles:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
+/// (`FleetReading.readFleet(_:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
 /// resync pass share a few describe calls instead of five each.
 ///
 /// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
-/// spec's last write (an own write is always seen), and either is at most `maxAge` old or began in the current
-/// resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look of a
-/// pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of the
-/// pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on AWS
-/// or submitted in a large fleet does not re-read the whole fleet. Roles change only by aurorad's writes or by drift, which a
-/// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in (after the
-/// spec's last write), so a spec polling RDS does not re-read IAM.
+/// spec's last RDS or EC2 write (an own write is always seen), and either is at most `maxAge` old or began in the
+/// current resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look
+/// of a pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of
+/// the pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on
+/// AWS or submitted in a large fleet does not re-read the whole fleet. A spec waiting on its instances alone (its
+/// cluster available, no role association pending) is polled with DescribeDBInstances only, its cluster kept as
+/// last read; a spec waiting on its cluster is polled with the cluster read (its instances only once it lists
+/// members). Roles change only by aurorad's writes or by drift, which a resync must see: IAM is read account-wide,
+/// and that read serves for the whole pass it was made in, so a spec polling RDS does not re-read IAM. A role write
+/// whose answer tells its effect (`WriteResult`) is laid over the kept roles for the spec that made it, so it needs
+/// no IAM read either; a role write of unknown effect (or a failed one) makes the spec's next look read IAM again.
 ///
 /// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
 /// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
@@ -41,19 +45,27 @@ public final class FleetObserver: StateObserving {
     private struct Watched {
         var interest: FleetInterest
         var lastObserved: Date
-        /// The `tick` of the spec's last write.
+        /// The `tick` of the spec's last write to its cluster, instances or security group.
         var lastWrite: UInt64 = 0
+        /// The `tick` of the spec's last role write whose result did not tell its effect.
+        var lastRoleWrite: UInt64 = 0
+        /// The spec's roles as its role writes with a known effect left them (lowercased name; nil: deleted), as of
+        /// `writtenRolesTick`: laid over the kept roles of a read begun before then.
+        var writtenRoles: [String: ObservedRole?] = [:]
+        var writtenRolesTick: UInt64 = 0
         /// The start of the read the spec last planned from.
         var lastReadStart: Date = .distantPast
     }
 
-    /// The RDS and EC2 part of one read: of every watched spec (full) or of the specs polling (partial).
+    /// The RDS and EC2 part of one read: of every watched spec (full), of the specs polling (partial), or of the
+    /// instances of specs waiting on them alone.
     private struct Snapshot {
         var view: FleetView
         var interests: [String: FleetInterest]
         var tick: UInt64
         var started: Date
         var full: Bool
+        var instancesOnly = false
     }
 
     /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
@@ -66,10 +78,13 @@ public final class FleetObserver: StateObserving {
 
     private struct State {
         var watched: [String: Watched] = [:]
-        /// The last full read and the last partial one begun after it.
+        /// The last full read, and the last partial one and instances-only one begun after it.
         var full: Snapshot?
         var partial: Snapshot?
+        var instancesOnly: Snapshot?
         var roles: Roles?
+        /// The kept reads, newest first.
+        var kept: [Snapshot] { [partial, instancesOnly, full].compactMap { $0 }.sorted { $0.tick > $1.tick } }
         /// Orders writes and read starts.
         var tick: UInt64 = 0
         /// The read in flight, and the one asked for since it began.
@@ -82,7 +97,12 @@ public final class FleetObserver: StateObserving {
     private struct Scope {
         var full = false
         var names: Set<String> = []
+        /// The specs that wait on their instances only, each with what the kept read holds of it.
+        var instancesOnly: [String: FleetView] = [:]
         var roles = false
+
+        /// Whether the read is of the instances alone (DescribeDBInstances; no DescribeDBClusters).
+        var readsInstancesOnly: Bool { !full && names.isEmpty && !instancesOnly.isEmpty }
     }
 
     /// One batched read; its callers wait on `done`.
@@ -142,12 +162,51 @@ public final class FleetObserver: StateObserving {
         state.withLock { $0.timing = timing }
     }
 
-    /// See `StateObserving.wrote(_:)`.
-    public func wrote(_ name: String) {
+    /// See `StateObserving.wrote(_:_:)`. A role write whose result tells its effect updates the spec's kept roles
+    /// (`ObservedState.applyExpectedEffect(of:)`, with CreateRole's ARN), so its next look needs no IAM read; any
+    /// other write makes the spec's next look read what it changed: RDS and EC2 writes the clusters, instances and
+    /// security groups, IAM writes the roles (a write to one service never changes the other's resources).
+    public func wrote(_ name: String, _ writes: [(action: Action, result: WriteResult)]) {
         state.withLock { state in
             state.tick += 1
-            state.watched[name]?.lastWrite = state.tick
+            guard var watched = state.watched[name] else { return }
+            let roles = state.roles
+            if watched.writtenRolesTick <= roles?.tick ?? 0 { watched.writtenRoles = [:] }
+            for (action, result) in writes {
+                guard let roleName = action.roleName?.lowercased() else {
+                    watched.lastWrite = state.tick
+                    continue
+                }
+                guard result != .unknown, let roles, roles.names.contains(roleName),
+                    roles.tick > watched.lastRoleWrite
+                else {
+                    watched.lastRoleWrite = state.tick
+                    continue
+                }
+                let before = watched.writtenRoles[roleName] ?? roles.roles[roleName]
+                watched.writtenRoles[roleName] = Self.role(before, after: action, result: result)
+                watched.writtenRolesTick = state.tick
+            }
+            state.watched[name] = watched
         }
+    }
+
+    /// The role after a successful `action` with a known effect, from the role before it (nil: absent).
+    private static func role(_ before: ObservedRole?, after action: Action, result: WriteResult) -> ObservedRole? {
+        var observed = ObservedState(region: "", role: before)
+        observed.applyExpectedEffect(of: action)
+        var after = observed.monitoringRole ?? observed.role
+        if case .createdRole(let arn) = result { after?.arn = arn }
+        return after
+    }
+
+    /// The kept roles as the spec `name` sees them: with its own role writes laid over a read that began before.
+    private static func roles(for name: String, in state: State) -> [String: ObservedRole] {
+        var roles = state.roles?.roles ?? [:]
+        if let watched = state.watched[name], watched.writtenRolesTick > state.roles?.tick ?? 0 {
+            for (role, written) in watched.writtenRoles { roles[role] = written }
+        }
+        return roles
     }
 
     /// See `StateObserving.observe(_:)`.
@@ -232,7 +291,7 @@ public final class FleetObserver: StateObserving {
         return state.withLock { state in
             Self.markUsed(snapshot, by: name, in: &state)
             var view = snapshot.view
-            view.roles = state.roles?.roles ?? [:]
+            view.roles = Self.roles(for: name, in: state)
             return view
         }
     }
@@ -245,16 +304,42 @@ public final class FleetObserver: StateObserving {
         let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
         let passReadWhole = pass.map { pass in state.full.map { $0.started >= pass } ?? false } ?? false
         let rolesStale = !rolesFresh(for: name, in: state, now: now)
+        let waitingOnInstances = waitingOnInstances(name, in: state)
         read.scope.withLock { scope in
             if state.full == nil || (firstLookInPass && !passReadWhole) { scope.full = true }
-            scope.names.insert(name)
+            if let waitingOnInstances {
+                scope.instancesOnly[name] = waitingOnInstances
+            } else {
+                scope.names.insert(name)
+            }
             if rolesStale { scope.roles = true }
         }
     }
 
+    /// What the kept read holds of the spec `name` when it waits on its instances alone: its newest kept read (after
+    /// its last write) shows its cluster available with no role association pending and an instance of it in a
+    /// transitional status. A poll of it then reads the instances only; nil when it waits on more, or on nothing.
+    private static func waitingOnInstances(_ name: String, in state: State) -> FleetView? {
+        guard let watched = state.watched[name] else { return nil }
+        let key = name.lowercased()
+        for snapshot in state.kept {
+            guard snapshot.interests[name] == watched.interest, snapshot.tick > watched.lastWrite else { continue }
+            guard let cluster = snapshot.view.clusters[key],
+                ResourceStatus.classifyCluster(cluster.status) == .available,
+                !cluster.associatedRoles.contains(where: { $0.status == .pending }),
+                (snapshot.view.instances[key] ?? []).contains(where: {
+                    [.pending, .unknown].contains(ResourceStatus.classifyInstance($0.status))
+                })
+            else { return nil }
+            return snapshot.view.slice(for: name)
+        }
+        return nil
+    }
+
     /// Reads the specs of `read`'s scope (dropping specs no longer observed from the watch list), keeps the result
     /// and hands it to the waiting callers. A partial read covers the specs that asked and every spec observed
-    /// within two poll intervals, so the specs polling share it.
+    /// within two poll intervals, so the specs polling share it; a read for specs waiting on their instances alone
+    /// covers those specs, with their clusters as kept.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
         let scope = read.scope.withLock { $0 }
         let (interests, roleNames, tick, now) = state.withLock { state in
@@ -264,14 +349,17 @@ public final class FleetObserver: StateObserving {
             state.tick += 1
             let polling = 4 * (state.timing.maxAge / .seconds(1))
             let covered = state.watched.filter { name, watched in
-                scope.full || scope.names.contains(name) || now.timeIntervalSince(watched.lastObserved) <= polling
+                if scope.readsInstancesOnly { return scope.instancesOnly[name] != nil }
+                return scope.full || scope.names.contains(name) || scope.instancesOnly[name] != nil
+                    || now.timeIntervalSince(watched.lastObserved) <= polling
             }
             let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map { $0.lowercased() } })
             return (covered.mapValues(\.interest), roleNames, state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
-            let view = try reader.readFleet(interests)
+            let view =
+                scope.readsInstancesOnly ? try readInstances(of: scope.instancesOnly) : try reader.readFleet(interests)
             if scope.roles {
                 // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
                 let roles = try reader.readRoles(named: roleNames)
@@ -281,7 +369,10 @@ public final class FleetObserver: StateObserving {
                     }
                 }
             }
-            outcome = .success(Snapshot(view: view, interests: interests, tick: tick, started: now, full: scope.full))
+            outcome = .success(
+                Snapshot(
+                    view: view, interests: interests, tick: tick, started: now, full: scope.full,
+                    instancesOnly: scope.readsInstancesOnly))
         } catch {
             outcome = .failure(error)
         }
@@ -290,7 +381,10 @@ public final class FleetObserver: StateObserving {
                 if snapshot.full, tick > state.full?.tick ?? 0 {
                     state.full = snapshot
                     if tick > state.partial?.tick ?? 0 { state.partial = nil }
-                } else if !snapshot.full, tick > state.partial?.tick ?? 0 {
+                    if tick > state.instancesOnly?.tick ?? 0 { state.instancesOnly = nil }
+                } else if snapshot.instancesOnly, tick > state.instancesOnly?.tick ?? 0 {
+                    state.instancesOnly = snapshot
+                } else if !snapshot.full, !snapshot.instancesOnly, tick > state.partial?.tick ?? 0 {
                     state.partial = snapshot
                 }
             }
@@ -300,6 +394,16 @@ public final class FleetObserver: StateObserving {
         return outcome
     }
 
+    /// The view of specs waiting on their instances alone: their kept clusters and security groups (`kept`, by spec
+    /// name) with their instances read now.
+    private func readInstances(of kept: [String: FleetView]) throws(ObservationError) -> FleetView {
+        var view = FleetView(region: kept.values.first?.region ?? "")
+        for slice in kept.values { view.add(slice) }
+        let instances = try reader.readInstances(ofClusters: Set(view.clusters.values.map(\.identifier)))
+        for key in view.clusters.keys { view.instances[key] = instances[key] ?? [] }
+        return view
+    }
+
     /// A spec's reconciles may be held back for long (backoff, a saturated rate budget): the watch list keeps a spec
     /// at least this long (seconds) after its last observation.
     private static let forgetAfterAtLeast: TimeInterval = 3600
@@ -307,11 +411,11 @@ public final class FleetObserver: StateObserving {
     /// The newest kept read fresh for `name`, with the kept roles, marked as used by it; nil when none is.
     private static func freshView(for name: String, in state: inout State, now: Date) -> FleetView? {
         guard rolesFresh(for: name, in: state, now: now) else { return nil }
-        for candidate in [state.partial, state.full] {
-            guard let snapshot = candidate, isFresh(snapshot, for: name, in: state, now: now) else { continue }
+        for snapshot in state.kept {
+            guard isFresh(snapshot, for: name, in: state, now: now) else { continue }
             markUsed(snapshot, by: name, in: &state)
             var view = snapshot.view
-            view.roles = state.roles?.roles ?? [:]
+            view.roles = roles(for: name, in: state)
             return view
         }
         return nil
@@ -331,7 +435,7 @@ public final class FleetObserver: StateObserving {
     private static func rolesFresh(for name: String, in state: State, now: Date) -> Bool {
         guard let roles = state.roles, let watched = state.watched[name],
             watched.interest.roleNames.allSatisfy({ roles.names.contains($0.lowercased()) }),
-            roles.tick > watched.lastWrite
+            roles.tick > watched.lastRoleWrite
         else { return false }
         if now.timeIntervalSince(roles.started) <= state.timing.maxAge / .seconds(1) { return true }
         guard let pass = state.timing.resync.passStart(at: now) else { return false }

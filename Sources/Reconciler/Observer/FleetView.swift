@@ -65,6 +65,26 @@ public struct FleetView: Sendable {
         self.region = region
     }
 
+    /// What this view holds of the spec `name` alone: its cluster and the cluster's instances, and the security
+    /// groups tagged for it with their rules.
+    func slice(for name: String) -> FleetView {
+        let key = name.lowercased()
+        var slice = FleetView(region: region)
+        slice.clusters[key] = clusters[key]
+        slice.instances[key] = instances[key]
+        slice.securityGroups = securityGroups.filter { $0.tags.asMap[ManagedResources.specTagKey] == name }
+        for group in slice.securityGroups { slice.securityGroupRules[group.id] = securityGroupRules[group.id] }
+        return slice
+    }
+
+    /// Adds `other`'s entries (a slice of another spec).
+    mutating func add(_ other: FleetView) {
+        clusters.merge(other.clusters) { _, new in new }
+        instances.merge(other.instances) { _, new in new }
+        securityGroups += other.securityGroups
+        securityGroupRules.merge(other.securityGroupRules) { _, new in new }
+    }
+
     /// The observation of `spec` this view holds, before the per-spec reads `FleetReading.completeObservation`
     /// adds.
     public func observation(of spec: ImportSpec) -> ObservedState {
