@@ -18,8 +18,9 @@ public struct ObservedState: Equatable, Sendable {
     /// What RDS says about the spec's `engine_version`; asked with the backup preflight, before anything is created.
     public var engineVersion: EngineVersionCheck = .notChecked
     /// Instances named like one of the spec's that are not in its cluster (another cluster's, or standalone): the
-    /// identifier is taken, so creating it would fail again and again.
-    public var conflictingInstances: [ObservedInstance] = []
+    /// identifier is taken, so creating it would fail again and again. nil: not looked for (they are looked for only
+    /// while an instance is missing from the available cluster).
+    public var conflictingInstances: [ObservedInstance]?
     /// The security group aurorad created for the spec (found by its ownership tags in `vpc_id`), with its rules;
     /// `nil` when absent or when the spec asks for none (then it is not looked for).
     public var securityGroup: ObservedSecurityGroup?

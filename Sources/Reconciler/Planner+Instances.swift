@@ -23,8 +23,9 @@ extension PlanDraft {
             var createSettings = settings
             createSettings.publiclyAccessible = settings.publiclyAccessible ?? false
             guard let instance = observed.instances.first(where: { $0.identifier.lowercased() == identifier }) else {
-                if let taken = observed.conflictingInstances.first(where: { $0.identifier.lowercased() == identifier })
-                {
+                if let taken = (observed.conflictingInstances ?? []).first(where: {
+                    $0.identifier.lowercased() == identifier
+                }) {
                     let owner = taken.clusterIdentifier.map { "cluster \($0)" } ?? "no cluster (a standalone instance)"
                     block(
                         .instancesReady, reason: "InstanceIdentifierTaken",

@@ -61,6 +61,32 @@ struct FleetObserverEmulatorTests {
             #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
             #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
 
+            // Instance identifiers a spec wants but its available cluster lacks are looked for once for every such
+            // spec: one DescribeDBInstances by db-instance-id, finding the one another cluster holds, as a per-spec
+            // read finds it.
+            var wantsTaken = specs[1]
+            wantsTaken.instances["3"] = .init(identifier: "fleet-managed-1")
+            wantsTaken.instances["4"] = .init(identifier: "fleet-given-free")
+            var wantsFree = specs[0]
+            wantsFree.instances["5"] = .init(identifier: "fleet-managed-free")
+            attempts.withLock { $0 = 0 }
+            let conflicts = try AWSObserver(client: counted, logger: harness.logger).readFleet([
+                wantsTaken.name: FleetInterest(wantsTaken), wantsFree.name: FleetInterest(wantsFree),
+            ])
+            #expect(attempts.withLock { $0 } == 3, "DescribeDBClusters, DescribeDBInstances by cluster and by id")
+            #expect(conflicts.instanceConflicts["fleet-given"]?.found.map(\.identifier) == ["fleet-managed-1"])
+            #expect(conflicts.instanceConflicts["fleet-managed"]?.found == [])
+            #expect(conflicts.observation(of: wantsFree).conflictingInstances == [])
+            #expect(conflicts.observation(of: specs[0]).conflictingInstances == nil, "lacks none: not looked for")
+            var wantsMore = wantsFree
+            wantsMore.instances["6"] = .init(identifier: "fleet-managed-other")
+            #expect(conflicts.observation(of: wantsMore).conflictingInstances == nil, "not all looked for")
+            let observedTaken = conflicts.observation(of: wantsTaken)
+            #expect(
+                observedTaken.conflictingInstances
+                    == (try perSpec.observe(wantsTaken)).conflictingInstances)
+            #expect(view.instanceConflicts.isEmpty, "Ready specs lack no instance: nothing looked for")
+
             // A role write by the spec whose effect is not known: the next observation reads again and sees it.
             let managed = specs[0]
             let roleName = ManagedResources.roleName(forSpec: managed.name)

@@ -17,6 +17,7 @@ extension AWSObserver {
         // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
         let withInstances = clusters.filter { !$0.members.isEmpty }.map(\.identifier)
         view.instances = try readInstances(ofClusters: Set(withInstances))
+        try readInstanceConflicts(interests, into: &view)
         if interests.values.contains(where: \.securityGroup) {
             let owned = AWSFilter(
                 name: "tag:\(ManagedResources.managedByTagKey)", values: [ManagedResources.managedByTagValue])
@@ -30,6 +31,48 @@ extension AWSObserver {
             }
         }
         return view
+    }
+
+    /// The instances that hold identifiers the specs want but their available clusters lack, for every such spec at
+    /// once: one DescribeDBInstances with `db-instance-id` filters of at most 100 values (none when no spec lacks
+    /// one), instead of one per spec.
+    private func readInstanceConflicts(
+        _ interests: [String: FleetInterest], into view: inout FleetView
+    ) throws(ObservationError) {
+        var missing: [String: [String]] = [:]
+        for (name, interest) in interests {
+            let key = name.lowercased()
+            guard let cluster = view.clusters[key] else { continue }
+            var observed = ObservedState(region: region, cluster: cluster)
+            observed.instances = view.instances[key] ?? []
+            let lacking = Self.missingInstances(wanted: interest.instanceIdentifiers, of: observed)
+            if !lacking.isEmpty { missing[key] = lacking }
+        }
+        guard !missing.isEmpty else { return }
+        let found = try call("DescribeDBInstances") {
+            try rds.describeDBInstances(identifiers: Set(missing.values.joined()).sorted())
+        }
+        for (key, lacking) in missing {
+            let wanted = Set(lacking)
+            view.instanceConflicts[key] = InstanceConflicts(
+                identifiers: wanted,
+                found: Self.conflicts(among: found.filter { wanted.contains($0.identifier.lowercased()) }, for: key))
+        }
+    }
+
+    /// The identifiers among `wanted` that the observed cluster lacks, sorted, when the cluster is available (the
+    /// planner creates instances only then); none otherwise.
+    static func missingInstances(wanted: [String], of observed: ObservedState) -> [String] {
+        guard let cluster = observed.cluster, ResourceStatus.classifyCluster(cluster.status) == .available else {
+            return []
+        }
+        let present = Set(observed.instances.map { $0.identifier.lowercased() })
+        return wanted.filter { !present.contains($0) }.sorted()
+    }
+
+    /// The instances of `found` that are not in the spec `name`'s cluster.
+    static func conflicts(among found: [RDSInstance], for name: String) -> [ObservedInstance] {
+        found.map(observedInstance).filter { $0.clusterIdentifier?.lowercased() != name.lowercased() }
     }
 
     /// See `FleetReading.readInstances(ofClusters:)`: DescribeDBInstances with `db-cluster-id` filters of at most

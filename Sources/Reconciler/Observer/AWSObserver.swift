@@ -62,12 +62,10 @@ public struct AWSObserver: FleetReading {
             }
         }
         if let cluster = observed.cluster {
-            let present = Set(observed.instances.map { $0.identifier.lowercased() })
-            let missing = spec.instances.keys.map(spec.instanceIdentifier(forKey:)).filter { !present.contains($0) }
-            if !missing.isEmpty, ResourceStatus.classifyCluster(cluster.status) == .available {
-                observed.conflictingInstances = try call("DescribeDBInstances") {
-                    try rds.describeDBInstances(identifiers: missing.sorted())
-                }.map(Self.observedInstance).filter { $0.clusterIdentifier?.lowercased() != spec.name }
+            let missing = Self.missingInstances(wanted: FleetInterest(spec).instanceIdentifiers, of: observed)
+            if observed.conflictingInstances == nil, !missing.isEmpty {
+                let found = try call("DescribeDBInstances") { try rds.describeDBInstances(identifiers: missing) }
+                observed.conflictingInstances = Self.conflicts(among: found, for: spec.name)
             }
             if ResourceStatus.classifyCluster(cluster.status) == .terminal {
                 observed.latestClusterEvent = try call("DescribeEvents") {

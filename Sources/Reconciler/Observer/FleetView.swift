@@ -3,7 +3,9 @@ import Foundation
 import ImportSpec
 
 /// What a spec asks of the fleet's batched read besides its cluster and instances (found by the spec's name): the
-/// IAM roles it uses, and whether aurorad manages a security group for it.
+/// IAM roles it uses, and whether aurorad manages a security group for it. Two interests are equal when a read for
+/// one serves the other: the instance identifiers only say which lacking instances to look for, and a read that did
+/// not look for them leaves them to the spec's own read (`FleetView.observation(of:)`).
 public struct FleetInterest: Hashable, Sendable {
     /// The role the spec restores with: the operator's (`ingestion_role`) or the one aurorad manages for it.
     public var roleName: String
@@ -12,12 +14,29 @@ public struct FleetInterest: Hashable, Sendable {
     public var monitoringRoleName: String?
     /// Whether aurorad creates a security group for the spec (`vpc_id` with rules).
     public var securityGroup: Bool
+    /// The identifiers of the instances the spec wants, lowercased and sorted (empty when not known yet): those its
+    /// available cluster lacks are looked for in other clusters by the batched read.
+    public var instanceIdentifiers: [String]
 
     /// What `spec` asks.
     public init(_ spec: ImportSpec) {
         roleName = Self.roleName(of: spec)
         monitoringRoleName = Self.validRoleName(ManagedResources.monitoringRoleName(for: spec))
         securityGroup = spec.createsSecurityGroup
+        instanceIdentifiers = spec.instances.keys.map { spec.instanceIdentifier(forKey: $0).lowercased() }.sorted()
+    }
+
+    /// Equal when a read for one serves the other: the same roles and security group.
+    public static func == (lhs: FleetInterest, rhs: FleetInterest) -> Bool {
+        lhs.roleName == rhs.roleName && lhs.monitoringRoleName == rhs.monitoringRoleName
+            && lhs.securityGroup == rhs.securityGroup
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(roleName)
+        hasher.combine(monitoringRoleName)
+        hasher.combine(securityGroup)
     }
 
     /// Every role the spec asks for.
@@ -29,6 +48,7 @@ public struct FleetInterest: Hashable, Sendable {
         roleName = ManagedResources.roleName(forSpec: name)
         monitoringRoleName = Self.validRoleName(ImportSpec.defaultMonitoringRoleName(specNamed: name))
         securityGroup = false
+        instanceIdentifiers = []
     }
 
     /// `name`, or nil when it is longer than IAM allows (no such role can exist).
@@ -41,6 +61,14 @@ public struct FleetInterest: Hashable, Sendable {
         spec.s3Import.ingestionRole.flatMap(ManagedResources.roleName(fromARN:))
             ?? ManagedResources.roleName(forSpec: spec.name)
     }
+}
+
+/// The instance identifiers a spec lacked that one read looked for in other clusters, and what it found.
+public struct InstanceConflicts: Sendable, Equatable {
+    /// The identifiers looked for, lowercased.
+    public var identifiers: Set<String>
+    /// The instances holding some of them outside the spec's cluster.
+    public var found: [ObservedInstance]
 }
 
 /// One batched read of every watched spec's resources: clusters and instances by the specs' names, the roles they
@@ -59,6 +87,9 @@ public struct FleetView: Sendable {
     public var securityGroups: [EC2SecurityGroup] = []
     /// The rules of `securityGroups`, by group id.
     public var securityGroupRules: [String: [EC2SecurityGroupRule]] = [:]
+    /// By spec name, for the specs whose available cluster lacked an instance they want: the identifiers looked
+    /// for and the instances found holding them elsewhere; a spec not here was not looked for.
+    public var instanceConflicts: [String: InstanceConflicts] = [:]
 
     /// An empty view of `region`.
     public init(region: String) {
@@ -66,7 +97,8 @@ public struct FleetView: Sendable {
     }
 
     /// What this view holds of the spec `name` alone: its cluster and the cluster's instances, and the security
-    /// groups tagged for it with their rules.
+    /// groups tagged for it with their rules (not its instance conflicts, which hold only with the instances read
+    /// with them).
     func slice(for name: String) -> FleetView {
         let key = name.lowercased()
         var slice = FleetView(region: region)
@@ -96,6 +128,10 @@ public struct FleetView: Sendable {
         observed.role?.attachedPolicyArns = []
         observed.monitoringRole = interest.monitoringRoleName.flatMap { roles[$0.lowercased()] }
         if observed.cluster != nil { observed.instances = instances[name] ?? [] }
+        let missing = AWSObserver.missingInstances(wanted: interest.instanceIdentifiers, of: observed)
+        if !missing.isEmpty, let looked = instanceConflicts[name], looked.identifiers.isSuperset(of: missing) {
+            observed.conflictingInstances = looked.found.filter { missing.contains($0.identifier.lowercased()) }
+        }
         if interest.securityGroup, let group = AWSObserver.ownGroup(of: spec, among: securityGroups) {
             observed.securityGroup = AWSObserver.observedGroup(group, rules: securityGroupRules[group.id] ?? [])
         }
