@@ -163,10 +163,11 @@ public struct RDSClient: Sendable {
         }
     }
 
-    /// `DescribeEvents` of one source (`db-cluster` by default) since `startTime`, or over the last
-    /// `durationMinutes` (RDS's default: 60), every page; newest first.
+    /// `DescribeEvents` of one source, or of every source of `sourceType` (`db-cluster` by default) when
+    /// `sourceIdentifier` is nil, since `startTime`, or over the last `durationMinutes` (RDS's default: 60), every
+    /// page; newest first.
     public func describeEvents(
-        sourceIdentifier: String, sourceType: String = "db-cluster", startTime: Date? = nil,
+        sourceIdentifier: String?, sourceType: String = "db-cluster", startTime: Date? = nil,
         durationMinutes: Int? = nil, maxRecords: Int? = nil
     ) throws -> [RDSEvent] {
         let events = try paginate("DescribeEvents") {

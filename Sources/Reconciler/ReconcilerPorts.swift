@@ -48,6 +48,9 @@ public protocol FleetReading: StateObserving {
     func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]]
     /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
     func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole]
+    /// One read of the account's recent cluster events (the last hour), messages newest first, by lowercased
+    /// cluster identifier: the binlog positions of the clusters restored lately, for every spec at once.
+    func readRecentClusterEvents() throws(ObservationError) -> [String: [String]]
     /// Adds to an observation taken from a `FleetView` the rare reads that stay per spec.
     func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
         -> ObservedState

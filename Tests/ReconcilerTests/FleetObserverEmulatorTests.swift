@@ -4,6 +4,7 @@ import Foundation
 import ImportSpec
 import Logging
 import Reconciler
+import StatusModel
 import Synchronization
 import Testing
 import TestSupport
@@ -40,6 +41,15 @@ struct FleetObserverEmulatorTests {
                 let batched = try fleet.observe(spec)
                 #expect(batched == (try perSpec.observe(spec)), "\(spec.name)")
                 #expect(batched.instances.count == 2 && batched.role != nil)
+            }
+            // The binlog positions come from one read of the account's recent cluster events, as each spec's own
+            // events tell them.
+            let events = try perSpec.readRecentClusterEvents()
+            for spec in specs {
+                #expect(events[spec.name] != nil, "\(spec.name)")
+                let position = try fleet.binlogPosition(spec)
+                let own = try perSpec.binlogPosition(spec)
+                #expect(position.source == BinlogPosition.fromEvent && position == own)
             }
             let absent = try fleet.observe(EmulatorHarness.spec(name: "fleet-absent"))
             #expect(absent.cluster == nil && absent.role == nil && absent.instances.isEmpty)

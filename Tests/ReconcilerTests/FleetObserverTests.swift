@@ -130,6 +130,37 @@ struct FleetObserverTests {
         #expect(reader.reads.count == 5 && reader.instanceReads.withLock { $0 }.count == 2)
     }
 
+    @Test func specsAskingForTheirBinlogPositionWithinAPollShareOneEventsRead() throws {
+        let specs = ["restored-1", "restored-2", "restored-old"].map { Fixture.spec(name: $0) }
+        let reader = CountingFleetReader()
+        reader.recentEvents.withLock {
+            $0 = [
+                "restored-1": ["Recovered from Binary log filename 'mysql-bin.000007', position '154'."],
+                "restored-2": [
+                    "DB cluster created", "Recovered from Binary log filename 'mysql-bin.000009', position '42'.",
+                ],
+            ]
+        }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        #expect(reader.reads.count == 1)
+        #expect(
+            try fleet.binlogPosition(specs[0])
+                == BinlogPosition(source: BinlogPosition.fromEvent, file: "mysql-bin.000007", position: 154))
+        #expect(try fleet.binlogPosition(specs[1]).file == "mysql-bin.000009")
+        #expect(reader.eventReads.withLock { $0 } == 1, "one events read serves the specs of the poll")
+        // An older restore's event is not among the last hour's: the spec reads its own (the fake: unavailable).
+        #expect(try fleet.binlogPosition(specs[2]).source == BinlogPosition.unavailable)
+        #expect(reader.eventReads.withLock { $0 } == 1 && reader.ownBinlogReads.withLock { $0 } == 1)
+        // A spec observed after the events read was made, or once it is older than half a poll, reads them again.
+        clock.advance(seconds: 6)
+        _ = try fleet.observe(specs[0])
+        _ = try fleet.binlogPosition(specs[0])
+        #expect(reader.eventReads.withLock { $0 } == 2)
+    }
+
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
         let spec = Fixture.spec(name: "previewed")
         let reader = CountingFleetReader()
@@ -260,6 +291,10 @@ final class CountingFleetReader: FleetReading {
     /// The clusters of every instances-only read.
     let instanceReads = Mutex<[Set<String>]>([])
     let failures = Mutex<[ObservationError]>([])
+    /// The recent cluster events the fake answers, and how many times they and a spec's own events were read.
+    let recentEvents = Mutex<[String: [String]]>([:])
+    let eventReads = Mutex(0)
+    let ownBinlogReads = Mutex(0)
 
     init(holdingFirstRead: Bool = false) {
         holdsFirstRead = holdingFirstRead
@@ -324,7 +359,13 @@ final class CountingFleetReader: FleetReading {
     }
 
     func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
-        BinlogPosition(source: BinlogPosition.unavailable)
+        ownBinlogReads.withLock { $0 += 1 }
+        return BinlogPosition(source: BinlogPosition.unavailable)
+    }
+
+    func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
+        eventReads.withLock { $0 += 1 }
+        return recentEvents.withLock { $0 }
     }
 }
 

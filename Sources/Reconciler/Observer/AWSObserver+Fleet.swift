@@ -107,6 +107,18 @@ extension AWSObserver {
         return roles
     }
 
+    /// See `FleetReading.readRecentClusterEvents()`: DescribeEvents of every `db-cluster` source over RDS's default
+    /// 60 minutes, every page.
+    public func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
+        let events = try call("DescribeEvents") { try rds.describeEvents(sourceIdentifier: nil) }
+        var messages: [String: [String]] = [:]
+        for event in events {
+            guard let cluster = event.sourceIdentifier?.lowercased() else { continue }
+            messages[cluster, default: []].append(event.message)
+        }
+        return messages
+    }
+
     /// GetAccountAuthorizationDetails' largest page (`MaxItems`, 1 to 1,000 in botocore's iam model).
     static let roleDetailsPageSize = 1000
 }

@@ -76,8 +76,15 @@ public final class FleetObserver: StateObserving {
         var started: Date
     }
 
+    /// The last read of the account's recent cluster events, by lowercased cluster identifier.
+    private struct RecentEvents {
+        var messages: [String: [String]]
+        var started: Date
+    }
+
     private struct State {
         var watched: [String: Watched] = [:]
+        var events: RecentEvents?
         /// The last full read, and the last partial one and instances-only one begun after it.
         var full: Snapshot?
         var partial: Snapshot?
@@ -229,9 +236,32 @@ public final class FleetObserver: StateObserving {
         try reader.checkEngineVersion(version, engine: engine)
     }
 
-    /// See `StateObserving.binlogPosition(_:)`.
+    /// See `StateObserving.binlogPosition(_:)`. The position is looked for in one read of the account's recent
+    /// cluster events, shared by the specs asking within `maxAge` of it that began after their last observation
+    /// (which showed their cluster available, so RDS's event about the restore is in it); a spec whose event it does
+    /// not hold (an older restore) reads its own events, then the backup's `xtrabackup_info`.
     public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
-        try reader.binlogPosition(spec)
+        let name = spec.name
+        let kept: RecentEvents? = state.withLock { state in
+            guard let events = state.events, let watched = state.watched[name],
+                events.started >= watched.lastReadStart,
+                clock().timeIntervalSince(events.started) <= state.timing.maxAge / .seconds(1)
+            else { return nil }
+            return events
+        }
+        let events: RecentEvents
+        if let kept {
+            events = kept
+        } else {
+            let started = clock()
+            events = RecentEvents(messages: try reader.readRecentClusterEvents(), started: started)
+            state.withLock { state in
+                if started > state.events?.started ?? .distantPast { state.events = events }
+            }
+        }
+        let messages = events.messages[name.lowercased()] ?? []
+        if let found = messages.lazy.compactMap(BinlogRecovery.position(inEvent:)).first { return found }
+        return try reader.binlogPosition(spec)
     }
 
     private enum Step {
