@@ -1,0 +1,72 @@
+import Controller
+import Daemon
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct HeapTests {
+    @Test func theEnvironmentsArenaCapWins() {
+        #expect(Heap.limitArenas(environment: ["MALLOC_ARENA_MAX": "4"]) == nil)
+    }
+
+    #if canImport(Glibc)
+        @Test func arenasAreCappedWhenTheEnvironmentSaysNothing() {
+            #expect(Heap.limitArenas(environment: [:]) == Heap.defaultArenaMax)
+        }
+
+        /// Blocks of 64 KiB (past the tcache, under the mmap threshold) freed in front of one still held cannot go
+        /// back to the kernel by `free` alone (they do not border the arena's top); `malloc_trim` releases them.
+        @Test func trimReleasesFreedPagesBelowALiveBlock() throws {
+            let size = 64 << 10
+            var blocks: [UnsafeMutableRawPointer] = []
+            for _ in 0..<65 {
+                let block = try #require(malloc(size))
+                memset(block, 1, size)
+                blocks.append(block)
+            }
+            let held = blocks.removeLast()
+            defer { free(held) }
+            for block in blocks { free(block) }
+            #expect(Heap.trim())
+        }
+    #endif
+}
+
+@Suite struct DrainTrimmerTests {
+    private static func sample(queued: Int = 0, inFlight: Int = 0, scheduled: Int = 0) -> QueueMetrics {
+        QueueMetrics(queued: queued, inFlight: inFlight, scheduled: scheduled)
+    }
+
+    @Test func trimsOnceAtEachDrain() {
+        let trims = Mutex(0)
+        let trimmer = DrainTrimmer(trim: { trims.withLock { $0 += 1 } })
+        trimmer.observe(Self.sample(scheduled: 5))
+        #expect(trims.withLock { $0 } == 0)
+        trimmer.observe(Self.sample(queued: 3, inFlight: 1))
+        trimmer.observe(Self.sample(inFlight: 2, scheduled: 1))
+        #expect(trims.withLock { $0 } == 0)
+        trimmer.observe(Self.sample(scheduled: 4))
+        #expect(trims.withLock { $0 } == 1)
+        trimmer.observe(Self.sample(scheduled: 4))
+        trimmer.observe(Self.sample())
+        #expect(trims.withLock { $0 } == 1)
+        trimmer.observe(Self.sample(queued: 1))
+        trimmer.observe(Self.sample())
+        #expect(trims.withLock { $0 } == 2)
+    }
+
+    @Test func observingPassesTheSampleThroughAndWatchesIt() {
+        let trims = Mutex(0)
+        let readings = Mutex([Self.sample(inFlight: 1), Self.sample(scheduled: 2)])
+        let sample = DrainTrimmer(trim: { trims.withLock { $0 += 1 } }).observing {
+            readings.withLock { $0.removeFirst() }
+        }
+        #expect(sample() == Self.sample(inFlight: 1))
+        #expect(trims.withLock { $0 } == 0)
+        #expect(sample() == Self.sample(scheduled: 2))
+        #expect(trims.withLock { $0 } == 1)
+    }
+}
