@@ -35,15 +35,23 @@ import Testing
     #endif
 }
 
+/// A clock the test moves by hand.
+private final class ManualClock: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+    func now() -> ContinuousClock.Instant { instant.withLock { $0 } }
+    func advance(by step: Duration) { instant.withLock { $0 += step } }
+}
+
 @Suite struct DrainTrimmerTests {
     private static func sample(queued: Int = 0, inFlight: Int = 0, scheduled: Int = 0) -> QueueMetrics {
         QueueMetrics(queued: queued, inFlight: inFlight, scheduled: scheduled)
     }
 
-    @Test func trimsOnceAtEachDrain() {
+    @Test func trimsAtADrainOnlyAfterWork() {
         let trims = Mutex(0)
-        let trimmer = DrainTrimmer(trim: { trims.withLock { $0 += 1 } })
+        let trimmer = DrainTrimmer(spacing: .zero, trim: { trims.withLock { $0 += 1 } })
         trimmer.observe(Self.sample(scheduled: 5))
+        trimmer.observe(Self.sample())
         #expect(trims.withLock { $0 } == 0)
         trimmer.observe(Self.sample(queued: 3, inFlight: 1))
         trimmer.observe(Self.sample(inFlight: 2, scheduled: 1))
@@ -54,6 +62,23 @@ import Testing
         trimmer.observe(Self.sample())
         #expect(trims.withLock { $0 } == 1)
         trimmer.observe(Self.sample(queued: 1))
+        trimmer.observe(Self.sample())
+        #expect(trims.withLock { $0 } == 2)
+    }
+
+    @Test func drainsCloserThanTheSpacingAreNotTrimmed() {
+        let trims = Mutex(0)
+        let clock = ManualClock()
+        let trimmer = DrainTrimmer(spacing: .seconds(60), now: clock.now, trim: { trims.withLock { $0 += 1 } })
+        trimmer.observe(Self.sample(inFlight: 1))
+        trimmer.observe(Self.sample())
+        #expect(trims.withLock { $0 } == 1)
+        clock.advance(by: .seconds(59))
+        trimmer.observe(Self.sample(inFlight: 1))
+        trimmer.observe(Self.sample())
+        #expect(trims.withLock { $0 } == 1)
+        clock.advance(by: .seconds(1))
+        trimmer.observe(Self.sample(inFlight: 1))
         trimmer.observe(Self.sample())
         #expect(trims.withLock { $0 } == 2)
     }
