@@ -26,17 +26,18 @@ public enum Heap {
     }
 }
 
-/// Trims the heap when the controller's work drains (a sample of the queue with nothing queued or in flight after one
-/// with work), at most once per `spacing`. A resync pass or a fleet converging frees its AWS responses in bursts;
-/// trimming after the burst returns those pages. The spacing keeps a daemon whose queue drains every second or two
-/// (specs failing fast and backing off) from walking a large heap each time: a trim holds the arena's lock, and the
-/// pages it returns fault back in on the next allocations (`ctl list` of 10,000 specs ran about 30 ms slower).
+/// Trims the heap when the controller's work has drained: at a sample of the queue with nothing queued or in flight,
+/// when reconciles have finished since the last trim, at most once per `spacing`. A resync pass or a fleet converging
+/// frees its AWS responses in bursts; trimming after the burst returns those pages (counting finished reconciles, not
+/// busy samples, so a pass shorter than the sampling interval is not missed). The spacing keeps a daemon whose specs
+/// fail fast and back off from walking a large heap every few seconds: a trim holds the arena's lock, and the pages it
+/// returns fault back in on the next allocations (`ctl list` of 10,000 specs ran about 30 ms slower).
 public final class DrainTrimmer: Sendable {
     /// The shortest time between two trims; a resync pass (at least 10 s apart, 600 s by default) usually gets one.
     public static let defaultSpacing = Duration.seconds(60)
 
     private struct State {
-        var busy = false
+        var finishedAtTrim: UInt64 = 0
         var lastTrim: ContinuousClock.Instant?
     }
 
@@ -45,8 +46,8 @@ public final class DrainTrimmer: Sendable {
     private let trim: @Sendable () -> Void
     private let state = Mutex(State())
 
-    /// A trimmer calling `trim` (default: `Heap.trim()`) at a drain when `spacing` has passed since its last trim,
-    /// reading the time from `now`.
+    /// A trimmer calling `trim` (default: `Heap.trim()`) when work has drained and `spacing` has passed since its last
+    /// trim, reading the time from `now`.
     public init(
         spacing: Duration = defaultSpacing,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
@@ -57,26 +58,29 @@ public final class DrainTrimmer: Sendable {
         self.trim = trim
     }
 
-    /// Takes one sample of the work queue; trims when it is the first idle sample after a busy one and the last trim
-    /// is at least `spacing` old.
-    public func observe(_ metrics: QueueMetrics) {
-        let working = metrics.queued + metrics.inFlight > 0
+    /// Takes one sample: the work queue and the count of reconciles finished so far. Trims when the queue is idle,
+    /// the count moved since the last trim, and that trim is at least `spacing` old.
+    public func observe(_ metrics: QueueMetrics, finished: UInt64) {
+        guard metrics.queued + metrics.inFlight == 0 else { return }
         let time = now()
         let due = state.withLock { state in
-            defer { state.busy = working }
-            guard state.busy, !working else { return false }
+            guard finished != state.finishedAtTrim else { return false }
             if let last = state.lastTrim, time - last < spacing { return false }
+            state.finishedAtTrim = finished
             state.lastTrim = time
             return true
         }
         if due { trim() }
     }
 
-    /// `sample` wrapped so that every reading of it is also observed: hand it to whatever samples the queue.
-    public func observing(_ sample: @escaping @Sendable () -> QueueMetrics) -> @Sendable () -> QueueMetrics {
+    /// `sample` wrapped so that every reading of it is also observed with the count `finished` gives: hand it to
+    /// whatever samples the queue.
+    public func observing(
+        finished: @escaping @Sendable () -> UInt64, _ sample: @escaping @Sendable () -> QueueMetrics
+    ) -> @Sendable () -> QueueMetrics {
         { [self] in
             let metrics = sample()
-            observe(metrics)
+            observe(metrics, finished: finished())
             return metrics
         }
     }

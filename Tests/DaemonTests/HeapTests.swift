@@ -43,26 +43,22 @@ private final class ManualClock: Sendable {
 }
 
 @Suite struct DrainTrimmerTests {
-    private static func sample(queued: Int = 0, inFlight: Int = 0, scheduled: Int = 0) -> QueueMetrics {
-        QueueMetrics(queued: queued, inFlight: inFlight, scheduled: scheduled)
-    }
+    private static let idle = QueueMetrics(queued: 0, inFlight: 0, scheduled: 4)
 
-    @Test func trimsAtADrainOnlyAfterWork() {
+    @Test func trimsWhenIdleAfterReconcilesFinished() {
         let trims = Mutex(0)
         let trimmer = DrainTrimmer(spacing: .zero, trim: { trims.withLock { $0 += 1 } })
-        trimmer.observe(Self.sample(scheduled: 5))
-        trimmer.observe(Self.sample())
+        trimmer.observe(Self.idle, finished: 0)
         #expect(trims.withLock { $0 } == 0)
-        trimmer.observe(Self.sample(queued: 3, inFlight: 1))
-        trimmer.observe(Self.sample(inFlight: 2, scheduled: 1))
+        trimmer.observe(QueueMetrics(queued: 3, inFlight: 1, scheduled: 0), finished: 5)
+        trimmer.observe(QueueMetrics(queued: 0, inFlight: 2, scheduled: 1), finished: 9)
         #expect(trims.withLock { $0 } == 0)
-        trimmer.observe(Self.sample(scheduled: 4))
+        trimmer.observe(Self.idle, finished: 12)
         #expect(trims.withLock { $0 } == 1)
-        trimmer.observe(Self.sample(scheduled: 4))
-        trimmer.observe(Self.sample())
+        trimmer.observe(Self.idle, finished: 12)
         #expect(trims.withLock { $0 } == 1)
-        trimmer.observe(Self.sample(queued: 1))
-        trimmer.observe(Self.sample())
+        // A burst that began and ended between two samples still counts.
+        trimmer.observe(Self.idle, finished: 1_012)
         #expect(trims.withLock { $0 } == 2)
     }
 
@@ -70,28 +66,28 @@ private final class ManualClock: Sendable {
         let trims = Mutex(0)
         let clock = ManualClock()
         let trimmer = DrainTrimmer(spacing: .seconds(60), now: clock.now, trim: { trims.withLock { $0 += 1 } })
-        trimmer.observe(Self.sample(inFlight: 1))
-        trimmer.observe(Self.sample())
+        trimmer.observe(Self.idle, finished: 1)
         #expect(trims.withLock { $0 } == 1)
         clock.advance(by: .seconds(59))
-        trimmer.observe(Self.sample(inFlight: 1))
-        trimmer.observe(Self.sample())
+        trimmer.observe(Self.idle, finished: 2)
         #expect(trims.withLock { $0 } == 1)
         clock.advance(by: .seconds(1))
-        trimmer.observe(Self.sample(inFlight: 1))
-        trimmer.observe(Self.sample())
+        trimmer.observe(Self.idle, finished: 3)
         #expect(trims.withLock { $0 } == 2)
     }
 
     @Test func observingPassesTheSampleThroughAndWatchesIt() {
         let trims = Mutex(0)
-        let readings = Mutex([Self.sample(inFlight: 1), Self.sample(scheduled: 2)])
-        let sample = DrainTrimmer(trim: { trims.withLock { $0 += 1 } }).observing {
-            readings.withLock { $0.removeFirst() }
-        }
-        #expect(sample() == Self.sample(inFlight: 1))
+        let busy = QueueMetrics(queued: 0, inFlight: 1, scheduled: 0)
+        let queue = Mutex(busy)
+        let finished = Mutex(UInt64(0))
+        let trimmer = DrainTrimmer(trim: { trims.withLock { $0 += 1 } })
+        let sample = trimmer.observing(finished: { finished.withLock { $0 } }) { queue.withLock { $0 } }
+        #expect(sample() == busy)
         #expect(trims.withLock { $0 } == 0)
-        #expect(sample() == Self.sample(scheduled: 2))
+        queue.withLock { $0 = Self.idle }
+        finished.withLock { $0 = 1 }
+        #expect(sample() == Self.idle)
         #expect(trims.withLock { $0 } == 1)
     }
 }
