@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // glibc's allocator controls (arena cap, trim): part of the C library, nothing to link or install.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Libraries: everything testable lives here.
         .target(
@@ -78,8 +80,8 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "AWSCore", "AWSServices", "Control", "Controller", "ImportSpec", "MetricsEndpoint", "Reconciler",
-                "StatusModel", "Store", .product(name: "Logging", package: "swift-log"),
+                "AWSCore", "AWSServices", "CMalloc", "Control", "Controller", "ImportSpec", "MetricsEndpoint",
+                "Reconciler", "StatusModel", "Store", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -8,6 +8,10 @@
 2. A store of 10,000 Ready specs with the AWS endpoint closed (127.0.0.1:9): start to socket-ready (P7),
    `aurorad ctl status NAME` against `curl --version` (P5), `aurorad ctl list --json` (P5b).
 
+`--p6 N` runs P6 alone at N specs (default 1,000): the emulator restores in 1 s and makes instances in 1 s, the daemon
+runs with the AWS rate limit lifted (P6 is about memory, not time), takes N specs to Ready and through two whole
+resync passes, and its memory is read from /proc/PID/status and smaps_rollup idle, at Ready and after each pass.
+
 AWS calls are counted by action from the daemon's debug log, as daemon_bench.py does (its helpers are imported).
 Only 127.0.0.1 and Unix sockets under /tmp; every wait is bounded in count and time; every process started is
 stopped on exit, also on SIGTERM.
@@ -35,6 +39,13 @@ RESYNC_SECONDS = 10
 DEFAULT_RESYNC_SECONDS = 600
 STORE_SPECS = 10_000
 READY_TIMEOUT = 600
+P6_SPECS = 1_000
+P6_SECONDS = 1
+# Longer than the daemon's minimum 60 s between heap trims, so each pass is followed by one, as at the default 600 s.
+P6_RESYNC_SECONDS = 65
+P6_READY_TIMEOUT = 3_600
+# The memory run is about memory, not time: the AWS rate limit is lifted so 1,000 specs converge in minutes.
+P6_CONFIG = "[aws]\nrequests_per_second = 1000\nburst = 10000\n"
 MUTATING_PREFIXES = ("Create", "Put", "Restore", "Add", "Modify", "Delete", "Remove", "Tag", "Untag", "Update",
                      "Attach", "Detach", "Reboot", "Start", "Stop")
 CONDITIONS = ["RoleReady", "PolicyReady", "BackupVerified", "ClusterRestored", "RoleAssociated", "InstancesReady",
@@ -67,12 +78,13 @@ def log_calls(path: str, start: int, end: int) -> collections.Counter:
     return collections.Counter(call for call in map(bench.aws_call, log_lines(path, start, end)) if call)
 
 
-def log_resyncs(path: str, start: int, end: int) -> int:
-    """How many reconciles logged between byte offsets `start` and `end` ended requeued for a resync: resyncs land
-    on the daemon's fleet-wide boundaries, so the delay is whatever is left of the interval (more than a poll)."""
+def log_resyncs(path: str, start: int, end: int, resync: int = RESYNC_SECONDS) -> int:
+    """How many reconciles logged between byte offsets `start` and `end` ended requeued for a resync every `resync`
+    seconds: resyncs land on the daemon's fleet-wide boundaries, so the delay is whatever is left of the interval
+    (more than a poll)."""
     requeues = (bench.REQUEUE_LINE.search(line) for line in log_lines(path, start, end))
     return sum(1 for found in requeues
-               if found and POLL_SECONDS < float(found.group(1)) <= RESYNC_SECONDS + 1)
+               if found and POLL_SECONDS < float(found.group(1)) <= resync + 1)
 
 
 def mutating(calls: collections.Counter) -> int:
@@ -94,6 +106,103 @@ def wait_ready(client: bench.Client, names: list[str], timeout: float) -> None:
         time.sleep(0.2)
     if pending:
         raise BenchError(f"{len(pending)} specs not Ready within {timeout:.0f} s, e.g. {sorted(pending)[0]}.")
+
+
+def smaps(pid: int) -> dict[str, int]:
+    """VmRSS, VmHWM, RssAnon, RssFile (KiB) and Threads of `pid` from /proc/<pid>/status; Rss by mapping (KiB, keyed
+    `map:NAME`, anonymous mappings under `map:[anon]`) from /proc/<pid>/smaps."""
+    values: dict[str, int] = collections.Counter()
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile", "Threads"):
+                values[key] = int(rest.split()[0])
+    mapping = "[anon]"
+    with open(f"/proc/{pid}/smaps") as maps:
+        for line in maps:
+            fields = line.split()
+            if "-" in fields[0] and not fields[0].endswith(":"):
+                mapping = os.path.basename(fields[5]) if len(fields) > 5 else "[anon]"
+            elif fields[0] == "Rss:":
+                values[f"map:{mapping}"] += int(fields[1])
+    return values
+
+
+def memory_line(label: str, values: dict[str, int], idle: dict[str, int]) -> str:
+    """One memory reading against the idle one, in MiB, with the mappings that grew most."""
+    def mb(key: str) -> str:
+        return f"{values[key] / 1024:.1f}"
+
+    def grown(key: str) -> str:
+        return f"{(values[key] - idle[key]) / 1024:+.1f}"
+    maps = sorted((key for key in values if key.startswith("map:")), key=lambda key: idle[key] - values[key])[:4]
+    return (f"  {label}: VmRSS {mb('VmRSS')} MiB ({grown('VmRSS')}), VmHWM {mb('VmHWM')}, RssAnon {mb('RssAnon')} "
+            f"({grown('RssAnon')}), RssFile {mb('RssFile')} ({grown('RssFile')}), threads {values['Threads']}; "
+            f"grew most: {', '.join(f'{key[4:]} {grown(key)}' for key in maps)}")
+
+
+def wait_resyncs(log_path: str, start: int, count: int, timeout: float) -> int:
+    """Waits (≤ `timeout` s, a look every 2 s) until the log after byte `start` holds `count` resync requeues; returns
+    the log's size then."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        end = os.path.getsize(log_path)
+        if log_resyncs(log_path, start, end, P6_RESYNC_SECONDS) >= count:
+            return end
+        time.sleep(2)
+    raise BenchError(f"Fewer than {count} resync reconciles within {timeout:.0f} s; see {log_path}.")
+
+
+def p6_figure(binary: str, workdir: str, count: int) -> None:
+    """P6 alone: RSS idle and with `count` Ready specs after whole resync passes, the rate limit lifted."""
+    # moto takes an automated snapshot per instance and refuses more than 1,000 snapshots (SnapshotQuotaExceeded).
+    os.environ["MOTO_RDS_SNAPSHOT_LIMIT"] = str(10 * count)
+    port, credentials = bench.start_emulator(workdir, P6_SECONDS, P6_SECONDS)
+    env = bench.emulator_environment(workdir, port, credentials)
+    print(f"\nP6: {count:,} specs against the emulator on 127.0.0.1:{port} (restore {P6_SECONDS} s, instances "
+          f"{P6_SECONDS} s, poll {POLL_SECONDS} s, resync {P6_RESYNC_SECONDS} s); AWS rate limit lifted to 1,000 "
+          f"calls/s, burst 10,000: this run measures memory, not time; MALLOC_ARENA_MAX "
+          f"{os.environ.get('MALLOC_ARENA_MAX', 'unset')}", flush=True)
+    daemon_dir = os.path.join(workdir, "p6")
+    os.makedirs(daemon_dir)
+    config = os.path.join(daemon_dir, "aurorad.toml")
+    with open(config, "w") as file:
+        file.write(P6_CONFIG)
+    extra = ["--config", config, "--poll-interval", str(POLL_SECONDS), "--resync-interval",
+             str(P6_RESYNC_SECONDS), "--log-level", "debug"]
+    daemon, socket_path = bench.start_daemon(binary, daemon_dir, env, extra, "aurorad.log")
+    log_path = os.path.join(daemon_dir, "aurorad.log")
+    time.sleep(1)
+    idle = smaps(daemon.pid)
+    print(memory_line("idle", idle, idle), flush=True)
+    client = bench.Client(socket_path)
+    start = time.perf_counter()
+    specs = bench.named_specs("p6", count)
+    for spec in specs:
+        bench.checked(client.request({"command": "submit", "spec": spec})[0], f"submit {spec['name']}")
+    print(f"  {count:,} specs submitted in {time.perf_counter() - start:.1f} s", flush=True)
+    # Polled by status, not list: a list of 1,000 specs is a few MB of JSON, which would be measured too.
+    wait_ready(client, [spec["name"] for spec in specs], P6_READY_TIMEOUT)
+    seconds = time.perf_counter() - start
+    ready = smaps(daemon.pid)
+    print(f"  all Ready in {seconds:.0f} s", flush=True)
+    print(memory_line("Ready", ready, idle), flush=True)
+    readings = []
+    offset = os.path.getsize(log_path)
+    for number in (1, 2):
+        offset = wait_resyncs(log_path, offset, count, 3 * P6_RESYNC_SECONDS + 60)
+        # Read between passes, where the daemon spends its time: 5 s after the pass's last reconcile.
+        time.sleep(5)
+        readings.append(smaps(daemon.pid))
+        print(memory_line(f"after resync pass {number}", readings[-1], idle), flush=True)
+    client.close()
+    bench.stop_daemon(daemon)
+    final = readings[-1]
+    growth = (final["VmRSS"] - idle["VmRSS"]) / 1024
+    figure("P6", f"RSS {idle['VmRSS'] / 1024:.1f} MiB idle, {final['VmRSS'] / 1024:.1f} MiB with {count:,} Ready "
+           f"specs after two resync passes (+{growth:.1f} MiB; VmHWM {final['VmHWM'] / 1024:.1f} MiB; Ready in "
+           f"{seconds:.0f} s with the rate limit lifted)", "≤ idle + 8 MiB at 1,000",
+           growth <= 8 if count >= 1000 else None)
 
 
 def baseline_script(port: int, credentials: dict) -> collections.Counter:
@@ -331,6 +440,8 @@ def main() -> int:
     parser.add_argument("--store-specs", type=int, default=STORE_SPECS, help="specs stored for P5, P5b, P7")
     parser.add_argument("--runs", type=int, default=20, help="ctl status and curl --version runs for P5")
     parser.add_argument("--only", choices=["emulator", "store"], help="run one part only")
+    parser.add_argument("--p6", type=int, nargs="?", const=P6_SPECS, metavar="N",
+                        help=f"run P6 alone: memory with N Ready specs (default {P6_SPECS:,}), rate limit lifted")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     workdir = tempfile.mkdtemp(prefix="afb", dir="/tmp")
@@ -339,9 +450,11 @@ def main() -> int:
     try:
         print(f"aurorad fleet benchmark: {args.binary}; nproc {os.cpu_count()}, "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at start", flush=True)
-        if args.only != "store":
+        if args.p6:
+            p6_figure(args.binary, workdir, args.p6)
+        elif args.only != "store":
             emulator_figures(args.binary, workdir, args.fleet)
-        if args.only != "emulator":
+        if args.only != "emulator" and not args.p6:
             store_figures(args.binary, workdir, args.store_specs, args.runs)
         print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; "
               f"total {time.perf_counter() - started:.0f} s")

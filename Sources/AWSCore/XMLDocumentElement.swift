@@ -12,7 +12,8 @@ public struct AWSXMLElement: Sendable, Equatable {
     public var attributes: [String: String]
     /// The child elements, in document order.
     public var children: [AWSXMLElement]
-    /// The character data directly inside this element (entities decoded, CDATA included), concatenated.
+    /// The character data directly inside this element (entities decoded, CDATA included), concatenated; empty for an
+    /// element with children and only white space between them (the document's indentation).
     public var text: String
 
     public init(

@@ -62,7 +62,7 @@ private struct XMLScanner {
     /// An element whose end tag has not been seen yet.
     struct OpenElement {
         var element: AWSXMLElement
-        var qualifiedName: [UInt8]
+        var qualifiedName: String
         var text: [UInt8] = []
     }
 
@@ -70,6 +70,9 @@ private struct XMLScanner {
     let limits: AWSXMLParser
     var index = 0
     var elementCount = 0
+    /// Every name read so far, by its bytes: the 100 clusters of a page repeat the same few dozen names, so each is
+    /// made into a `String` once and shared (names past 15 bytes would otherwise be allocated per element).
+    var names: [ArraySlice<UInt8>: String] = [:]
 
     init(bytes: [UInt8], limits: AWSXMLParser) {
         self.bytes = bytes
@@ -158,7 +161,7 @@ private struct XMLScanner {
             }
             if bytes[index] == UInt8(ascii: ">") {
                 index += 1
-                stack.append(OpenElement(element: element, qualifiedName: Array(qualifiedName.utf8)))
+                stack.append(OpenElement(element: element, qualifiedName: qualifiedName))
                 return nil
             }
             guard hadSpace else { throw fail("attributes must be separated by white space") }
@@ -208,10 +211,12 @@ private struct XMLScanner {
         guard index < bytes.count, bytes[index] == UInt8(ascii: ">") else { throw fail("an end tag is not closed") }
         index += 1
         guard var open = stack.popLast() else { throw fail("an end tag has no start tag") }
-        guard Array(closing.utf8) == open.qualifiedName else {
+        guard closing.utf8.elementsEqual(open.qualifiedName.utf8) else {
             throw fail("the end tag </\(closing)> does not match its start tag")
         }
-        open.element.text = String(decoding: open.text, as: UTF8.self)
+        // The indentation around child elements is not text anyone reads; not keeping it saves a string per parent.
+        let layout = !open.element.children.isEmpty && open.text.allSatisfy(isSpace)
+        open.element.text = layout ? "" : String(decoding: open.text, as: UTF8.self)
         return open.element
     }
 
@@ -251,13 +256,17 @@ private struct XMLScanner {
         return Array(String(Character(scalar)).utf8)
     }
 
-    /// Reads an XML name (ASCII letters, digits, `_ - . :`, and any non-ASCII byte).
+    /// Reads an XML name (ASCII letters, digits, `_ - . :`, and any non-ASCII byte), shared through `names`.
     mutating func name() throws(XMLParseError) -> String {
         let start = index
         guard index < bytes.count, isNameStart(bytes[index]) else { throw fail("a name is expected") }
         index += 1
         while index < bytes.count, isNameStart(bytes[index]) || isNameTail(bytes[index]) { index += 1 }
-        return String(decoding: bytes[start..<index], as: UTF8.self)
+        let spelled = bytes[start..<index]
+        if let known = names[spelled] { return known }
+        let made = String(decoding: spelled, as: UTF8.self)
+        names[spelled] = made
+        return made
     }
 
     /// Splits `prefix:local`; a name may have at most one colon with text on both sides.

@@ -59,7 +59,9 @@ public final class DaemonRuntime: Sendable {
         let notifier = SystemdNotifier(environment: environment)
         let monitor = ServiceMonitor(
             notifier: notifier, heartbeat: controller.heartbeat, store: store,
-            queueDepth: { controller.metrics },
+            queueDepth: DrainTrimmer().observing(finished: { controller.heartbeat.finishedReconciles }) {
+                controller.metrics
+            },
             gauges: StateGauges(factory: metrics.factory), logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in

@@ -15,6 +15,10 @@ public final class SQLiteStore: SpecStore {
     static let busyTimeoutMilliseconds = 5000
     /// Idle reader connections kept open for reuse; more are opened under load and closed afterwards.
     private static let maxIdleReaders = 4
+    /// Each connection's page cache, in KiB (`PRAGMA cache_size` = minus this). SQLite's default is 2,000 KiB per
+    /// connection, which the writer and the idle readers kept full (about 4.6 MB at 1,000 specs, heaptrack in
+    /// Benchmarks/fleet-bench.sh --p6); the file's pages stay in the kernel's page cache either way.
+    static let cacheKiB = 512
 
     /// The database file path.
     public let path: String
@@ -60,7 +64,8 @@ public final class SQLiteStore: SpecStore {
                     operation: "enabling WAL on \(path) (WAL needs a local file system with shared memory)")
             }
             try connection.executeScript(
-                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", operation: "setting durability and foreign keys")
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(cacheKiB)",
+                operation: "setting durability, foreign keys and the cache size")
             try Schema.migrate(connection, path: path, now: now)
             return connection
         } catch let error as SQLiteError where error.code == SQLITE_NOTADB || error.code == SQLITE_CORRUPT {
@@ -89,7 +94,8 @@ public final class SQLiteStore: SpecStore {
     private func openReader() throws -> Connection {
         let connection = try Connection(path: path)
         try connection.executeScript(
-            "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds); PRAGMA query_only = ON",
+            "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds); PRAGMA query_only = ON; "
+                + "PRAGMA cache_size = -\(Self.cacheKiB)",
             operation: "configuring a reader connection")
         return connection
     }

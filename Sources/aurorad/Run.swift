@@ -72,6 +72,7 @@ struct Run: ParsableCommand {
             throw ExitCode(2)
         }
         let environment = ProcessInfo.processInfo.environment
+        Heap.limitArenas(environment: environment)
         let logSettings = LogSettings(
             level: Logger.Level(rawValue: settings.logLevel) ?? .info,
             format: settings.logFormat.resolved(environment: environment))

@@ -132,6 +132,26 @@ struct XMLParserTests {
         #expect(throws: XMLParseError.self) { try AWSXMLParser(maxElements: 10).parse(many) }
     }
 
+    @Test("indentation around children is not kept as text; a leaf's white space and mixed text are")
+    func layoutText() throws {
+        let root = try AWSXMLParser.parse(Data(describeDBClustersResponse.utf8))
+        let cluster = try #require(root.element(at: "DescribeDBClustersResult/DBClusters/DBCluster"))
+        #expect(root.text.isEmpty)
+        #expect(cluster.text.isEmpty)
+        let mixed = try AWSXMLParser.parse(Data("<a> one <b>  </b> two </a>".utf8))
+        #expect(mixed.text == " one  two ")
+        #expect(mixed.child("b")?.text == "  ")
+    }
+
+    @Test("end tags must spell their start tag byte for byte, also for names seen before")
+    func endTagsMatchByBytes() {
+        // "é" precomposed in the start tag, decomposed (e + U+0301) in the end tag: equal as Swift strings, not in XML.
+        #expect(throws: XMLParseError.self) {
+            try AWSXMLParser.parse(Data("<r><\u{E9}>x</\u{E9}><\u{E9}>y</e\u{301}></r>".utf8))
+        }
+        #expect(throws: XMLParseError.self) { try AWSXMLParser.parse(Data("<r><ab>x</ab><ab>y</abc></r>".utf8)) }
+    }
+
     @Test("error descriptions are sentences with the offset")
     func errorDescription() {
         let error = #expect(throws: XMLParseError.self) { try AWSXMLParser.parse(Data("<a></b>".utf8)) }

@@ -26,19 +26,31 @@ struct OpeningTests {
         }
     }
 
-    @Test("the writer runs in WAL mode with synchronous=FULL and foreign keys on")
+    @Test("the writer runs in WAL mode with synchronous=FULL, foreign keys on and a small page cache")
     func pragmas() throws {
         try withStore { store, _ in
-            let (mode, synchronous, foreignKeys) = try store.withWriter { db in
+            let (mode, synchronous, foreignKeys, cache) = try store.withWriter { db in
                 (
                     try db.queryFirst("PRAGMA journal_mode", operation: "test") { $0.text(0) },
                     try db.queryFirst("PRAGMA synchronous", operation: "test") { $0.int64(0) },
-                    try db.queryFirst("PRAGMA foreign_keys", operation: "test") { $0.int64(0) }
+                    try db.queryFirst("PRAGMA foreign_keys", operation: "test") { $0.int64(0) },
+                    try db.queryFirst("PRAGMA cache_size", operation: "test") { $0.int64(0) }
                 )
             }
             #expect(mode == "wal")
             #expect(synchronous == 2)  // FULL
             #expect(foreignKeys == 1)
+            #expect(cache == -Int64(SQLiteStore.cacheKiB))
+        }
+    }
+
+    @Test("readers keep the same small page cache")
+    func readerCache() throws {
+        try withStore { store, _ in
+            let cache = try store.withReader { db in
+                try db.queryFirst("PRAGMA cache_size", operation: "test") { $0.int64(0) }
+            }
+            #expect(cache == -Int64(SQLiteStore.cacheKiB))
         }
     }
 
