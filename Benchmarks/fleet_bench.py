@@ -310,7 +310,12 @@ def emulator_figures(binary: str, workdir: str, fleet: int) -> None:
     print(f"  1 spec: Ready in {one['seconds']:.1f} s, {sum(one['to_ready'].values())} calls: "
           f"{bench.breakdown(one['to_ready'])}", flush=True)
     many = converge(binary, workdir, env, fleet, "fleet")
-    print(f"  {fleet} specs: all Ready in {many['seconds']:.1f} s, {sum(many['to_ready'].values())} calls; "
+    by_service = collections.Counter()
+    for call, count in many["to_ready"].items():
+        by_service[call.split(":")[0]] += count
+    print(f"  {fleet} specs: all Ready in {many['seconds']:.1f} s, {sum(many['to_ready'].values())} calls "
+          f"({', '.join(f'{service} {count}' for service, count in by_service.most_common())}): "
+          f"{bench.breakdown(many['to_ready'])}; "
           f"steady window ({2 * RESYNC_SECONDS} s, {many['resyncs']} resync reconciles): "
           f"{bench.breakdown(many['steady'])}", flush=True)
     if not many["resyncs"]:

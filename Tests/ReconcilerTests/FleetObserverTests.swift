@@ -154,7 +154,11 @@ struct FleetObserverTests {
         // An older restore's event is not among the last hour's: the spec reads its own (the fake: unavailable).
         #expect(try fleet.binlogPosition(specs[2]).source == BinlogPosition.unavailable)
         #expect(reader.eventReads.withLock { $0 } == 1 && reader.ownBinlogReads.withLock { $0 } == 1)
-        // A spec observed after the events read was made, or once it is older than half a poll, reads them again.
+        // Still shared later, until the spec is observed again after the events read was made: then it reads them
+        // again.
+        clock.advance(seconds: 6)
+        _ = try fleet.binlogPosition(specs[1])
+        #expect(reader.eventReads.withLock { $0 } == 1)
         clock.advance(seconds: 6)
         _ = try fleet.observe(specs[0])
         _ = try fleet.binlogPosition(specs[0])

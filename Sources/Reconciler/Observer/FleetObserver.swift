@@ -237,15 +237,14 @@ public final class FleetObserver: StateObserving {
     }
 
     /// See `StateObserving.binlogPosition(_:)`. The position is looked for in one read of the account's recent
-    /// cluster events, shared by the specs asking within `maxAge` of it that began after their last observation
-    /// (which showed their cluster available, so RDS's event about the restore is in it); a spec whose event it does
-    /// not hold (an older restore) reads its own events, then the backup's `xtrabackup_info`.
+    /// cluster events, shared by the specs whose last observation (which showed their cluster available, so RDS's
+    /// event about the restore came before it) began before that read; a spec whose event it does not hold (an older
+    /// restore) reads its own events, then the backup's `xtrabackup_info`.
     public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
         let name = spec.name
         let kept: RecentEvents? = state.withLock { state in
             guard let events = state.events, let watched = state.watched[name],
-                events.started >= watched.lastReadStart,
-                clock().timeIntervalSince(events.started) <= state.timing.maxAge / .seconds(1)
+                events.started >= watched.lastReadStart
             else { return nil }
             return events
         }
