@@ -111,20 +111,32 @@ private final class CrashLoop {
         let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
         let process = daemon.process
         let killAt = Date().addingTimeInterval(delay)
+        // The stages the read that triggered a stage-targeted kill saw: the emulator goes on after the kill (an
+        // instance finishes creating), so a read after it can miss the stage the kill landed in.
+        let seenAtKill = Mutex<[String: ConvergenceStage]>([:])
+        // When the watch decided to kill (the kill follows at once), as the test task may resume much later.
+        let killedAt = Mutex<Date?>(nil)
         if round.isMultiple(of: CrashLoopTests.stageKillEvery), let stage = stageNotYetLanded {
             let submitter = self.submitter
             let names = self.names
             _ = try await crash(
                 process, interval: 0.2,
                 when: {
-                    let specs = names.filter(submitter.acknowledged.contains)
-                    return try Date() >= killAt && ConvergenceStage.read(inspector, specs: specs).values.contains(stage)
+                    guard Date() >= killAt else { return false }
+                    let stages = try ConvergenceStage.read(
+                        inspector, specs: names.filter(submitter.acknowledged.contains))
+                    guard stages.values.contains(stage) else { return false }
+                    seenAtKill.withLock { $0 = stages }
+                    killedAt.withLock { $0 = Date() }
+                    return true
                 }, timeout: delay + CrashLoopTests.stageWait)
         } else {
             _ = try await crash(
                 process, interval: 0.02,
                 when: {
-                    Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target
+                    guard Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target else { return false }
+                    killedAt.withLock { $0 = Date() }
+                    return true
                 }, timeout: delay + CrashLoopTests.targetWait)
         }
         let acknowledged = submitter.acknowledged
@@ -135,8 +147,10 @@ private final class CrashLoop {
         #expect(
             killedBySignal,
             "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
-        let killed = Date()
+        let resumed = Date()
+        let killed = killedAt.withLock { $0 } ?? resumed
         let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
+            .merging(seenAtKill.withLock { $0 }.map { ($0.key + " at the kill", $0.value) }) { $1 }
         let activity = DaemonActivity(log: process.child.stderr)
         let database = try daemon.readDatabase()
         #expect(
@@ -150,8 +164,8 @@ private final class CrashLoop {
         lives.append(daemon.process)
         kills.append(
             KillRecord(
-                stages: stages, activity: activity, checkSeconds: checked.timeIntervalSince(killed),
-                startSeconds: Date().timeIntervalSince(checked)))
+                stages: stages, activity: activity, resumeSeconds: resumed.timeIntervalSince(killed),
+                checkSeconds: checked.timeIntervalSince(resumed), startSeconds: Date().timeIntervalSince(checked)))
     }
 
     /// The first of the short stages the run must cover that no kill has landed in yet.
@@ -222,6 +236,8 @@ private final class SubmittingOperator: Sendable {
     private struct State {
         var acknowledged: Set<String> = []
         var refused = 0
+        /// What the refused attempts said (the first line of `ctl`'s error), counted.
+        var refusals: [String: Int] = [:]
         /// Acknowledged submits whose spec a refused attempt had already stored (`unchanged`).
         var storedBeforeRefusal = 0
         var stopped = false
@@ -239,8 +255,10 @@ private final class SubmittingOperator: Sendable {
     /// The submits so far, for the report.
     var summary: String {
         state.withLock {
-            "submits: \($0.acknowledged.count) acknowledged, \($0.refused) refused and retried, "
-                + "\($0.storedBeforeRefusal) stored although refused"
+            let reasons = $0.refusals.sorted { $0.value > $1.value }.prefix(3).map { "\($0.value)× \($0.key)" }
+            return "submits: \($0.acknowledged.count) acknowledged, \($0.refused) refused and retried"
+                + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))")
+                + ", \($0.storedBeforeRefusal) stored although refused"
         }
     }
 
@@ -266,7 +284,11 @@ private final class SubmittingOperator: Sendable {
                     break
                 }
                 lastError = result.stderr
-                state.withLock { $0.refused += 1 }
+                let reason = String(lastError.split(separator: "\n").first?.prefix(120) ?? "exit \(result.status)")
+                state.withLock {
+                    $0.refused += 1
+                    $0.refusals[reason, default: 0] += 1
+                }
                 Thread.sleep(forTimeInterval: 0.2)
             }
             guard acknowledged.contains(spec.name) else {
@@ -365,14 +387,20 @@ private enum DaemonActivity: Int, CaseIterable, Comparable {
 private struct KillRecord {
     let stages: Set<ConvergenceStage>
     let activity: DaemonActivity
+    /// Seconds from the kill until the test task resumed after it (a busy test pool can hold it back).
+    let resumeSeconds: Double
     /// Seconds the daemon stayed down for the test's own checks (emulator read, database copy and integrity check).
     let checkSeconds: Double
     /// Seconds from the restart to a socket that answers `ctl list`.
     let startSeconds: Double
 
-    init(stages: [String: ConvergenceStage], activity: DaemonActivity, checkSeconds: Double, startSeconds: Double) {
+    init(
+        stages: [String: ConvergenceStage], activity: DaemonActivity, resumeSeconds: Double, checkSeconds: Double,
+        startSeconds: Double
+    ) {
         self.stages = Set(stages.values)
         self.activity = activity
+        self.resumeSeconds = resumeSeconds
         self.checkSeconds = checkSeconds
         self.startSeconds = startSeconds
     }
@@ -385,11 +413,13 @@ private struct KillRecord {
         let activities = DaemonActivity.allCases.map { activity in
             "\(activity) \(kills.count { $0.activity == activity })"
         }
+        let resumes = kills.reduce(0) { $0 + $1.resumeSeconds }
         let checks = kills.reduce(0) { $0 + $1.checkSeconds }
         let starts = kills.reduce(0) { $0 + $1.startSeconds }
         return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", ")); "
             + String(
-                format: "down %.1f s in all: the test's checks %.1f s, restarts %.1f s", checks + starts, checks, starts
-            )
+                format:
+                    "down %.1f s in all: the test resuming after the kill %.1f s, its checks %.1f s, restarts %.1f s",
+                resumes + checks + starts, resumes, checks, starts)
     }
 }
