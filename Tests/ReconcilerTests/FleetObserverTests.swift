@@ -163,6 +163,12 @@ struct FleetObserverTests {
         _ = try fleet.observe(specs[0])
         _ = try fleet.binlogPosition(specs[0])
         #expect(reader.eventReads.withLock { $0 } == 2)
+        // A refused shared read (a policy scoping DescribeEvents to named clusters): the spec reads its own.
+        reader.eventsRefused.withLock { $0 = true }
+        clock.advance(seconds: 6)
+        _ = try fleet.observe(specs[0])
+        #expect(try fleet.binlogPosition(specs[0]).source == BinlogPosition.unavailable)
+        #expect(reader.eventReads.withLock { $0 } == 3 && reader.ownBinlogReads.withLock { $0 } == 2)
     }
 
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
@@ -299,6 +305,7 @@ final class CountingFleetReader: FleetReading {
     let recentEvents = Mutex<[String: [String]]>([:])
     let eventReads = Mutex(0)
     let ownBinlogReads = Mutex(0)
+    let eventsRefused = Mutex(false)
 
     init(holdingFirstRead: Bool = false) {
         holdsFirstRead = holdingFirstRead
@@ -369,6 +376,10 @@ final class CountingFleetReader: FleetReading {
 
     func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
         eventReads.withLock { $0 += 1 }
+        if eventsRefused.withLock({ $0 }) {
+            throw ObservationError(
+                operation: "DescribeEvents", code: "AccessDenied", message: "not authorized", httpStatus: 403)
+        }
         return recentEvents.withLock { $0 }
     }
 }

@@ -239,7 +239,7 @@ public final class FleetObserver: StateObserving {
     /// See `StateObserving.binlogPosition(_:)`. The position is looked for in one read of the account's recent
     /// cluster events, shared by the specs whose last observation (which showed their cluster available, so RDS's
     /// event about the restore came before it) began before that read; a spec whose event it does not hold (an older
-    /// restore) reads its own events, then the backup's `xtrabackup_info`.
+    /// restore), or when the shared read fails, reads its own events, then the backup's `xtrabackup_info`.
     public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
         let name = spec.name
         let kept: RecentEvents? = state.withLock { state in
@@ -253,7 +253,9 @@ public final class FleetObserver: StateObserving {
             events = kept
         } else {
             let started = clock()
-            events = RecentEvents(messages: try reader.readRecentClusterEvents(), started: started)
+            // A policy that scopes DescribeEvents to named clusters refuses the account-wide read: read the spec's.
+            guard let messages = try? reader.readRecentClusterEvents() else { return try reader.binlogPosition(spec) }
+            events = RecentEvents(messages: messages, started: started)
             state.withLock { state in
                 if started > state.events?.started ?? .distantPast { state.events = events }
             }
