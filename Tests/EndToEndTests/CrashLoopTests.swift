@@ -114,29 +114,12 @@ private final class CrashLoop {
         // The stages the read that triggered a stage-targeted kill saw: the emulator goes on after the kill (an
         // instance finishes creating), so a read after it can miss the stage the kill landed in.
         let seenAtKill = Mutex<[String: ConvergenceStage]>([:])
-        // When the watch decided to kill (the kill follows at once).
+        // When the watch decided to kill (the kill follows at once), as the test task may resume much later.
         let killedAt = Mutex<Date?>(nil)
-        let submitter = self.submitter
-        let names = self.names
-        // Right after the kill, on the watch's thread: where it landed, the database as the crash left it, and the
-        // restart, so a busy test pool cannot keep the daemon down (it held it down for over a minute per run).
-        let start = daemon.starter()
-        let databasePath = process.databasePath
-        let afterKill: @Sendable () throws -> AfterKill = {
-            let resumed = Date()
-            let acknowledged = submitter.acknowledged
-            let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
-            let activity = DaemonActivity(log: process.child.stderr)
-            let database = try DaemonUnderTest.readDatabase(at: databasePath)
-            let checked = Date()
-            let restarted = try start()
-            return AfterKill(
-                resumed: resumed, acknowledged: acknowledged, stages: stages, activity: activity, database: database,
-                checked: checked, restarted: restarted, started: Date())
-        }
-        let after: AfterKill
         if round.isMultiple(of: CrashLoopTests.stageKillEvery), let stage = stageNotYetLanded {
-            after = try await crash(
+            let submitter = self.submitter
+            let names = self.names
+            _ = try await crash(
                 process, interval: 0.2,
                 when: {
                     guard Date() >= killAt else { return false }
@@ -146,20 +129,17 @@ private final class CrashLoop {
                     seenAtKill.withLock { $0 = stages }
                     killedAt.withLock { $0 = Date() }
                     return true
-                }, timeout: delay + CrashLoopTests.stageWait, then: afterKill
-            ).after
+                }, timeout: delay + CrashLoopTests.stageWait)
         } else {
-            after = try await crash(
+            _ = try await crash(
                 process, interval: 0.02,
                 when: {
                     guard Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target else { return false }
                     killedAt.withLock { $0 = Date() }
                     return true
-                }, timeout: delay + CrashLoopTests.targetWait, then: afterKill
-            ).after
+                }, timeout: delay + CrashLoopTests.targetWait)
         }
-        daemon.adopt(after.restarted)
-        lives.append(after.restarted)
+        let acknowledged = submitter.acknowledged
 
         let killedBySignal =
             process.child.process.terminationReason == .uncaughtSignal
@@ -167,33 +147,25 @@ private final class CrashLoop {
         #expect(
             killedBySignal,
             "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
-        let database = after.database
+        let resumed = Date()
+        let killed = killedAt.withLock { $0 } ?? resumed
+        let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
+            .merging(seenAtKill.withLock { $0 }.map { ($0.key + " at the kill", $0.value) }) { $1 }
+        let activity = DaemonActivity(log: process.child.stderr)
+        let database = try daemon.readDatabase()
         #expect(
             database.integrity == ["ok"],
             "seed \(seed): PRAGMA integrity_check after kill \(round): \(database.integrity)")
-        let lost = after.acknowledged.subtracting(database.specNames).sorted()
+        let lost = acknowledged.subtracting(database.specNames).sorted()
         #expect(lost.isEmpty, "seed \(seed): after kill \(round), acknowledged submits are not stored: \(lost)")
-        let killed = killedAt.withLock { $0 } ?? after.resumed
-        let stages = after.stages.merging(seenAtKill.withLock { $0 }.map { ($0.key + " at the kill", $0.value) }) {
-            $1
-        }
+
+        let checked = Date()
+        try daemon.restart()
+        lives.append(daemon.process)
         kills.append(
             KillRecord(
-                stages: stages, activity: after.activity, resumeSeconds: after.resumed.timeIntervalSince(killed),
-                checkSeconds: after.checked.timeIntervalSince(after.resumed),
-                startSeconds: after.started.timeIntervalSince(after.checked)))
-    }
-
-    /// What the watch's thread found and did right after a kill.
-    private struct AfterKill: Sendable {
-        let resumed: Date
-        let acknowledged: Set<String>
-        let stages: [String: ConvergenceStage]
-        let activity: DaemonActivity
-        let database: (integrity: [String], specNames: [String])
-        let checked: Date
-        let restarted: DaemonProcess
-        let started: Date
+                stages: stages, activity: activity, resumeSeconds: resumed.timeIntervalSince(killed),
+                checkSeconds: checked.timeIntervalSince(resumed), startSeconds: Date().timeIntervalSince(checked)))
     }
 
     /// The first of the short stages the run must cover that no kill has landed in yet.
