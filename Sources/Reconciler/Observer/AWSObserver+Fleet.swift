@@ -42,10 +42,8 @@ extension AWSObserver {
         var missing: [String: [String]] = [:]
         for (name, interest) in interests {
             let key = name.lowercased()
-            guard let cluster = view.clusters[key] else { continue }
-            var observed = ObservedState(region: region, cluster: cluster)
-            observed.instances = view.instances[key] ?? []
-            let lacking = Self.missingInstances(wanted: interest.instanceIdentifiers, of: observed)
+            let lacking = Self.missingInstances(
+                wanted: interest.instanceIdentifiers, cluster: view.clusters[key], instances: view.instances[key] ?? [])
             if !lacking.isEmpty { missing[key] = lacking }
         }
         guard !missing.isEmpty else { return }
@@ -60,13 +58,13 @@ extension AWSObserver {
         }
     }
 
-    /// The identifiers among `wanted` that the observed cluster lacks, sorted, when the cluster is available (the
-    /// planner creates instances only then); none otherwise.
-    static func missingInstances(wanted: [String], of observed: ObservedState) -> [String] {
-        guard let cluster = observed.cluster, ResourceStatus.classifyCluster(cluster.status) == .available else {
-            return []
-        }
-        let present = Set(observed.instances.map { $0.identifier.lowercased() })
+    /// The identifiers among `wanted` that `cluster` (with `instances`) lacks, sorted, when the cluster is available
+    /// (the planner creates instances only then); none otherwise.
+    static func missingInstances(
+        wanted: [String], cluster: ObservedCluster?, instances: [ObservedInstance]
+    ) -> [String] {
+        guard let cluster, ResourceStatus.classifyCluster(cluster.status) == .available else { return [] }
+        let present = Set(instances.map { $0.identifier.lowercased() })
         return wanted.filter { !present.contains($0) }.sorted()
     }
 

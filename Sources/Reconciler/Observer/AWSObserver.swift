@@ -62,7 +62,9 @@ public struct AWSObserver: FleetReading {
             }
         }
         if let cluster = observed.cluster {
-            let missing = Self.missingInstances(wanted: FleetInterest(spec).instanceIdentifiers, of: observed)
+            let missing = Self.missingInstances(
+                wanted: FleetInterest(spec).instanceIdentifiers, cluster: observed.cluster,
+                instances: observed.instances)
             if observed.conflictingInstances == nil, !missing.isEmpty {
                 let found = try call("DescribeDBInstances") { try rds.describeDBInstances(identifiers: missing) }
                 observed.conflictingInstances = Self.conflicts(among: found, for: spec.name)

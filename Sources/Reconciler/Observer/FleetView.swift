@@ -128,7 +128,8 @@ public struct FleetView: Sendable {
         observed.role?.attachedPolicyArns = []
         observed.monitoringRole = interest.monitoringRoleName.flatMap { roles[$0.lowercased()] }
         if observed.cluster != nil { observed.instances = instances[name] ?? [] }
-        let missing = AWSObserver.missingInstances(wanted: interest.instanceIdentifiers, of: observed)
+        let missing = AWSObserver.missingInstances(
+            wanted: interest.instanceIdentifiers, cluster: observed.cluster, instances: observed.instances)
         if !missing.isEmpty, let looked = instanceConflicts[name], looked.identifiers.isSuperset(of: missing) {
             observed.conflictingInstances = looked.found.filter { missing.contains($0.identifier.lowercased()) }
         }
