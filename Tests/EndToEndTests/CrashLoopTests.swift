@@ -10,8 +10,10 @@ import TestSupport
 /// submit is stored.
 ///
 /// The emulator's RDS delays (restore 3.5 s, instances 2.5 s, association 1 s) are long enough for kills to land in
-/// the middle of each step. The seed is printed and in every failure message; `CRASHLOOP_SEED=<n>` repeats a run's
-/// random choices (the moments they lead to still depend on the machine's speed).
+/// the middle of each step. The operator paces its submits by the kills, not by the clock, so however long each kill
+/// and restart takes on a loaded machine, specs keep entering those steps until about two thirds of the kills are
+/// done. The seed is printed and in every failure message; `CRASHLOOP_SEED=<n>` repeats a run's random choices (the
+/// moments they lead to still depend on the machine's speed).
 @Suite(.sharedEmulator(restoreSeconds: 3.5, instanceSeconds: 2.5, associationSeconds: 1))
 struct CrashLoopTests {
     /// Specs converging at once.
@@ -22,15 +24,23 @@ struct CrashLoopTests {
     static let killDelays = 0.2...2.5
     /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
     static let targetWait = 3.0
-    /// Every this many kills, one waits for a convergence stage no kill has landed in yet (a restore in flight,
-    /// instances creating), so a loaded machine, on which random moments keep missing the short stages, still
-    /// covers them.
+    /// Every this many kills, if a convergence stage some kill must land in (`stagesToCover`) has none yet, the kill
+    /// waits for an acknowledged spec in such a stage and for nothing else. At the other kills such a stage, when a
+    /// read sees it after the kill's moment, triggers the kill as the targeted activity does; once every stage is
+    /// covered (usually within the first few kills) the kills are random only.
     static let stageKillEvery = 5
-    /// Longest extra wait for a stage a kill targets; the kill comes then anyway.
+    /// Longest extra wait for a stage a kill targets alone; the kill comes then anyway.
     static let stageWait = 30.0
-    /// Seconds between one acknowledged submit and the next spec's first attempt: the last submits come when about
-    /// half the kills are done, so the later kills still find specs converging.
-    static let submitGaps = 1.0...4.5
+    /// Seconds between two reads of the specs' stages while a kill waits for its moment.
+    static let stageReadInterval = 0.2
+    /// Spec `i` is submitted no earlier than after kill ⌊i × killsPerSubmit⌋ (the first at once, the last after kill
+    /// 13): later kills still find specs restoring and creating instances however long the rounds take.
+    static let killsPerSubmit = 1.5
+    /// Seconds the operator pauses, once a spec's kills have come, before its first attempt.
+    static let submitPauses = 0.0...2.0
+    /// Longest time the operator waits for a spec's kills to come (two rounds take well under a minute even on a
+    /// loaded machine); it submits then anyway, so a stuck kill loop cannot hold it forever.
+    static let killWaitTimeout = 180.0
     /// Longest time the operator keeps retrying one submit.
     static let submitTimeout = 60.0
     /// Longest wait, after the last restart, for every spec to be Ready.
@@ -72,6 +82,8 @@ private final class CrashLoop {
     private var random: SplitMix64
     /// Every daemon process of the run, oldest first.
     private var lives: [DaemonProcess]
+    /// When the running daemon's socket first answered: the next kill's delay counts from here.
+    private var started: Date
     private var kills: [KillRecord] = []
 
     /// Writes the specs, starts the daemon in `directory` and draws the operator's pauses.
@@ -83,9 +95,11 @@ private final class CrashLoop {
             return SpecFile(name: name, path: try writeDemoSpec(name: name, directory: directory))
         }
         daemon = try DaemonUnderTest(directory: directory, environment: environment)
+        started = Date()
         lives = [daemon.process]
         submitter = SubmittingOperator(
-            specs: specs, gaps: specs.map { _ in Double.random(in: CrashLoopTests.submitGaps, using: &random) },
+            specs: specs, killsBefore: specs.indices.map { Int(Double($0) * CrashLoopTests.killsPerSubmit) },
+            pauses: specs.map { _ in Double.random(in: CrashLoopTests.submitPauses, using: &random) },
             socket: daemon.process)
         self.random = random
     }
@@ -101,45 +115,60 @@ private final class CrashLoop {
         Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
     }
 
-    /// Kill number `round`: a watch SIGKILLs the daemon at a random moment (for two thirds of the kills, the first
-    /// moment after it in which a reconcile, or an action, runs; every `stageKillEvery`th kill, the first moment an
-    /// acknowledged spec is in a stage no kill has landed in yet); then notes where the kill landed, checks the
-    /// database as the crash left it (sound, every submit acknowledged before the kill stored) and restarts the
-    /// daemon on it.
+    /// Kill number `round`: a watch SIGKILLs the daemon at a random moment after the last restart (for two thirds
+    /// of the kills, the first moment after it in which a reconcile, or an action, runs), or at the first moment
+    /// after it in which an acknowledged spec is in a stage no kill has landed in yet (see `stageKillEvery`). Then,
+    /// on the watch's thread, so a busy test pool can keep the daemon neither up past the kill's moment nor down
+    /// after the kill: notes where the kill landed, reads the database as the crash left it, and restarts the
+    /// daemon on it. Back in the test: checks that database (sound, every submit acknowledged before the kill
+    /// stored).
     func killAndRestart(round: Int, inspector: EmulatorInspector) async throws {
         let delay = Double.random(in: CrashLoopTests.killDelays, using: &random)
         let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
         let process = daemon.process
-        let killAt = Date().addingTimeInterval(delay)
-        // The stages the read that triggered a stage-targeted kill saw: the emulator goes on after the kill (an
-        // instance finishes creating), so a read after it can miss the stage the kill landed in.
+        let resumed = Date()
+        let killAt = started.addingTimeInterval(delay)
+        let uncovered = stagesNotYetLanded
+        let stageOnly = round.isMultiple(of: CrashLoopTests.stageKillEvery) && !uncovered.isEmpty
+        let wait = stageOnly ? CrashLoopTests.stageWait : CrashLoopTests.targetWait
+        let submitter = self.submitter
+        let names = self.names
+        // The stages the read that triggered a stage kill saw: the emulator goes on after the kill (an instance
+        // finishes creating), so a read after it can miss the stage the kill landed in.
         let seenAtKill = Mutex<[String: ConvergenceStage]>([:])
-        // When the watch decided to kill (the kill follows at once), as the test task may resume much later.
-        let killedAt = Mutex<Date?>(nil)
-        if round.isMultiple(of: CrashLoopTests.stageKillEvery), let stage = stageNotYetLanded {
-            let submitter = self.submitter
-            let names = self.names
-            _ = try await crash(
-                process, interval: 0.2,
-                when: {
-                    guard Date() >= killAt else { return false }
-                    let stages = try ConvergenceStage.read(
-                        inspector, specs: names.filter(submitter.acknowledged.contains))
-                    guard stages.values.contains(stage) else { return false }
-                    seenAtKill.withLock { $0 = stages }
-                    killedAt.withLock { $0 = Date() }
-                    return true
-                }, timeout: delay + CrashLoopTests.stageWait)
-        } else {
-            _ = try await crash(
-                process, interval: 0.02,
-                when: {
-                    guard Date() >= killAt && DaemonActivity(log: process.child.stderr) >= target else { return false }
-                    killedAt.withLock { $0 = Date() }
-                    return true
-                }, timeout: delay + CrashLoopTests.targetWait)
+        let nextStageRead = Mutex(Date.distantPast)
+        let due: @Sendable () throws -> Bool = {
+            let now = Date()
+            guard now >= killAt else { return false }
+            if !stageOnly && DaemonActivity(log: process.child.stderr) >= target { return true }
+            guard !uncovered.isEmpty, nextStageRead.withLock({ $0 }) <= now else { return false }
+            nextStageRead.withLock { $0 = now.addingTimeInterval(CrashLoopTests.stageReadInterval) }
+            let stages = try ConvergenceStage.read(inspector, specs: names.filter(submitter.acknowledged.contains))
+            guard !uncovered.isDisjoint(with: stages.values) else { return false }
+            seenAtKill.withLock { $0 = stages }
+            return true
         }
-        let acknowledged = submitter.acknowledged
+        let start = daemon.starter()
+        let databasePath = process.databasePath
+        let afterKill: @Sendable () throws -> AfterKill = {
+            let killed = Date()
+            let acknowledged = submitter.acknowledged
+            let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
+            let activity = DaemonActivity(log: process.child.stderr)
+            let database = try DaemonUnderTest.readDatabase(at: databasePath)
+            let checked = Date()
+            let restarted = try start()
+            submitter.noteKill()
+            return AfterKill(
+                killed: killed, acknowledged: acknowledged, stages: stages, activity: activity, database: database,
+                checked: checked, restarted: restarted, started: Date())
+        }
+        let after = try await crash(
+            process, interval: 0.02, when: due, timeout: max(0, killAt.timeIntervalSinceNow) + wait, then: afterKill
+        ).after
+        daemon.adopt(after.restarted)
+        lives.append(after.restarted)
+        started = after.started
 
         let killedBySignal =
             process.child.process.terminationReason == .uncaughtSignal
@@ -147,30 +176,37 @@ private final class CrashLoop {
         #expect(
             killedBySignal,
             "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
-        let resumed = Date()
-        let killed = killedAt.withLock { $0 } ?? resumed
-        let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
-            .merging(seenAtKill.withLock { $0 }.map { ($0.key + " at the kill", $0.value) }) { $1 }
-        let activity = DaemonActivity(log: process.child.stderr)
-        let database = try daemon.readDatabase()
+        let database = after.database
         #expect(
             database.integrity == ["ok"],
             "seed \(seed): PRAGMA integrity_check after kill \(round): \(database.integrity)")
-        let lost = acknowledged.subtracting(database.specNames).sorted()
+        let lost = after.acknowledged.subtracting(database.specNames).sorted()
         #expect(lost.isEmpty, "seed \(seed): after kill \(round), acknowledged submits are not stored: \(lost)")
-
-        let checked = Date()
-        try daemon.restart()
-        lives.append(daemon.process)
+        let stages = after.stages.merging(seenAtKill.withLock { $0 }.map { ($0.key + " at the kill", $0.value) }) {
+            $1
+        }
         kills.append(
             KillRecord(
-                stages: stages, activity: activity, resumeSeconds: resumed.timeIntervalSince(killed),
-                checkSeconds: checked.timeIntervalSince(resumed), startSeconds: Date().timeIntervalSince(checked)))
+                stages: stages, activity: after.activity, lagSeconds: max(0, resumed.timeIntervalSince(killAt)),
+                checkSeconds: after.checked.timeIntervalSince(after.killed),
+                startSeconds: after.started.timeIntervalSince(after.checked)))
     }
 
-    /// The first of the short stages the run must cover that no kill has landed in yet.
-    private var stageNotYetLanded: ConvergenceStage? {
-        Self.stagesToCover.first { stage in !kills.contains { $0.stages.contains(stage) } }
+    /// What the watch's thread found and did right after a kill.
+    private struct AfterKill: Sendable {
+        let killed: Date
+        let acknowledged: Set<String>
+        let stages: [String: ConvergenceStage]
+        let activity: DaemonActivity
+        let database: (integrity: [String], specNames: [String])
+        let checked: Date
+        let restarted: DaemonProcess
+        let started: Date
+    }
+
+    /// The stages the run must cover that no kill has landed in yet.
+    private var stagesNotYetLanded: Set<ConvergenceStage> {
+        Set(Self.stagesToCover.filter { stage in !kills.contains { $0.stages.contains(stage) } })
     }
 
     /// The stages some kill must land in.
@@ -223,12 +259,15 @@ private final class CrashLoop {
     }
 }
 
-/// An operator who submits the specs one after another, pausing between them, whatever the daemon is going
-/// through: a submit refused because the daemon is down (or went down answering it) is retried after a short pause.
+/// An operator who submits the specs one after another, each once a number of kills have come and after a pause,
+/// whatever the daemon is going through: a submit refused because the daemon is down (or went down answering it) is retried after a short pause.
 /// A submit is acknowledged when `ctl submit` exits 0.
 private final class SubmittingOperator: Sendable {
     private let specs: [SpecFile]
-    private let gaps: [Double]
+    /// For each spec, the kills that must have come before its first attempt.
+    private let killsBefore: [Int]
+    /// For each spec, the pause after those kills.
+    private let pauses: [Double]
     /// Any of the daemon's lives: `ctl` talks to the socket path they all share.
     private let socket: DaemonProcess
     private let state = Mutex(State())
@@ -240,12 +279,15 @@ private final class SubmittingOperator: Sendable {
         var refusals: [String: Int] = [:]
         /// Acknowledged submits whose spec a refused attempt had already stored (`unchanged`).
         var storedBeforeRefusal = 0
+        /// Kills so far (`noteKill()`).
+        var kills = 0
         var stopped = false
     }
 
-    init(specs: [SpecFile], gaps: [Double], socket: DaemonProcess) {
+    init(specs: [SpecFile], killsBefore: [Int], pauses: [Double], socket: DaemonProcess) {
         self.specs = specs
-        self.gaps = gaps
+        self.killsBefore = killsBefore
+        self.pauses = pauses
         self.socket = socket
     }
 
@@ -262,11 +304,19 @@ private final class SubmittingOperator: Sendable {
         }
     }
 
-    /// Submits every spec in order, each after its pause, retrying each for at most `submitTimeout` seconds;
-    /// returns early after `stop()`. Throws when a submit is never acknowledged or is not at generation 1.
+    /// Submits every spec in order, each once its kills have come (at most `killWaitTimeout` seconds) and after its
+    /// pause, retrying each for at most `submitTimeout` seconds; returns early after `stop()`. Throws when a submit
+    /// is never acknowledged or is not at generation 1.
     func submitAll() throws {
-        for (spec, gap) in zip(specs, gaps) {
-            Thread.sleep(forTimeInterval: gap)
+        for (index, spec) in specs.enumerated() {
+            let killsDue = Date().addingTimeInterval(CrashLoopTests.killWaitTimeout)
+            for _ in 0..<Int(CrashLoopTests.killWaitTimeout / 0.1) where Date() < killsDue {
+                let (kills, stopped) = state.withLock { ($0.kills, $0.stopped) }
+                if stopped { return }
+                if kills >= killsBefore[index] { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            Thread.sleep(forTimeInterval: pauses[index])
             let deadline = Date().addingTimeInterval(CrashLoopTests.submitTimeout)
             var lastError = ""
             for _ in 0..<Int(CrashLoopTests.submitTimeout / 0.2) where Date() < deadline {
@@ -296,6 +346,11 @@ private final class SubmittingOperator: Sendable {
                     description: "ctl submit \(spec.path) failed for \(CrashLoopTests.submitTimeout) s: \(lastError)")
             }
         }
+    }
+
+    /// Counts a kill, after the daemon is back: the next spec may be due.
+    func noteKill() {
+        state.withLock { $0.kills += 1 }
     }
 
     /// Makes `submitAll` return at its next attempt.
@@ -387,25 +442,27 @@ private enum DaemonActivity: Int, CaseIterable, Comparable {
 private struct KillRecord {
     let stages: Set<ConvergenceStage>
     let activity: DaemonActivity
-    /// Seconds from the kill until the test task resumed after it (a busy test pool can hold it back).
-    let resumeSeconds: Double
+    /// Seconds the test task started the kill's watch after the kill's moment had come (a busy test pool can hold
+    /// it back; the daemon runs on meanwhile, so the kill comes that much later than drawn).
+    let lagSeconds: Double
     /// Seconds the daemon stayed down for the test's own checks (emulator read, database copy and integrity check).
     let checkSeconds: Double
     /// Seconds from the restart to a socket that answers `ctl list`.
     let startSeconds: Double
 
     init(
-        stages: [String: ConvergenceStage], activity: DaemonActivity, resumeSeconds: Double, checkSeconds: Double,
+        stages: [String: ConvergenceStage], activity: DaemonActivity, lagSeconds: Double, checkSeconds: Double,
         startSeconds: Double
     ) {
         self.stages = Set(stages.values)
         self.activity = activity
-        self.resumeSeconds = resumeSeconds
+        self.lagSeconds = lagSeconds
         self.checkSeconds = checkSeconds
         self.startSeconds = startSeconds
     }
 
-    /// How many kills found some spec in each unfinished stage, and how many found the daemon doing what.
+    /// How many kills found some spec in each unfinished stage, how many found the daemon doing what, how long it
+    /// was down, and how late the test pool let the kills come.
     static func summary(_ kills: [KillRecord]) -> String {
         let stages = ConvergenceStage.allCases.filter { $0 != .ready }.map { stage in
             "\(stage.rawValue) \(kills.count { $0.stages.contains(stage) })"
@@ -413,13 +470,12 @@ private struct KillRecord {
         let activities = DaemonActivity.allCases.map { activity in
             "\(activity) \(kills.count { $0.activity == activity })"
         }
-        let resumes = kills.reduce(0) { $0 + $1.resumeSeconds }
+        let lags = kills.reduce(0) { $0 + $1.lagSeconds }
         let checks = kills.reduce(0) { $0 + $1.checkSeconds }
         let starts = kills.reduce(0) { $0 + $1.startSeconds }
         return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", ")); "
             + String(
-                format:
-                    "down %.1f s in all: the test resuming after the kill %.1f s, its checks %.1f s, restarts %.1f s",
-                resumes + checks + starts, resumes, checks, starts)
+                format: "down %.1f s in all: checks %.1f s, restarts %.1f s; kills late for the test pool %.1f s",
+                checks + starts, checks, starts, lags)
     }
 }

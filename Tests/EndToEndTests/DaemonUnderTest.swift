@@ -29,8 +29,18 @@ final class DaemonUnderTest {
 
     /// Starts the daemon again on the same database and socket (after `stop()` or `kill()`).
     func restart() throws {
-        process = try DaemonProcess(
-            directory: directory, environment: environment, arguments: Self.arguments + extraArguments)
+        adopt(try starter()())
+    }
+
+    /// Starts a daemon as `restart()` does, from any thread; hand the process to `adopt(_:)`.
+    func starter() -> @Sendable () throws -> DaemonProcess {
+        let (directory, environment, arguments) = (directory, environment, Self.arguments + extraArguments)
+        return { try DaemonProcess(directory: directory, environment: environment, arguments: arguments) }
+    }
+
+    /// Takes `process`, started by a `starter()`, as the running daemon.
+    func adopt(_ process: DaemonProcess) {
+        self.process = process
     }
 
     /// The end of the daemon's log without the control requests the tests make, for failure messages.
@@ -73,6 +83,11 @@ final class DaemonUnderTest {
     /// of the database and its WAL, so a crashed daemon's files stay as the crash left them for the next start.
     /// Call it only while no daemon runs.
     func readDatabase() throws -> (integrity: [String], specNames: [String]) {
+        try Self.readDatabase(at: process.databasePath)
+    }
+
+    /// `readDatabase()` of the SQLite file at `path`, from any thread.
+    static func readDatabase(at path: String) throws -> (integrity: [String], specNames: [String]) {
         let script = """
             import json, os, shutil, sqlite3, sys, tempfile
             with tempfile.TemporaryDirectory() as scratch:
@@ -86,13 +101,12 @@ final class DaemonUnderTest {
                 connection.close()
             print(json.dumps({"integrity": integrity, "names": names}))
             """
-        let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, process.databasePath], timeout: 60)
+        let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, path], timeout: 60)
         guard result.status == 0,
             let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
             let integrity = object["integrity"] as? [String], let names = object["names"] as? [String]
         else {
-            throw EndToEndError(
-                description: "Reading \(process.databasePath) with python3 failed (\(result.status)): \(result.stderr)")
+            throw EndToEndError(description: "Reading \(path) with python3 failed (\(result.status)): \(result.stderr)")
         }
         return (integrity, names)
     }
@@ -191,18 +205,29 @@ func crash(
     _ daemon: DaemonProcess, interval: Double = 0.1, when condition: @escaping @Sendable () throws -> Bool,
     timeout: Double = 60
 ) async throws -> Bool {
+    try await crash(daemon, interval: interval, when: condition, timeout: timeout, then: {}).held
+}
+
+/// `crash(_:interval:when:timeout:)`, then `afterKill` on the same thread right after the kill (so a busy test pool
+/// cannot keep the daemon down longer than `afterKill` takes); returns whether the condition held and what
+/// `afterKill` returned.
+func crash<Result: Sendable>(
+    _ daemon: DaemonProcess, interval: Double = 0.1, when condition: @escaping @Sendable () throws -> Bool,
+    timeout: Double = 60, then afterKill: @escaping @Sendable () throws -> Result
+) async throws -> (held: Bool, after: Result) {
     try await offPool {
+        var held = false
         let deadline = Date().addingTimeInterval(timeout)
         for _ in 0..<Int(timeout / interval) + 1 {
             if try condition() {
-                daemon.kill()
-                return true
+                held = true
+                break
             }
             if Date() >= deadline { break }
             usleep(UInt32(interval * 1_000_000))
         }
         daemon.kill()
-        return false
+        return (held, try afterKill())
     }
 }
 
