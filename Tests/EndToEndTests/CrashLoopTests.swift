@@ -24,10 +24,10 @@ struct CrashLoopTests {
     static let killDelays = 0.2...2.5
     /// Longest extra wait, after that moment, for the activity a kill targets; the kill comes then anyway.
     static let targetWait = 3.0
-    /// Every this many kills, if a convergence stage some kill must land in (`stagesToCover`) has none yet, the kill
-    /// waits for an acknowledged spec in such a stage and for nothing else. At the other kills such a stage, when a
-    /// read sees it after the kill's moment, triggers the kill as the targeted activity does; once every stage is
-    /// covered (usually within the first few kills) the kills are random only.
+    /// Every this many kills, if a convergence stage some kill must land in (`KillLoop.stagesToCover`) has none yet,
+    /// the kill waits for an acknowledged spec in such a stage and for nothing else. At the other kills such a stage,
+    /// when a read sees it after the kill's moment, triggers the kill as the targeted activity does; once every stage
+    /// is covered (usually within the first few kills) the kills are random only.
     static let stageKillEvery = 5
     /// Longest extra wait for a stage a kill targets alone; the kill comes then anyway.
     static let stageWait = 30.0
@@ -62,9 +62,7 @@ struct CrashLoopTests {
                 submitter.stop()
                 loop.daemon.process.kill()
             }
-            for round in 1...Self.killCount {
-                try await loop.killAndRestart(round: round, inspector: inspector)
-            }
+            try await loop.runKills(inspector: inspector)
             try await submitting.value
             try await loop.convergeAndCheck(inspector: inspector)
             print("CrashLoopTests: seed \(seed), \(loop.summary), \(Int(Date().timeIntervalSince(started))) s")
@@ -79,14 +77,15 @@ private final class CrashLoop {
     let submitter: SubmittingOperator
     private let seed: UInt64
     private let specs: [SpecFile]
-    private var random: SplitMix64
+    /// Each kill's drawn delay and target, in order.
+    private let plans: [KillPlan]
+    /// When the first daemon's socket answered: the first kill's delay counts from here.
+    private let started: Date
     /// Every daemon process of the run, oldest first.
     private var lives: [DaemonProcess]
-    /// When the running daemon's socket first answered: the next kill's delay counts from here.
-    private var started: Date
     private var kills: [KillRecord] = []
 
-    /// Writes the specs, starts the daemon in `directory` and draws the operator's pauses.
+    /// Writes the specs, starts the daemon in `directory` and draws the operator's pauses and the kills' plans.
     init(seed: UInt64, directory: String, environment: [String: String]) throws {
         self.seed = seed
         var random = SplitMix64(seed: seed)
@@ -101,7 +100,11 @@ private final class CrashLoop {
             specs: specs, killsBefore: specs.indices.map { Int(Double($0) * CrashLoopTests.killsPerSubmit) },
             pauses: specs.map { _ in Double.random(in: CrashLoopTests.submitPauses, using: &random) },
             socket: daemon.process)
-        self.random = random
+        plans = (1...CrashLoopTests.killCount).map { _ in
+            KillPlan(
+                delay: Double.random(in: CrashLoopTests.killDelays, using: &random),
+                target: DaemonActivity.allCases.randomElement(using: &random) ?? .idle)
+        }
     }
 
     /// The spec names, in submit order.
@@ -115,102 +118,29 @@ private final class CrashLoop {
         Comment(rawValue: "seed \(seed): \(what)\n\(daemon.logTail)")
     }
 
-    /// Kill number `round`: a watch SIGKILLs the daemon at a random moment after the last restart (for two thirds
-    /// of the kills, the first moment after it in which a reconcile, or an action, runs), or at the first moment
-    /// after it in which an acknowledged spec is in a stage no kill has landed in yet (see `stageKillEvery`). Then,
-    /// on the watch's thread, so a busy test pool can keep the daemon neither up past the kill's moment nor down
-    /// after the kill: notes where the kill landed, reads the database as the crash left it, and restarts the
-    /// daemon on it. Back in the test: checks that database (sound, every submit acknowledged before the kill
-    /// stored).
-    func killAndRestart(round: Int, inspector: EmulatorInspector) async throws {
-        let delay = Double.random(in: CrashLoopTests.killDelays, using: &random)
-        let target = DaemonActivity.allCases.randomElement(using: &random) ?? .idle
-        let process = daemon.process
-        let resumed = Date()
-        let killAt = started.addingTimeInterval(delay)
-        let uncovered = stagesNotYetLanded
-        let stageOnly = round.isMultiple(of: CrashLoopTests.stageKillEvery) && !uncovered.isEmpty
-        let wait = stageOnly ? CrashLoopTests.stageWait : CrashLoopTests.targetWait
-        let submitter = self.submitter
-        let names = self.names
-        // The stages the read that triggered a stage kill saw: the emulator goes on after the kill (an instance
-        // finishes creating), so a read after it can miss the stage the kill landed in.
-        let seenAtKill = Mutex<[String: ConvergenceStage]>([:])
-        let nextStageRead = Mutex(Date.distantPast)
-        let due: @Sendable () throws -> Bool = {
-            let now = Date()
-            guard now >= killAt else { return false }
-            if !stageOnly && DaemonActivity(log: process.child.stderr) >= target { return true }
-            guard !uncovered.isEmpty, nextStageRead.withLock({ $0 }) <= now else { return false }
-            nextStageRead.withLock { $0 = now.addingTimeInterval(CrashLoopTests.stageReadInterval) }
-            let stages = try ConvergenceStage.read(inspector, specs: names.filter(submitter.acknowledged.contains))
-            guard !uncovered.isDisjoint(with: stages.values) else { return false }
-            seenAtKill.withLock { $0 = stages }
-            return true
+    /// Every kill and restart, on a thread of their own (`KillLoop`), so a busy test pool can keep the daemon
+    /// neither up past a kill's moment nor down after a kill; then checks what each kill found: the daemon was
+    /// alive until the kill, and the database it left is sound and holds every submit acknowledged before it.
+    func runKills(inspector: EmulatorInspector) async throws {
+        let loop = KillLoop(
+            plans: plans, start: daemon.starter(), databasePath: daemon.process.databasePath, submitter: submitter,
+            names: names, inspector: inspector)
+        let (first, started) = (daemon.process, started)
+        let (records, restarted) = try await offPool { try loop.run(from: first, startedAt: started) }
+        kills = records
+        lives += restarted
+        if let last = restarted.last { daemon.adopt(last) }
+        for (round, kill) in zip(1..., kills) {
+            #expect(
+                kill.deathLog == nil,
+                "seed \(seed): the daemon died on its own before kill \(round):\n\(kill.deathLog ?? "")")
+            #expect(
+                kill.integrity == ["ok"], "seed \(seed): PRAGMA integrity_check after kill \(round): \(kill.integrity)")
+            #expect(
+                kill.lost.isEmpty,
+                "seed \(seed): after kill \(round), acknowledged submits are not stored: \(kill.lost)")
         }
-        let start = daemon.starter()
-        let databasePath = process.databasePath
-        let afterKill: @Sendable () throws -> AfterKill = {
-            let killed = Date()
-            let acknowledged = submitter.acknowledged
-            let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
-            let activity = DaemonActivity(log: process.child.stderr)
-            let database = try DaemonUnderTest.readDatabase(at: databasePath)
-            let checked = Date()
-            let restarted = try start()
-            submitter.noteKill()
-            return AfterKill(
-                killed: killed, acknowledged: acknowledged, stages: stages, activity: activity, database: database,
-                checked: checked, restarted: restarted, started: Date())
-        }
-        let after = try await crash(
-            process, interval: 0.02, when: due, timeout: max(0, killAt.timeIntervalSinceNow) + wait, then: afterKill
-        ).after
-        daemon.adopt(after.restarted)
-        lives.append(after.restarted)
-        started = after.started
-
-        let killedBySignal =
-            process.child.process.terminationReason == .uncaughtSignal
-            && process.child.process.terminationStatus == SIGKILL
-        #expect(
-            killedBySignal,
-            "seed \(seed): the daemon died on its own before kill \(round):\n\(process.child.stderr.suffix(4000))")
-        let database = after.database
-        #expect(
-            database.integrity == ["ok"],
-            "seed \(seed): PRAGMA integrity_check after kill \(round): \(database.integrity)")
-        let lost = after.acknowledged.subtracting(database.specNames).sorted()
-        #expect(lost.isEmpty, "seed \(seed): after kill \(round), acknowledged submits are not stored: \(lost)")
-        let stages = after.stages.merging(seenAtKill.withLock { $0 }.map { ($0.key + " at the kill", $0.value) }) {
-            $1
-        }
-        kills.append(
-            KillRecord(
-                stages: stages, activity: after.activity, lagSeconds: max(0, resumed.timeIntervalSince(killAt)),
-                checkSeconds: after.checked.timeIntervalSince(after.killed),
-                startSeconds: after.started.timeIntervalSince(after.checked)))
     }
-
-    /// What the watch's thread found and did right after a kill.
-    private struct AfterKill: Sendable {
-        let killed: Date
-        let acknowledged: Set<String>
-        let stages: [String: ConvergenceStage]
-        let activity: DaemonActivity
-        let database: (integrity: [String], specNames: [String])
-        let checked: Date
-        let restarted: DaemonProcess
-        let started: Date
-    }
-
-    /// The stages the run must cover that no kill has landed in yet.
-    private var stagesNotYetLanded: Set<ConvergenceStage> {
-        Set(Self.stagesToCover.filter { stage in !kills.contains { $0.stages.contains(stage) } })
-    }
-
-    /// The stages some kill must land in.
-    private static let stagesToCover: [ConvergenceStage] = [.restoring, .instances]
 
     /// After the last restart and every submit: waits until every spec is Ready, checks the emulator's world resource
     /// by resource, stops the daemon and checks the database; and that the kills spread over the convergence.
@@ -242,7 +172,7 @@ private final class CrashLoop {
         #expect(database.integrity == ["ok"], "seed \(seed): PRAGMA integrity_check: \(database.integrity)")
         #expect(database.specNames == names, "seed \(seed): the specs table holds \(database.specNames)")
 
-        for stage in Self.stagesToCover {
+        for stage in KillLoop.stagesToCover {
             let landed = kills.contains { $0.stages.contains(stage) }
             #expect(landed, "seed \(seed): no kill landed during \(stage.rawValue): \(summary)")
         }
@@ -259,8 +189,105 @@ private final class CrashLoop {
     }
 }
 
+/// One kill's random choices, drawn from the seed before the kills start.
+private struct KillPlan: Sendable {
+    /// Seconds from the restart before it (or the first start) to the kill's earliest moment.
+    let delay: Double
+    /// The daemon activity the kill waits for after that moment, at most `targetWait` seconds.
+    let target: DaemonActivity
+}
+
+/// The kills and restarts of one run, on the calling thread (never the test pool): each kill comes at its moment,
+/// and the daemon is back as soon as the crashed database is read.
+private struct KillLoop: Sendable {
+    let plans: [KillPlan]
+    /// Starts a daemon on the run's database and socket (`DaemonUnderTest.starter()`).
+    let start: @Sendable () throws -> DaemonProcess
+    let databasePath: String
+    let submitter: SubmittingOperator
+    /// The spec names, in submit order.
+    let names: [String]
+    let inspector: EmulatorInspector
+
+    /// The stages some kill must land in.
+    static let stagesToCover: [ConvergenceStage] = [.restoring, .instances]
+
+    /// Runs every plan against `first`, whose socket answered at `startedAt`: each kill's watch SIGKILLs the daemon
+    /// at the plan's moment, or at the first moment after it in which the plan's activity runs (at most `targetWait`
+    /// seconds later) or an acknowledged spec is in a stage no kill has landed in yet (see `stageKillEvery`); then
+    /// notes where the kill landed, reads the database as the crash left it and restarts the daemon. Returns what
+    /// each kill found and the restarted daemons, oldest first. On an error, kills the daemon it started last.
+    func run(from first: DaemonProcess, startedAt: Date) throws -> (kills: [KillRecord], restarted: [DaemonProcess]) {
+        var kills: [KillRecord] = []
+        var restarted: [DaemonProcess] = []
+        var (process, started) = (first, startedAt)
+        do {
+            for (round, plan) in zip(1..., plans) {
+                let uncovered = Set(
+                    Self.stagesToCover.filter { stage in !kills.contains { $0.stages.contains(stage) } })
+                let stageOnly = round.isMultiple(of: CrashLoopTests.stageKillEvery) && !uncovered.isEmpty
+                var record = try kill(
+                    process, at: started.addingTimeInterval(plan.delay), plan: plan, stages: uncovered,
+                    stageOnly: stageOnly)
+                let checked = Date()
+                process = try start()
+                started = Date()
+                restarted.append(process)
+                submitter.noteKill()
+                record.startSeconds = started.timeIntervalSince(checked)
+                kills.append(record)
+            }
+        } catch {
+            process.kill()
+            throw error
+        }
+        return (kills, restarted)
+    }
+
+    /// One kill of `process` (see `run`), and what it found.
+    private func kill(
+        _ process: DaemonProcess, at moment: Date, plan: KillPlan, stages uncovered: Set<ConvergenceStage>,
+        stageOnly: Bool
+    ) throws -> KillRecord {
+        // The stages the read that triggered a stage kill saw: the emulator goes on after the kill (an instance
+        // finishes creating), so a read after it can miss the stage the kill landed in.
+        var seenAtKill: [String: ConvergenceStage] = [:]
+        var nextStageRead = moment
+        try blockingCrash(
+            process, interval: 0.02,
+            timeout: max(0, moment.timeIntervalSinceNow)
+                + (stageOnly ? CrashLoopTests.stageWait : CrashLoopTests.targetWait)
+        ) {
+            let now = Date()
+            guard now >= moment else { return false }
+            if !stageOnly && DaemonActivity(log: process.child.stderr) >= plan.target { return true }
+            guard !uncovered.isEmpty, now >= nextStageRead else { return false }
+            nextStageRead = now.addingTimeInterval(CrashLoopTests.stageReadInterval)
+            let stages = try ConvergenceStage.read(inspector, specs: names.filter(submitter.acknowledged.contains))
+            guard !uncovered.isDisjoint(with: stages.values) else { return false }
+            seenAtKill = stages
+            return true
+        }
+        let killed = Date()
+        let acknowledged = submitter.acknowledged
+        let stages = try ConvergenceStage.read(inspector, specs: names.filter(acknowledged.contains))
+            .merging(seenAtKill.map { ($0.key + " at the kill", $0.value) }) { $1 }
+        let activity = DaemonActivity(log: process.child.stderr)
+        let killedBySignal =
+            process.child.process.terminationReason == .uncaughtSignal
+            && process.child.process.terminationStatus == SIGKILL
+        let database = try DaemonUnderTest.readDatabase(at: databasePath)
+        return KillRecord(
+            stages: Set(stages.values), activity: activity, byStage: !seenAtKill.isEmpty,
+            deathLog: killedBySignal ? nil : String(process.child.stderr.suffix(4000)),
+            integrity: database.integrity, lost: acknowledged.subtracting(database.specNames).sorted(),
+            checkSeconds: Date().timeIntervalSince(killed))
+    }
+}
+
 /// An operator who submits the specs one after another, each once a number of kills have come and after a pause,
-/// whatever the daemon is going through: a submit refused because the daemon is down (or went down answering it) is retried after a short pause.
+/// whatever the daemon is going through: a submit refused because the daemon is down (or went down answering it)
+/// is retried after a short pause.
 /// A submit is acknowledged when `ctl submit` exits 0.
 private final class SubmittingOperator: Sendable {
     private let specs: [SpecFile]
@@ -438,31 +465,25 @@ private enum DaemonActivity: Int, CaseIterable, Comparable {
     }
 }
 
-/// Where one kill landed: the stages of the acknowledged specs, and what the daemon was doing.
-private struct KillRecord {
+/// What one kill found: the stages of the acknowledged specs, what the daemon was doing, and the database it left.
+private struct KillRecord: Sendable {
     let stages: Set<ConvergenceStage>
     let activity: DaemonActivity
-    /// Seconds the test task started the kill's watch after the kill's moment had come (a busy test pool can hold
-    /// it back; the daemon runs on meanwhile, so the kill comes that much later than drawn).
-    let lagSeconds: Double
+    /// Whether a stage no kill had landed in yet triggered the kill (rather than its drawn moment and activity).
+    let byStage: Bool
+    /// The daemon's log tail when it had died before the kill (nil when the kill's SIGKILL ended it).
+    let deathLog: String?
+    /// The database's `PRAGMA integrity_check` rows as the crash left it.
+    let integrity: [String]
+    /// Submits acknowledged before the kill that the database does not hold.
+    let lost: [String]
     /// Seconds the daemon stayed down for the test's own checks (emulator read, database copy and integrity check).
     let checkSeconds: Double
     /// Seconds from the restart to a socket that answers `ctl list`.
-    let startSeconds: Double
+    var startSeconds = 0.0
 
-    init(
-        stages: [String: ConvergenceStage], activity: DaemonActivity, lagSeconds: Double, checkSeconds: Double,
-        startSeconds: Double
-    ) {
-        self.stages = Set(stages.values)
-        self.activity = activity
-        self.lagSeconds = lagSeconds
-        self.checkSeconds = checkSeconds
-        self.startSeconds = startSeconds
-    }
-
-    /// How many kills found some spec in each unfinished stage, how many found the daemon doing what, how long it
-    /// was down, and how late the test pool let the kills come.
+    /// How many kills found some spec in each unfinished stage, how many a stage still to cover triggered, how many
+    /// found the daemon doing what, and how long it was down.
     static func summary(_ kills: [KillRecord]) -> String {
         let stages = ConvergenceStage.allCases.filter { $0 != .ready }.map { stage in
             "\(stage.rawValue) \(kills.count { $0.stages.contains(stage) })"
@@ -470,12 +491,10 @@ private struct KillRecord {
         let activities = DaemonActivity.allCases.map { activity in
             "\(activity) \(kills.count { $0.activity == activity })"
         }
-        let lags = kills.reduce(0) { $0 + $1.lagSeconds }
         let checks = kills.reduce(0) { $0 + $1.checkSeconds }
         let starts = kills.reduce(0) { $0 + $1.startSeconds }
-        return "kills during: \(stages.joined(separator: ", ")); daemon: \(activities.joined(separator: ", ")); "
-            + String(
-                format: "down %.1f s in all: checks %.1f s, restarts %.1f s; kills late for the test pool %.1f s",
-                checks + starts, checks, starts, lags)
+        return "kills during: \(stages.joined(separator: ", ")) (\(kills.count(where: \.byStage)) triggered by the "
+            + "stage); daemon: \(activities.joined(separator: ", ")); "
+            + String(format: "down %.1f s in all: checks %.1f s, restarts %.1f s", checks + starts, checks, starts)
     }
 }

@@ -205,30 +205,25 @@ func crash(
     _ daemon: DaemonProcess, interval: Double = 0.1, when condition: @escaping @Sendable () throws -> Bool,
     timeout: Double = 60
 ) async throws -> Bool {
-    try await crash(daemon, interval: interval, when: condition, timeout: timeout, then: {}).held
+    try await offPool { try blockingCrash(daemon, interval: interval, timeout: timeout, when: condition) }
 }
 
-/// `crash(_:interval:when:timeout:)`, then `afterKill` on the same thread right after the kill (so a busy test pool
-/// cannot keep the daemon down longer than `afterKill` takes); returns whether the condition held and what
-/// `afterKill` returned.
-func crash<Result: Sendable>(
-    _ daemon: DaemonProcess, interval: Double = 0.1, when condition: @escaping @Sendable () throws -> Bool,
-    timeout: Double = 60, then afterKill: @escaping @Sendable () throws -> Result
-) async throws -> (held: Bool, after: Result) {
-    try await offPool {
-        var held = false
-        let deadline = Date().addingTimeInterval(timeout)
-        for _ in 0..<Int(timeout / interval) + 1 {
-            if try condition() {
-                held = true
-                break
-            }
-            if Date() >= deadline { break }
-            usleep(UInt32(interval * 1_000_000))
+/// `crash(_:interval:when:timeout:)` on the calling thread, which it blocks: for a caller already off the test pool.
+@discardableResult
+func blockingCrash(
+    _ daemon: DaemonProcess, interval: Double, timeout: Double, when condition: () throws -> Bool
+) throws -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    for _ in 0..<Int(timeout / interval) + 1 {
+        if try condition() {
+            daemon.kill()
+            return true
         }
-        daemon.kill()
-        return (held, try afterKill())
+        if Date() >= deadline { break }
+        usleep(UInt32(interval * 1_000_000))
     }
+    daemon.kill()
+    return false
 }
 
 /// Polls `condition` every `interval` seconds until it holds, at most `timeout` seconds; returns whether it held.
