@@ -5,15 +5,16 @@ import Testing
 import TestSupport
 
 /// Twenty `kill -9`s at random moments while ten specs converge, each followed by a restart on the same database and
-/// socket, while an operator submits the specs one by one whenever it likes. Afterwards every spec is Ready, the
-/// emulator holds each resource exactly once, the database passes `PRAGMA integrity_check`, and every acknowledged
-/// submit is stored.
+/// socket, while an operator submits the specs one by one, whatever the daemon is going through. Afterwards every
+/// spec is Ready, the emulator holds each resource exactly once, the database passes `PRAGMA integrity_check` after
+/// every kill and at the end, and every acknowledged submit is stored.
 ///
 /// The emulator's RDS delays (restore 3.5 s, instances 2.5 s, association 1 s) are long enough for kills to land in
-/// the middle of each step. The operator paces its submits by the kills, not by the clock, so however long each kill
-/// and restart takes on a loaded machine, specs keep entering those steps until about two thirds of the kills are
-/// done. The seed is printed and in every failure message; `CRASHLOOP_SEED=<n>` repeats a run's random choices (the
-/// moments they lead to still depend on the machine's speed).
+/// the middle of each step. The kills and restarts run on a thread of their own, so a busy test pool (a parallel
+/// run) neither keeps the daemon down nor lets it run past a kill's moment; the operator paces its submits by the
+/// kills, not by the clock, so however long each round takes, specs keep entering those steps until about two thirds
+/// of the kills are done. The seed is printed and in every failure message; `CRASHLOOP_SEED=<n>` repeats a run's
+/// random choices (the moments they lead to still depend on the machine's speed).
 @Suite(.sharedEmulator(restoreSeconds: 3.5, instanceSeconds: 2.5, associationSeconds: 1))
 struct CrashLoopTests {
     /// Specs converging at once.
@@ -31,7 +32,7 @@ struct CrashLoopTests {
     static let stageKillEvery = 5
     /// Longest extra wait for a stage a kill targets alone; the kill comes then anyway.
     static let stageWait = 30.0
-    /// Seconds between two reads of the specs' stages while a kill waits for its moment.
+    /// Seconds between two reads of the specs' stages while a kill, its moment come, looks for a stage to cover.
     static let stageReadInterval = 0.2
     /// Spec `i` is submitted no earlier than after kill ⌊i × killsPerSubmit⌋ (the first at once, the last after kill
     /// 13): later kills still find specs restoring and creating instances however long the rounds take.
@@ -287,8 +288,7 @@ private struct KillLoop: Sendable {
 
 /// An operator who submits the specs one after another, each once a number of kills have come and after a pause,
 /// whatever the daemon is going through: a submit refused because the daemon is down (or went down answering it)
-/// is retried after a short pause.
-/// A submit is acknowledged when `ctl submit` exits 0.
+/// is retried after a short pause. A submit is acknowledged when `ctl submit` exits 0.
 private final class SubmittingOperator: Sendable {
     private let specs: [SpecFile]
     /// For each spec, the kills that must have come before its first attempt.
