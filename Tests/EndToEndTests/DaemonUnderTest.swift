@@ -49,6 +49,11 @@ final class DaemonUnderTest {
         return lines.suffix(40).joined(separator: "\n")
     }
 
+    /// How many lines of the running daemon's log contain `text`.
+    func logCount(of text: String) -> Int {
+        process.child.stderr.split(separator: "\n").count { $0.contains(text) }
+    }
+
     /// `ctl submit FILE`; returns its output line (`NAME generation N (created|updated|unchanged)`).
     @discardableResult
     func submit(_ path: String) throws -> String {
