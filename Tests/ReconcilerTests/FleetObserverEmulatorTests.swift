@@ -35,7 +35,7 @@ struct FleetObserverEmulatorTests {
             let fleet = FleetObserver(
                 reader: perSpec,
                 timing: FleetObserver.Timing(
-                    pollInterval: .seconds(60), resync: ResyncSchedule(interval: .seconds(600))))
+                    pollInterval: .seconds(60), resync: FleetSchedule(interval: .seconds(600))))
             fleet.watch(specs.map(\.name) + ["fleet-absent"])
             for spec in specs {
                 let batched = try fleet.observe(spec)
@@ -66,7 +66,7 @@ struct FleetObserverEmulatorTests {
                     ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
                 })
             for spec in specs { interests[spec.name] = FleetInterest(spec) }
-            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests)
+            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests, instancesOf: [])
             #expect(attempts.withLock { $0 } == 4)
             #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
             #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
@@ -80,9 +80,9 @@ struct FleetObserverEmulatorTests {
             var wantsFree = specs[0]
             wantsFree.instances["5"] = .init(identifier: "fleet-managed-free")
             attempts.withLock { $0 = 0 }
-            let conflicts = try AWSObserver(client: counted, logger: harness.logger).readFleet([
-                wantsTaken.name: FleetInterest(wantsTaken), wantsFree.name: FleetInterest(wantsFree),
-            ])
+            let conflicts = try AWSObserver(client: counted, logger: harness.logger).readFleet(
+                [wantsTaken.name: FleetInterest(wantsTaken), wantsFree.name: FleetInterest(wantsFree)],
+                instancesOf: [])
             #expect(attempts.withLock { $0 } == 3, "DescribeDBClusters, DescribeDBInstances by cluster and by id")
             #expect(conflicts.instanceConflicts["fleet-given"]?.found.map(\.identifier) == ["fleet-managed-1"])
             #expect(conflicts.instanceConflicts["fleet-managed"]?.found == [])

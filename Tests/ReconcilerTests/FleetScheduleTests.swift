@@ -4,12 +4,12 @@ import TestSupport
 
 @testable import Reconciler
 
-/// Resync passes on fleet-wide boundaries (`ResyncSchedule`) and preflight verdicts shared per backup location
+/// Resync passes on fleet-wide boundaries (`FleetSchedule`) and preflight verdicts shared per backup location
 /// (`PreflightCache`).
 @Suite("Resync boundaries and shared preflight verdicts")
-struct ResyncScheduleTests {
+struct FleetScheduleTests {
     let anchor = Fixture.now
-    var aligned: ResyncSchedule { ResyncSchedule(interval: .seconds(600), anchor: anchor) }
+    var aligned: FleetSchedule { FleetSchedule(interval: .seconds(600), anchor: anchor) }
 
     @Test func anAlignedResyncLandsOnTheNextBoundaryNeverMoreThanAnIntervalAway() {
         #expect(aligned.delay(from: anchor.addingTimeInterval(10)) == .seconds(590))
@@ -50,7 +50,7 @@ struct ResyncScheduleTests {
     }
 
     @Test func withoutAnAnchorEachSpecResyncsOnItsOwnClock() {
-        let own = ResyncSchedule(interval: .seconds(600))
+        let own = FleetSchedule(interval: .seconds(600))
         #expect(own.delay(from: anchor.addingTimeInterval(10)) == .seconds(600))
         #expect(!own.isDue(since: anchor, now: anchor.addingTimeInterval(599)))
         #expect(own.isDue(since: anchor, now: anchor.addingTimeInterval(600)))
