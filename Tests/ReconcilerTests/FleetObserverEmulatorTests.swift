@@ -70,6 +70,14 @@ struct FleetObserverEmulatorTests {
             #expect(attempts.withLock { $0 } == 4)
             #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
             #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
+            // The instances of 150 more clusters (specs waiting on their instances alone) in the same read: its
+            // DescribeDBInstances by db-cluster-id in 2 chunks, one request more.
+            attempts.withLock { $0 = 0 }
+            let waiting = Set((1...148).map { "fleet-none-\($0)" } + specs.map(\.name))
+            let both = try AWSObserver(client: counted, logger: harness.logger).readFleet(
+                interests, instancesOf: waiting)
+            #expect(attempts.withLock { $0 } == 5)
+            #expect(both.instances.values.map(\.count) == [2, 2])
 
             // Instance identifiers a spec wants but its available cluster lacks are looked for once for every such
             // spec: one DescribeDBInstances by db-instance-id, finding the one another cluster holds, as a per-spec

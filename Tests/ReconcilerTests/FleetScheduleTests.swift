@@ -4,8 +4,8 @@ import TestSupport
 
 @testable import Reconciler
 
-/// Resync passes on fleet-wide boundaries (`FleetSchedule`) and preflight verdicts shared per backup location
-/// (`PreflightCache`).
+/// Resync passes and poll ticks on fleet-wide boundaries (`FleetSchedule`) and preflight verdicts shared per backup
+/// location (`PreflightCache`).
 @Suite("Resync boundaries and shared preflight verdicts")
 struct FleetScheduleTests {
     let anchor = Fixture.now
@@ -46,6 +46,47 @@ struct FleetScheduleTests {
             let landing = harness.clock.function().timeIntervalSince(anchor) + delay / .seconds(1)
             #expect(delay <= .seconds(60))
             #expect(abs(landing / 60 - (landing / 60).rounded()) < 0.0001, "lands \(landing) s after the anchor")
+        }
+    }
+
+    @Test func aPollLandsOnTheNextTickAtLeastHalfAnIntervalAwaySoNeverLaterThanOneAndAHalf() {
+        let ticks = FleetSchedule(interval: .seconds(10), anchor: anchor)
+        #expect(ticks.delay(from: anchor.addingTimeInterval(3), atLeast: .seconds(5)) == .seconds(7))
+        #expect(ticks.delay(from: anchor.addingTimeInterval(6), atLeast: .seconds(5)) == .seconds(14), "skips a tick")
+        #expect(ticks.delay(from: anchor.addingTimeInterval(15), atLeast: .seconds(5)) == .seconds(5))
+        for offset in stride(from: 0.0, to: 100, by: 0.7) {
+            let now = anchor.addingTimeInterval(offset)
+            let delay = ticks.delay(from: now, atLeast: .seconds(5))
+            let landing = offset + delay / .seconds(1)
+            #expect(delay >= .seconds(5) && delay <= .seconds(15), "at \(offset) s: \(delay)")
+            #expect(abs(landing - (landing / 10).rounded() * 10) < 0.002, "lands \(landing) s after the anchor")
+        }
+        #expect(FleetSchedule(interval: .seconds(10)).delay(from: anchor, atLeast: .seconds(5)) == .seconds(10))
+    }
+
+    @Test func aSpecWaitingOnAWSRequeuesForAPollTickOfTheFleetGrid() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            // Ticks of 5 s; reconciles 1 s apart from 1 s into a tick: the polls at 2 s (the next tick 3 s away) and
+            // 3 s into it (2 s away, less than half an interval: the tick after).
+            let anchor = Fixture.now.addingTimeInterval(-6)
+            let reconciler = SpecReconciler(
+                store: harness.store, observer: harness.aws, executor: harness.aws,
+                options: ReconcilerOptions(
+                    pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
+                logger: .init(label: "test"), clock: harness.clock.function)
+            var delays: [Duration] = []
+            for _ in 0..<20 where try harness.status.phase != .ready {
+                let outcome = reconciler.reconcile(name: harness.spec.name)
+                if try harness.status.phase == .converging, case .requeueAfter(let delay) = outcome, delay > .zero {
+                    let landing = harness.clock.function().timeIntervalSince(anchor) + delay / .seconds(1)
+                    #expect(abs(landing / 5 - (landing / 5).rounded()) < 0.0001, "lands \(landing) s after the anchor")
+                    delays.append(delay)
+                }
+                harness.clock.advance(seconds: 1)
+            }
+            #expect(try harness.status.phase == .ready)
+            #expect(delays == [.seconds(3), .seconds(7)])
         }
     }
 
