@@ -35,11 +35,14 @@ struct FleetObserverTests {
         let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
         clock.release(reader.gate, afterCalls: specs.count + 1)
         let observed = observeConcurrently(fleet, specs)
-        // Nothing was watched: the first read covers its caller (and any caller that asked before it began), the
-        // second every spec that asked meanwhile.
+        // Nothing was watched: the first read (of the whole fleet as watched then) covers its caller and any caller
+        // that asked before it began; the second, asked for as a whole read but begun after the pass's whole read was
+        // kept, only the specs that asked meanwhile.
         #expect(reader.reads.count == 2)
-        #expect((1..<specs.count).contains(reader.reads.first?.count ?? 0))
-        #expect(Set(reader.reads.last?.keys ?? [:].keys) == Set(specs.map(\.name)))
+        let first = Set(reader.reads.first?.keys ?? [:].keys)
+        let second = Set(reader.reads.last?.keys ?? [:].keys)
+        #expect((1..<specs.count).contains(first.count))
+        #expect(first.isDisjoint(with: second) && first.union(second) == Set(specs.map(\.name)))
         #expect(observed.map { $0?.cluster?.identifier } == specs.map(\.name))
     }
 
@@ -169,6 +172,54 @@ struct FleetObserverTests {
         _ = try fleet.observe(specs[0])
         #expect(try fleet.binlogPosition(specs[0]).source == BinlogPosition.unavailable)
         #expect(reader.eventReads.withLock { $0 } == 3 && reader.ownBinlogReads.withLock { $0 } == 2)
+    }
+
+    @Test func specsBecomingAvailableTogetherShareOneEventsRead() throws {
+        let specs = (1...6).map { Fixture.spec(name: "available-\($0)") }
+        let reader = CountingFleetReader()
+        let hold = DispatchSemaphore(value: 0)
+        reader.holdingEventsRead.withLock { $0 = hold }
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        // Every spec asks while the first events read is held: they wait for it instead of reading their own.
+        let asked = DispatchGroup()
+        let finished = DispatchGroup()
+        for spec in specs {
+            asked.enter()
+            finished.enter()
+            Thread {
+                asked.leave()
+                _ = try? fleet.binlogPosition(spec)
+                finished.leave()
+            }.start()
+        }
+        _ = asked.wait(timeout: .now() + 30)
+        hold.signal()
+        _ = finished.wait(timeout: .now() + 30)
+        #expect(reader.eventReads.withLock { $0 } == 1)
+    }
+
+    @Test func aPollAWorkerGetsToLatePlansFromAReadBegunOnTheTickItWasDueOn() throws {
+        let specs = (1...3).map { Fixture.spec(name: "late-\($0)") }
+        let reader = CountingFleetReader()
+        reader.clusterStatus.withLock { $0 = "creating" }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        // Each is due on the tick 10 s after the anchor (the first at least 5 s after its look): the first is looked
+        // at on it, the others only in the tick after (a busy worker), past the read's max age.
+        clock.advance(seconds: 9)
+        _ = try fleet.observe(specs[0])
+        clock.advance(seconds: 13)
+        _ = try fleet.observe(specs[1])
+        _ = try fleet.observe(specs[2])
+        #expect(reader.reads.count == 2, "the due tick's read covered them")
+        // Their next poll is due on the tick 30 s after the anchor: read again.
+        clock.advance(seconds: 7)
+        _ = try fleet.observe(specs[1])
+        #expect(reader.reads.count == 3)
     }
 
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
@@ -359,6 +410,8 @@ final class CountingFleetReader: FleetReading {
     let eventReads = Mutex(0)
     let ownBinlogReads = Mutex(0)
     let eventsRefused = Mutex(false)
+    /// When set, the next events read waits for it (at most 30 s).
+    let holdingEventsRead = Mutex<DispatchSemaphore?>(nil)
 
     init(holdingFirstRead: Bool = false) {
         holdsFirstRead = holdingFirstRead
@@ -435,6 +488,9 @@ final class CountingFleetReader: FleetReading {
 
     func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
         eventReads.withLock { $0 += 1 }
+        if let hold = holdingEventsRead.withLock({ held in defer { held = nil }; return held }) {
+            _ = hold.wait(timeout: .now() + 30)
+        }
         if eventsRefused.withLock({ $0 }) {
             throw ObservationError(
                 operation: "DescribeEvents", code: "AccessDenied", message: "not authorized", httpStatus: 403)

@@ -53,6 +53,8 @@ public final class FleetObserver: StateObserving {
     private struct Watched {
         var interest: FleetInterest
         var lastObserved: Date
+        /// The start of the look before the last one.
+        var previousObserved: Date = .distantPast
         /// The `tick` of the spec's last write to its cluster, instances or security group.
         var lastWrite: UInt64 = 0
         /// The `tick` of the spec's last role write whose result did not tell its effect.
@@ -162,6 +164,8 @@ public final class FleetObserver: StateObserving {
     private let clock: @Sendable () -> Date
     private let readTimeout: TimeInterval
     private let state: Mutex<State>
+    /// Held while the account's recent cluster events are read (`readEvents(for:)`).
+    private let eventsReading = NSLock()
 
     /// An observer reading through `reader` with `timing`; a reconcile waits at most `readTimeout` for a read.
     public init(
@@ -263,27 +267,35 @@ public final class FleetObserver: StateObserving {
     /// restore), or when the shared read fails, reads its own events, then the backup's `xtrabackup_info`.
     public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
         let name = spec.name
-        let kept: RecentEvents? = state.withLock { state in
-            guard let events = state.events, let watched = state.watched[name],
-                events.started >= watched.lastReadStart
-            else { return nil }
-            return events
-        }
-        let events: RecentEvents
-        if let kept {
-            events = kept
-        } else {
-            let started = clock()
-            // A policy that scopes DescribeEvents to named clusters refuses the account-wide read: read the spec's.
-            guard let messages = try? reader.readRecentClusterEvents() else { return try reader.binlogPosition(spec) }
-            events = RecentEvents(messages: messages, started: started)
-            state.withLock { state in
-                if started > state.events?.started ?? .distantPast { state.events = events }
-            }
-        }
+        // A policy that scopes DescribeEvents to named clusters refuses the account-wide read: read the spec's.
+        guard let events = keptEvents(for: name) ?? readEvents(for: name) else { return try reader.binlogPosition(spec) }
         let messages = events.messages[name.lowercased()] ?? []
         if let found = messages.lazy.compactMap(BinlogRecovery.position(inEvent:)).first { return found }
         return try reader.binlogPosition(spec)
+    }
+
+    /// The kept events read when it began after the spec's last observation (which showed its cluster available).
+    private func keptEvents(for name: String) -> RecentEvents? {
+        state.withLock { state in
+            guard let events = state.events, let watched = state.watched[name], events.started >= watched.lastReadStart
+            else { return nil }
+            return events
+        }
+    }
+
+    /// The account's recent cluster events, read one read at a time, so the specs of a poll tick asking together
+    /// wait for the first and share it; nil when AWS refuses the read.
+    private func readEvents(for name: String) -> RecentEvents? {
+        eventsReading.lock()
+        defer { eventsReading.unlock() }
+        if let kept = keptEvents(for: name) { return kept }
+        let started = clock()
+        guard let messages = try? reader.readRecentClusterEvents() else { return nil }
+        let events = RecentEvents(messages: messages, started: started)
+        state.withLock { state in
+            if started > state.events?.started ?? .distantPast { state.events = events }
+        }
+        return events
     }
 
     private enum Step {
@@ -299,9 +311,11 @@ public final class FleetObserver: StateObserving {
         let step: Step = state.withLock { state in
             // Read under the lock, so the order of the callers' times is the order they see the state in.
             let now = clock()
-            if state.watched[name] == nil { state.watched[name] = Watched(interest: interest, lastObserved: now) }
-            state.watched[name]?.interest = interest
-            state.watched[name]?.lastObserved = now
+            var watched = state.watched[name] ?? Watched(interest: interest, lastObserved: now)
+            watched.interest = interest
+            watched.previousObserved = watched.lastObserved
+            watched.lastObserved = now
+            state.watched[name] = watched
             if let view = Self.freshView(for: name, in: &state, now: now) { return .use(view) }
             let read: Read
             if let current = state.current {
@@ -354,13 +368,18 @@ public final class FleetObserver: StateObserving {
     private static func ask(_ read: Read, for name: String, in state: State, now: Date) {
         let pass = state.timing.resync.passStart(at: now)
         let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
-        let passReadWhole = pass.map { pass in state.full.map { $0.started >= pass } ?? false } ?? false
         let rolesStale = !rolesFresh(for: name, in: state, now: now)
         read.scope.withLock { scope in
-            if state.full == nil || (firstLookInPass && !passReadWhole) { scope.full = true }
+            if state.full == nil || (firstLookInPass && !passReadWhole(in: state, now: now)) { scope.full = true }
             scope.names.insert(name)
             if rolesStale { scope.roles = true }
         }
+    }
+
+    /// Whether the kept full read began in the current resync pass.
+    private static func passReadWhole(in state: State, now: Date) -> Bool {
+        guard let pass = state.timing.resync.passStart(at: now), let full = state.full else { return false }
+        return full.started >= pass
     }
 
     /// What the spec `name` waits on, from its newest kept read: nil when that read shows it waiting on nothing
@@ -380,12 +399,13 @@ public final class FleetObserver: StateObserving {
         return instancesPending ? .instances(snapshot.view.slice(for: name)) : nil
     }
 
-    /// The specs a partial read of `scope` covers: the specs asking, and every spec observed lately (within three
-    /// poll intervals: a poll waits at most one and a half) that waits on AWS, so the first look of a poll tick
-    /// reads every spec of the tick. A spec waiting on its instances alone is read with DescribeDBInstances only.
+    /// The specs a partial read of `scope` covers: the specs asking, and every spec observed lately (within ten
+    /// poll intervals: a poll waits at most one and a half, more when the workers are busy) that waits on AWS, so the
+    /// first look of a poll tick reads every spec of the tick. A spec waiting on its instances alone is read with
+    /// DescribeDBInstances only.
     private static func coverage(of scope: Scope, in state: State, now: Date) -> Coverage {
         var coverage = Coverage()
-        let lately = 3 * (state.timing.poll.interval / .seconds(1))
+        let lately = 10 * (state.timing.poll.interval / .seconds(1))
         for (name, watched) in state.watched {
             let asked = scope.names.contains(name)
             guard asked || now.timeIntervalSince(watched.lastObserved) <= lately else { continue }
@@ -401,9 +421,11 @@ public final class FleetObserver: StateObserving {
     /// Reads the specs of `read`'s scope (dropping specs no longer observed from the watch list), keeps the result
     /// and hands it to the waiting callers: every watched spec, or the specs of `coverage(of:in:now:)`.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
-        let scope = read.scope.withLock { $0 }
+        var scope = read.scope.withLock { $0 }
         let (coverage, roleNames, tick, now) = state.withLock { state in
             let now = clock()
+            // Asked for before the pass's whole read was kept, by callers it then served: the askers left suffice.
+            if scope.full, Self.passReadWhole(in: state, now: now) { scope.full = false }
             let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), Self.forgetAfterAtLeast)
             state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
             state.tick += 1
@@ -488,11 +510,22 @@ public final class FleetObserver: StateObserving {
             snapshot.tick > watched.lastWrite
         else { return false }
         if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
+        // A poll plans from a read begun on or after the tick it was due on, however late a busy worker gets to it.
+        if let due = pollDue(watched, timing: state.timing), snapshot.started >= due { return true }
         // The spec's first look in a poll tick or a resync pass plans from a read begun in it.
         return [state.timing.poll, state.timing.resync].contains { schedule in
             guard let start = schedule.passStart(at: now) else { return false }
             return snapshot.started >= start && watched.lastReadStart < start
         }
+    }
+
+    /// The start of the poll tick the spec is due on if its previous look asked for a poll: the first tick at least
+    /// half a poll interval after that look (`SpecReconciler` requeues a poll no sooner); nil without ticks.
+    private static func pollDue(_ watched: Watched, timing: Timing) -> Date? {
+        let poll = timing.poll
+        guard watched.previousObserved > .distantPast else { return nil }
+        let delay = poll.delay(from: watched.previousObserved, atLeast: poll.interval / 2)
+        return poll.passStart(at: watched.previousObserved.addingTimeInterval(delay / .seconds(1)))
     }
 
     /// Whether the kept roles serve the spec: its role was covered, read after the spec's last write, and in the
