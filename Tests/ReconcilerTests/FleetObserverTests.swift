@@ -321,7 +321,7 @@ struct FleetObserverTests {
         #expect(reader.reads.map(\.count) == [50, 2, 3])
     }
 
-    @Test func theWaitingSpecsOfAPollTickShareOneReadAndThoseWaitingOnInstancesAloneCostOnlyAnInstancesRead() throws {
+    @Test func theWaitingSpecsOfATickShareOneReadAndThoseWaitingOnInstancesAloneCostAnInstancesRead() throws {
         // More than 100 of each kind: the observer asks for them in one read, which AWSObserver chunks by 100
         // (FleetObserverEmulatorTests counts its requests).
         let restoring = (1...120).map { Fixture.spec(name: "restoring-\($0)") }

@@ -8,22 +8,22 @@ import Synchronization
 /// (`FleetReading.readFleet(_:instancesOf:)`) when it is fresh enough for its spec, so the specs of one poll tick or
 /// one resync pass share a few describe calls instead of five each.
 ///
-/// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
-/// spec's last RDS or EC2 write (an own write is always seen), and either is at most `maxAge` old or began in the
-/// current poll tick or resync pass (`FleetSchedule`) while the spec last planned from a read of an earlier one. The
-/// first look of a pass (and any look without a full read yet) asks for a full read of every watched spec, which the
-/// rest of the pass shares. Other looks (polls, a new spec) ask for a read of the spec asking and of every spec
-/// observed lately whose newest kept read shows it waiting on AWS (cluster not available, role association pending,
-/// instances being created, or a write since): `SpecReconciler` requeues waiting specs onto the poll ticks, so the
-/// first look of a tick reads every spec of the tick in one batch and the others plan from it, whenever the workers
-/// get to them within the tick; a Ready spec is not re-read by another's poll. A spec waiting on its instances alone
-/// (its cluster available, no role association pending) is read with DescribeDBInstances only, in the same call as
-/// the other specs' instances, its cluster kept as last read; a tick where every spec waits so costs no
-/// DescribeDBClusters. Roles change only by aurorad's writes or by drift, which a resync must see: IAM is read
-/// account-wide, and that read serves for the whole pass it was made in, so a spec polling RDS does not re-read IAM.
-/// A role write whose answer tells its effect (`WriteResult`) is laid over the kept roles for the spec that made it,
-/// so it needs no IAM read either; a role write of unknown effect (or a failed one) makes the spec's next look read
-/// IAM again.
+/// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the spec's
+/// last RDS or EC2 write (an own write is always seen), and either is at most `maxAge` old, or began on or after the
+/// poll tick the spec is due on (however late a busy worker gets to it), or began in the current poll tick or resync
+/// pass (`FleetSchedule`) while the spec last planned from a read of an earlier one. The first look of a pass (and any
+/// look without a full read yet) asks for a full read of every watched spec, which the rest of the pass shares. Other
+/// looks (polls, a new spec) ask for a read of the spec asking and of every spec observed lately whose newest kept read
+/// shows it waiting on AWS (cluster not available, role association pending, instances being created, or a write
+/// since): `SpecReconciler` requeues waiting specs onto the poll ticks, so the first look of a tick reads every spec of
+/// the tick in one batch and the others plan from it, whenever the workers get to them; a Ready spec is not re-read by
+/// another's poll. A spec waiting on its instances alone (its cluster available, no role association pending) is read
+/// with DescribeDBInstances only, in the same call as the other specs' instances, its cluster kept as last read; a tick
+/// where every spec waits so costs no DescribeDBClusters. Roles change only by aurorad's writes or by drift, which a
+/// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in, so a spec polling
+/// RDS does not re-read IAM. A role write whose answer tells its effect (`WriteResult`) is laid over the kept roles for
+/// the spec that made it, so it needs no IAM read either; a role write of unknown effect (or a failed one) makes the
+/// spec's next look read IAM again.
 ///
 /// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
 /// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
@@ -263,12 +263,15 @@ public final class FleetObserver: StateObserving {
 
     /// See `StateObserving.binlogPosition(_:)`. The position is looked for in one read of the account's recent
     /// cluster events, shared by the specs whose last observation (which showed their cluster available, so RDS's
-    /// event about the restore came before it) began before that read; a spec whose event it does not hold (an older
-    /// restore), or when the shared read fails, reads its own events, then the backup's `xtrabackup_info`.
+    /// event about the restore came before it) began before that read, so the specs becoming available in one poll
+    /// tick share one; a spec whose event it does not hold (an older restore), or when the shared read fails, reads
+    /// its own events, then the backup's `xtrabackup_info`.
     public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
         let name = spec.name
         // A policy that scopes DescribeEvents to named clusters refuses the account-wide read: read the spec's.
-        guard let events = keptEvents(for: name) ?? readEvents(for: name) else { return try reader.binlogPosition(spec) }
+        guard let events = keptEvents(for: name) ?? readEvents(for: name) else {
+            return try reader.binlogPosition(spec)
+        }
         let messages = events.messages[name.lowercased()] ?? []
         if let found = messages.lazy.compactMap(BinlogRecovery.position(inEvent:)).first { return found }
         return try reader.binlogPosition(spec)
