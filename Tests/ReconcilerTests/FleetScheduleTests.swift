@@ -67,26 +67,37 @@ struct FleetScheduleTests {
     @Test func aSpecWaitingOnAWSRequeuesForAPollTickOfTheFleetGrid() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)
-            // Ticks of 5 s; reconciles 1 s apart from 1 s into a tick: the polls at 2 s (the next tick 3 s away) and
-            // 3 s into it (2 s away, less than half an interval: the tick after).
             let anchor = Fixture.now.addingTimeInterval(-6)
             let reconciler = SpecReconciler(
                 store: harness.store, observer: harness.aws, executor: harness.aws,
                 options: ReconcilerOptions(
                     pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
                 logger: .init(label: "test"), clock: harness.clock.function)
-            var delays: [Duration] = []
+            // Ticks every 5 s; reconciles 1 s apart from 1 s into a tick. After a write (the restore 2 s into the
+            // tick, then the role association 3 s into it) the next tick at least a whole interval away.
+            var afterWrites: [Duration] = []
             for _ in 0..<20 where try harness.status.phase != .ready {
                 let outcome = reconciler.reconcile(name: harness.spec.name)
                 if try harness.status.phase == .converging, case .requeueAfter(let delay) = outcome, delay > .zero {
                     let landing = harness.clock.function().timeIntervalSince(anchor) + delay / .seconds(1)
                     #expect(abs(landing / 5 - (landing / 5).rounded()) < 0.0001, "lands \(landing) s after the anchor")
-                    delays.append(delay)
+                    afterWrites.append(delay)
                 }
                 harness.clock.advance(seconds: 1)
             }
             #expect(try harness.status.phase == .ready)
-            #expect(delays == [.seconds(3), .seconds(7)])
+            #expect(afterWrites == [.seconds(8), .seconds(7)])
+            // Waiting with nothing to write (the cluster modifying): 1 s into a tick the next is 4 s away; 3 s into
+            // it the next is 2 s away, less than half an interval, so the one after.
+            harness.aws.world.withLock { $0.observed.cluster?.status = "modifying" }
+            let into = harness.clock.function().timeIntervalSince(anchor).truncatingRemainder(dividingBy: 5)
+            harness.clock.advance(seconds: 6 - into)
+            var delays: [Duration] = []
+            for _ in 0..<2 {
+                if case .requeueAfter(let delay) = reconciler.reconcile(name: harness.spec.name) { delays.append(delay) }
+                harness.clock.advance(seconds: 2)
+            }
+            #expect(delays.map { ($0 / .milliseconds(1)).rounded() } == [4_000, 7_000], "\(delays)")
         }
     }
 
