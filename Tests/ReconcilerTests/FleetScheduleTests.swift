@@ -94,7 +94,8 @@ struct FleetScheduleTests {
             harness.clock.advance(seconds: 6 - into)
             var delays: [Duration] = []
             for _ in 0..<2 {
-                if case .requeueAfter(let delay) = reconciler.reconcile(name: harness.spec.name) { delays.append(delay) }
+                let outcome = reconciler.reconcile(name: harness.spec.name)
+                if case .requeueAfter(let delay) = outcome { delays.append(delay) }
                 harness.clock.advance(seconds: 2)
             }
             #expect(delays.map { ($0 / .milliseconds(1)).rounded() } == [4_000, 7_000], "\(delays)")
