@@ -222,6 +222,24 @@ struct FleetObserverTests {
         #expect(reader.reads.count == 3)
     }
 
+    @Test func aResyncLookDueLongAgoPlansFromAReadOfItsPass() throws {
+        let specs = ["settled", "polling"].map { Fixture.spec(name: $0) }
+        let reader = CountingFleetReader()
+        reader.clusterStatus.withLock { $0 = "creating" }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        // The other's poll on the next tick reads both (both were waiting); then the first is next looked at in the
+        // next resync pass, long after the tick it would have been due on as a poll: a read of the pass, the whole.
+        clock.advance(seconds: 9)
+        _ = try fleet.observe(specs[1])
+        #expect(reader.reads.map(\.count) == [2, 2])
+        clock.advance(seconds: 51)
+        _ = try fleet.observe(specs[0])
+        #expect(reader.reads.map(\.count) == [2, 2, 2] && reader.rolesReads.withLock { $0 } == 2)
+    }
+
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
         let spec = Fixture.spec(name: "previewed")
         let reader = CountingFleetReader()

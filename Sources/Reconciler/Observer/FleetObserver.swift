@@ -513,8 +513,13 @@ public final class FleetObserver: StateObserving {
             snapshot.tick > watched.lastWrite
         else { return false }
         if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
-        // A poll plans from a read begun on or after the tick it was due on, however late a busy worker gets to it.
-        if let due = pollDue(watched, timing: state.timing), snapshot.started >= due { return true }
+        // A poll plans from a read begun on or after the tick it was due on, however late a busy worker gets to it;
+        // in the current resync pass, so a resync look (due long ago) still plans from a read of its pass.
+        if let due = pollDue(watched, timing: state.timing), snapshot.started >= due,
+            snapshot.started >= state.timing.resync.passStart(at: now) ?? due
+        {
+            return true
+        }
         // The spec's first look in a poll tick or a resync pass plans from a read begun in it.
         return [state.timing.poll, state.timing.resync].contains { schedule in
             guard let start = schedule.passStart(at: now) else { return false }
