@@ -330,7 +330,7 @@ struct FleetObserverTests {
         _ = try fleet.observe(specs[0])
         clock.advance(seconds: 1)
         _ = try fleet.observe(specs[1])
-        #expect(reader.reads.map(\.count) == [50, 2], "the first poll of the tick read both; the second planned from it")
+        #expect(reader.reads.map(\.count) == [50, 2], "one read for the tick; the second planned from it")
         #expect(Set(reader.reads.last?.keys ?? [:].keys) == [specs[0].name, specs[1].name])
         // A spec submitted in the pass: the pass's whole read is done, so its first look reads it and the waiting.
         let submitted = Fixture.spec(name: "many-new")
