@@ -8,7 +8,8 @@ public struct ReconcilerOptions: Sendable {
     public var resyncInterval: Duration
     /// The planner's tunables (the IAM propagation retry window).
     public var plan: PlanOptions
-    /// The first fleet-wide resync boundary (the daemon's start); nil: each spec resyncs on its own clock.
+    /// The first fleet-wide resync and poll boundary (the daemon's start); nil: each spec resyncs and polls on its
+    /// own clock.
     public var resyncAnchor: Date?
 
     /// Options with aurorad's defaults: poll every 30 s, resync every 10 minutes, not aligned.
@@ -23,5 +24,8 @@ public struct ReconcilerOptions: Sendable {
     }
 
     /// When Ready and Failed specs are looked at again.
-    public var resync: ResyncSchedule { ResyncSchedule(interval: resyncInterval, anchor: resyncAnchor) }
+    public var resync: FleetSchedule { FleetSchedule(interval: resyncInterval, anchor: resyncAnchor) }
+
+    /// When specs waiting on AWS are looked at again: on the poll ticks, so they share one read per tick.
+    public var poll: FleetSchedule { FleetSchedule(interval: pollInterval, anchor: resyncAnchor) }
 }

@@ -42,8 +42,11 @@ public protocol ActionExecuting: Sendable {
 /// Reads every watched spec's resources in a few batched calls, for `FleetObserver`; `AWSObserver` is the real one.
 public protocol FleetReading: StateObserving {
     /// One batched read of the clusters, instances and security groups of the specs in `interests` (keyed by spec
-    /// name); "not found" leaves a spec's entries out. Roles are left empty (`readRoles(named:)`).
-    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView
+    /// name), with the instances of `clusters` (identifiers of specs waiting on their instances alone) in the same
+    /// instances read; "not found" leaves a spec's entries out. Roles are left empty (`readRoles(named:)`).
+    func readFleet(
+        _ interests: [String: FleetInterest], instancesOf clusters: Set<String>
+    ) throws(ObservationError) -> FleetView
     /// One read of the instances of `clusters` (identifiers), by lowercased cluster identifier.
     func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]]
     /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.

@@ -132,7 +132,7 @@ public final class SpecReconciler: Sendable {
                     message: status.message, now: now))
         }
         record(status: status, events: events, logger: logger)
-        return nextStep(after: pass, status: status, plan: plan, now: now, continued: continued, logger: logger)
+        return nextStep(after: pass, status: status, plan: plan, continued: continued, logger: logger)
     }
 
     /// The recorded action failure that still holds: one of this generation, unless the operator asked for a retry
@@ -214,15 +214,20 @@ public final class SpecReconciler: Sendable {
     }
 
     /// When to look at the spec again: at the next resync after a failure the operator must fix, after the
-    /// controller's backoff after a retryable failure or a settling answer, else as the plan asks.
+    /// controller's backoff after a retryable failure or a settling answer, else as the plan asks. A spec waiting on
+    /// AWS wakes on the next poll tick at least half a poll interval away (`ReconcilerOptions.poll`), with every
+    /// other waiting spec, so one batched read serves them all; after a write at least a whole interval away, as
+    /// RDS works on what it was asked longer than that and an earlier look would only cost a read. The delay counts
+    /// from now, when the controller's timer starts, so the spec lands on the tick however long this reconcile took.
     ///
     /// A plan whose writes all succeeded with known effects (IAM's role writes) runs again at once instead of at the
     /// next poll: the observer holds those effects, so the next step (the restore after the role) is planned from
     /// the kept read; never twice in a row (`continued`), so a plan that keeps asking for the same write cannot
     /// spin.
     private func nextStep(
-        after pass: PlanPass, status: SpecStatus, plan: Plan, now: Date, continued: Bool, logger: Logger
+        after pass: PlanPass, status: SpecStatus, plan: Plan, continued: Bool, logger: Logger
     ) -> ReconcileResult {
+        let now = clock()
         if let firstError = pass.firstError {
             if firstError.errorClass == .terminal || status.phase == .failed {
                 logger.warning(
@@ -243,7 +248,10 @@ public final class SpecReconciler: Sendable {
         switch plan.requeue {
         case .immediately: return .requeueAfter(.zero)
         case .poll:
-            guard pass.wrote, pass.effectsKnown, !continued else { return .requeueAfter(options.pollInterval) }
+            guard pass.wrote, pass.effectsKnown, !continued else {
+                let gap = pass.wrote ? options.pollInterval : options.pollInterval / 2
+                return .requeueAfter(options.poll.delay(from: now, atLeast: gap))
+            }
             continuedAtOnce.withLock { _ = $0.insert(status.name) }
             return .requeueAfter(.zero)
         case .resync: return .requeueAfter(options.resync.delay(from: now))

@@ -35,7 +35,7 @@ struct FleetObserverEmulatorTests {
             let fleet = FleetObserver(
                 reader: perSpec,
                 timing: FleetObserver.Timing(
-                    pollInterval: .seconds(60), resync: ResyncSchedule(interval: .seconds(600))))
+                    pollInterval: .seconds(60), resync: FleetSchedule(interval: .seconds(600))))
             fleet.watch(specs.map(\.name) + ["fleet-absent"])
             for spec in specs {
                 let batched = try fleet.observe(spec)
@@ -66,10 +66,18 @@ struct FleetObserverEmulatorTests {
                     ("fleet-none-\($0)", FleetInterest(specNamed: "fleet-none-\($0)"))
                 })
             for spec in specs { interests[spec.name] = FleetInterest(spec) }
-            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests)
+            let view = try AWSObserver(client: counted, logger: harness.logger).readFleet(interests, instancesOf: [])
             #expect(attempts.withLock { $0 } == 4)
             #expect(Set(view.clusters.keys) == Set(specs.map(\.name)))
             #expect(view.instances.values.map(\.count) == [2, 2] && view.roles.isEmpty)
+            // The instances of 150 more clusters (specs waiting on their instances alone) in the same read: its
+            // DescribeDBInstances by db-cluster-id in 2 chunks, one request more.
+            attempts.withLock { $0 = 0 }
+            let waiting = Set((1...148).map { "fleet-none-\($0)" } + specs.map(\.name))
+            let both = try AWSObserver(client: counted, logger: harness.logger).readFleet(
+                interests, instancesOf: waiting)
+            #expect(attempts.withLock { $0 } == 5)
+            #expect(both.instances.values.map(\.count) == [2, 2])
 
             // Instance identifiers a spec wants but its available cluster lacks are looked for once for every such
             // spec: one DescribeDBInstances by db-instance-id, finding the one another cluster holds, as a per-spec
@@ -80,9 +88,9 @@ struct FleetObserverEmulatorTests {
             var wantsFree = specs[0]
             wantsFree.instances["5"] = .init(identifier: "fleet-managed-free")
             attempts.withLock { $0 = 0 }
-            let conflicts = try AWSObserver(client: counted, logger: harness.logger).readFleet([
-                wantsTaken.name: FleetInterest(wantsTaken), wantsFree.name: FleetInterest(wantsFree),
-            ])
+            let conflicts = try AWSObserver(client: counted, logger: harness.logger).readFleet(
+                [wantsTaken.name: FleetInterest(wantsTaken), wantsFree.name: FleetInterest(wantsFree)],
+                instancesOf: [])
             #expect(attempts.withLock { $0 } == 3, "DescribeDBClusters, DescribeDBInstances by cluster and by id")
             #expect(conflicts.instanceConflicts["fleet-given"]?.found.map(\.identifier) == ["fleet-managed-1"])
             #expect(conflicts.instanceConflicts["fleet-managed"]?.found == [])

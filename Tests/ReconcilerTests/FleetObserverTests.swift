@@ -11,7 +11,7 @@ import Testing
 @Suite("One batched read serves the fleet")
 struct FleetObserverTests {
     static let timing = FleetObserver.Timing(
-        pollInterval: .seconds(10), resync: ResyncSchedule(interval: .seconds(60), anchor: Fixture.now))
+        pollInterval: .seconds(10), resync: FleetSchedule(interval: .seconds(60), anchor: Fixture.now))
 
     @Test func concurrentObserversOfWatchedSpecsShareTheReadInFlight() throws {
         let specs = (1...8).map { Fixture.spec(name: "fleet-\($0)") }
@@ -35,11 +35,14 @@ struct FleetObserverTests {
         let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
         clock.release(reader.gate, afterCalls: specs.count + 1)
         let observed = observeConcurrently(fleet, specs)
-        // Nothing was watched: the first read covers its caller (and any caller that asked before it began), the
-        // second every spec that asked meanwhile.
+        // Nothing was watched: the first read (of the whole fleet as watched then) covers its caller and any caller
+        // that asked before it began; the second, asked for as a whole read but begun after the pass's whole read was
+        // kept, only the specs that asked meanwhile.
         #expect(reader.reads.count == 2)
-        #expect((1..<specs.count).contains(reader.reads.first?.count ?? 0))
-        #expect(Set(reader.reads.last?.keys ?? [:].keys) == Set(specs.map(\.name)))
+        let first = Set(reader.reads.first?.keys ?? [:].keys)
+        let second = Set(reader.reads.last?.keys ?? [:].keys)
+        #expect((1..<specs.count).contains(first.count))
+        #expect(first.isDisjoint(with: second) && first.union(second) == Set(specs.map(\.name)))
         #expect(observed.map { $0?.cluster?.identifier } == specs.map(\.name))
     }
 
@@ -57,8 +60,8 @@ struct FleetObserverTests {
         fleet.wrote(spec.name, [(.modifyCluster(identifier: spec.name, changes: ClusterChanges()), .unknown)])
         #expect(try fleet.observe(spec).cluster?.status == "modifying")
         #expect(reader.reads.count == 2)
-        #expect(try fleet.observe(other).cluster?.status == "modifying", "the newer read serves the others too")
-        #expect(reader.reads.count == 2)
+        #expect(try fleet.observe(other).cluster?.status == "available", "the first read is still fresh for it")
+        #expect(reader.reads.count == 2, "a Ready spec is not read with the writer's poll")
     }
 
     @Test func aRoleWriteWithAKnownEffectUpdatesTheKeptRolesAndAnRDSWriteRereadsOnlyRDS() throws {
@@ -171,6 +174,72 @@ struct FleetObserverTests {
         #expect(reader.eventReads.withLock { $0 } == 3 && reader.ownBinlogReads.withLock { $0 } == 2)
     }
 
+    @Test func specsBecomingAvailableTogetherShareOneEventsRead() throws {
+        let specs = (1...6).map { Fixture.spec(name: "available-\($0)") }
+        let reader = CountingFleetReader()
+        let hold = DispatchSemaphore(value: 0)
+        reader.holdingEventsRead.withLock { $0 = hold }
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        // Every spec asks while the first events read is held: they wait for it instead of reading their own.
+        let asked = DispatchGroup()
+        let finished = DispatchGroup()
+        for spec in specs {
+            asked.enter()
+            finished.enter()
+            Thread {
+                asked.leave()
+                _ = try? fleet.binlogPosition(spec)
+                finished.leave()
+            }.start()
+        }
+        _ = asked.wait(timeout: .now() + 30)
+        hold.signal()
+        _ = finished.wait(timeout: .now() + 30)
+        #expect(reader.eventReads.withLock { $0 } == 1)
+    }
+
+    @Test func aPollAWorkerGetsToLatePlansFromAReadBegunOnTheTickItWasDueOn() throws {
+        let specs = (1...3).map { Fixture.spec(name: "late-\($0)") }
+        let reader = CountingFleetReader()
+        reader.clusterStatus.withLock { $0 = "creating" }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        // Each is due on the tick 10 s after the anchor (the first at least 5 s after its look): the first is looked
+        // at on it, the others only in the tick after (a busy worker), past the read's max age.
+        clock.advance(seconds: 9)
+        _ = try fleet.observe(specs[0])
+        clock.advance(seconds: 13)
+        _ = try fleet.observe(specs[1])
+        _ = try fleet.observe(specs[2])
+        #expect(reader.reads.count == 2, "the due tick's read covered them")
+        // Their next poll is due on the tick 30 s after the anchor: read again.
+        clock.advance(seconds: 7)
+        _ = try fleet.observe(specs[1])
+        #expect(reader.reads.count == 3)
+    }
+
+    @Test func aResyncLookDueLongAgoPlansFromAReadOfItsPass() throws {
+        let specs = ["settled", "polling"].map { Fixture.spec(name: $0) }
+        let reader = CountingFleetReader()
+        reader.clusterStatus.withLock { $0 = "creating" }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        // The other's poll on the next tick reads both (both were waiting); then the first is next looked at in the
+        // next resync pass, long after the tick it would have been due on as a poll: a read of the pass, the whole.
+        clock.advance(seconds: 9)
+        _ = try fleet.observe(specs[1])
+        #expect(reader.reads.map(\.count) == [2, 2])
+        clock.advance(seconds: 51)
+        _ = try fleet.observe(specs[0])
+        #expect(reader.reads.map(\.count) == [2, 2, 2] && reader.rolesReads.withLock { $0 } == 2)
+    }
+
     @Test func aLiveObservationReadsAfreshEvenWhenAKeptReadIsFresh() throws {
         let spec = Fixture.spec(name: "previewed")
         let reader = CountingFleetReader()
@@ -245,7 +314,7 @@ struct FleetObserverTests {
         #expect(reader.rolesReads.withLock { $0 } == 3)
     }
 
-    @Test func aPollInALargeFleetReadsOnlyTheSpecsPolling() throws {
+    @Test func aPollInALargeFleetReadsOnlyTheSpecsWaitingOnAWS() throws {
         let specs = (1...50).map { Fixture.spec(name: "many-\($0)") }
         let reader = CountingFleetReader()
         let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
@@ -253,18 +322,66 @@ struct FleetObserverTests {
         fleet.watch(specs.map(\.name))
         for spec in specs { _ = try fleet.observe(spec) }
         #expect(reader.reads.map(\.count) == [50], "the pass's first look reads every watched spec")
+        // Two specs wait on their clusters: a poll reads them, not the Ready ones.
+        reader.clusterStatusByName.withLock { $0 = [specs[0].name: "modifying", specs[1].name: "modifying"] }
+        fleet.wrote(specs[0].name, [(.modifyCluster(identifier: specs[0].name, changes: ClusterChanges()), .unknown)])
+        fleet.wrote(specs[1].name, [(.modifyCluster(identifier: specs[1].name, changes: ClusterChanges()), .unknown)])
         clock.advance(seconds: 30)
         _ = try fleet.observe(specs[0])
         clock.advance(seconds: 1)
         _ = try fleet.observe(specs[1])
-        // Polls within the pass: the spec asking and the specs polling with it (observed within two poll intervals).
-        #expect(reader.reads.map(\.count) == [50, 1, 2])
+        #expect(reader.reads.map(\.count) == [50, 2], "one read for the tick; the second planned from it")
         #expect(Set(reader.reads.last?.keys ?? [:].keys) == [specs[0].name, specs[1].name])
-        // A spec submitted in the pass: the pass's whole read is done, so its first look reads it and the pollers.
+        // A spec submitted in the pass: the pass's whole read is done, so its first look reads it and the waiting.
         let submitted = Fixture.spec(name: "many-new")
         fleet.watch([submitted.name])
         _ = try fleet.observe(submitted)
-        #expect(reader.reads.map(\.count) == [50, 1, 2, 3])
+        #expect(reader.reads.map(\.count) == [50, 2, 3])
+    }
+
+    @Test func theWaitingSpecsOfATickShareOneReadAndThoseWaitingOnInstancesAloneCostAnInstancesRead() throws {
+        // More than 100 of each kind: the observer asks for them in one read, which AWSObserver chunks by 100
+        // (FleetObserverEmulatorTests counts its requests).
+        let restoring = (1...120).map { Fixture.spec(name: "restoring-\($0)") }
+        let growing = (1...110).map { Fixture.spec(name: "growing-\($0)") }
+        let ready = (1...5).map { Fixture.spec(name: "ready-\($0)") }
+        let reader = CountingFleetReader()
+        reader.instanceStatus.withLock { $0 = "creating" }
+        reader.clusterStatusByName.withLock { statuses in
+            for spec in restoring { statuses[spec.name] = "creating" }
+        }
+        reader.instanceStatusByName.withLock { statuses in
+            for spec in ready { statuses[spec.name] = "available" }
+        }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        let all = restoring + growing + ready
+        fleet.watch(all.map(\.name))
+        for spec in all { _ = try fleet.observe(spec) }
+        #expect(reader.reads.map(\.count) == [235])
+        // The next poll tick (10 s after the anchor): the first look reads every waiting spec, the restoring ones in
+        // full and the growing ones' instances in the same DescribeDBInstances; the Ready ones are not read.
+        clock.advance(seconds: 9)
+        let polled = restoring + growing
+        var observed = try polled.prefix(200).map { try fleet.observe($0) }
+        // Past the max age (5 s), still in the tick: the specs not yet looked at in it plan from the tick's read.
+        clock.advance(seconds: 7)
+        observed += try polled.dropFirst(200).map { try fleet.observe($0) }
+        #expect(reader.reads.map(\.count) == [235, 120] && reader.instanceReads.withLock { $0 }.isEmpty)
+        #expect(Set(reader.reads.last?.keys ?? [:].keys) == Set(restoring.map(\.name)))
+        #expect(reader.instancesAlsoRead.withLock { $0.last } == Set(growing.map(\.name)))
+        #expect(observed.prefix(120).allSatisfy { $0.cluster?.status == "creating" })
+        #expect(observed.suffix(110).allSatisfy { $0.cluster?.status == "available" && $0.instances.count == 2 })
+        // The restores finish; the next tick's read sees it. On the tick after, every spec waits on its instances
+        // alone: one DescribeDBInstances for all, no DescribeDBClusters.
+        reader.clusterStatusByName.withLock { $0 = [:] }
+        clock.advance(seconds: 4)
+        for spec in polled { _ = try fleet.observe(spec) }
+        #expect(reader.reads.map(\.count) == [235, 120, 120])
+        clock.advance(seconds: 10)
+        for spec in polled { _ = try fleet.observe(spec) }
+        #expect(reader.reads.count == 3)
+        #expect(reader.instanceReads.withLock { $0 } == [Set(polled.map(\.name))])
     }
 
     /// Each spec observed on a thread of its own (all at once, unlike a pool as wide as the cores); the results in
@@ -294,18 +411,25 @@ final class CountingFleetReader: FleetReading {
     /// How many account-wide role reads were made.
     let rolesReads = Mutex(0)
     let clusterStatus = Mutex("available")
+    /// Cluster and instance statuses of given specs, overriding `clusterStatus` and `instanceStatus`.
+    let clusterStatusByName = Mutex<[String: String]>([:])
+    let instanceStatusByName = Mutex<[String: String]>([:])
     /// The status of the role association of each cluster.
     let association = Mutex(AssociationStatus.active)
     /// The status of each spec's instances; nil: none.
     let instanceStatus = Mutex<String?>(nil)
-    /// The clusters of every instances-only read.
+    /// The clusters of every instances-only read, and the clusters whose instances each batched read was asked
+    /// for besides its specs'.
     let instanceReads = Mutex<[Set<String>]>([])
+    let instancesAlsoRead = Mutex<[Set<String>]>([])
     let failures = Mutex<[ObservationError]>([])
     /// The recent cluster events the fake answers, and how many times they and a spec's own events were read.
     let recentEvents = Mutex<[String: [String]]>([:])
     let eventReads = Mutex(0)
     let ownBinlogReads = Mutex(0)
     let eventsRefused = Mutex(false)
+    /// When set, the next events read waits for it (at most 30 s).
+    let holdingEventsRead = Mutex<DispatchSemaphore?>(nil)
 
     init(holdingFirstRead: Bool = false) {
         holdsFirstRead = holdingFirstRead
@@ -313,31 +437,37 @@ final class CountingFleetReader: FleetReading {
 
     var reads: [[String: FleetInterest]] { recorded.withLock { $0 } }
 
-    func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
+    func readFleet(
+        _ interests: [String: FleetInterest], instancesOf clusters: Set<String>
+    ) throws(ObservationError) -> FleetView {
         let first = recorded.withLock { recorded in
             recorded.append(interests)
             return recorded.count == 1
         }
+        instancesAlsoRead.withLock { $0.append(clusters) }
         if first, holdsFirstRead { _ = gate.wait(timeout: .now() + 30) }
         if let failure = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
         var view = FleetView(region: Fixture.region)
         let status = clusterStatus.withLock { $0 }
+        let statuses = clusterStatusByName.withLock { $0 }
         let association = association.withLock { $0 }
         for name in interests.keys {
             let spec = Fixture.spec(name: name)
             view.clusters[name] = Fixture.cluster(
-                for: spec, status: status,
+                for: spec, status: statuses[name] ?? status,
                 associations: [
                     ObservedRoleAssociation(
                         roleArn: Fixture.roleArn(ManagedResources.roleName(forSpec: name)), status: association)
                 ])
             view.instances[name] = instances(of: name)
         }
+        for name in clusters { view.instances[name] = instances(of: name) }
         return view
     }
 
     private func instances(of cluster: String) -> [ObservedInstance]? {
-        instanceStatus.withLock { $0 }.map { Fixture.instances(for: Fixture.spec(name: cluster), status: $0) }
+        let status = instanceStatusByName.withLock { $0[cluster] } ?? instanceStatus.withLock { $0 }
+        return status.map { Fixture.instances(for: Fixture.spec(name: cluster), status: $0) }
     }
 
     func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]] {
@@ -357,7 +487,7 @@ final class CountingFleetReader: FleetReading {
     }
 
     func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
-        let view = try readFleet([spec.name: FleetInterest(spec)])
+        let view = try readFleet([spec.name: FleetInterest(spec)], instancesOf: [])
         return try completeObservation(view.observation(of: spec), of: spec)
     }
 
@@ -376,6 +506,9 @@ final class CountingFleetReader: FleetReading {
 
     func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
         eventReads.withLock { $0 += 1 }
+        if let hold = holdingEventsRead.withLock({ held in defer { held = nil }; return held }) {
+            _ = hold.wait(timeout: .now() + 30)
+        }
         if eventsRefused.withLock({ $0 }) {
             throw ObservationError(
                 operation: "DescribeEvents", code: "AccessDenied", message: "not authorized", httpStatus: 403)

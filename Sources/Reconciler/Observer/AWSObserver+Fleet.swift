@@ -3,20 +3,22 @@ import AWSServices
 import Foundation
 
 extension AWSObserver {
-    /// See `FleetReading.readFleet(_:)`. The calls: DescribeDBClusters and, for the clusters with members,
-    /// DescribeDBInstances with `db-cluster-id` filters of at most 100 values (AWS rejects more), every page; and
-    /// when a spec has a managed security group, DescribeSecurityGroups by aurorad's ownership tag and
-    /// DescribeSecurityGroupRules of those groups by `group-id` chunks.
-    public func readFleet(_ interests: [String: FleetInterest]) throws(ObservationError) -> FleetView {
+    /// See `FleetReading.readFleet(_:instancesOf:)`. The calls: DescribeDBClusters and, for the clusters with
+    /// members and `clusters`, DescribeDBInstances with `db-cluster-id` filters of at most 100 values (AWS rejects
+    /// more), every page; and when a spec has a managed security group, DescribeSecurityGroups by aurorad's
+    /// ownership tag and DescribeSecurityGroupRules of those groups by `group-id` chunks.
+    public func readFleet(
+        _ interests: [String: FleetInterest], instancesOf clusters: Set<String>
+    ) throws(ObservationError) -> FleetView {
         var view = FleetView(region: region)
         guard !interests.isEmpty else { return view }
-        let clusters = try call("DescribeDBClusters") {
+        let found = try call("DescribeDBClusters") {
             try rds.describeDBClusters(identifiers: interests.keys.sorted())
         }
-        for cluster in clusters { view.clusters[cluster.identifier.lowercased()] = Self.observedCluster(cluster) }
+        for cluster in found { view.clusters[cluster.identifier.lowercased()] = Self.observedCluster(cluster) }
         // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
-        let withInstances = clusters.filter { !$0.members.isEmpty }.map(\.identifier)
-        view.instances = try readInstances(ofClusters: Set(withInstances))
+        let withInstances = found.filter { !$0.members.isEmpty }.map(\.identifier)
+        view.instances = try readInstances(ofClusters: clusters.union(withInstances))
         try readInstanceConflicts(interests, into: &view)
         if interests.values.contains(where: \.securityGroup) {
             let owned = AWSFilter(

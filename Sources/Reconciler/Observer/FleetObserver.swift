@@ -5,21 +5,25 @@ import StatusModel
 import Synchronization
 
 /// One shared observation of every watched spec, like an informer's cache: a reconcile plans from a batched read
-/// (`FleetReading.readFleet(_:)`) when it is fresh enough for its spec, so the specs of one poll tick or one
-/// resync pass share a few describe calls instead of five each.
+/// (`FleetReading.readFleet(_:instancesOf:)`) when it is fresh enough for its spec, so the specs of one poll tick or
+/// one resync pass share a few describe calls instead of five each.
 ///
-/// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the
-/// spec's last RDS or EC2 write (an own write is always seen), and either is at most `maxAge` old or began in the
-/// current resync pass (`ResyncSchedule`) while the spec last planned from a read of an earlier pass. The first look
-/// of a pass (and any look without a full read yet) asks for a full read of every watched spec, which the rest of
-/// the pass shares; other looks (polls, a new spec) ask for a read of the specs polling now, so one spec waiting on
-/// AWS or submitted in a large fleet does not re-read the whole fleet. A spec waiting on its instances alone (its
-/// cluster available, no role association pending) is polled with DescribeDBInstances only, its cluster kept as
-/// last read; a spec waiting on its cluster is polled with the cluster read (its instances only once it lists
-/// members). Roles change only by aurorad's writes or by drift, which a resync must see: IAM is read account-wide,
-/// and that read serves for the whole pass it was made in, so a spec polling RDS does not re-read IAM. A role write
-/// whose answer tells its effect (`WriteResult`) is laid over the kept roles for the spec that made it, so it needs
-/// no IAM read either; a role write of unknown effect (or a failed one) makes the spec's next look read IAM again.
+/// A read is fresh for a spec when it covers the spec as it is now (same role, security group), began after the spec's
+/// last RDS or EC2 write (an own write is always seen), and either is at most `maxAge` old, or began on or after the
+/// poll tick the spec is due on (however late a busy worker gets to it), or began in the current poll tick or resync
+/// pass (`FleetSchedule`) while the spec last planned from a read of an earlier one. The first look of a pass (and any
+/// look without a full read yet) asks for a full read of every watched spec, which the rest of the pass shares. Other
+/// looks (polls, a new spec) ask for a read of the spec asking and of every spec observed lately whose newest kept read
+/// shows it waiting on AWS (cluster not available, role association pending, instances being created, or a write
+/// since): `SpecReconciler` requeues waiting specs onto the poll ticks, so the first look of a tick reads every spec of
+/// the tick in one batch and the others plan from it, whenever the workers get to them; a Ready spec is not re-read by
+/// another's poll. A spec waiting on its instances alone (its cluster available, no role association pending) is read
+/// with DescribeDBInstances only, in the same call as the other specs' instances, its cluster kept as last read; a tick
+/// where every spec waits so costs no DescribeDBClusters. Roles change only by aurorad's writes or by drift, which a
+/// resync must see: IAM is read account-wide, and that read serves for the whole pass it was made in, so a spec polling
+/// RDS does not re-read IAM. A role write whose answer tells its effect (`WriteResult`) is laid over the kept roles for
+/// the spec that made it, so it needs no IAM read either; a role write of unknown effect (or a failed one) makes the
+/// spec's next look read IAM again.
 ///
 /// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
 /// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
@@ -33,11 +37,15 @@ public final class FleetObserver: StateObserving {
         /// The oldest read a spec plans from outside a resync pass (a fraction of the poll interval).
         public var maxAge: Duration
         /// The resync passes: a read begun in the current pass serves every spec first looked at in it.
-        public var resync: ResyncSchedule
+        public var resync: FleetSchedule
+        /// The poll ticks (every `pollInterval` from the resync anchor): a read begun in the current tick serves
+        /// every spec first looked at in it.
+        public var poll: FleetSchedule
 
-        /// Freshness for `pollInterval` (reads serve for half of it) and `resync`.
-        public init(pollInterval: Duration, resync: ResyncSchedule) {
+        /// Freshness for `pollInterval` (reads serve for half of it, and for the tick they began in) and `resync`.
+        public init(pollInterval: Duration, resync: FleetSchedule) {
             maxAge = pollInterval / 2
+            poll = FleetSchedule(interval: pollInterval, anchor: resync.anchor)
             self.resync = resync
         }
     }
@@ -45,6 +53,8 @@ public final class FleetObserver: StateObserving {
     private struct Watched {
         var interest: FleetInterest
         var lastObserved: Date
+        /// The start of the look before the last one.
+        var previousObserved: Date = .distantPast
         /// The `tick` of the spec's last write to its cluster, instances or security group.
         var lastWrite: UInt64 = 0
         /// The `tick` of the spec's last role write whose result did not tell its effect.
@@ -57,15 +67,14 @@ public final class FleetObserver: StateObserving {
         var lastReadStart: Date = .distantPast
     }
 
-    /// The RDS and EC2 part of one read: of every watched spec (full), of the specs polling (partial), or of the
-    /// instances of specs waiting on them alone.
+    /// The RDS and EC2 part of one read: of every watched spec (full), or of the specs asking and those waiting on
+    /// AWS (partial).
     private struct Snapshot {
         var view: FleetView
         var interests: [String: FleetInterest]
         var tick: UInt64
         var started: Date
         var full: Bool
-        var instancesOnly = false
     }
 
     /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
@@ -85,13 +94,12 @@ public final class FleetObserver: StateObserving {
     private struct State {
         var watched: [String: Watched] = [:]
         var events: RecentEvents?
-        /// The last full read, and the last partial one and instances-only one begun after it.
+        /// The last full read, and the last partial one begun after it.
         var full: Snapshot?
         var partial: Snapshot?
-        var instancesOnly: Snapshot?
         var roles: Roles?
         /// The kept reads, newest first.
-        var kept: [Snapshot] { [partial, instancesOnly, full].compactMap { $0 }.sorted { $0.tick > $1.tick } }
+        var kept: [Snapshot] { [partial, full].compactMap { $0 }.sorted { $0.tick > $1.tick } }
         /// Orders writes and read starts.
         var tick: UInt64 = 0
         /// The read in flight, and the one asked for since it began.
@@ -100,16 +108,31 @@ public final class FleetObserver: StateObserving {
         var timing: Timing
     }
 
-    /// What one batched read covers, as its callers asked.
+    /// What one batched read covers, as its callers asked: every watched spec (`full`), or the specs asking
+    /// (`names`) and those waiting on AWS; and the roles.
     private struct Scope {
         var full = false
         var names: Set<String> = []
-        /// The specs that wait on their instances only, each with what the kept read holds of it.
-        var instancesOnly: [String: FleetView] = [:]
         var roles = false
+    }
 
-        /// Whether the read is of the instances alone (DescribeDBInstances; no DescribeDBClusters).
-        var readsInstancesOnly: Bool { !full && names.isEmpty && !instancesOnly.isEmpty }
+    /// What a spec waits on in AWS, as its newest kept read shows it.
+    private enum Waiting {
+        /// Its cluster (not available, a role association pending, not found), or what it wrote since that read:
+        /// read in full.
+        case cluster
+        /// Its instances alone (its cluster available, no association pending): the kept read's slice of the spec.
+        case instances(FleetView)
+    }
+
+    /// The specs one partial read covers: those read in full (DescribeDBClusters, their members' instances), and
+    /// those waiting on their instances alone with what the kept read holds of each (their clusters' instances are
+    /// read in the same DescribeDBInstances).
+    private struct Coverage {
+        var clusters: [String: FleetInterest] = [:]
+        var instancesOnly: [String: (interest: FleetInterest, kept: FleetView)] = [:]
+
+        var interests: [String: FleetInterest] { clusters.merging(instancesOnly.mapValues(\.interest)) { a, _ in a } }
     }
 
     /// One batched read; its callers wait on `done`.
@@ -141,6 +164,8 @@ public final class FleetObserver: StateObserving {
     private let clock: @Sendable () -> Date
     private let readTimeout: TimeInterval
     private let state: Mutex<State>
+    /// Held while the account's recent cluster events are read (`readEvents(for:)`).
+    private let eventsReading = NSLock()
 
     /// An observer reading through `reader` with `timing`; a reconcile waits at most `readTimeout` for a read.
     public init(
@@ -238,31 +263,42 @@ public final class FleetObserver: StateObserving {
 
     /// See `StateObserving.binlogPosition(_:)`. The position is looked for in one read of the account's recent
     /// cluster events, shared by the specs whose last observation (which showed their cluster available, so RDS's
-    /// event about the restore came before it) began before that read; a spec whose event it does not hold (an older
-    /// restore), or when the shared read fails, reads its own events, then the backup's `xtrabackup_info`.
+    /// event about the restore came before it) began before that read, so the specs becoming available in one poll
+    /// tick share one; a spec whose event it does not hold (an older restore), or when the shared read fails, reads
+    /// its own events, then the backup's `xtrabackup_info`.
     public func binlogPosition(_ spec: ImportSpec) throws(ObservationError) -> BinlogPosition {
         let name = spec.name
-        let kept: RecentEvents? = state.withLock { state in
-            guard let events = state.events, let watched = state.watched[name],
-                events.started >= watched.lastReadStart
-            else { return nil }
-            return events
-        }
-        let events: RecentEvents
-        if let kept {
-            events = kept
-        } else {
-            let started = clock()
-            // A policy that scopes DescribeEvents to named clusters refuses the account-wide read: read the spec's.
-            guard let messages = try? reader.readRecentClusterEvents() else { return try reader.binlogPosition(spec) }
-            events = RecentEvents(messages: messages, started: started)
-            state.withLock { state in
-                if started > state.events?.started ?? .distantPast { state.events = events }
-            }
+        // A policy that scopes DescribeEvents to named clusters refuses the account-wide read: read the spec's.
+        guard let events = keptEvents(for: name) ?? readEvents(for: name) else {
+            return try reader.binlogPosition(spec)
         }
         let messages = events.messages[name.lowercased()] ?? []
         if let found = messages.lazy.compactMap(BinlogRecovery.position(inEvent:)).first { return found }
         return try reader.binlogPosition(spec)
+    }
+
+    /// The kept events read when it began after the spec's last observation (which showed its cluster available).
+    private func keptEvents(for name: String) -> RecentEvents? {
+        state.withLock { state in
+            guard let events = state.events, let watched = state.watched[name], events.started >= watched.lastReadStart
+            else { return nil }
+            return events
+        }
+    }
+
+    /// The account's recent cluster events, read one read at a time, so the specs of a poll tick asking together
+    /// wait for the first and share it; nil when AWS refuses the read.
+    private func readEvents(for name: String) -> RecentEvents? {
+        eventsReading.lock()
+        defer { eventsReading.unlock() }
+        if let kept = keptEvents(for: name) { return kept }
+        let started = clock()
+        guard let messages = try? reader.readRecentClusterEvents() else { return nil }
+        let events = RecentEvents(messages: messages, started: started)
+        state.withLock { state in
+            if started > state.events?.started ?? .distantPast { state.events = events }
+        }
+        return events
     }
 
     private enum Step {
@@ -278,9 +314,11 @@ public final class FleetObserver: StateObserving {
         let step: Step = state.withLock { state in
             // Read under the lock, so the order of the callers' times is the order they see the state in.
             let now = clock()
-            if state.watched[name] == nil { state.watched[name] = Watched(interest: interest, lastObserved: now) }
-            state.watched[name]?.interest = interest
-            state.watched[name]?.lastObserved = now
+            var watched = state.watched[name] ?? Watched(interest: interest, lastObserved: now)
+            watched.interest = interest
+            watched.previousObserved = watched.lastObserved
+            watched.lastObserved = now
+            state.watched[name] = watched
             if let view = Self.freshView(for: name, in: &state, now: now) { return .use(view) }
             let read: Read
             if let current = state.current {
@@ -328,69 +366,82 @@ public final class FleetObserver: StateObserving {
     }
 
     /// Adds what `name` needs to `read`'s scope: every watched spec on its first look in a pass that has no full
-    /// read yet (or before any full read), else itself (a spec submitted, written or changed since the pass's full
-    /// read); and the roles when the kept ones do not serve it.
+    /// read yet (or before any full read), else itself (a spec polling, submitted, written or changed since the
+    /// pass's full read); and the roles when the kept ones do not serve it.
     private static func ask(_ read: Read, for name: String, in state: State, now: Date) {
         let pass = state.timing.resync.passStart(at: now)
         let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
-        let passReadWhole = pass.map { pass in state.full.map { $0.started >= pass } ?? false } ?? false
         let rolesStale = !rolesFresh(for: name, in: state, now: now)
-        let waitingOnInstances = waitingOnInstances(name, in: state)
         read.scope.withLock { scope in
-            if state.full == nil || (firstLookInPass && !passReadWhole) { scope.full = true }
-            if let waitingOnInstances {
-                scope.instancesOnly[name] = waitingOnInstances
-            } else {
-                scope.names.insert(name)
-            }
+            if state.full == nil || (firstLookInPass && !passReadWhole(in: state, now: now)) { scope.full = true }
+            scope.names.insert(name)
             if rolesStale { scope.roles = true }
         }
     }
 
-    /// What the kept read holds of the spec `name` when it waits on its instances alone: its newest kept read (after
-    /// its last write) shows its cluster available with no role association pending and an instance of it in a
-    /// transitional status. A poll of it then reads the instances only; nil when it waits on more, or on nothing.
-    private static func waitingOnInstances(_ name: String, in state: State) -> FleetView? {
-        guard let watched = state.watched[name] else { return nil }
+    /// Whether the kept full read began in the current resync pass.
+    private static func passReadWhole(in state: State, now: Date) -> Bool {
+        guard let pass = state.timing.resync.passStart(at: now), let full = state.full else { return false }
+        return full.started >= pass
+    }
+
+    /// What the spec `name` waits on, from its newest kept read: nil when that read shows it waiting on nothing
+    /// (its cluster and instances available or failed), or when no kept read covers it.
+    private static func waiting(_ name: String, in state: State) -> Waiting? {
+        guard let watched = state.watched[name], let snapshot = state.kept.first(where: { $0.interests[name] != nil })
+        else { return nil }
+        guard snapshot.interests[name] == watched.interest, snapshot.tick > watched.lastWrite else { return .cluster }
         let key = name.lowercased()
-        for snapshot in state.kept {
-            guard snapshot.interests[name] == watched.interest, snapshot.tick > watched.lastWrite else { continue }
-            guard let cluster = snapshot.view.clusters[key],
-                ResourceStatus.classifyCluster(cluster.status) == .available,
-                !cluster.associatedRoles.contains(where: { $0.status == .pending }),
-                (snapshot.view.instances[key] ?? []).contains(where: {
-                    [.pending, .unknown].contains(ResourceStatus.classifyInstance($0.status))
-                })
-            else { return nil }
-            return snapshot.view.slice(for: name)
+        guard let cluster = snapshot.view.clusters[key],
+            ResourceStatus.classifyCluster(cluster.status) == .available,
+            !cluster.associatedRoles.contains(where: { $0.status == .pending })
+        else { return .cluster }
+        let instancesPending = (snapshot.view.instances[key] ?? []).contains {
+            [.pending, .unknown].contains(ResourceStatus.classifyInstance($0.status))
         }
-        return nil
+        return instancesPending ? .instances(snapshot.view.slice(for: name)) : nil
+    }
+
+    /// The specs a partial read of `scope` covers: the specs asking, and every spec observed lately (within ten
+    /// poll intervals: a poll waits at most one and a half, more when the workers are busy) that waits on AWS, so the
+    /// first look of a poll tick reads every spec of the tick. A spec waiting on its instances alone is read with
+    /// DescribeDBInstances only.
+    private static func coverage(of scope: Scope, in state: State, now: Date) -> Coverage {
+        var coverage = Coverage()
+        let lately = 10 * (state.timing.poll.interval / .seconds(1))
+        for (name, watched) in state.watched {
+            let asked = scope.names.contains(name)
+            guard asked || now.timeIntervalSince(watched.lastObserved) <= lately else { continue }
+            switch waiting(name, in: state) {
+            case .instances(let kept): coverage.instancesOnly[name] = (watched.interest, kept)
+            case .cluster: coverage.clusters[name] = watched.interest
+            case nil: if asked { coverage.clusters[name] = watched.interest }
+            }
+        }
+        return coverage
     }
 
     /// Reads the specs of `read`'s scope (dropping specs no longer observed from the watch list), keeps the result
-    /// and hands it to the waiting callers. A partial read covers the specs that asked and every spec observed
-    /// within two poll intervals, so the specs polling share it; a read for specs waiting on their instances alone
-    /// covers those specs, with their clusters as kept.
+    /// and hands it to the waiting callers: every watched spec, or the specs of `coverage(of:in:now:)`.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
-        let scope = read.scope.withLock { $0 }
-        let (interests, roleNames, tick, now) = state.withLock { state in
+        var scope = read.scope.withLock { $0 }
+        let (coverage, roleNames, tick, now) = state.withLock { state in
             let now = clock()
+            // Asked for before the pass's whole read was kept, by callers it then served: the askers left suffice.
+            if scope.full, Self.passReadWhole(in: state, now: now) { scope.full = false }
             let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), Self.forgetAfterAtLeast)
             state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
             state.tick += 1
-            let polling = 4 * (state.timing.maxAge / .seconds(1))
-            let covered = state.watched.filter { name, watched in
-                if scope.readsInstancesOnly { return scope.instancesOnly[name] != nil }
-                return scope.full || scope.names.contains(name) || scope.instancesOnly[name] != nil
-                    || now.timeIntervalSince(watched.lastObserved) <= polling
-            }
+            let coverage =
+                scope.full
+                ? Coverage(clusters: state.watched.mapValues(\.interest))
+                : Self.coverage(of: scope, in: state, now: now)
             let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map { $0.lowercased() } })
-            return (covered.mapValues(\.interest), roleNames, state.tick, now)
+            return (coverage, roleNames, state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
-            let view =
-                scope.readsInstancesOnly ? try readInstances(of: scope.instancesOnly) : try reader.readFleet(interests)
+            let view = try self.read(coverage)
             if scope.roles {
                 // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
                 let roles = try reader.readRoles(named: roleNames)
@@ -401,9 +452,7 @@ public final class FleetObserver: StateObserving {
                 }
             }
             outcome = .success(
-                Snapshot(
-                    view: view, interests: interests, tick: tick, started: now, full: scope.full,
-                    instancesOnly: scope.readsInstancesOnly))
+                Snapshot(view: view, interests: coverage.interests, tick: tick, started: now, full: scope.full))
         } catch {
             outcome = .failure(error)
         }
@@ -412,10 +461,7 @@ public final class FleetObserver: StateObserving {
                 if snapshot.full, tick > state.full?.tick ?? 0 {
                     state.full = snapshot
                     if tick > state.partial?.tick ?? 0 { state.partial = nil }
-                    if tick > state.instancesOnly?.tick ?? 0 { state.instancesOnly = nil }
-                } else if snapshot.instancesOnly, tick > state.instancesOnly?.tick ?? 0 {
-                    state.instancesOnly = snapshot
-                } else if !snapshot.full, !snapshot.instancesOnly, tick > state.partial?.tick ?? 0 {
+                } else if !snapshot.full, tick > state.partial?.tick ?? 0 {
                     state.partial = snapshot
                 }
             }
@@ -425,13 +471,23 @@ public final class FleetObserver: StateObserving {
         return outcome
     }
 
-    /// The view of specs waiting on their instances alone: their kept clusters and security groups (`kept`, by spec
-    /// name) with their instances read now.
-    private func readInstances(of kept: [String: FleetView]) throws(ObservationError) -> FleetView {
-        var view = FleetView(region: kept.values.first?.region ?? "")
-        for slice in kept.values { view.add(slice) }
-        let instances = try reader.readInstances(ofClusters: Set(view.clusters.values.map(\.identifier)))
-        for key in view.clusters.keys { view.instances[key] = instances[key] ?? [] }
+    /// The view of `coverage`: DescribeDBClusters of the specs read in full with one DescribeDBInstances for their
+    /// clusters with members and the clusters of the specs waiting on their instances alone, whose clusters and
+    /// security groups are kept as last read; DescribeDBInstances alone when every spec waits on its instances.
+    private func read(_ coverage: Coverage) throws(ObservationError) -> FleetView {
+        let kept = coverage.instancesOnly.values.map(\.kept)
+        let waitingClusters = Set(kept.flatMap { $0.clusters.values.map(\.identifier) })
+        var view: FleetView
+        let instances: [String: [ObservedInstance]]
+        if coverage.clusters.isEmpty {
+            view = FleetView(region: kept.first?.region ?? "")
+            instances = try reader.readInstances(ofClusters: waitingClusters)
+        } else {
+            view = try reader.readFleet(coverage.clusters, instancesOf: waitingClusters)
+            instances = view.instances
+        }
+        for slice in kept { view.add(slice) }
+        for key in kept.flatMap(\.clusters.keys) { view.instances[key] = instances[key] ?? [] }
         return view
     }
 
@@ -457,8 +513,27 @@ public final class FleetObserver: StateObserving {
             snapshot.tick > watched.lastWrite
         else { return false }
         if now.timeIntervalSince(snapshot.started) <= state.timing.maxAge / .seconds(1) { return true }
-        guard let pass = state.timing.resync.passStart(at: now) else { return false }
-        return snapshot.started >= pass && watched.lastReadStart < pass
+        // A poll plans from a read begun on or after the tick it was due on, however late a busy worker gets to it;
+        // in the current resync pass, so a resync look (due long ago) still plans from a read of its pass.
+        if let due = pollDue(watched, timing: state.timing), snapshot.started >= due,
+            snapshot.started >= state.timing.resync.passStart(at: now) ?? due
+        {
+            return true
+        }
+        // The spec's first look in a poll tick or a resync pass plans from a read begun in it.
+        return [state.timing.poll, state.timing.resync].contains { schedule in
+            guard let start = schedule.passStart(at: now) else { return false }
+            return snapshot.started >= start && watched.lastReadStart < start
+        }
+    }
+
+    /// The start of the poll tick the spec is due on if its previous look asked for a poll: the first tick at least
+    /// half a poll interval after that look (`SpecReconciler` requeues a poll no sooner); nil without ticks.
+    private static func pollDue(_ watched: Watched, timing: Timing) -> Date? {
+        let poll = timing.poll
+        guard watched.previousObserved > .distantPast else { return nil }
+        let delay = poll.delay(from: watched.previousObserved, atLeast: poll.interval / 2)
+        return poll.passStart(at: watched.previousObserved.addingTimeInterval(delay / .seconds(1)))
     }
 
     /// Whether the kept roles serve the spec: its role was covered, read after the spec's last write, and in the

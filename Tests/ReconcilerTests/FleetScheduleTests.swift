@@ -4,12 +4,12 @@ import TestSupport
 
 @testable import Reconciler
 
-/// Resync passes on fleet-wide boundaries (`ResyncSchedule`) and preflight verdicts shared per backup location
-/// (`PreflightCache`).
+/// Resync passes and poll ticks on fleet-wide boundaries (`FleetSchedule`) and preflight verdicts shared per backup
+/// location (`PreflightCache`).
 @Suite("Resync boundaries and shared preflight verdicts")
-struct ResyncScheduleTests {
+struct FleetScheduleTests {
     let anchor = Fixture.now
-    var aligned: ResyncSchedule { ResyncSchedule(interval: .seconds(600), anchor: anchor) }
+    var aligned: FleetSchedule { FleetSchedule(interval: .seconds(600), anchor: anchor) }
 
     @Test func anAlignedResyncLandsOnTheNextBoundaryNeverMoreThanAnIntervalAway() {
         #expect(aligned.delay(from: anchor.addingTimeInterval(10)) == .seconds(590))
@@ -49,8 +49,61 @@ struct ResyncScheduleTests {
         }
     }
 
+    @Test func aPollLandsOnTheNextTickAtLeastHalfAnIntervalAwaySoNeverLaterThanOneAndAHalf() {
+        let ticks = FleetSchedule(interval: .seconds(10), anchor: anchor)
+        #expect(ticks.delay(from: anchor.addingTimeInterval(3), atLeast: .seconds(5)) == .seconds(7))
+        #expect(ticks.delay(from: anchor.addingTimeInterval(6), atLeast: .seconds(5)) == .seconds(14), "skips a tick")
+        #expect(ticks.delay(from: anchor.addingTimeInterval(15), atLeast: .seconds(5)) == .seconds(5))
+        for offset in stride(from: 0.0, to: 100, by: 0.7) {
+            let now = anchor.addingTimeInterval(offset)
+            let delay = ticks.delay(from: now, atLeast: .seconds(5))
+            let landing = offset + delay / .seconds(1)
+            #expect(delay >= .seconds(5) && delay <= .seconds(15), "at \(offset) s: \(delay)")
+            #expect(abs(landing - (landing / 10).rounded() * 10) < 0.002, "lands \(landing) s after the anchor")
+        }
+        #expect(FleetSchedule(interval: .seconds(10)).delay(from: anchor, atLeast: .seconds(5)) == .seconds(10))
+    }
+
+    @Test func aSpecWaitingOnAWSRequeuesForAPollTickOfTheFleetGrid() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let anchor = Fixture.now.addingTimeInterval(-6)
+            let reconciler = SpecReconciler(
+                store: harness.store, observer: harness.aws, executor: harness.aws,
+                options: ReconcilerOptions(
+                    pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
+                logger: .init(label: "test"), clock: harness.clock.function)
+            // Ticks every 5 s; reconciles 1 s apart from 1 s into a tick. After a write (the restore 2 s into the
+            // tick, then the role association 3 s into it) the next tick at least a whole interval away.
+            var afterWrites: [Duration] = []
+            for _ in 0..<20 where try harness.status.phase != .ready {
+                let outcome = reconciler.reconcile(name: harness.spec.name)
+                if try harness.status.phase == .converging, case .requeueAfter(let delay) = outcome, delay > .zero {
+                    let landing = harness.clock.function().timeIntervalSince(anchor) + delay / .seconds(1)
+                    #expect(abs(landing / 5 - (landing / 5).rounded()) < 0.0001, "lands \(landing) s after the anchor")
+                    afterWrites.append(delay)
+                }
+                harness.clock.advance(seconds: 1)
+            }
+            #expect(try harness.status.phase == .ready)
+            #expect(afterWrites == [.seconds(8), .seconds(7)])
+            // Waiting with nothing to write (the cluster modifying): 1 s into a tick the next is 4 s away; 3 s into
+            // it the next is 2 s away, less than half an interval, so the one after.
+            harness.aws.world.withLock { $0.observed.cluster?.status = "modifying" }
+            let into = harness.clock.function().timeIntervalSince(anchor).truncatingRemainder(dividingBy: 5)
+            harness.clock.advance(seconds: 6 - into)
+            var delays: [Duration] = []
+            for _ in 0..<2 {
+                let outcome = reconciler.reconcile(name: harness.spec.name)
+                if case .requeueAfter(let delay) = outcome { delays.append(delay) }
+                harness.clock.advance(seconds: 2)
+            }
+            #expect(delays.map { ($0 / .milliseconds(1)).rounded() } == [4_000, 7_000], "\(delays)")
+        }
+    }
+
     @Test func withoutAnAnchorEachSpecResyncsOnItsOwnClock() {
-        let own = ResyncSchedule(interval: .seconds(600))
+        let own = FleetSchedule(interval: .seconds(600))
         #expect(own.delay(from: anchor.addingTimeInterval(10)) == .seconds(600))
         #expect(!own.isDue(since: anchor, now: anchor.addingTimeInterval(599)))
         #expect(own.isDue(since: anchor, now: anchor.addingTimeInterval(600)))

@@ -1,11 +1,12 @@
 import Foundation
 
-/// When a Ready or Failed spec is looked at again. Without an anchor each spec resyncs one interval after its own
-/// last reconcile; with one, every spec's resync lands on the next boundary `anchor + k × interval`, so all the
-/// specs of a pass are reconciled together and share one batched observation (`FleetObserver`). Either way no
-/// spec goes longer than one interval unobserved, so drift is still seen within one resync.
-public struct ResyncSchedule: Sendable, Equatable {
-    /// The longest a spec goes between two resyncs.
+/// When specs are looked at again on a grid the whole fleet shares: the resync passes of Ready and Failed specs, and
+/// the poll ticks of specs waiting on AWS. Without an anchor each spec waits one interval after its own last
+/// reconcile; with one, it wakes on a boundary `anchor + k × interval`, so the specs of a pass or a tick are
+/// reconciled together and share one batched observation (`FleetObserver`). Either way no spec waits much longer
+/// than one interval, so drift is still seen within one resync.
+public struct FleetSchedule: Sendable, Equatable {
+    /// The longest a spec goes between two passes (or ticks).
     public var interval: Duration
     /// The first boundary (the daemon's start); nil: no alignment.
     public var anchor: Date?
@@ -16,20 +17,23 @@ public struct ResyncSchedule: Sendable, Equatable {
         self.anchor = anchor
     }
 
-    /// How long after `now` the next resync is due.
-    public func delay(from now: Date) -> Duration {
-        guard let next = nextBoundary(after: now) else { return interval }
+    /// How long after `now` the next boundary at least `minimum` away is; `interval` without an anchor. A poll asks
+    /// for half an interval, so a spec reconciled just before a tick skips it (AWS had no time to move) and waits
+    /// between half an interval and one and a half, one interval on average as without alignment.
+    public func delay(from now: Date, atLeast minimum: Duration = .zero) -> Duration {
+        guard var next = nextBoundary(after: now) else { return interval }
+        if next.timeIntervalSince(now) < minimum / .seconds(1) { next += seconds }
         return .milliseconds(Int64((next.timeIntervalSince(now) * 1000).rounded(.up)))
     }
 
-    /// Whether a resync fell due between a reconcile at `last` and `now`.
+    /// Whether a boundary fell between a reconcile at `last` and `now`.
     public func isDue(since last: Date, now: Date) -> Bool {
         guard anchor != nil else { return now.timeIntervalSince(last) >= seconds }
         return pass(at: now) > pass(at: last)
     }
 
-    /// The earliest moment of the pass `now` belongs to: its boundary less the margin a controller timer may fire
-    /// early by (so a boundary just ahead counts as reached); nil without alignment.
+    /// The earliest moment of the pass (or tick) `now` belongs to: its boundary less the margin a controller timer
+    /// may fire early by (so a boundary just ahead counts as reached); nil without alignment.
     public func passStart(at now: Date) -> Date? {
         anchor.map { $0.addingTimeInterval(Double(pass(at: now)) * seconds - earliness) }
     }
