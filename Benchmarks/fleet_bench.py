@@ -41,7 +41,8 @@ STORE_SPECS = 10_000
 READY_TIMEOUT = 600
 P6_SPECS = 1_000
 P6_SECONDS = 1
-# Longer than the daemon's minimum 60 s between heap trims, so each pass is followed by one, as at the default 600 s.
+# Much longer than the daemon's minimum 10 s between heap trims, so each pass is followed by one, as at the default
+# 600 s.
 P6_RESYNC_SECONDS = 65
 P6_READY_TIMEOUT = 3_600
 # The memory run is about memory, not time: the AWS rate limit is lifted so 1,000 specs converge in minutes.
