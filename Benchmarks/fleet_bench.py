@@ -10,7 +10,8 @@
 
 `--p6 N` runs P6 alone at N specs (default 1,000): the emulator restores in 1 s and makes instances in 1 s, the daemon
 runs with the AWS rate limit lifted (P6 is about memory, not time), takes N specs to Ready and through two whole
-resync passes, and its memory is read from /proc/PID/status and smaps_rollup idle, at Ready and after each pass.
+resync passes, and its memory is read from /proc/PID/status and smaps idle, at Ready and after each pass, with the
+growth split into anonymous memory (heap, arenas, stacks) and file-backed pages (code and data paged in).
 
 AWS calls are counted by action from the daemon's debug log, as daemon_bench.py does (its helpers are imported).
 Only 127.0.0.1 and Unix sockets under /tmp; every wait is bounded in count and time; every process started is
