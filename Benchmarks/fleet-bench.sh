@@ -8,7 +8,7 @@
 # AWS request budget: RDS 12 calls/s after a burst of 300, IAM 20/s, 40/s in total). Needs python3 with moto and boto3
 # for the emulator.
 #        Benchmarks/fleet-bench.sh --p6 [N]: P6 alone, the daemon's memory with N Ready specs (default 1,000), the AWS
-# rate limit lifted (a memory run, not a timed one): idle, at Ready and after two resync passes; 4–10 minutes.
+# rate limit lifted (a memory run, not a timed one): idle, at Ready and after two resync passes; 4–14 minutes.
 # Everything runs on 127.0.0.1 in a temporary directory; every process started is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."

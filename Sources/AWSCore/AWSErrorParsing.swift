@@ -77,12 +77,18 @@ extension AWSError {
         return collapsed.isEmpty ? "(\(body.count) bytes)" : "\"\(collapsed)\"" + (body.count > 200 ? "…" : "")
     }
 
-    /// Parses an RFC 7231 `Date` header (`Wed, 25 Nov 2026 11:05:18 GMT`).
+    /// Parses an RFC 7231 `Date` header (`Wed, 25 Nov 2026 11:05:18 GMT`, the IMF-fixdate form AWS sends). Read as
+    /// the ISO 8601 text it names rather than through `DateFormatter`, whose ICU locale data stayed paged in for the
+    /// daemon's life once an error response had been read.
     static func parseHTTPDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
+        let fields = text.split(separator: " ")
+        guard fields.count == 6, fields[0].hasSuffix(","), fields[5] == "GMT", fields[1].count == 2,
+            fields[3].count == 4, fields[4].count == 8,
+            let month = httpMonths.firstIndex(of: String(fields[2]))
+        else { return nil }
+        let iso = "\(fields[3])-\(month < 9 ? "0" : "")\(month + 1)-\(fields[1])T\(fields[4])Z"
+        return try? Date.ISO8601FormatStyle().parse(iso)
     }
+
+    private static let httpMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }

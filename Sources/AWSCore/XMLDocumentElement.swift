@@ -63,10 +63,13 @@ public struct AWSXMLElement: Sendable, Equatable {
 
     /// The text of the element at `path` with surrounding white space removed, or `nil` when absent or empty.
     public func trimmedText(at path: String) -> String? {
-        guard let value = text(at: path)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-            return nil
-        }
-        return value
+        guard let text = text(at: path), let first = text.unicodeScalars.first, let last = text.unicodeScalars.last
+        else { return nil }
+        // Nearly every value has nothing to trim: return the parsed string itself, which the parser may share.
+        let space = CharacterSet.whitespacesAndNewlines
+        guard space.contains(first) || space.contains(last) else { return text }
+        let value = text.trimmingCharacters(in: space)
+        return value.isEmpty ? nil : value
     }
 
     /// The element at `path` read as an XML Schema boolean (`true`/`1`, `false`/`0`), or `nil` when absent or not one.

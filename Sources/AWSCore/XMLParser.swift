@@ -73,6 +73,12 @@ private struct XMLScanner {
     /// Every name read so far, by its bytes: the 100 clusters of a page repeat the same few dozen names, so each is
     /// made into a `String` once and shared (names past 15 bytes would otherwise be allocated per element).
     var names: [ArraySlice<UInt8>: String] = [:]
+    /// Every text of `sharedTextLengths` bytes read so far, shared the same way: a page's clusters and instances
+    /// repeat their tag keys, engine versions, parameter and subnet group names, and the fleet's kept observation
+    /// holds them for the daemon's life. Shorter texts are stored inline in a `String`, and longer ones (ARNs,
+    /// endpoints, policy documents) are seldom repeated.
+    var texts: [[UInt8]: String] = [:]
+    static let sharedTextLengths = 16...64
 
     init(bytes: [UInt8], limits: AWSXMLParser) {
         self.bytes = bytes
@@ -216,8 +222,17 @@ private struct XMLScanner {
         }
         // The indentation around child elements is not text anyone reads; not keeping it saves a string per parent.
         let layout = !open.element.children.isEmpty && open.text.allSatisfy(isSpace)
-        open.element.text = layout ? "" : String(decoding: open.text, as: UTF8.self)
+        open.element.text = layout ? "" : text(open.text)
         return open.element
+    }
+
+    /// `bytes` as a `String`, shared through `texts` when it is of a length worth sharing.
+    mutating func text(_ bytes: [UInt8]) -> String {
+        guard Self.sharedTextLengths.contains(bytes.count) else { return String(decoding: bytes, as: UTF8.self) }
+        if let known = texts[bytes] { return known }
+        let made = String(decoding: bytes, as: UTF8.self)
+        texts[bytes] = made
+        return made
     }
 
     /// Decodes `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xH;` into UTF-8 bytes.

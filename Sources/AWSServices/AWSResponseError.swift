@@ -73,20 +73,19 @@ struct ResultReader {
     }
 }
 
-/// ISO 8601 timestamps as AWS XML sends them (`2026-03-01T10:00:00Z`, `2026-03-01T10:00:00.123Z`).
+/// ISO 8601 timestamps as AWS XML sends them (`2026-03-01T10:00:00Z`, `2026-03-01T10:00:00.123Z`). Through
+/// `Date.ISO8601FormatStyle`, not `ISO8601DateFormatter`: the latter opens an ICU date formatter per call, whose locale
+/// and time-zone data stayed paged in for the daemon's life after the first backup listing.
 enum AWSTimestamp {
     /// The instant `text` names, or nil.
     static func parse(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: trimmed) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: trimmed)
+        return (try? Date.ISO8601FormatStyle().parse(trimmed))
+            ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(trimmed))
     }
 
     /// `date` as `2026-03-01T10:00:00Z`, the form the Query protocol sends timestamps in.
     static func format(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        date.formatted(Date.ISO8601FormatStyle())
     }
 }

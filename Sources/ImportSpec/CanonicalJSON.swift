@@ -106,7 +106,7 @@ extension JSONValue {
     ///
     /// Written here rather than by `JSONEncoder` so the bytes (which the store compares) never depend on the
     /// platform's key order or escaping; numbers use Swift's shortest round-trip form.
-    func canonicalBytes() -> [UInt8] {
+    public func canonicalBytes() -> [UInt8] {
         var out: [UInt8] = []
         appendCanonical(to: &out)
         return out

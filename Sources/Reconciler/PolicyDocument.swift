@@ -1,4 +1,5 @@
 import Foundation
+import ImportSpec
 
 /// An IAM policy document in normalized form, so two documents compare equal when they mean the same thing.
 ///
@@ -62,23 +63,21 @@ public struct PolicyDocument: Equatable, Hashable, Sendable, CustomStringConvert
     }
 
     /// The document as compact JSON with sorted keys: deterministic, suitable for IAM calls and golden tests.
-    public var json: String { PolicyDocument.render(jsonObject) }
+    public var json: String { PolicyDocument.render(jsonValue) }
 
     /// The document as plain JSON text.
     public var description: String { json }
 
-    var jsonObject: [String: Any] {
-        var object: [String: Any] = ["Statement": statements.map(\.jsonObject)]
-        if let version { object["Version"] = version }
-        return object
+    var jsonValue: JSONValue {
+        var object: [String: JSONValue] = ["Statement": .array(statements.map(\.jsonValue))]
+        if let version { object["Version"] = .string(version) }
+        return .object(object)
     }
 
-    static func render(_ object: Any) -> String {
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+    /// `value` as canonical JSON (keys in byte order). Not `JSONSerialization`: its sorted keys go through ICU's
+    /// collation, whose code and data stayed paged in for the daemon's life after the first policy compared.
+    static func render(_ value: JSONValue) -> String {
+        String(decoding: value.canonicalBytes(), as: UTF8.self)
     }
 }
 
@@ -144,22 +143,28 @@ public struct PolicyStatement: Equatable, Hashable, Sendable {
 
     /// The statement as canonical JSON with action names lower-cased: equal keys mean equal statements.
     var canonicalKey: String {
-        var object = jsonObject
-        if !actions.isEmpty { object["Action"] = actions.map { $0.lowercased() } }
-        if !notActions.isEmpty { object["NotAction"] = notActions.map { $0.lowercased() } }
-        return PolicyDocument.render(object)
+        guard case .object(var object) = jsonValue else { return "" }
+        if !actions.isEmpty { object["Action"] = Self.strings(actions.map { $0.lowercased() }) }
+        if !notActions.isEmpty { object["NotAction"] = Self.strings(notActions.map { $0.lowercased() }) }
+        return PolicyDocument.render(.object(object))
     }
 
-    var jsonObject: [String: Any] {
-        var object: [String: Any] = ["Effect": effect]
-        if let principal { object["Principal"] = principal }
-        if let notPrincipal { object["NotPrincipal"] = notPrincipal }
-        if !actions.isEmpty { object["Action"] = actions }
-        if !notActions.isEmpty { object["NotAction"] = notActions }
-        if !resources.isEmpty { object["Resource"] = resources }
-        if !notResources.isEmpty { object["NotResource"] = notResources }
-        if !condition.isEmpty { object["Condition"] = condition }
-        return object
+    var jsonValue: JSONValue {
+        var object: [String: JSONValue] = ["Effect": .string(effect)]
+        if let principal { object["Principal"] = .object(principal.mapValues(Self.strings)) }
+        if let notPrincipal { object["NotPrincipal"] = .object(notPrincipal.mapValues(Self.strings)) }
+        if !actions.isEmpty { object["Action"] = Self.strings(actions) }
+        if !notActions.isEmpty { object["NotAction"] = Self.strings(notActions) }
+        if !resources.isEmpty { object["Resource"] = Self.strings(resources) }
+        if !notResources.isEmpty { object["NotResource"] = Self.strings(notResources) }
+        if !condition.isEmpty {
+            object["Condition"] = .object(condition.mapValues { .object($0.mapValues(Self.strings)) })
+        }
+        return .object(object)
+    }
+
+    private static func strings(_ values: [String]) -> JSONValue {
+        .array(values.map(JSONValue.string))
     }
 
     private static func sortedSet(_ values: [String]) -> [String] {
@@ -242,38 +247,13 @@ public struct PolicyDocumentError: Error, Equatable, Sendable, CustomStringConve
     public var description: String { "The IAM policy document could not be read: \(reason)." }
 }
 
-/// A decoded JSON value; just enough to read policy documents without losing their types.
-enum JSONValue: Decodable, Equatable {
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .number(String(value))
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(String(value))
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// The text of a string, number or boolean; `nil` for containers and null.
-    var scalarText: String? {
+extension JSONValue {
+    /// The text of a string, number or boolean, as IAM compares condition values; `nil` for containers and null.
+    fileprivate var scalarText: String? {
         switch self {
-        case .string(let text), .number(let text): return text
+        case .string(let text): return text
+        case .integer(let value): return String(value)
+        case .number(let value): return String(value)
         case .bool(let flag): return flag ? "true" : "false"
         default: return nil
         }

@@ -150,6 +150,21 @@ struct AWSErrorTests {
                 == .terminal)
     }
 
+    @Test("the Date header is read in RFC 7231's IMF-fixdate form only")
+    func httpDates() {
+        #expect(AWSError.parseHTTPDate("Tue, 25 Nov 2025 11:05:18 GMT") == Self.receivedAt)
+        #expect(
+            AWSError.parseHTTPDate("Sun, 01 Mar 2026 10:00:00 GMT") == Date(timeIntervalSince1970: 1_772_359_200))
+        #expect(AWSError.parseHTTPDate("Thu, 31 Dec 2026 23:59:59 GMT") == Date(timeIntervalSince1970: 1_798_761_599))
+        for malformed in [
+            "", "Tue, 25 Nov 2025 11:05:18", "Tue, 25 Nov 2025 11:05:18 PST", "Tue, 25 Foo 2025 11:05:18 GMT",
+            "Tue 25 Nov 2025 11:05:18 GMT", "Tue, 5 Nov 2025 11:05:18 GMT", "Tue, 25 Nov 2025 11:05 GMT",
+            "Tue, 2x Nov 2025 11:05:18 GMT", "2025-11-25T11:05:18Z",
+        ] {
+            #expect(AWSError.parseHTTPDate(malformed) == nil, "\(malformed)")
+        }
+    }
+
     @Test("skew codes are clock skew only when the server's Date is far from ours")
     func clockSkew() {
         let skewed = HTTPResponse(

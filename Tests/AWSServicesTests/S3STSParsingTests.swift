@@ -14,9 +14,10 @@ struct S3STSParsingTests {
             <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
               <Name>bucket</Name><Prefix>backup/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
               <IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>
-              <Contents><Key>backup/ibdata1</Key><LastModified>2026-03-01T10:00:00.000Z</LastModified>
+              <Contents><Key>backup/ibdata1</Key><LastModified>2026-03-01T10:00:00.250Z</LastModified>
                 <ETag>"599bab3ed2c697f1d26842727561fd94"</ETag><Size>12582912</Size><StorageClass>STANDARD</StorageClass></Contents>
-              <Contents><Key>backup/xtrabackup_checkpoints</Key><Size>123</Size></Contents>
+              <Contents><Key>backup/xtrabackup_checkpoints</Key><LastModified>2026-03-01T10:00:01Z</LastModified>
+                <Size>123</Size></Contents>
             </ListBucketResult>
             """
         let transport = StubTransport(bodies: [page])
@@ -24,7 +25,8 @@ struct S3STSParsingTests {
             bucket: "bucket", prefix: "backup/", maxKeys: 2)
         #expect(result.objects.map(\.key) == ["backup/ibdata1", "backup/xtrabackup_checkpoints"])
         #expect(result.objects[0].size == 12_582_912)
-        #expect(result.objects[0].lastModified == Date(timeIntervalSince1970: 1_772_359_200))
+        #expect(result.objects[0].lastModified == Date(timeIntervalSince1970: 1_772_359_200.25))
+        #expect(result.objects[1].lastModified == Date(timeIntervalSince1970: 1_772_359_201))
         #expect(result.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
         let request = transport.requests[0]
         #expect(request.host == "s3.eu-west-1.amazonaws.com")

@@ -93,16 +93,19 @@ extension AWSObserver {
     }
 
     /// See `FleetReading.readRoles(named:)`: GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's
-    /// largest, documents URL-decoded.
+    /// largest, documents URL-decoded. Documents of the same text are parsed once and shared: the fleet's managed
+    /// roles all trust RDS alike, and the roles read are kept until the next IAM read.
     public func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
         var roles: [String: ObservedRole] = [:]
         guard !names.isEmpty else { return roles }
         let details = try call("GetAccountAuthorizationDetails") {
             try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
         }
+        var documents: [String: PolicyDocument] = [:]
         for detail in details where names.contains(detail.role.roleName.lowercased()) {
             roles[detail.role.roleName.lowercased()] = observedRole(
-                detail.role, inlinePolicies: detail.inlinePolicies, attachedPolicies: detail.attachedPolicies)
+                detail.role, inlinePolicies: detail.inlinePolicies, attachedPolicies: detail.attachedPolicies,
+                sharing: &documents)
         }
         return roles
     }

@@ -56,9 +56,10 @@ public struct AWSObserver: FleetReading {
         var observed = observed
         if spec.s3Import.ingestionRole != nil, let role = observed.role {
             let documents = try call("GetPolicyVersion") { try iam.attachedPolicyDocuments(roleName: role.name) }
+            var parsedDocuments: [String: PolicyDocument] = [:]
             for (policy, document) in documents {
                 observed.role?.attachedPolicies[policy.policyName] =
-                    parsed(document, what: "attached policy \(policy.policyName)")
+                    parsed(document, what: "attached policy \(policy.policyName)", sharing: &parsedDocuments)
             }
         }
         if let cluster = observed.cluster {
@@ -254,14 +255,28 @@ public struct AWSObserver: FleetReading {
     func observedRole(
         _ role: IAMRole, inlinePolicies: [IAMInlinePolicy], attachedPolicies: [IAMAttachedPolicy] = []
     ) -> ObservedRole {
+        var documents: [String: PolicyDocument] = [:]
+        return observedRole(
+            role, inlinePolicies: inlinePolicies, attachedPolicies: attachedPolicies, sharing: &documents)
+    }
+
+    /// `observedRole(_:inlinePolicies:attachedPolicies:)`, taking the documents parsed already from `documents` (by
+    /// their text) and adding those it parses.
+    func observedRole(
+        _ role: IAMRole, inlinePolicies: [IAMInlinePolicy], attachedPolicies: [IAMAttachedPolicy],
+        sharing documents: inout [String: PolicyDocument]
+    ) -> ObservedRole {
+        var inline: [String: PolicyDocument] = [:]
+        for policy in inlinePolicies {
+            inline[policy.policyName] = parsed(
+                policy.policyDocument, what: "inline policy \(policy.policyName)", sharing: &documents)
+        }
         var observed = ObservedRole(
             name: role.roleName, arn: role.arn,
-            trustPolicy: role.assumeRolePolicyDocument.flatMap { parsed($0, what: "trust policy") },
-            inlinePolicies: Dictionary(
-                inlinePolicies.map {
-                    ($0.policyName, parsed($0.policyDocument, what: "inline policy \($0.policyName)"))
-                }
-            ) { _, last in last },
+            trustPolicy: role.assumeRolePolicyDocument.map {
+                parsed($0, what: "trust policy", sharing: &documents)
+            },
+            inlinePolicies: inline,
             tags: Dictionary(role.tags.map { ($0.key, $0.value) }) { _, last in last })
         observed.attachedPolicyArns = attachedPolicies.map(\.policyArn)
         observed.path = role.path
@@ -269,14 +284,21 @@ public struct AWSObserver: FleetReading {
         return observed
     }
 
-    /// A policy document, or an empty one (grants nothing, so it reads as drift) when IAM's text does not parse.
-    private func parsed(_ text: String, what: String) -> PolicyDocument {
+    /// A policy document, or an empty one (grants nothing, so it reads as drift) when IAM's text does not parse; one
+    /// parsed before from the same text is taken from `documents`.
+    private func parsed(_ text: String, what: String, sharing documents: inout [String: PolicyDocument])
+        -> PolicyDocument
+    {
+        if let known = documents[text] { return known }
+        let document: PolicyDocument
         do {
-            return try PolicyDocument(parsing: text)
+            document = try PolicyDocument(parsing: text)
         } catch {
             logger.warning("unreadable IAM policy", metadata: ["policy": "\(what)", "error": "\(error)"])
-            return PolicyDocument(statements: [])
+            document = PolicyDocument(statements: [])
         }
+        documents[text] = document
+        return document
     }
 
     func call<T>(_ operation: String, _ body: () throws -> T) throws(ObservationError) -> T {
