@@ -4,13 +4,14 @@ The emulator serves one request at a time (moto's backends are not thread-safe),
 Describe calls over a fleet were the slow ones: a DescribeDBClusters of 100 clusters cost ~130 ms of CPU and a
 DescribeDBInstances of their 200 instances ~190 ms, while the daemon issued several a second next to its restores.
 
-Serialization: moto renders every response by walking botocore's output shape and, for each member of each object, asking six
-alias providers which attribute names may hold the member's value (`DBInstanceIdentifier`, `db_instance_identifier`,
-`identifier`, ...); then xmltodict checks every element name of the XML it writes. Both depend only on names (the
-object's class, the member's shape and key; the element name), yet were redone for every value: about half the time
-of a DescribeDBInstances of 200 instances, which holds the emulator's lock for all of it. Here each is done once per
-name and remembered; the values are still read from the objects on every call and every name is still checked before
-its first use, so responses (and refusals of bad names) are the same as before, byte for byte.
+Serialization: moto renders every response by walking botocore's output shape and, for each member of each object,
+asking six alias providers which attribute names may hold the member's value (`DBInstanceIdentifier`,
+`db_instance_identifier`, `identifier`, ...); then xmltodict checks every element name of the XML it writes. Both
+depend only on names (the object's class, the member's shape and key; the element name), yet were redone for every
+value: about 40% of the time of a DescribeDBInstances of 200 instances, which holds the emulator's lock for all of it.
+Here each is done once per name and remembered; the values are still read from the objects on every call and every
+name is still checked before its first use, so responses (and refusals of bad names) are the same as before, byte for
+byte.
 
 Cluster members: moto finds a cluster's instances by scanning every instance of the region through a
 case-insensitive dict's slow value view, four times per cluster it describes (members, writer, Multi-AZ); the scan
@@ -27,8 +28,9 @@ from moto.rds.models import DBCluster, DBInstanceClustered
 
 _possible_keys: dict[tuple[type, object, str], tuple[str, ...]] = {}
 _valid_names: set[tuple[str, str]] = set()
-# Element names come from botocore's shapes (a few thousand at most); a bound keeps odd input from growing the set.
-MAX_VALID_NAMES = 20_000
+# Both are keyed by names from botocore's models (a few thousand at most); the bound keeps anything unforeseen from
+# growing them without end (past it, names are derived and checked as moto does, every time).
+MAX_ENTRIES = 20_000
 
 
 def install() -> None:
@@ -52,7 +54,9 @@ def _install_possible_keys() -> None:
         cache_key = (type(obj), context.shape, context.key)
         keys = _possible_keys.get(cache_key)
         if keys is None:
-            keys = _possible_keys[cache_key] = tuple(original(self, context))
+            keys = tuple(original(self, context))
+            if len(_possible_keys) < MAX_ENTRIES:
+                _possible_keys[cache_key] = keys
         return keys
 
     XFormedAttributePicker.get_possible_keys = get_possible_keys
@@ -65,7 +69,7 @@ def _install_name_check() -> None:
         if type(value) is str and (value, kind) in _valid_names:
             return
         original(value, kind)  # raises ValueError for a name that is not valid XML
-        if type(value) is str and len(_valid_names) < MAX_VALID_NAMES:
+        if type(value) is str and len(_valid_names) < MAX_ENTRIES:
             _valid_names.add((value, kind))
 
     xmltodict._validate_name = validate_name

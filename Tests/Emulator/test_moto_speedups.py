@@ -95,7 +95,11 @@ def test_responses_are_the_same_byte_for_byte(world, restore_moto):
     assert "<DBClusterMembers><DBClusterMember>" in before["DescribeDBClusters"]
     moto_speedups.install()
     assert responses(world) == before
+    remembered = len(moto_speedups._possible_keys), len(moto_speedups._valid_names)
     assert responses(world) == before  # and again, from the caches
+    # Shapes are the same objects on every call, so a second rendering adds no entry.
+    assert (len(moto_speedups._possible_keys), len(moto_speedups._valid_names)) == remembered
+    assert remembered[0] > 0 and remembered[1] > 0
 
 
 def test_cluster_members_are_moto_s_in_moto_s_order(world, restore_moto):
