@@ -31,6 +31,7 @@ from werkzeug.serving import make_server  # noqa: E402
 import bootstrap  # noqa: E402
 import ec2_security_groups  # noqa: E402
 import iam_scoping  # noqa: E402
+import moto_speedups  # noqa: E402
 import rds_lifecycle  # noqa: E402
 import rds_s3_restore  # noqa: E402
 import rds_engine_versions  # noqa: E402
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     rds_lifecycle.TIMINGS.instance_seconds = args.instance_seconds
     rds_lifecycle.TIMINGS.association_seconds = args.association_seconds
     install_raw_uri_signature_check()
+    moto_speedups.install()
     iam_scoping.install()
     rds_lifecycle.install()
     rds_s3_restore.install(args.iam_propagation_seconds)

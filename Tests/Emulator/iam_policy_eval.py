@@ -14,6 +14,7 @@ Operators: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_e
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -26,9 +27,15 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _wildcard(pattern: str, value: str, case_sensitive: bool) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _wildcard_regex(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    """An IAM wildcard pattern as a compiled regex, kept: a restore matches the same few patterns ~15 times."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, 0 if case_sensitive else re.IGNORECASE) is not None
+    return re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
+
+
+def _wildcard(pattern: str, value: str, case_sensitive: bool) -> bool:
+    return _wildcard_regex(pattern, case_sensitive).fullmatch(value) is not None
 
 
 def parse_document(document: Any) -> dict[str, Any]:

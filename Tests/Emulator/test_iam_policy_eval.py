@@ -51,3 +51,12 @@ def test_an_explicit_deny_with_a_matching_condition_wins():
     prod = {"aws:RequestTag/env": ["prod"]}
     assert iam_policy_eval.evaluate(documents, "rds:ModifyDBCluster", CLUSTER, context=prod) == "Deny"
     assert iam_policy_eval.evaluate(documents, "rds:ModifyDBCluster", CLUSTER, context={}) == "Allow"
+
+
+def test_action_names_match_in_any_case_and_resources_only_in_theirs():
+    # The compiled patterns are kept per (pattern, case sensitivity): the same pattern is asked both ways here.
+    documents = [{"Statement": [{"Effect": "Allow", "Action": "S3:Get*", "Resource": "arn:aws:s3:::B/*"}]}]
+    assert iam_policy_eval.evaluate(documents, "s3:getobject", "arn:aws:s3:::B/k") == "Allow"
+    assert iam_policy_eval.evaluate(documents, "s3:GetObject", "arn:aws:s3:::b/k") == "ImplicitDeny"
+    loose = [{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "S3:Get*"}]}]
+    assert iam_policy_eval.evaluate(loose, "s3:GetObject", "s3:getobject") == "ImplicitDeny"
