@@ -33,11 +33,7 @@ struct FleetScheduleTests {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)
             let anchor = Fixture.now.addingTimeInterval(-7)
-            let reconciler = SpecReconciler(
-                store: harness.store, observer: harness.aws, executor: harness.aws,
-                options: ReconcilerOptions(
-                    pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
-                logger: .init(label: "test"), clock: harness.clock.function)
+            let reconciler = Self.alignedReconciler(harness, anchor: anchor)
             let outcome = try harness.reconcile(reconciler, until: .ready)
             guard case .requeueAfter(let delay) = outcome else {
                 Issue.record("not requeued: \(outcome)")
@@ -68,11 +64,7 @@ struct FleetScheduleTests {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)
             let anchor = Fixture.now.addingTimeInterval(-6)
-            let reconciler = SpecReconciler(
-                store: harness.store, observer: harness.aws, executor: harness.aws,
-                options: ReconcilerOptions(
-                    pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
-                logger: .init(label: "test"), clock: harness.clock.function)
+            let reconciler = Self.alignedReconciler(harness, anchor: anchor)
             // Ticks every 5 s; reconciles 1 s apart from 1 s into a tick. After a write (the restore 2 s into the
             // tick, then the role association 3 s into it) the next tick at least a whole interval away.
             var afterWrites: [Duration] = []
@@ -141,5 +133,13 @@ struct FleetScheduleTests {
         #expect(first == .failed("take a full backup"))
         #expect(retried == .verified(serverVersion: "5.7.12-log"))
         #expect(answers.isEmpty)
+    }
+
+    /// A reconciler of `harness` polling every 5 s and resyncing every 60 s on the grid from `anchor`.
+    private static func alignedReconciler(_ harness: DriverHarness, anchor: Date) -> SpecReconciler {
+        SpecReconciler(
+            store: harness.store, observer: harness.aws, executor: harness.aws,
+            options: ReconcilerOptions(pollInterval: .seconds(5), resyncInterval: .seconds(60), resyncAnchor: anchor),
+            logger: .init(label: "test"), clock: harness.clock.function)
     }
 }
