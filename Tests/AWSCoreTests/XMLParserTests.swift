@@ -77,9 +77,11 @@ struct XMLParserTests {
     @Test("texts repeated across elements, shared or not, read back as written; trimmedText trims only when needed")
     func repeatedTexts() throws {
         // Around the shared lengths (16...64 bytes), one spelled with a reference, one with a multi-byte character.
-        let values = [15, 16, 40, 64, 65].map { String(repeating: "k", count: $0) } + [
-            "aurorad:managed-by", "aurorad:managed&#45;by", "5.7.mysql_aurora.2.11.2", "caf\u{E9} de la gare 123456",
-        ]
+        let values =
+            [15, 16, 40, 64, 65].map { String(repeating: "k", count: $0) } + [
+                "aurorad:managed-by", "aurorad:managed&#45;by", "5.7.mysql_aurora.2.11.2",
+                "caf\u{E9} de la gare 123456",
+            ]
         let expected = values.map { $0.replacingOccurrences(of: "&#45;", with: "-") }
         let members = (values + values.reversed()).map { "<T><Key>\($0)</Key><Value> \($0)\u{A0}</Value></T>" }
         let root = try AWSXMLParser.parse(Data("<R>\(members.joined())</R>".utf8))

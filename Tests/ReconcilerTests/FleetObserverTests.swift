@@ -506,7 +506,8 @@ final class CountingFleetReader: FleetReading {
 
     func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
         eventReads.withLock { $0 += 1 }
-        if let hold = holdingEventsRead.withLock({ held in defer { held = nil }; return held }) {
+        // The first read takes the hold (a semaphore to wait on); later reads find none.
+        if let hold = holdingEventsRead.withLock({ held in held.take() }) {
             _ = hold.wait(timeout: .now() + 30)
         }
         if eventsRefused.withLock({ $0 }) {
