@@ -200,14 +200,22 @@ struct FleetObserverTests {
         #expect(reader.eventReads.withLock { $0 } == 1)
     }
 
-    @Test func aPollAWorkerGetsToLatePlansFromAReadBegunOnTheTickItWasDueOn() throws {
-        let specs = (1...3).map { Fixture.spec(name: "late-\($0)") }
+    /// An observer of `specs`, each looked at once 1 s after the anchor, with every cluster `creating`.
+    private static func fleetOfCreatingClusters(
+        _ specs: [ImportSpec]
+    ) throws -> (CountingFleetReader, GatedClock, FleetObserver) {
         let reader = CountingFleetReader()
         reader.clusterStatus.withLock { $0 = "creating" }
         let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
-        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        let fleet = FleetObserver(reader: reader, timing: timing, clock: clock.function)
         fleet.watch(specs.map(\.name))
         for spec in specs { _ = try fleet.observe(spec) }
+        return (reader, clock, fleet)
+    }
+
+    @Test func aPollAWorkerGetsToLatePlansFromAReadBegunOnTheTickItWasDueOn() throws {
+        let specs = (1...3).map { Fixture.spec(name: "late-\($0)") }
+        let (reader, clock, fleet) = try Self.fleetOfCreatingClusters(specs)
         // Each is due on the tick 10 s after the anchor (the first at least 5 s after its look): the first is looked
         // at on it, the others only in the tick after (a busy worker), past the read's max age.
         clock.advance(seconds: 9)
@@ -224,12 +232,7 @@ struct FleetObserverTests {
 
     @Test func aResyncLookDueLongAgoPlansFromAReadOfItsPass() throws {
         let specs = ["settled", "polling"].map { Fixture.spec(name: $0) }
-        let reader = CountingFleetReader()
-        reader.clusterStatus.withLock { $0 = "creating" }
-        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
-        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
-        fleet.watch(specs.map(\.name))
-        for spec in specs { _ = try fleet.observe(spec) }
+        let (reader, clock, fleet) = try Self.fleetOfCreatingClusters(specs)
         // The other's poll on the next tick reads both (both were waiting); then the first is next looked at in the
         // next resync pass, long after the tick it would have been due on as a poll: a read of the pass, the whole.
         clock.advance(seconds: 9)
