@@ -17,13 +17,19 @@ public struct FleetSchedule: Sendable, Equatable {
         self.anchor = anchor
     }
 
-    /// How long after `now` the next boundary at least `minimum` away is; `interval` without an anchor. A poll asks
-    /// for half an interval, so a spec reconciled just before a tick skips it (AWS had no time to move) and waits
-    /// between half an interval and one and a half, one interval on average as without alignment.
+    /// How long after `now` the next boundary at least `minimum` away is; `interval` without an anchor.
     public func delay(from now: Date, atLeast minimum: Duration = .zero) -> Duration {
         guard var next = nextBoundary(after: now) else { return interval }
         if next.timeIntervalSince(now) < minimum / .seconds(1) { next += seconds }
         return .milliseconds(Int64((next.timeIntervalSince(now) * 1000).rounded(.up)))
+    }
+
+    /// How long after a look at `now` a spec waiting on AWS is polled: on the next tick at least half an interval
+    /// away, so a spec reconciled just before a tick skips it (AWS had no time to move) and waits between half an
+    /// interval and one and a half, one on average as without alignment; after a write, at least a whole interval
+    /// away, as RDS works on what it was asked longer than that and an earlier look would only cost a read.
+    public func pollDelay(from now: Date, afterWrite: Bool) -> Duration {
+        delay(from: now, atLeast: afterWrite ? interval : interval / 2)
     }
 
     /// Whether a boundary fell between a reconcile at `last` and `now`.

@@ -215,10 +215,9 @@ public final class SpecReconciler: Sendable {
 
     /// When to look at the spec again: at the next resync after a failure the operator must fix, after the
     /// controller's backoff after a retryable failure or a settling answer, else as the plan asks. A spec waiting on
-    /// AWS wakes on the next poll tick at least half a poll interval away (`ReconcilerOptions.poll`), with every
-    /// other waiting spec, so one batched read serves them all; after a write at least a whole interval away, as
-    /// RDS works on what it was asked longer than that and an earlier look would only cost a read. The delay counts
-    /// from now, when the controller's timer starts, so the spec lands on the tick however long this reconcile took.
+    /// AWS wakes on a poll tick (`FleetSchedule.pollDelay(from:afterWrite:)`) with every other waiting spec, so one
+    /// batched read serves them all. The delay counts from now, when the controller's timer starts, so the spec lands
+    /// on the tick however long this reconcile took.
     ///
     /// A plan whose writes all succeeded with known effects (IAM's role writes) runs again at once instead of at the
     /// next poll: the observer holds those effects, so the next step (the restore after the role) is planned from
@@ -249,8 +248,7 @@ public final class SpecReconciler: Sendable {
         case .immediately: return .requeueAfter(.zero)
         case .poll:
             guard pass.wrote, pass.effectsKnown, !continued else {
-                let gap = pass.wrote ? options.pollInterval : options.pollInterval / 2
-                return .requeueAfter(options.poll.delay(from: now, atLeast: gap))
+                return .requeueAfter(options.poll.pollDelay(from: now, afterWrite: pass.wrote))
             }
             continuedAtOnce.withLock { _ = $0.insert(status.name) }
             return .requeueAfter(.zero)

@@ -527,12 +527,12 @@ public final class FleetObserver: StateObserving {
         }
     }
 
-    /// The start of the poll tick the spec is due on if its previous look asked for a poll: the first tick at least
-    /// half a poll interval after that look (`SpecReconciler` requeues a poll no sooner); nil without ticks.
+    /// The start of the earliest poll tick the spec can be due on if its previous look asked for a poll (the one
+    /// `FleetSchedule.pollDelay(from:afterWrite:)` gives without a write; after one it is later); nil without ticks.
     private static func pollDue(_ watched: Watched, timing: Timing) -> Date? {
         let poll = timing.poll
         guard watched.previousObserved > .distantPast else { return nil }
-        let delay = poll.delay(from: watched.previousObserved, atLeast: poll.interval / 2)
+        let delay = poll.pollDelay(from: watched.previousObserved, afterWrite: false)
         return poll.passStart(at: watched.previousObserved.addingTimeInterval(delay / .seconds(1)))
     }
 
