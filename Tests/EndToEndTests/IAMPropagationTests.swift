@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// A new role cannot be assumed by RDS for 8 s here (the emulator answers the restore with AWS's
-/// S3_SNAPSHOT_INGESTION error): the daemon retries the restore and converges, also across a `kill -9`.
+/// S3_SNAPSHOT_INGESTION error): the daemon retries the restore no faster than its backoff and converges, also across
+/// a `kill -9`.
 @Suite(.sharedEmulator(iamPropagationSeconds: 8))
 struct IAMPropagationTests {
     @Test func propagationDelayStillConverges() async throws {
@@ -24,6 +25,13 @@ struct IAMPropagationTests {
             }
             ConvergeChecks.readyStatus(ready)
             #expect(sawPropagationError, "the restore was never refused for propagation: \(ready)")
+            // A failing write is never repeated faster than the backoff: 1 s (the default `backoff_min`), doubling.
+            let attempts = Self.restoreAttempts(inLog: daemon.process.child.stderr)
+            for (index, gap) in zip(attempts, attempts.dropFirst()).map({ $1.timeIntervalSince($0) }).enumerated() {
+                let backoff = pow(2, Double(index))
+                #expect(gap >= 0.95 * backoff, "restore attempt \(index + 2) came \(gap) s after the one before")
+            }
+            #expect(attempts.count >= 2, "the restore was not retried: \(daemon.logTail)")
             try ConvergeChecks.noDuplicates(inspector, spec: name)
             let role = try ConvergeChecks.managedRole(inspector, spec: name)
             try ConvergeChecks.cluster(inspector, spec: name, roleARN: role.arn)
@@ -52,6 +60,15 @@ struct IAMPropagationTests {
             try ConvergeChecks.noDuplicates(inspector, spec: name)
             try ConvergeChecks.managedRole(inspector, spec: name)
             try ConvergeChecks.cluster(inspector, spec: name, roleARN: role.arn)
+        }
+    }
+
+    /// When the daemon's log shows a RestoreDBClusterFromS3 attempt answered (failed or not), in order.
+    private static func restoreAttempts(inLog log: String) -> [Date] {
+        log.split(separator: "\n").filter {
+            $0.contains("aws.action=RestoreDBClusterFromS3") && $0.contains("AWS call")
+        }.compactMap { line in
+            try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(String(line.prefix(24)))
         }
     }
 }
