@@ -33,16 +33,25 @@ struct FleetObserverTests {
         let reader = CountingFleetReader(holdingFirstRead: true)
         let clock = GatedClock(start: Fixture.now)
         let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
-        clock.release(reader.gate, afterCalls: specs.count + 1)
-        let observed = observeConcurrently(fleet, specs)
-        // Nothing was watched: the first read (of the whole fleet as watched then) covers its caller and any caller
-        // that asked before it began; the second, asked for as a whole read but begun after the pass's whole read was
-        // kept, only the specs that asked meanwhile.
+        // Nothing is watched. The first spec's look begins the first read (of the whole fleet as watched then: itself)
+        // and the read is held in the reader; only then do the others look, so they all ask while it is in flight.
+        let firstObserved = Mutex<ObservedState?>(nil)
+        let firstDone = DispatchSemaphore(value: 0)
+        Thread {
+            firstObserved.withLock { $0 = try? fleet.observe(specs[0]) }
+            firstDone.signal()
+        }.start()
+        for _ in 0..<1000 where reader.reads.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        // Released once every other observer has looked at the state (each reads the clock under the lock).
+        clock.release(reader.gate, afterCalls: specs.count - 1)
+        let others = observeConcurrently(fleet, Array(specs.dropFirst()))
+        _ = firstDone.wait(timeout: .now() + 60)
+        // The second read, asked for as a whole read but begun after the pass's whole read was kept, covers only the
+        // specs that asked meanwhile.
         #expect(reader.reads.count == 2)
-        let first = Set(reader.reads.first?.keys ?? [:].keys)
-        let second = Set(reader.reads.last?.keys ?? [:].keys)
-        #expect((1..<specs.count).contains(first.count))
-        #expect(first.isDisjoint(with: second) && first.union(second) == Set(specs.map(\.name)))
+        #expect(Set(reader.reads.first?.keys ?? [:].keys) == [specs[0].name])
+        #expect(Set(reader.reads.last?.keys ?? [:].keys) == Set(specs.dropFirst().map(\.name)))
+        let observed = [firstObserved.withLock { $0 }] + others
         #expect(observed.map { $0?.cluster?.identifier } == specs.map(\.name))
     }
 
