@@ -90,6 +90,17 @@ public final class SQLiteStore: SpecStore {
         return try body(connection)
     }
 
+    /// Empties the page caches of the writer and the idle readers (`sqlite3_db_release_memory`), waiting for the
+    /// writer's lock; a reader in use keeps its cache. Call it when the daemon's work has drained: each cache fills
+    /// to `cacheKiB` in a burst of reconciles and would otherwise hold that heap until the process ends, while the
+    /// pages the next burst reads again come from the kernel's page cache.
+    public func releaseMemory() {
+        writer.withLock { connection in _ = sqlite3_db_release_memory(connection.handle) }
+        readers.withLock { idle in
+            for connection in idle { _ = sqlite3_db_release_memory(connection.handle) }
+        }
+    }
+
     /// Opens a connection that may only read.
     private func openReader() throws -> Connection {
         let connection = try Connection(path: path)
