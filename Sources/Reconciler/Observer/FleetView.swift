@@ -82,7 +82,7 @@ public struct FleetView: Sendable {
     /// The instances of each cluster found, by cluster identifier.
     public var instances: [String: [ObservedInstance]] = [:]
     /// The watched roles found, by name; attached policies are left empty (read per spec, only for given roles).
-    public var roles: [String: ObservedRole] = [:]
+    public var roles = KeyedValues<ObservedRole>()
     /// The security groups tagged as aurorad's, with their rules.
     public var securityGroups: [EC2SecurityGroup] = []
     /// The rules of `securityGroups`, by group id.

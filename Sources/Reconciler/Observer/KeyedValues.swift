@@ -39,6 +39,9 @@ public struct KeyedValues<Value: Sendable>: Sendable {
     /// How many values are stored.
     public var count: Int { entries.count }
 
+    /// Whether no value is stored.
+    public var isEmpty: Bool { entries.isEmpty }
+
     /// Stores every value of `other`, replacing those of the same keys.
     public mutating func merge(_ other: KeyedValues) {
         for entry in other.entries { self[entry.key] = entry.value }
