@@ -19,6 +19,11 @@ public final class SQLiteStore: SpecStore {
     /// connection, which the writer and the idle readers kept full (about 4.6 MB at 1,000 specs, heaptrack in
     /// Benchmarks/fleet-bench.sh --p6); the file's pages stay in the kernel's page cache either way.
     static let cacheKiB = 512
+    /// Each reader connection's page cache, in KiB: in WAL mode a reader drops its cached pages whenever the writer
+    /// has committed since its last read (a reconcile's status write), so a large cache seldom serves a second read,
+    /// while the daemon's status line rescans every status after each burst of reconciles and left the reader holding
+    /// 445 KB at 300 specs (heaptrack, Benchmarks/fleet-bench.sh --p6 300).
+    static let readerCacheKiB = 64
 
     /// The database file path.
     public let path: String
@@ -106,7 +111,7 @@ public final class SQLiteStore: SpecStore {
         let connection = try Connection(path: path)
         try connection.executeScript(
             "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds); PRAGMA query_only = ON; "
-                + "PRAGMA cache_size = -\(Self.cacheKiB)",
+                + "PRAGMA cache_size = -\(Self.readerCacheKiB)",
             operation: "configuring a reader connection")
         return connection
     }

@@ -45,13 +45,13 @@ struct OpeningTests {
         }
     }
 
-    @Test("readers keep the same small page cache")
+    @Test("readers keep a smaller page cache than the writer")
     func readerCache() throws {
         try withStore { store, _ in
             let cache = try store.withReader { db in
                 try db.queryFirst("PRAGMA cache_size", operation: "test") { $0.int64(0) }
             }
-            #expect(cache == -Int64(SQLiteStore.cacheKiB))
+            #expect(cache == -Int64(SQLiteStore.readerCacheKiB))
         }
     }
 
