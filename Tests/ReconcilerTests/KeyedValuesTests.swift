@@ -34,6 +34,15 @@ struct KeyedValuesTests {
         #expect(values.count == 0 && values.keys.isEmpty)
     }
 
+    @Test("reserving room keeps what is stored")
+    func reserve() {
+        var values = KeyedValues<Int>()
+        values["a"] = 1
+        values.reserveCapacity(100)
+        for index in 0..<100 { values["k\(index)"] = index }
+        #expect(values.count == 101 && values["a"] == 1 && values["k99"] == 99)
+    }
+
     @Test("merging stores the other's values, which replace those of the same keys")
     func merge() {
         var values = KeyedValues<Int>()

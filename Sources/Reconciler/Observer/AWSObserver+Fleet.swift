@@ -15,6 +15,7 @@ extension AWSObserver {
         let found = try call("DescribeDBClusters") {
             try rds.describeDBClusters(identifiers: interests.keys.sorted())
         }
+        view.clusters.reserveCapacity(found.count)
         for cluster in found { view.clusters[cluster.identifier.lowercasedKey] = Self.observedCluster(cluster) }
         // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
         let withInstances = found.filter { !$0.members.isEmpty }.map(\.identifier)
@@ -102,7 +103,9 @@ extension AWSObserver {
             try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
         }
         var documents: [String: PolicyDocument] = [:]
-        for detail in details where names.contains(detail.role.roleName.lowercasedKey) {
+        let watched = details.filter { names.contains($0.role.roleName.lowercasedKey) }
+        roles.reserveCapacity(watched.count)
+        for detail in watched {
             roles[detail.role.roleName.lowercasedKey] = observedRole(
                 detail.role, inlinePolicies: detail.inlinePolicies, attachedPolicies: detail.attachedPolicies,
                 sharing: &documents)

@@ -42,6 +42,12 @@ public struct KeyedValues<Value: Sendable>: Sendable {
     /// Whether no value is stored.
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// Makes room for `count` values in all, so that storing them does not double the storage past their count.
+    public mutating func reserveCapacity(_ count: Int) {
+        positions.reserveCapacity(count)
+        entries.reserveCapacity(count)
+    }
+
     /// Stores every value of `other`, replacing those of the same keys.
     public mutating func merge(_ other: KeyedValues) {
         for entry in other.entries { self[entry.key] = entry.value }
