@@ -82,11 +82,10 @@ def log_calls(path: str, start: int, end: int) -> collections.Counter:
 
 def log_resyncs(path: str, start: int, end: int, resync: int = RESYNC_SECONDS) -> int:
     """How many reconciles logged between byte offsets `start` and `end` ended requeued for a resync every `resync`
-    seconds: resyncs land on the daemon's fleet-wide boundaries, so the delay is whatever is left of the interval
-    (more than a poll)."""
+    seconds (`bench.is_resync_requeue`)."""
     requeues = (bench.REQUEUE_LINE.search(line) for line in log_lines(path, start, end))
     return sum(1 for found in requeues
-               if found and POLL_SECONDS < float(found.group(1)) <= resync + 1)
+               if found and bench.is_resync_requeue(float(found.group(1)), POLL_SECONDS, resync))
 
 
 def mutating(calls: collections.Counter) -> int:
