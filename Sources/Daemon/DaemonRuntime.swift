@@ -59,9 +59,11 @@ public final class DaemonRuntime: Sendable {
         let notifier = SystemdNotifier(environment: environment)
         let monitor = ServiceMonitor(
             notifier: notifier, heartbeat: controller.heartbeat, store: store,
-            queueDepth: DrainTrimmer().observing(finished: { controller.heartbeat.finishedReconciles }) {
-                controller.metrics
-            },
+            queueDepth: DrainTrimmer(trim: {
+                // SQLite's page caches first: the heap trim then returns the pages they held.
+                store.releaseMemory()
+                Heap.trim()
+            }).observing(finished: { controller.heartbeat.finishedReconciles }) { controller.metrics },
             gauges: StateGauges(factory: metrics.factory), logger: logger)
         let hooks = SpecControlHandler.SpecHooks(
             submitted: { [logger] name, changed in

@@ -128,12 +128,12 @@ public enum ManagedResources {
     }
 
     /// Whether tags say the resource belongs to this spec (aurorad's ownership tags, both present and matching).
-    public static func isOwned(tags: [String: String], bySpec name: String) -> Bool {
+    public static func isOwned(tags: ResourceTags, bySpec name: String) -> Bool {
         tags[managedByTagKey] == managedByTagValue && tags[specTagKey] == name
     }
 
     /// The entries of `desired` that `observed` lacks or holds with another value: what a re-tag must write.
-    public static func tagDrift(desired: [String: String], observed: [String: String]) -> [String: String] {
+    public static func tagDrift(desired: [String: String], observed: ResourceTags) -> [String: String] {
         desired.filter { observed[$0.key] != $0.value }
     }
 

@@ -9,7 +9,7 @@ public struct ObservedSecurityGroup: Equatable, Sendable {
     /// The VPC it is in.
     public var vpcId: String?
     /// The group's tags.
-    public var tags: [String: String]
+    public var tags: ResourceTags
     /// Every rule of the group, inbound and outbound, with its id and tags.
     public var rules: [EC2SecurityGroupRule]
 
@@ -20,7 +20,7 @@ public struct ObservedSecurityGroup: Equatable, Sendable {
         self.id = id
         self.name = name
         self.vpcId = vpcId
-        self.tags = tags
+        self.tags = ResourceTags(tags)
         self.rules = rules
     }
 }

@@ -55,7 +55,7 @@ public struct ObservedRole: Equatable, Sendable {
     /// Default versions of attached managed policies by name, when the observer fetched them (verification only).
     public var attachedPolicies: [String: PolicyDocument]
     /// The role's tags.
-    public var tags: [String: String]
+    public var tags: ResourceTags
     /// When IAM created the role.
     public var createDate: Date?
     /// The ARNs of the managed policies attached, when the observer listed them (the monitoring role).
@@ -75,7 +75,7 @@ public struct ObservedRole: Equatable, Sendable {
         self.trustPolicy = trustPolicy
         self.inlinePolicies = inlinePolicies
         self.attachedPolicies = attachedPolicies
-        self.tags = tags
+        self.tags = ResourceTags(tags)
         self.createDate = createDate
     }
 }
@@ -126,7 +126,7 @@ public struct ObservedCluster: Equatable, Sendable {
     /// The roles associated with the cluster.
     public var associatedRoles: [ObservedRoleAssociation]
     /// The cluster's tags, including aurorad's ownership and restore-fact tags.
-    public var tags: [String: String]
+    public var tags: ResourceTags
     /// Whether RDS refuses to delete the cluster.
     public var deletionProtection: Bool
     /// Whether storage is encrypted.
@@ -162,7 +162,7 @@ public struct ObservedCluster: Equatable, Sendable {
         self.engineVersion = engineVersion
         self.masterUsername = masterUsername
         self.associatedRoles = associatedRoles
-        self.tags = tags
+        self.tags = ResourceTags(tags)
         self.deletionProtection = deletionProtection
         self.storageEncrypted = storageEncrypted
         self.kmsKeyId = kmsKeyId
@@ -187,7 +187,7 @@ public struct ObservedInstance: Equatable, Sendable {
     /// The instance ARN, the target of AddTagsToResource.
     public var arn: String?
     /// The instance's tags.
-    public var tags: [String: String]
+    public var tags: ResourceTags
     /// The instance class waiting for the next maintenance window (`PendingModifiedValues`), if any.
     public var pendingInstanceClass: String?
     /// The module's per-instance settings as RDS reports them; nil members: RDS reported none.
@@ -206,7 +206,7 @@ public struct ObservedInstance: Equatable, Sendable {
         self.instanceClass = instanceClass
         self.clusterIdentifier = clusterIdentifier
         self.arn = arn
-        self.tags = tags
+        self.tags = ResourceTags(tags)
         self.pendingInstanceClass = pendingInstanceClass
         self.settings = settings
         self.pendingCACertificate = pendingCACertificate

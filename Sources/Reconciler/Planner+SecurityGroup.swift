@@ -127,6 +127,6 @@ extension PlanDraft {
 
     /// Whether aurorad created the rule for this spec (its ownership tags).
     private func isOwned(_ rule: EC2SecurityGroupRule) -> Bool {
-        ManagedResources.isOwned(tags: rule.tags.asMap, bySpec: spec.name)
+        ManagedResources.isOwned(tags: ResourceTags(rule.tags.asMap), bySpec: spec.name)
     }
 }

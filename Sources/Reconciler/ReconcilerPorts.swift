@@ -50,7 +50,7 @@ public protocol FleetReading: StateObserving {
     /// One read of the instances of `clusters` (identifiers), by lowercased cluster identifier.
     func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]]
     /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
-    func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole]
+    func readRoles(named names: Set<String>) throws(ObservationError) -> KeyedValues<ObservedRole>
     /// One read of the account's recent cluster events (the last hour), messages newest first, by lowercased
     /// cluster identifier: the binlog positions of the clusters restored lately, for every spec at once.
     func readRecentClusterEvents() throws(ObservationError) -> [String: [String]]

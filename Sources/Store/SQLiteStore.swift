@@ -15,10 +15,16 @@ public final class SQLiteStore: SpecStore {
     static let busyTimeoutMilliseconds = 5000
     /// Idle reader connections kept open for reuse; more are opened under load and closed afterwards.
     private static let maxIdleReaders = 4
-    /// Each connection's page cache, in KiB (`PRAGMA cache_size` = minus this). SQLite's default is 2,000 KiB per
+    /// The writer's page cache, in KiB (`PRAGMA cache_size` = minus this). SQLite's default is 2,000 KiB per
     /// connection, which the writer and the idle readers kept full (about 4.6 MB at 1,000 specs, heaptrack in
-    /// Benchmarks/fleet-bench.sh --p6); the file's pages stay in the kernel's page cache either way.
+    /// Benchmarks/fleet-bench.sh --p6); the file's pages stay in the kernel's page cache either way, and
+    /// `releaseMemory()` empties it when the daemon's work has drained.
     static let cacheKiB = 512
+    /// Each reader connection's page cache, in KiB: in WAL mode a reader drops its cached pages whenever the writer
+    /// has committed since its last read (a reconcile's status write), so a large cache seldom serves a second read,
+    /// while the daemon's status line rescans every status after each burst of reconciles, just after the drain trim:
+    /// at 512 KiB a reader held 445 KB of it at 300 specs (heaptrack, Benchmarks/fleet-bench.sh --p6 300).
+    static let readerCacheKiB = 64
 
     /// The database file path.
     public let path: String
@@ -90,12 +96,23 @@ public final class SQLiteStore: SpecStore {
         return try body(connection)
     }
 
+    /// Empties the page caches of the writer and the idle readers (`sqlite3_db_release_memory`), waiting for the
+    /// writer's lock; a reader in use keeps its cache. Call it when the daemon's work has drained: the writer's cache
+    /// fills to `cacheKiB` in a burst of reconciles and would otherwise hold that heap until the process ends, while
+    /// the pages the next burst reads again come from the kernel's page cache.
+    public func releaseMemory() {
+        writer.withLock { connection in _ = sqlite3_db_release_memory(connection.handle) }
+        readers.withLock { idle in
+            for connection in idle { _ = sqlite3_db_release_memory(connection.handle) }
+        }
+    }
+
     /// Opens a connection that may only read.
     private func openReader() throws -> Connection {
         let connection = try Connection(path: path)
         try connection.executeScript(
             "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds); PRAGMA query_only = ON; "
-                + "PRAGMA cache_size = -\(Self.cacheKiB)",
+                + "PRAGMA cache_size = -\(Self.readerCacheKiB)",
             operation: "configuring a reader connection")
         return connection
     }

@@ -47,6 +47,73 @@ import Testing
         #expect(queue.metrics == QueueMetrics(queued: 0, inFlight: 0, scheduled: 0))
     }
 
+    @Test func manyDelayedKeysShareOneTimerAndComeDueInOrder() {
+        let clock = ManualClock()
+        let queue = WorkQueue(clock: clock)
+        let delays = [7, 3, 9, 1, 5, 3, 8, 2, 6, 4]
+        for (index, delay) in delays.enumerated() { queue.addAfter("k\(index)", delay: .seconds(delay)) }
+        #expect(clock.pendingDelays == [.seconds(1)])
+        #expect(queue.metrics == QueueMetrics(queued: 0, inFlight: 0, scheduled: 10))
+        var order: [String] = []
+        for _ in 0..<9 {
+            clock.advance(by: .seconds(1))
+            #expect(clock.pendingDelays.count <= 1)
+            while queue.metrics.queued > 0, let key = queue.get() { order.append(key) }
+        }
+        // Both keys due at 3 s come in the same turn, in either order.
+        #expect(order.count == 10)
+        #expect(order.map { delays[Int($0.dropFirst())!] } == delays.sorted())
+        #expect(clock.pendingDelays.isEmpty)
+        #expect(queue.metrics == QueueMetrics(queued: 0, inFlight: 10, scheduled: 0))
+    }
+
+    @Test func aCancelledOrMovedDueTimeDoesNotAddItsKeyAgain() {
+        let clock = ManualClock()
+        let queue = WorkQueue(clock: clock)
+        queue.addAfter("a", delay: .seconds(5))
+        queue.addAfter("b", delay: .seconds(8))
+        queue.add("a")
+        #expect(queue.get() == "a")
+        queue.done("a")
+        queue.addAfter("b", delay: .seconds(2))
+        clock.advance(by: .seconds(2))
+        #expect(queue.get() == "b")
+        queue.done("b")
+        // "a" was due at 5 s and "b" at 8 s before those adds: neither comes back.
+        clock.advance(by: .seconds(10))
+        #expect(queue.metrics == QueueMetrics(queued: 0, inFlight: 0, scheduled: 0))
+        #expect(clock.pendingDelays.isEmpty)
+        queue.addAfter("a", delay: .seconds(3))
+        clock.advance(by: .seconds(3))
+        #expect(queue.metrics == QueueMetrics(queued: 1, inFlight: 0, scheduled: 0))
+    }
+
+    @Test func aKeyRescheduledOftenComesDueOnceAtItsEarliestTime() {
+        let clock = ManualClock()
+        let queue = WorkQueue(clock: clock)
+        // Each add cancels the delayed one before it, leaving its due time stale: more than the rebuild threshold.
+        for turn in 0..<500 {
+            queue.addAfter("a", delay: .seconds(1_000 - turn))
+            queue.addAfter("b", delay: .seconds(2_000))
+            queue.add("a")
+            #expect(queue.get() == "a")
+            queue.done("a")
+        }
+        queue.addAfter("a", delay: .seconds(600))
+        #expect(queue.metrics == QueueMetrics(queued: 0, inFlight: 0, scheduled: 2))
+        clock.advance(by: .seconds(599))
+        #expect(queue.metrics.queued == 0)
+        clock.advance(by: .seconds(1))
+        #expect(queue.get() == "a")
+        queue.done("a")
+        clock.advance(by: .seconds(1_399))
+        #expect(queue.metrics == QueueMetrics(queued: 0, inFlight: 0, scheduled: 1))
+        clock.advance(by: .seconds(1))
+        #expect(queue.metrics == QueueMetrics(queued: 1, inFlight: 0, scheduled: 0))
+        clock.advance(by: .seconds(3_000))
+        #expect(queue.metrics == QueueMetrics(queued: 1, inFlight: 0, scheduled: 0))
+    }
+
     @Test func immediateAddOverridesALaterScheduledAdd() {
         let clock = ManualClock()
         let queue = WorkQueue(clock: clock)

@@ -487,9 +487,9 @@ final class CountingFleetReader: FleetReading {
         return Dictionary(uniqueKeysWithValues: clusters.compactMap { name in instances(of: name).map { (name, $0) } })
     }
 
-    func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
+    func readRoles(named names: Set<String>) throws(ObservationError) -> KeyedValues<ObservedRole> {
         rolesReads.withLock { $0 += 1 }
-        return [:]
+        return KeyedValues()
     }
 
     func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)

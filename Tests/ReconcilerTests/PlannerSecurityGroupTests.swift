@@ -66,7 +66,7 @@ struct PlannerSecurityGroupTests {
         #expect(p.name == ManagedSecurityGroup.name(for: spec), "the name is stable across runs")
         #expect(p.description == "Control traffic to/from RDS Aurora ex-s3-import")
         #expect(p.tags["Name"] == "ex-s3-import")
-        #expect(ManagedResources.isOwned(tags: p.tags, bySpec: spec.name))
+        #expect(ManagedResources.isOwned(tags: ResourceTags(p.tags), bySpec: spec.name))
         #expect(!plan.actions.contains { $0.kind == .restoreCluster }, "the restore waits for the group")
         #expect(plan.reason(.securityGroupReady) == "SecurityGroupNotFound")
     }
@@ -101,7 +101,7 @@ struct PlannerSecurityGroupTests {
         else { Issue.record("unexpected plan \(plan.steps)"); return }
         #expect(rule == Self.rule("10.0.1.0/24"))
         #expect(tags["Name"] == "ex-s3-import-private-az1")
-        #expect(ManagedResources.isOwned(tags: tags, bySpec: spec.name))
+        #expect(ManagedResources.isOwned(tags: ResourceTags(tags), bySpec: spec.name))
         #expect(restore.vpcSecurityGroupIds == [Self.groupId, "sg-0bbbbbbbbbbbbbbb2"])
     }
 

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import StatusModel
 import Testing
@@ -44,14 +45,37 @@ struct OpeningTests {
         }
     }
 
-    @Test("readers keep the same small page cache")
+    @Test("readers keep a smaller page cache than the writer")
     func readerCache() throws {
         try withStore { store, _ in
             let cache = try store.withReader { db in
                 try db.queryFirst("PRAGMA cache_size", operation: "test") { $0.int64(0) }
             }
-            #expect(cache == -Int64(SQLiteStore.cacheKiB))
+            #expect(cache == -Int64(SQLiteStore.readerCacheKiB))
         }
+    }
+
+    @Test("releasing memory empties the writer's and the idle readers' page caches; the store reads and writes on")
+    func releaseMemory() throws {
+        try withStore { store, _ in
+            for index in 0..<50 { try store.put(name: "spec-\(index)", specJSON: specJSON("spec-\(index)")) }
+            #expect(try store.spec(named: "spec-7")?.name == "spec-7")
+            let before = (try store.withWriter(cacheUsed), try store.withReader(cacheUsed))
+            #expect(before.0 > 0 && before.1 > 0)
+            store.releaseMemory()
+            #expect(try store.withWriter(cacheUsed) < before.0)
+            #expect(try store.withReader(cacheUsed) < before.1)
+            #expect(try store.spec(named: "spec-7")?.name == "spec-7")
+            #expect(try store.put(name: "spec-50", specJSON: specJSON("spec-50")).created)
+        }
+    }
+
+    /// The heap bytes of the connection's page cache (`SQLITE_DBSTATUS_CACHE_USED`).
+    private func cacheUsed(_ connection: Connection) -> Int32 {
+        var current: Int32 = 0
+        var highest: Int32 = 0
+        _ = sqlite3_db_status(connection.handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
+        return current
     }
 
     @Test("reopening keeps specs, status and events, and does not migrate again")

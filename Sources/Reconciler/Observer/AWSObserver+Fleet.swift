@@ -15,7 +15,8 @@ extension AWSObserver {
         let found = try call("DescribeDBClusters") {
             try rds.describeDBClusters(identifiers: interests.keys.sorted())
         }
-        for cluster in found { view.clusters[cluster.identifier.lowercased()] = Self.observedCluster(cluster) }
+        view.clusters.reserveCapacity(found.count)
+        for cluster in found { view.clusters[cluster.identifier.lowercasedKey] = Self.observedCluster(cluster) }
         // A cluster lists its instances (DBClusterMembers): one with none (a restore still creating) needs no read.
         let withInstances = found.filter { !$0.members.isEmpty }.map(\.identifier)
         view.instances = try readInstances(ofClusters: clusters.union(withInstances))
@@ -86,7 +87,7 @@ extension AWSObserver {
             try rds.describeDBInstances(clusterIdentifiers: clusters.sorted())
         }
         for instance in instances {
-            guard let cluster = instance.clusterIdentifier?.lowercased() else { continue }
+            guard let cluster = instance.clusterIdentifier?.lowercasedKey else { continue }
             found[cluster, default: []].append(Self.observedInstance(instance))
         }
         return found
@@ -95,15 +96,17 @@ extension AWSObserver {
     /// See `FleetReading.readRoles(named:)`: GetAccountAuthorizationDetails (Filter=Role) in pages of 1,000, IAM's
     /// largest, documents URL-decoded. Documents of the same text are parsed once and shared: the fleet's managed
     /// roles all trust RDS alike, and the roles read are kept until the next IAM read.
-    public func readRoles(named names: Set<String>) throws(ObservationError) -> [String: ObservedRole] {
-        var roles: [String: ObservedRole] = [:]
+    public func readRoles(named names: Set<String>) throws(ObservationError) -> KeyedValues<ObservedRole> {
+        var roles = KeyedValues<ObservedRole>()
         guard !names.isEmpty else { return roles }
         let details = try call("GetAccountAuthorizationDetails") {
             try iam.listRoleDetails(maxItems: Self.roleDetailsPageSize)
         }
         var documents: [String: PolicyDocument] = [:]
-        for detail in details where names.contains(detail.role.roleName.lowercased()) {
-            roles[detail.role.roleName.lowercased()] = observedRole(
+        let watched = details.filter { names.contains($0.role.roleName.lowercasedKey) }
+        roles.reserveCapacity(watched.count)
+        for detail in watched {
+            roles[detail.role.roleName.lowercasedKey] = observedRole(
                 detail.role, inlinePolicies: detail.inlinePolicies, attachedPolicies: detail.attachedPolicies,
                 sharing: &documents)
         }
@@ -116,7 +119,7 @@ extension AWSObserver {
         let events = try call("DescribeEvents") { try rds.describeEvents(sourceIdentifier: nil) }
         var messages: [String: [String]] = [:]
         for event in events {
-            guard let cluster = event.sourceIdentifier?.lowercased() else { continue }
+            guard let cluster = event.sourceIdentifier?.lowercasedKey else { continue }
             messages[cluster, default: []].append(event.message)
         }
         return messages

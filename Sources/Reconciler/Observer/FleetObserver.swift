@@ -79,7 +79,7 @@ public final class FleetObserver: StateObserving {
 
     /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
     private struct Roles {
-        var roles: [String: ObservedRole]
+        var roles: KeyedValues<ObservedRole>
         var names: Set<String>
         var tick: UInt64
         var started: Date
@@ -233,8 +233,8 @@ public final class FleetObserver: StateObserving {
     }
 
     /// The kept roles as the spec `name` sees them: with its own role writes laid over a read that began before.
-    private static func roles(for name: String, in state: State) -> [String: ObservedRole] {
-        var roles = state.roles?.roles ?? [:]
+    private static func roles(for name: String, in state: State) -> KeyedValues<ObservedRole> {
+        var roles = state.roles?.roles ?? KeyedValues()
         if let watched = state.watched[name], watched.writtenRolesTick > state.roles?.tick ?? 0 {
             for (role, written) in watched.writtenRoles { roles[role] = written }
         }
@@ -436,7 +436,7 @@ public final class FleetObserver: StateObserving {
                 scope.full
                 ? Coverage(clusters: state.watched.mapValues(\.interest))
                 : Self.coverage(of: scope, in: state, now: now)
-            let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map { $0.lowercased() } })
+            let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map(\.lowercasedKey) })
             return (coverage, roleNames, state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>

@@ -77,12 +77,12 @@ public struct InstanceConflicts: Sendable, Equatable {
 public struct FleetView: Sendable {
     /// The region read.
     public var region: String
-    /// The clusters found, by identifier.
-    public var clusters: [String: ObservedCluster] = [:]
+    /// The clusters found, by identifier (kept densely: a resync pass's read holds one per spec until the next).
+    public var clusters = KeyedValues<ObservedCluster>()
     /// The instances of each cluster found, by cluster identifier.
     public var instances: [String: [ObservedInstance]] = [:]
     /// The watched roles found, by name; attached policies are left empty (read per spec, only for given roles).
-    public var roles: [String: ObservedRole] = [:]
+    public var roles = KeyedValues<ObservedRole>()
     /// The security groups tagged as aurorad's, with their rules.
     public var securityGroups: [EC2SecurityGroup] = []
     /// The rules of `securityGroups`, by group id.
@@ -111,7 +111,7 @@ public struct FleetView: Sendable {
 
     /// Adds `other`'s entries (a slice of another spec).
     mutating func add(_ other: FleetView) {
-        clusters.merge(other.clusters) { _, new in new }
+        clusters.merge(other.clusters)
         instances.merge(other.instances) { _, new in new }
         securityGroups += other.securityGroups
         securityGroupRules.merge(other.securityGroupRules) { _, new in new }
