@@ -37,9 +37,9 @@ public struct AWSXMLElement: Sendable, Equatable {
 
     /// The attributes by their name as written (namespace declarations included, e.g. `xmlns`).
     public var attributes: [String: String] {
-        let node = node
+        let first = Int(node.firstAttribute)
         var attributes: [String: String] = [:]
-        for attribute in document.attributes[Int(node.firstAttribute)..<Int(node.firstAttribute + node.attributeCount)] {
+        for attribute in document.attributes[first..<(first + Int(node.attributeCount))] {
             attributes[document.names[Int(attribute.name)]] = document.string(
                 start: attribute.valueStart, count: attribute.valueCount)
         }
@@ -90,7 +90,9 @@ public struct AWSXMLElement: Sendable, Equatable {
         while end > steps.startIndex, steps[steps.index(before: end)] == slash { end = steps.index(before: end) }
         guard end > steps.startIndex else { return [self] }
         var start = end
-        while start > steps.startIndex, steps[steps.index(before: start)] != slash { start = steps.index(before: start) }
+        while start > steps.startIndex, steps[steps.index(before: start)] != slash {
+            start = steps.index(before: start)
+        }
         let last = path[start..<end]
         guard let parent = node(at: path[..<start]) else { return [] }
         return AWSXMLElement(document: document, index: parent).children(where: { $0 == last })
