@@ -11,8 +11,9 @@ static inline int cmalloc_set_arena_max(int count) { return mallopt(M_ARENA_MAX,
 /* malloc_trim(0): gives the free pages of every arena back to the kernel. 1 when memory was released, else 0. */
 static inline int cmalloc_trim(void) { return malloc_trim(0); }
 
-/* mallopt(M_MMAP_THRESHOLD, bytes): blocks of `bytes` or more get mappings of their own, unmapped when freed; also
-   stops glibc raising the threshold to the largest block freed so far. 1 on success, 0 on error. */
+/* mallopt(M_MMAP_THRESHOLD, bytes): a block of `bytes` or more that no free chunk holds gets a mapping of its own,
+   unmapped when freed, instead of growing the arena; also stops glibc raising the threshold to the largest mapped
+   block freed so far. 1 on success, 0 on error. */
 static inline int cmalloc_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 #else
 static inline int cmalloc_set_arena_max(int count) { (void)count; return 0; }

@@ -23,11 +23,12 @@ public enum Heap {
         return cmalloc_set_arena_max(Int32(defaultArenaMax)) == 1 ? defaultArenaMax : nil
     }
 
-    /// The size from which a block gets a mapping of its own, unmapped when freed: glibc's initial threshold, kept
-    /// fixed. Left alone, glibc raises it to the largest block freed so far (up to 32 MiB), so after the first batched
-    /// response every later one (its body, the parsed document's arrays) is carved from an arena, where the few blocks
-    /// still live when it is freed keep its pages from going back. Measured at 1,000 Ready specs: RSS growth after two
-    /// resync passes 16.5 MiB with it against 18.1 MiB without (the flat XML document in both).
+    /// The size from which a block the arena has no free room for gets a mapping of its own, unmapped when freed,
+    /// instead of growing the arena: glibc's initial threshold, kept fixed. Left alone, glibc raises it to the largest
+    /// mapped block freed so far (up to 32 MiB), so after the first batched response the later ones (their bodies, the
+    /// parsed documents' arrays) grow an arena, where the few blocks still live when they are freed keep its pages.
+    /// Measured at 1,000 Ready specs: RSS growth after two resync passes 16.5 MiB with it against 18.1 MiB without
+    /// (the flat XML document in both).
     public static let mmapThreshold = 128 << 10
 
     /// Fixes the mmap threshold at `mmapThreshold` unless `environment` sets `MALLOC_MMAP_THRESHOLD_` (read by glibc at
