@@ -263,10 +263,10 @@ private struct XMLScanner {
             throw fail("the end tag </\(String(decoding: closing, as: UTF8.self))> does not match its start tag")
         }
         // The indentation around child elements is not text anyone reads; not keeping it saves a string per parent.
-        let text = pending[element.textMark...]
-        let layout = element.lastChild >= 0 && text.allSatisfy(isSpace)
-        if !layout && !text.isEmpty { storeText(of: element.node, from: element.textMark) }
-        pending.removeSubrange(element.textMark...)
+        // No slice of `pending` outlives this line: one would make the removal below copy the buffer.
+        let layout = element.lastChild >= 0 && pending[element.textMark...].allSatisfy(isSpace)
+        if !layout && pending.count > element.textMark { storeText(of: element.node, from: element.textMark) }
+        pending.removeLast(pending.count - element.textMark)
     }
 
     /// Stores the text `pending` holds from `mark` as `node`'s, once for equal texts of a shared length.
