@@ -1,7 +1,7 @@
 #ifndef AURORAD_CMALLOC_SHIM_H
 #define AURORAD_CMALLOC_SHIM_H
 
-/* glibc's allocator controls behind one door. Elsewhere (no <malloc.h>, e.g. macOS) they do nothing and answer 0. */
+/* glibc's allocator controls behind one door. Elsewhere (no <malloc.h>, e.g. macOS) both do nothing and answer 0. */
 #if __has_include(<malloc.h>)
 #include <malloc.h>
 
@@ -10,15 +10,9 @@ static inline int cmalloc_set_arena_max(int count) { return mallopt(M_ARENA_MAX,
 
 /* malloc_trim(0): gives the free pages of every arena back to the kernel. 1 when memory was released, else 0. */
 static inline int cmalloc_trim(void) { return malloc_trim(0); }
-
-/* mallopt(M_MMAP_THRESHOLD, bytes): a block of `bytes` or more that no free chunk holds gets a mapping of its own,
-   unmapped when freed, instead of growing the arena; also stops glibc raising the threshold to the largest mapped
-   block freed so far. 1 on success, 0 on error. */
-static inline int cmalloc_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 #else
 static inline int cmalloc_set_arena_max(int count) { (void)count; return 0; }
 static inline int cmalloc_trim(void) { return 0; }
-static inline int cmalloc_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
 #endif
 
 #endif

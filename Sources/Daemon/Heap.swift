@@ -5,8 +5,7 @@ import Synchronization
 /// glibc's allocator, kept small for a long-running daemon. The workers and libcurl's threads each allocate the
 /// batched AWS responses (up to a few MB, parsed and dropped within one read); left alone, glibc gives busy threads
 /// arenas of their own (up to 8 per core) and keeps what each freed, so RSS grows with the fleet while the live heap
-/// does not. `limitArenas` caps the arenas at start, `fixMmapThreshold` keeps large blocks out of them, and `trim`
-/// hands freed pages back to the kernel.
+/// does not. `limitArenas` caps the arenas at start; `trim` hands freed pages back to the kernel.
 public enum Heap {
     /// The arena cap set at start when the environment does not choose one. Two arenas: one arena kept fewer
     /// fragments of the batched reads (at 1,000 Ready specs RSS grew 17.1 MiB with one against 20.2 MiB with two), but
@@ -21,22 +20,6 @@ public enum Heap {
     public static func limitArenas(environment: [String: String]) -> Int? {
         guard environment["MALLOC_ARENA_MAX"] == nil else { return nil }
         return cmalloc_set_arena_max(Int32(defaultArenaMax)) == 1 ? defaultArenaMax : nil
-    }
-
-    /// The size from which a block the arena has no free room for gets a mapping of its own, unmapped when freed,
-    /// instead of growing the arena: glibc's initial threshold, kept fixed. Left alone, glibc raises it to the largest
-    /// mapped block freed so far (up to 32 MiB), so after the first batched response the later ones (their bodies, the
-    /// parsed documents' arrays) grow an arena, where the few blocks still live when they are freed keep its pages.
-    /// Measured at 1,000 Ready specs: RSS growth after two resync passes 16.5 MiB with it against 18.1 MiB without
-    /// (the flat XML document in both).
-    public static let mmapThreshold = 128 << 10
-
-    /// Fixes the mmap threshold at `mmapThreshold` unless `environment` sets `MALLOC_MMAP_THRESHOLD_` (read by glibc at
-    /// start; the operator's choice wins). Returns the threshold set, or nil when none was.
-    @discardableResult
-    public static func fixMmapThreshold(environment: [String: String]) -> Int? {
-        guard environment["MALLOC_MMAP_THRESHOLD_"] == nil else { return nil }
-        return cmalloc_set_mmap_threshold(Int32(mmapThreshold)) == 1 ? mmapThreshold : nil
     }
 
     /// Hands the free pages of every arena back to the kernel (`malloc_trim(0)`); true when some were released.

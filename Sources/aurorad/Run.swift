@@ -73,7 +73,6 @@ struct Run: ParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         Heap.limitArenas(environment: environment)
-        Heap.fixMmapThreshold(environment: environment)
         let logSettings = LogSettings(
             level: Logger.Level(rawValue: settings.logLevel) ?? .info,
             format: settings.logFormat.resolved(environment: environment))

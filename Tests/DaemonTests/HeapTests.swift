@@ -12,17 +12,9 @@ import Testing
         #expect(Heap.limitArenas(environment: ["MALLOC_ARENA_MAX": "4"]) == nil)
     }
 
-    @Test func theEnvironmentsMmapThresholdWins() {
-        #expect(Heap.fixMmapThreshold(environment: ["MALLOC_MMAP_THRESHOLD_": "65536"]) == nil)
-    }
-
     #if canImport(Glibc)
         @Test func arenasAreCappedWhenTheEnvironmentSaysNothing() {
             #expect(Heap.limitArenas(environment: [:]) == Heap.defaultArenaMax)
-        }
-
-        @Test func theMmapThresholdIsFixedWhenTheEnvironmentSaysNothing() {
-            #expect(Heap.fixMmapThreshold(environment: [:]) == Heap.mmapThreshold)
         }
 
         /// Blocks of 64 KiB (past the tcache, under the mmap threshold) freed in front of one still held cannot go
