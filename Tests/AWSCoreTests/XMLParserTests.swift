@@ -92,6 +92,39 @@ struct XMLParserTests {
         #expect(tags.map { $0.text(at: "Value") } == (expected + expected.reversed()).map { " \($0)\u{A0}" })
     }
 
+    @Test("an element made by hand equals the parsed one, wherever each is stored")
+    func handMadeElements() throws {
+        let parsed = try AWSXMLParser.parse(
+            Data("<s3:R xmlns:s3=\"u\"><A k=\"v\">one</A><B><C>two</C></B><A/></s3:R>".utf8))
+        let made = AWSXMLElement(
+            name: "R", prefix: "s3", attributes: ["xmlns:s3": "u"],
+            children: [
+                AWSXMLElement(name: "A", attributes: ["k": "v"], text: "one"),
+                AWSXMLElement(name: "B", children: [AWSXMLElement(name: "C", text: "two")]),
+                AWSXMLElement(name: "A"),
+            ])
+        #expect(made == parsed)
+        #expect(made.children("A").map(\.text) == ["one", ""])
+        #expect(made.text(at: "B/C") == "two")
+        #expect(made.child("B") == parsed.child("B"))
+        #expect(made != AWSXMLElement(name: "R", prefix: "s3", attributes: ["xmlns:s3": "u"]))
+        #expect(parsed.child("A") != parsed.children("A")[1])
+    }
+
+    @Test("paths: empty steps are skipped, an empty path is the element itself, a missing step is nil")
+    func paths() throws {
+        let root = try AWSXMLParser.parse(Data("<R><A><B>1</B><B>2</B></A><A><B>3</B></A></R>".utf8))
+        #expect(root.element(at: "") == root)
+        #expect(root.element(at: "/A//B/")?.text == "1")
+        #expect(root.elements(at: "A/B").map(\.text) == ["1", "2"])
+        #expect(root.elements(at: "/A/B//").map(\.text) == ["1", "2"])
+        #expect(root.elements(at: "A").count == 2)
+        #expect(root.elements(at: "/") == [root])
+        #expect(root.elements(at: "X/B").isEmpty)
+        #expect(root.element(at: "A/X") == nil)
+        #expect(root.text(at: "A/B/X") == nil)
+    }
+
     /// Inputs that must be rejected, each for a different reason.
     static let garbage: [String] = [
         "", "   ", "not xml at all", "<", "<a", "<a>", "<a></b>", "<a><b></a></b>", "</a>", "<a/><b/>", "<a/>trailing",
