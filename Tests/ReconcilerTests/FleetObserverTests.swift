@@ -73,6 +73,22 @@ struct FleetObserverTests {
         #expect(reader.reads.count == 2, "a Ready spec is not read with the writer's poll")
     }
 
+    @Test func aSpecsChangedInstancesReachTheNextRead() throws {
+        let spec = Fixture.spec(name: "growing")
+        let reader = CountingFleetReader()
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
+        _ = try fleet.observe(spec)
+        var grown = spec
+        grown.instances["3"] = .init()
+        // The kept interest stays for a look asking the same and is replaced when the instances wanted change.
+        _ = try fleet.observe(spec)
+        fleet.wrote(spec.name, [(.modifyCluster(identifier: spec.name, changes: ClusterChanges()), .unknown)])
+        _ = try fleet.observe(grown)
+        #expect(reader.reads.count == 2)
+        #expect(reader.reads.first?[spec.name]?.instanceIdentifiers == ["growing-1", "growing-2"])
+        #expect(reader.reads.last?[spec.name]?.instanceIdentifiers == ["growing-1", "growing-2", "growing-3"])
+    }
+
     @Test func aRoleWriteWithAKnownEffectUpdatesTheKeptRolesAndAnRDSWriteRereadsOnlyRDS() throws {
         let spec = Fixture.spec(name: "creating")
         let reader = CountingFleetReader()

@@ -315,7 +315,9 @@ public final class FleetObserver: StateObserving {
             // Read under the lock, so the order of the callers' times is the order they see the state in.
             let now = clock()
             var watched = state.watched[name] ?? Watched(interest: interest, lastObserved: now)
-            watched.interest = interest
+            // The kept interest stays when the spec asks the same (nearly every look): replacing it would allocate the
+            // watch list's long-lived strings anew among each reconcile's short-lived blocks, pinning heap pages.
+            if !watched.interest.asksTheSame(as: interest) { watched.interest = interest }
             watched.previousObserved = watched.lastObserved
             watched.lastObserved = now
             state.watched[name] = watched

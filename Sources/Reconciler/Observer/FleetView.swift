@@ -32,6 +32,11 @@ public struct FleetInterest: Hashable, Sendable {
             && lhs.securityGroup == rhs.securityGroup
     }
 
+    /// Whether `other` asks exactly this: `==` and the same instance identifiers.
+    func asksTheSame(as other: FleetInterest) -> Bool {
+        self == other && instanceIdentifiers == other.instanceIdentifiers
+    }
+
     /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(roleName)
