@@ -96,7 +96,8 @@ private func checkRequest(_ bytes: [UInt8]) {
             request.command == .list || (request.phase == nil && !request.summary),
             "phase or summary accepted for \(request.command)")
         let once = reparse(request)
-        invariant(once == withWholeNumbersAsIntegers(request), "a request changed on the wire")
+        invariant(
+            withWholeNumbersAsIntegers(once) == withWholeNumbersAsIntegers(request), "a request changed on the wire")
         invariant(reparse(once) == once, "a request written and read back twice is not stable")
     } catch {
         invariant(error.code == .invalidRequest && !error.message.isEmpty, "unexpected rejection: \(error)")
@@ -118,7 +119,8 @@ private func reparse(_ request: ControlRequest) -> ControlRequest {
 }
 
 /// `request` with every whole number that fits `Int` held as an integer (`1.0` as `1`): the one change JSON allows a
-/// request written and read back, since the encoder writes a whole `Double` without its fraction.
+/// request written and read back, since the encoder writes a whole `Double` without its fraction (`1`, read back as an
+/// integer) or, from 1e16 on, in exponent form (`1e+16`, read back as a number).
 private func withWholeNumbersAsIntegers(_ request: ControlRequest) -> ControlRequest {
     var normalized = request
     normalized.id = request.id.map(wholeNumbersAsIntegers)
