@@ -51,9 +51,9 @@ public final class ServiceMonitor: Sendable {
     /// The current phase summary, read from the store (never from AWS); the phases go to the gauges too.
     public func summary() -> String {
         do {
-            let phases = try store.statuses().map(\.phase)
-            gauges.record(phases: phases)
-            return PhaseSummary.line(phases)
+            let counts = try store.phaseCounts()
+            gauges.record(phases: counts)
+            return PhaseSummary.line(counts)
         } catch {
             return "spec store unreadable: \(error)"
         }

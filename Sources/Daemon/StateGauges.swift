@@ -34,9 +34,9 @@ public struct StateGauges: Sendable {
         scheduled = Gauge(label: Self.queueName, dimensions: [("state", "scheduled")], factory: factory)
     }
 
-    /// Sets the per-phase counts of `specs`.
-    public func record(phases specs: [Phase]) {
-        for (phase, gauge) in phases { gauge.record(specs.count { $0 == phase }) }
+    /// Sets the per-phase counts (a phase absent from `counts` has none).
+    public func record(phases counts: [Phase: Int]) {
+        for (phase, gauge) in phases { gauge.record(counts[phase] ?? 0) }
     }
 
     /// Sets the queue depth gauges.

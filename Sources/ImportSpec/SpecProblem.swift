@@ -56,13 +56,20 @@ enum FieldPath {
 
     /// `parent.key`, or `parent["key"]` when the key is empty or holds characters that would make the path ambiguous.
     static func member(_ parent: String, _ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.isASCII && isPlainKeyCharacter(Character($0)) }
+        let plain = !key.isEmpty && key.utf8.allSatisfy(isPlainKeyByte)
         if plain { return parent.isEmpty ? key : "\(parent).\(key)" }
         return "\(parent)[\(quote(key, limit: 40))]"
     }
 
-    private static func isPlainKeyCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || character == "_" || character == "-"
+    /// An ASCII letter, digit, `_` or `-` (compared as bytes: every spec read builds dozens of paths).
+    private static func isPlainKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// `parent[index]`.

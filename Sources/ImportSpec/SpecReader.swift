@@ -204,13 +204,12 @@ struct SpecReader {
     private mutating func member(
         _ fields: [String: JSONValue], _ key: String, in parent: String, required: Bool, expecting type: String
     ) -> JSONValue? {
-        let path = FieldPath.member(parent, key)
         switch fields[key] {
         case nil:
-            if required { report(path, "required field is missing; add it.") }
+            if required { report(FieldPath.member(parent, key), "required field is missing; add it.") }
             return nil
         case .null?:
-            if required { report(path, "expected \(type), found null.") }
+            if required { report(FieldPath.member(parent, key), "expected \(type), found null.") }
             return nil
         case let value?:
             return value

@@ -427,7 +427,9 @@ public final class SpecReconciler: Sendable {
         var status = previous
         status.message = error.description
         status.updatedAt = Timestamp(now)
-        var events = [StatusRecorder.errorEvent(error, now: now)]
+        // A failure the status already shows, retried on the backoff, is not appended again: the spec's bounded event
+        // log keeps its history instead of one line per retry, and the status's time says the failure goes on.
+        var events = previous.message == error.description ? [] : [StatusRecorder.errorEvent(error, now: now)]
         if error.errorClass == .terminal {
             let phase: Phase = stored.deletionRequested ? .deleting : .failed
             status.conditions.set(

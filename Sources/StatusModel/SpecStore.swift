@@ -28,8 +28,9 @@ public protocol SpecStore: Sendable {
     func remove(name: String) throws -> Bool
     /// The status of `name` (a synthesized one with `observedGeneration` 0 before the first write), or nil.
     func status(named name: String) throws -> SpecStatus?
-    /// The status of every spec, ordered by name.
-    func statuses() throws -> [SpecStatus]
+    /// How many specs are in each phase (a spec without a written status is Pending, or Deleting once its deletion
+    /// was requested); a phase no spec is in is absent.
+    func phaseCounts() throws -> [Phase: Int]
     /// The status of every spec, ordered by name, with its conditions as JSON text (`ListedStatus`).
     func listedStatuses() throws -> [ListedStatus]
     /// Stores `status` unless its spec is gone or the stored status describes a newer generation.

@@ -72,12 +72,28 @@ extension SQLiteStore {
         }
     }
 
-    /// The status of every spec, ordered by name.
-    public func statuses() throws -> [SpecStatus] {
-        try withReader { db in
+    /// How many specs are in each phase, counted by SQLite: the service monitor asks every two seconds while
+    /// reconciles finish, and decoding 10,000 statuses to count them took half a second of CPU each time.
+    public func phaseCounts() throws -> [Phase: Int] {
+        let rows = try withReader { db in
             try db.query(
-                "\(Self.statusQuery) ORDER BY s.name", operation: "listing statuses", decode: Self.decodeStatus)
+                """
+                SELECT CASE WHEN st.name IS NOT NULL THEN st.phase
+                            WHEN s.deletion_requested != 0 THEN '\(Phase.deleting.rawValue)'
+                            ELSE '\(Phase.pending.rawValue)' END AS phase,
+                       COUNT(*)
+                FROM specs s LEFT JOIN status st ON st.name = s.name GROUP BY 1
+                """, operation: "counting the specs by phase"
+            ) { row in (row.text(0), Int(row.int64(1))) }
         }
+        var counts: [Phase: Int] = [:]
+        for (text, count) in rows {
+            guard let phase = Phase(rawValue: text) else {
+                throw StoreError.unreadableValue(table: "status", name: "*", detail: "unknown phase '\(text)'")
+            }
+            counts[phase] = count
+        }
+        return counts
     }
 
     /// The status of every spec, ordered by name, each with its conditions as stored (JSON text) rather than

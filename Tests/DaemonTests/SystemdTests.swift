@@ -45,9 +45,9 @@ private let quiet = Logger(label: "SystemdTests", factory: { _ in SwiftLogNoOpLo
 
     @Test func phaseSummaryCountsInLifecycleOrder() {
         #expect(
-            PhaseSummary.line([.ready, .failed, .ready, .converging]) == "4 specs: 1 Converging, 2 Ready, 1 Failed")
-        #expect(PhaseSummary.line([.pending]) == "1 spec: 1 Pending")
-        #expect(PhaseSummary.line([]).hasPrefix("0 specs"))
+            PhaseSummary.line([.ready: 2, .failed: 1, .converging: 1]) == "4 specs: 1 Converging, 2 Ready, 1 Failed")
+        #expect(PhaseSummary.line([.pending: 1, .failed: 0]) == "1 spec: 1 Pending")
+        #expect(PhaseSummary.line([:]).hasPrefix("0 specs"))
     }
 
     @Test func pingsStopWhileTheHeartbeatIsStaleAndStatusFollowsTheStore() throws {

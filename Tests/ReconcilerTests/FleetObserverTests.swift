@@ -298,20 +298,48 @@ struct FleetObserverTests {
         #expect(reader.reads.last?["aging"]?.roleName == "team-role")
     }
 
-    @Test func aFailedReadFailsItsCallerAndTheNextCallReadsAgain() throws {
+    @Test func aFailedReadAnswersTheLooksOfItsHoldWithItsErrorThenTheNextLookReadsAgain() throws {
         let spec = Fixture.spec(name: "denied")
+        let other = Fixture.spec(name: "bystander")
+        let denied = ObservationError(
+            operation: "GetAccountAuthorizationDetails", code: "AccessDenied", message: "not allowed", httpStatus: 403)
         let reader = CountingFleetReader()
-        reader.failures.withLock {
-            $0 = [
-                ObservationError(
-                    operation: "GetAccountAuthorizationDetails", code: "AccessDenied", message: "not allowed",
-                    httpStatus: 403)
-            ]
-        }
-        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now })
-        #expect(throws: ObservationError.self) { try fleet.observe(spec) }
+        reader.failures.withLock { $0 = [denied] }
+        let clock = GatedClock(start: Fixture.now)
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        #expect(throws: denied) { try fleet.observe(spec) }
+        // The hold is one second with a 10 s poll: a look within it gets the error without a read.
+        clock.advance(seconds: 0.5)
+        #expect(throws: denied) { try fleet.observe(other) }
+        #expect(reader.reads.count == 1)
+        clock.advance(seconds: 0.6)
         #expect(try fleet.observe(spec).cluster?.identifier == spec.name)
         #expect(reader.reads.count == 2)
+    }
+
+    @Test func observersQueuedBehindAFailingReadShareItsErrorWithoutAnotherRead() throws {
+        let specs = (1...6).map { Fixture.spec(name: "queued-\($0)") }
+        let reader = CountingFleetReader(holdingFirstRead: true)
+        reader.failures.withLock {
+            $0 = [ObservationError.network(operation: "DescribeDBClusters", detail: "connection refused")]
+        }
+        let clock = GatedClock(start: Fixture.now)
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        // The first look begins the read, held in the reader; the others ask while it is in flight, so they queue
+        // for the read after it, which the failure then answers.
+        let firstFailed = Mutex(false)
+        let firstDone = DispatchSemaphore(value: 0)
+        Thread {
+            firstFailed.withLock { $0 = (try? fleet.observe(specs[0])) == nil }
+            firstDone.signal()
+        }.start()
+        for _ in 0..<1000 where reader.reads.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        clock.release(reader.gate, afterCalls: specs.count - 1)
+        let others = observeConcurrently(fleet, Array(specs.dropFirst()))
+        _ = firstDone.wait(timeout: .now() + 60)
+        #expect(firstFailed.withLock { $0 })
+        #expect(others.allSatisfy { $0 == nil })
+        #expect(reader.reads.count == 1)
     }
 
     @Test func theSpecsOfOneResyncPassShareOneRead() throws {

@@ -249,6 +249,25 @@ struct SpecReconcilerTests {
         }
     }
 
+    @Test func aRepeatedObservationFailureIsOneEventUntilTheFailureChanges() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let reconciler = harness.reconciler()
+            let throttled = ObservationError(
+                operation: "DescribeDBClusters", code: "Throttling", message: "Rate exceeded", httpStatus: 400)
+            let unreachable = ObservationError.network(operation: "DescribeDBClusters", detail: "connection refused")
+            harness.aws.world.withLock { $0.observationErrors = [throttled, throttled, throttled, unreachable] }
+            for _ in 0..<4 {
+                #expect(describe(reconciler.reconcile(name: harness.spec.name)).hasPrefix("retryable"))
+                harness.clock.advance(seconds: 1)
+            }
+            let failures = try harness.store.events(name: harness.spec.name, limit: 50)
+                .filter { $0.reason == "ObservationFailed" }.map(\.message)
+            #expect(failures == [unreachable.description, throttled.description])
+            #expect(try harness.status.message == unreachable.description)
+        }
+    }
+
     @Test func aTerminalFailureIsRetriedAtTheResyncSoAFixOutsideTheSpecHeals() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)

@@ -20,7 +20,7 @@ struct ListingTests {
             try store.writeStatus(written)
 
             let listed = try store.listedStatuses()
-            let statuses = try store.statuses()
+            let statuses = try ["a-users", "b-orders"].map { try #require(try store.status(named: $0)) }
             #expect(listed.map(\.status.name) == ["a-users", "b-orders"])
             #expect(listed.allSatisfy { $0.status.conditions.isEmpty })
             #expect(listed[0].conditionsJSON == "[]")

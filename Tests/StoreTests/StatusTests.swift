@@ -45,7 +45,7 @@ struct StatusTests {
         }
     }
 
-    @Test("a written status reads back equal, conditions included; statuses() lists every spec by name")
+    @Test("a written status reads back equal, conditions included; listedStatuses() lists every spec by name")
     func roundTrip() throws {
         try withStore { store, _ in
             try store.put(name: "orders", specJSON: specJSON("orders"))
@@ -69,8 +69,24 @@ struct StatusTests {
             #expect(stored.cluster.arn == nil)
             #expect(stored.message == nil)
 
-            #expect(try store.statuses().map(\.name) == ["billing", "orders"])
-            #expect(try store.statuses().map(\.observedGeneration) == [0, 2])
+            #expect(try store.listedStatuses().map(\.status.name) == ["billing", "orders"])
+            #expect(try store.listedStatuses().map(\.status.observedGeneration) == [0, 2])
+        }
+    }
+
+    @Test("phaseCounts: written phases, Pending before the first write, Deleting once deletion was requested")
+    func phaseCounts() throws {
+        try withStore { store, _ in
+            #expect(try store.phaseCounts().isEmpty)
+            for name in ["orders", "billing", "users", "audit"] { try store.put(name: name, specJSON: specJSON(name)) }
+            #expect(try store.phaseCounts() == [.pending: 4])
+            try store.writeStatus(fullStatus(observedGeneration: 1, phase: .ready))
+            var failed = try #require(try store.status(named: "billing"))
+            failed.observedGeneration = 1
+            failed.phase = .failed
+            try store.writeStatus(failed)
+            try store.requestDeletion(name: "audit")
+            #expect(try store.phaseCounts() == [.ready: 1, .failed: 1, .pending: 1, .deleting: 1])
         }
     }
 

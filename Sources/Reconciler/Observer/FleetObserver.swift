@@ -36,6 +36,10 @@ public final class FleetObserver: StateObserving {
     public struct Timing: Sendable {
         /// The oldest read a spec plans from outside a resync pass (a fraction of the poll interval).
         public var maxAge: Duration
+        /// How long a failed read answers the looks after it with its error instead of a new attempt (the smaller
+        /// of `maxAge` and one second): while AWS is unreachable, thousands of specs retrying on their backoffs
+        /// make about one attempt a second between them, not one per reconcile.
+        public var failureHold: Duration
         /// The resync passes: a read begun in the current pass serves every spec first looked at in it.
         public var resync: FleetSchedule
         /// The poll ticks (every `pollInterval` from the resync anchor): a read begun in the current tick serves
@@ -45,6 +49,7 @@ public final class FleetObserver: StateObserving {
         /// Freshness for `pollInterval` (reads serve for half of it, and for the tick they began in) and `resync`.
         public init(pollInterval: Duration, resync: FleetSchedule) {
             maxAge = pollInterval / 2
+            failureHold = min(maxAge, .seconds(1))
             poll = FleetSchedule(interval: pollInterval, anchor: resync.anchor)
             self.resync = resync
         }
@@ -102,6 +107,10 @@ public final class FleetObserver: StateObserving {
         var kept: [Snapshot] { [partial, full].compactMap { $0 }.sorted { $0.tick > $1.tick } }
         /// Orders writes and read starts.
         var tick: UInt64 = 0
+        /// The last read's error and when it came, while no read has succeeded since.
+        var failure: (error: ObservationError, at: Date)?
+        /// When the watch list was last swept of specs no longer observed.
+        var swept: Date = .distantPast
         /// The read in flight, and the one asked for since it began.
         var current: Read?
         var next: Read?
@@ -303,6 +312,7 @@ public final class FleetObserver: StateObserving {
 
     private enum Step {
         case use(FleetView)
+        case fail(ObservationError)
         case run(Read)
         case await(Read, after: Read)
     }
@@ -322,6 +332,7 @@ public final class FleetObserver: StateObserving {
             watched.lastObserved = now
             state.watched[name] = watched
             if let view = Self.freshView(for: name, in: &state, now: now) { return .use(view) }
+            if let error = Self.heldFailure(in: state, now: now) { return .fail(error) }
             let read: Read
             if let current = state.current {
                 read = state.next ?? Read()
@@ -339,6 +350,8 @@ public final class FleetObserver: StateObserving {
         switch step {
         case .use(let view):
             return view
+        case .fail(let error):
+            throw error
         case .run(let read):
             outcome = perform(read)
         case .await(let read, let previous):
@@ -349,13 +362,22 @@ public final class FleetObserver: StateObserving {
                 if let view = Self.freshView(for: name, in: &state, now: clock()) { return .use(view) }
                 guard state.next === read, state.current == nil else { return .await(read, after: previous) }
                 state.next = nil
+                if let error = Self.heldFailure(in: state, now: clock()) { return .fail(error) }
                 state.current = read
                 return .run(read)
             }
             switch after {
-            case .use(let view): return view
-            case .run: outcome = perform(read)
-            case .await: outcome = read.outcome(within: readTimeout)
+            case .use(let view):
+                return view
+            case .fail(let error):
+                // The read in flight failed just now: the read queued behind it fails with its error for all of
+                // its callers instead of trying again at once.
+                outcome = .failure(error)
+                read.finish(outcome)
+            case .run:
+                outcome = perform(read)
+            case .await:
+                outcome = read.outcome(within: readTimeout)
             }
         }
         let snapshot = try outcome.get()
@@ -379,6 +401,13 @@ public final class FleetObserver: StateObserving {
             scope.names.insert(name)
             if rolesStale { scope.roles = true }
         }
+    }
+
+    /// The last read's error while it still answers new looks (`Timing.failureHold`).
+    private static func heldFailure(in state: State, now: Date) -> ObservationError? {
+        guard let failure = state.failure, now.timeIntervalSince(failure.at) < state.timing.failureHold / .seconds(1)
+        else { return nil }
+        return failure.error
     }
 
     /// Whether the kept full read began in the current resync pass.
@@ -431,8 +460,7 @@ public final class FleetObserver: StateObserving {
             let now = clock()
             // Asked for before the pass's whole read was kept, by callers it then served: the askers left suffice.
             if scope.full, Self.passReadWhole(in: state, now: now) { scope.full = false }
-            let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), Self.forgetAfterAtLeast)
-            state.watched = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) <= forgetAfter }
+            Self.sweepWatched(&state, now: now)
             state.tick += 1
             let coverage =
                 scope.full
@@ -459,6 +487,10 @@ public final class FleetObserver: StateObserving {
             outcome = .failure(error)
         }
         state.withLock { state in
+            switch outcome {
+            case .failure(let error): state.failure = (error, clock())
+            case .success: state.failure = nil
+            }
             if case .success(let snapshot) = outcome {
                 if snapshot.full, tick > state.full?.tick ?? 0 {
                     state.full = snapshot
@@ -496,6 +528,19 @@ public final class FleetObserver: StateObserving {
     /// A spec's reconciles may be held back for long (backoff, a saturated rate budget): the watch list keeps a spec
     /// at least this long (seconds) after its last observation.
     private static let forgetAfterAtLeast: TimeInterval = 3600
+
+    /// The watch list is swept at most this often (seconds): a sweep visits every watched spec.
+    private static let sweepEvery: TimeInterval = 60
+
+    /// Drops the specs not observed for two resync intervals and at least `forgetAfterAtLeast`, at most once every
+    /// `sweepEvery` (a spec leaves up to a minute late; reads come many times a second while AWS fails them).
+    private static func sweepWatched(_ state: inout State, now: Date) {
+        guard now.timeIntervalSince(state.swept) >= sweepEvery else { return }
+        state.swept = now
+        let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), forgetAfterAtLeast)
+        let forgotten = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) > forgetAfter }.keys
+        for name in forgotten { state.watched[name] = nil }
+    }
 
     /// The newest kept read fresh for `name`, with the kept roles, marked as used by it; nil when none is.
     private static func freshView(for name: String, in state: inout State, now: Date) -> FleetView? {
