@@ -180,8 +180,15 @@ public final class ControlConnection {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             if let newline = buffer[scanned...].firstIndex(of: WireFormat.newline) {
-                let line = Array(buffer[..<newline])
-                buffer.removeSubrange(...newline)
+                // The usual reply is the whole buffer: hand it over rather than copy a list's megabytes.
+                guard newline == buffer.count - 1 else {
+                    let line = Array(buffer[..<newline])
+                    buffer.removeSubrange(...newline)
+                    return line
+                }
+                var line: [UInt8] = []
+                swap(&line, &buffer)
+                line.removeLast()
                 return line
             }
             scanned = buffer.count

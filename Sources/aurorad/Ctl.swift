@@ -35,12 +35,18 @@ func exchange(_ request: ControlRequest, options: CtlOptions) throws -> JSONValu
 /// is indented as the text it arrived as, never decoded.
 func printResultJSON(_ request: ControlRequest, options: CtlOptions) throws {
     let response = try send(request, options: options, resultAsText: true)
-    let text = try unwrap { () throws(ControlError) in try response.prettyResult() } + [UInt8(ascii: "\n")]
+    let text = try unwrap { () throws(ControlError) in try response.prettyResult() }
     // Nothing is printed before on this path, so writing past stdout's buffer keeps the order; it spares a copy
-    // and a UTF-8 check of a list's 20 MB.
+    // and a UTF-8 check of a list's 20 MB (and the newline is written after it rather than appended to a copy).
+    try writeToStandardOutput(text)
+    try writeToStandardOutput([UInt8(ascii: "\n")])
+}
+
+/// Writes all of `bytes` to file descriptor 1; a failure is printed and ends the command with exit 1.
+private func writeToStandardOutput(_ bytes: [UInt8]) throws {
     var written = 0
-    while written < text.count {
-        let count = text.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
+    while written < bytes.count {
+        let count = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
         if count > 0 {
             written += count
         } else if count < 0 && errno != EINTR {
