@@ -35,23 +35,17 @@ struct FleetObserverTests {
         let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
         // Nothing is watched. The first spec's look begins the first read (of the whole fleet as watched then: itself)
         // and the read is held in the reader; only then do the others look, so they all ask while it is in flight.
-        let firstObserved = Mutex<ObservedState?>(nil)
-        let firstDone = DispatchSemaphore(value: 0)
-        Thread {
-            firstObserved.withLock { $0 = try? fleet.observe(specs[0]) }
-            firstDone.signal()
-        }.start()
-        for _ in 0..<1000 where reader.reads.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        let first = beginHeldRead(fleet, specs[0], reader)
         // Released once every other observer has looked at the state (each reads the clock under the lock).
         clock.release(reader.gate, afterCalls: specs.count - 1)
         let others = observeConcurrently(fleet, Array(specs.dropFirst()))
-        _ = firstDone.wait(timeout: .now() + 60)
+        let firstObserved = first()
         // The second read, asked for as a whole read but begun after the pass's whole read was kept, covers only the
         // specs that asked meanwhile.
         #expect(reader.reads.count == 2)
         #expect(Set(reader.reads.first?.keys ?? [:].keys) == [specs[0].name])
         #expect(Set(reader.reads.last?.keys ?? [:].keys) == Set(specs.dropFirst().map(\.name)))
-        let observed = [firstObserved.withLock { $0 }] + others
+        let observed = [firstObserved] + others
         #expect(observed.map { $0?.cluster?.identifier } == specs.map(\.name))
     }
 
@@ -327,17 +321,10 @@ struct FleetObserverTests {
         let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
         // The first look begins the read, held in the reader; the others ask while it is in flight, so they queue
         // for the read after it, which the failure then answers.
-        let firstFailed = Mutex(false)
-        let firstDone = DispatchSemaphore(value: 0)
-        Thread {
-            firstFailed.withLock { $0 = (try? fleet.observe(specs[0])) == nil }
-            firstDone.signal()
-        }.start()
-        for _ in 0..<1000 where reader.reads.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        let first = beginHeldRead(fleet, specs[0], reader)
         clock.release(reader.gate, afterCalls: specs.count - 1)
         let others = observeConcurrently(fleet, Array(specs.dropFirst()))
-        _ = firstDone.wait(timeout: .now() + 60)
-        #expect(firstFailed.withLock { $0 })
+        #expect(first() == nil)
         #expect(others.allSatisfy { $0 == nil })
         #expect(reader.reads.count == 1)
     }
@@ -442,6 +429,24 @@ struct FleetObserverTests {
 
     /// Each spec observed on a thread of its own (all at once, unlike a pool as wide as the cores); the results in
     /// the order of `specs`.
+    /// Starts `spec`'s look on its own thread and returns once `reader` holds the read it began (at most 10 s); the
+    /// function returned waits (at most 60 s) for the look and gives what it observed, nil when it threw.
+    private func beginHeldRead(
+        _ fleet: FleetObserver, _ spec: ImportSpec, _ reader: CountingFleetReader
+    ) -> () -> ObservedState? {
+        let observed = Mutex<ObservedState?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            observed.withLock { $0 = try? fleet.observe(spec) }
+            done.signal()
+        }.start()
+        for _ in 0..<1000 where reader.reads.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        return {
+            _ = done.wait(timeout: .now() + 60)
+            return observed.withLock { $0 }
+        }
+    }
+
     private func observeConcurrently(_ fleet: FleetObserver, _ specs: [ImportSpec]) -> [ObservedState?] {
         let results = Mutex<[ObservedState?]>(Array(repeating: nil, count: specs.count))
         let finished = DispatchGroup()
