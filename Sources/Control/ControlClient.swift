@@ -66,14 +66,11 @@ public struct ControlClient: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// Sends one request on a new connection and returns the daemon's response; with `resultAsText` a success
-    /// keeps its result as the JSON text it arrived as (`ControlResponse.Outcome.encodedSuccess`).
-    public func send(_ request: ControlRequest, resultAsText: Bool = false) throws(ControlClientError)
-        -> ControlResponse
-    {
+    /// Sends one request on a new connection and returns the daemon's response.
+    public func send(_ request: ControlRequest) throws(ControlClientError) -> ControlResponse {
         let connection = try connect()
         defer { connection.close() }
-        return try connection.send(request, resultAsText: resultAsText)
+        return try connection.send(request)
     }
 
     /// Opens a connection for several requests in turn.
@@ -114,6 +111,8 @@ public final class ControlConnection {
     private let timeout: Duration
     private let maxResponseBytes: Int
     private var buffer: [UInt8] = []
+    /// What one `recv` reads into.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     private let clock = ContinuousClock()
 
     init(fd: Int32, path: String, timeout: Duration, maxResponseBytes: Int) {
@@ -125,10 +124,58 @@ public final class ControlConnection {
 
     deinit { close() }
 
-    /// Sends one request and waits for its response line; `resultAsText` as in `ControlClient.send`.
-    public func send(_ request: ControlRequest, resultAsText: Bool = false) throws(ControlClientError)
-        -> ControlResponse
-    {
+    /// Sends one request and waits for its response line.
+    public func send(_ request: ControlRequest) throws(ControlClientError) -> ControlResponse {
+        let deadline = try write(request)
+        return try readResponse(deadline: deadline, resultAsText: false)
+    }
+
+    /// Sends one request; when the daemon answers with a success whose result is an array or object, hands that
+    /// result to `output` indented (`JSONText.pretty`'s layout) piece by piece as it arrives, never holding it
+    /// whole, and returns nil; otherwise returns the response, a success's result kept as the JSON text it arrived
+    /// as (`ControlResponse.Outcome.encodedSuccess`). A result that turns out not to be JSON throws after part of it
+    /// went to `output`; so does `output`'s own error.
+    public func sendIndentingResult(
+        _ request: ControlRequest, to output: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> ControlResponse? {
+        let deadline = try write(request)
+        let head = WireFormat.successPrefixLine
+        while buffer.count <= head.count, !buffer.contains(WireFormat.newline), try receive(deadline: deadline) {}
+        guard buffer.count > head.count, buffer.starts(with: head),
+            [UInt8(ascii: "["), UInt8(ascii: "{")].contains(buffer[head.count])
+        else { return try readResponse(deadline: deadline, resultAsText: true) }
+        buffer.removeFirst(head.count)
+        var indenter = JSONIndenter()
+        var indented: [UInt8] = []
+        var received = head.count
+        while true {
+            let taken = buffer.withUnsafeBufferPointer {
+                indenter.feed($0, into: &indented, stoppingAtTopLevel: true)
+            }
+            guard indenter.isValid else { throw ControlClientError.invalidResponse(path, "its result is not JSON") }
+            try indented.withUnsafeBufferPointer(output)
+            indented.removeAll(keepingCapacity: true)
+            received += taken
+            buffer.removeFirst(taken)
+            if indenter.closedTopLevel { break }
+            guard received <= maxResponseBytes else {
+                throw ControlClientError.invalidResponse(path, "longer than \(maxResponseBytes) bytes")
+            }
+            guard try receive(deadline: deadline) else {
+                throw ControlClientError.invalidResponse(path, "it ends without a newline")
+            }
+        }
+        // The response object closes right after its result, and the line ends there.
+        while buffer.count < 2, try receive(deadline: deadline) {}
+        guard buffer.starts(with: [UInt8(ascii: "}"), WireFormat.newline]) else {
+            throw ControlClientError.invalidResponse(path, "its result is not followed by the end of the response")
+        }
+        buffer.removeFirst(2)
+        return nil
+    }
+
+    /// Encodes and writes `request`; returns the deadline of the exchange.
+    private func write(_ request: ControlRequest) throws(ControlClientError) -> ContinuousClock.Instant {
         let line: [UInt8]
         do {
             line = try WireFormat.line(request)
@@ -138,6 +185,13 @@ public final class ControlConnection {
         }
         let deadline = clock.now + timeout
         try write(line, deadline: deadline)
+        return deadline
+    }
+
+    /// Reads and decodes one response line (`resultAsText`: see `WireFormat.response`).
+    private func readResponse(deadline: ContinuousClock.Instant, resultAsText: Bool) throws(ControlClientError)
+        -> ControlResponse
+    {
         guard let reply = try readLine(deadline: deadline) else { throw .closed(path) }
         do {
             return try WireFormat.response(reply, resultAsText: resultAsText)
@@ -177,7 +231,6 @@ public final class ControlConnection {
     /// Reads one line (without its newline), or nil when the daemon closed the connection before sending any.
     func readLine(deadline: ContinuousClock.Instant) throws(ControlClientError) -> [UInt8]? {
         var scanned = 0
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             if let newline = buffer[scanned...].firstIndex(of: WireFormat.newline) {
                 // The usual reply is the whole buffer: hand it over rather than copy a list's megabytes.
@@ -195,20 +248,28 @@ public final class ControlConnection {
             guard buffer.count <= maxResponseBytes else {
                 throw .invalidResponse(path, "longer than \(maxResponseBytes) bytes")
             }
+            guard try receive(deadline: deadline) else {
+                guard buffer.isEmpty else { throw .invalidResponse(path, "it ends without a newline") }
+                return nil
+            }
+        }
+    }
+
+    /// Appends what the daemon sent next to `buffer` (waiting for it until `deadline`); false when the daemon closed
+    /// the connection (or reset it with nothing buffered: what was received is all there is).
+    private func receive(deadline: ContinuousClock.Instant) throws(ControlClientError) -> Bool {
+        while true {
             let count = recv(fd, &chunk, chunk.count, 0)
             if count > 0 {
                 buffer.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                guard buffer.isEmpty else { throw .invalidResponse(path, "it ends without a newline") }
-                return nil
-            } else {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK: try wait(for: Int16(POLLIN), deadline: deadline)
-                // The daemon reset the connection after its last reply; what was received is all there is.
-                case ECONNRESET where buffer.isEmpty: return nil
-                case let code: throw .system("read from", path, code)
-                }
+                return true
+            }
+            if count == 0 { return false }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: try wait(for: Int16(POLLIN), deadline: deadline)
+            case ECONNRESET where buffer.isEmpty: return false
+            case let code: throw .system("read from", path, code)
             }
         }
     }

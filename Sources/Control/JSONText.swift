@@ -22,66 +22,15 @@ public enum JSONText {
         return writer.bytes
     }
 
-    /// Indents compact JSON text (what the wire carries) as `pretty` would, byte by byte without building a value;
-    /// nil when the text's brackets and strings do not balance, so the caller can parse it for a precise error.
+    /// Indents compact JSON text (what the wire carries) as `pretty` would (`JSONIndenter`); nil when the text's
+    /// brackets and strings do not balance, so the caller can parse it for a precise error.
     public static func indented(_ compact: [UInt8]) -> [UInt8]? {
-        compact.withUnsafeBufferPointer(indented(_:))
-    }
-
-    /// `indented(_:)` over the bytes themselves: the output is a local the loop alone touches (a buffer captured by
-    /// a nested function was checked for exclusive access at every byte appended, a tenth of a 14 MB list's time).
-    private static func indented(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var indenter = JSONIndenter()
         var out: [UInt8] = []
-        // A list's indentation adds about half its size.
-        out.reserveCapacity(input.count + input.count / 2)
-        var depth = 0
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                // A string is copied whole: find its closing quote, stepping over escapes.
-                var end = index + 1
-                while end < input.count, input[end] != UInt8(ascii: "\"") {
-                    end += input[end] == UInt8(ascii: "\\") ? 2 : 1
-                }
-                guard end < input.count else { return nil }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index...end]))
-                index = end + 1
-                continue
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                out.append(byte)
-                let closer = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
-                if index + 1 < input.count, input[index + 1] == closer {
-                    out.append(UInt8(ascii: "\n"))
-                    newline(depth, &out)
-                    out.append(closer)
-                    index += 1
-                } else {
-                    depth += 1
-                    newline(depth, &out)
-                }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth -= 1
-                guard depth >= 0 else { return nil }
-                newline(depth, &out)
-                out.append(byte)
-            case UInt8(ascii: ","):
-                out.append(byte)
-                newline(depth, &out)
-            case UInt8(ascii: ":"): out.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
-            case 0x20, 0x09, 0x0A, 0x0D: break
-            default: out.append(byte)
-            }
-            index += 1
-        }
-        return depth == 0 ? out : nil
-    }
-
-    /// A newline and the indentation of `depth`.
-    private static func newline(_ depth: Int, _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        // Indentation adds about half a list's size.
+        out.reserveCapacity(compact.count + compact.count / 2)
+        compact.withUnsafeBufferPointer { _ = indenter.feed($0, into: &out) }
+        return indenter.isBalanced ? out : nil
     }
 
     /// Appends JSON text to a byte buffer; `StatusJSON` uses it to write records whose keys it knows in order.

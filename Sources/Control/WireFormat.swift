@@ -32,6 +32,9 @@ enum WireFormat {
     /// What a success line without an `id` starts with; the result follows, then the closing brace.
     private static let successPrefix = Array(#""ok":true,"result":"#.utf8)
 
+    /// The bytes a success line without an `id` starts with, opening brace included.
+    static let successPrefixLine = [UInt8(ascii: "{")] + successPrefix
+
     /// Reads one response line (without its newline) with the strict parser rather than `JSONDecoder`, whose
     /// decoding of `JSONValue` tries each JSON type in turn. With `resultAsText`, a success without an `id` keeps
     /// its result as text (`encodedSuccess`), checked when it is read (`ControlResponse.get`) or indented

@@ -31,22 +31,34 @@ func exchange(_ request: ControlRequest, options: CtlOptions) throws -> JSONValu
     return try unwrap { () throws(ControlError) in try response.get() }
 }
 
-/// Sends `request` to the daemon and prints its result as indented JSON with sorted keys; a large result (a list)
-/// is indented as the text it arrived as, never decoded.
+/// Sends `request` to the daemon and prints its result as indented JSON with sorted keys; an array or object result
+/// (a list) is indented as the text arrives and written piece by piece, never decoded nor held whole.
 func printResultJSON(_ request: ControlRequest, options: CtlOptions) throws {
-    let response = try send(request, options: options, resultAsText: true)
-    let text = try unwrap { () throws(ControlError) in try response.prettyResult() }
-    // Nothing is printed before on this path, so writing past stdout's buffer keeps the order; it spares a copy
-    // and a UTF-8 check of a list's 20 MB (and the newline is written after it rather than appended to a copy).
-    try writeToStandardOutput(text)
-    try writeToStandardOutput([UInt8(ascii: "\n")])
+    let streamed: ControlResponse?
+    do {
+        let connection = try ControlClient(path: options.socket).connect()
+        defer { connection.close() }
+        streamed = try connection.sendIndentingResult(request, to: writeToStandardOutput)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError("aurorad ctl: \(error)")
+        throw ExitCode.failure
+    }
+    if let response = streamed {
+        let text = try unwrap { () throws(ControlError) in try response.prettyResult() }
+        try text.withUnsafeBufferPointer(writeToStandardOutput)
+    }
+    try [UInt8(ascii: "\n")].withUnsafeBufferPointer(writeToStandardOutput)
 }
 
-/// Writes all of `bytes` to file descriptor 1; a failure is printed and ends the command with exit 1.
-private func writeToStandardOutput(_ bytes: [UInt8]) throws {
+/// Writes all of `bytes` to file descriptor 1, past stdout's buffer (nothing is printed before on this path, so the
+/// order holds, and a list's 20 MB are neither copied nor checked as UTF-8); a failure is printed and ends the
+/// command with exit 1.
+private func writeToStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) throws {
     var written = 0
     while written < bytes.count {
-        let count = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
+        let count = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + written, bytes.count - written)
         if count > 0 {
             written += count
         } else if count < 0 && errno != EINTR {
@@ -57,11 +69,9 @@ private func writeToStandardOutput(_ bytes: [UInt8]) throws {
 }
 
 /// Sends `request` on a new connection; a failed exchange is printed and ends the command with exit 1.
-private func send(_ request: ControlRequest, options: CtlOptions, resultAsText: Bool = false) throws
-    -> ControlResponse
-{
+private func send(_ request: ControlRequest, options: CtlOptions) throws -> ControlResponse {
     do {
-        return try ControlClient(path: options.socket).send(request, resultAsText: resultAsText)
+        return try ControlClient(path: options.socket).send(request)
     } catch {
         printError("aurorad ctl: \(error)")
         throw ExitCode.failure
