@@ -90,7 +90,9 @@ public enum StatusJSON {
     /// is not a JSON array.
     public static func encodedList(_ listed: [ListedStatus]) throws -> [UInt8] {
         var writer = JSONText.Writer(pretty: false)
-        writer.bytes.reserveCapacity(listed.count * 1200)
+        // The conditions' text and about 800 bytes of other members each: a list of 10,000 outgrowing a guess copies
+        // megabytes into a buffer twice as large.
+        writer.bytes.reserveCapacity(listed.reduce(2) { $0 + $1.conditionsJSON.utf8.count + 800 })
         writer.bytes.append(UInt8(ascii: "["))
         for (index, entry) in listed.enumerated() {
             if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
