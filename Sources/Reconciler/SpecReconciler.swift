@@ -447,7 +447,7 @@ public final class SpecReconciler: Sendable {
                 metadata: ["error": "\(error)"])
             return .requeueAfter(options.resync.delay(from: now))
         }
-        logger.info("observation failed; retrying with backoff", metadata: ["error": "\(error)"])
+        // The controller logs the retry with this error, its failure count and the delay: one line per failure.
         return .retryableError(error)
     }
 
