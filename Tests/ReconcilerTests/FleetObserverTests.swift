@@ -89,37 +89,6 @@ struct FleetObserverTests {
         #expect(reader.reads.last?[spec.name]?.instanceIdentifiers == ["growing-1", "growing-2", "growing-3"])
     }
 
-    @Test func aReadEqualToTheKeptOneKeepsTheKeptValuesAndAChangedClusterIsTheNewReads() throws {
-        let specs = (1...2).map { Fixture.spec(name: "steady-\($0)") }
-        let reader = CountingFleetReader()
-        reader.instanceStatus.withLock { $0 = "available" }
-        // Each look is the spec's first in a new resync pass (every 60 s from the anchor): a whole read each time.
-        let clock = GatedClock(start: Fixture.now.addingTimeInterval(30))
-        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
-        fleet.watch(specs.map(\.name))
-        let first = try specs.map { try fleet.observe($0) }
-        clock.advance(seconds: 60)
-        reader.clusterStatusByName.withLock { $0[specs[1].name] = "modifying" }
-        let second = try specs.map { try fleet.observe($0) }
-        #expect(reader.reads.count == 2)
-        #expect(second.map(\.cluster) == [first[0].cluster, first[1].cluster.map { changed in
-            var cluster = changed
-            cluster.status = "modifying"
-            return cluster
-        }])
-        // The same values, in the same storage: the second read's equal copies were dropped.
-        #expect(storage(of: second[0].cluster?.arn) == storage(of: first[0].cluster?.arn))
-        #expect(storage(of: second[1].cluster?.arn) != storage(of: first[1].cluster?.arn))
-        #expect(second[1].instances == first[1].instances && !second[1].instances.isEmpty)
-        #expect(storage(of: second[1].instances.first?.arn) == storage(of: first[1].instances.first?.arn))
-    }
-
-    /// Where `text`'s UTF-8 bytes are stored (strings of more than 15 bytes have storage of their own).
-    private func storage(of text: String?) -> Int? {
-        guard var text, text.utf8.count > 15 else { return nil }
-        return text.withUTF8 { Int(bitPattern: $0.baseAddress) }
-    }
-
     @Test func aRoleWriteWithAKnownEffectUpdatesTheKeptRolesAndAnRDSWriteRereadsOnlyRDS() throws {
         let spec = Fixture.spec(name: "creating")
         let reader = CountingFleetReader()

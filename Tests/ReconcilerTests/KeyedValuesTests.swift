@@ -55,47 +55,4 @@ struct KeyedValuesTests {
         #expect(values.keys == ["a", "b", "c"])
         #expect(values.values == [1, 20, 30])
     }
-
-    /// A value compared by content whose storage can be told apart (`===`).
-    final class Box: Equatable, Sendable {
-        let text: String
-        init(_ text: String) { self.text = text }
-        static func == (lhs: Box, rhs: Box) -> Bool { lhs.text == rhs.text }
-    }
-
-    @Test("an equal value is taken from the first kept collection holding it; a changed or new one stays")
-    func keepEqualValues() {
-        var older = KeyedValues<Box>()
-        older["a"] = Box("a")
-        older["b"] = Box("b")
-        var newer = KeyedValues<Box>()
-        newer["b"] = Box("b")
-        var read = KeyedValues<Box>()
-        for (key, text) in [("a", "a"), ("b", "b"), ("c", "c"), ("d", "changed")] { read[key] = Box(text) }
-        older["d"] = Box("d")
-        let changed = read["d"]
-        read.keepEqualValues(of: [newer, older])
-        #expect(read.keys == ["a", "b", "c", "d"])
-        #expect(read["a"] === older["a"] && read["b"] === newer["b"] && read["b"] !== older["b"])
-        #expect(read["c"]?.text == "c" && read["d"] === changed)
-    }
-
-    @Test("a read equal to a kept collection, key for key in the same order, takes the kept one whole")
-    func keepEqualCollection() {
-        var kept = KeyedValues<Box>()
-        kept["a"] = Box("a")
-        kept["b"] = Box("b")
-        var read = KeyedValues<Box>()
-        read["a"] = Box("a")
-        read["b"] = Box("b")
-        read.keepEqualValues(of: [KeyedValues(), kept])
-        #expect(read["a"] === kept["a"] && read["b"] === kept["b"])
-        // The same values in another order are taken one by one, in the read's order.
-        var reordered = KeyedValues<Box>()
-        reordered["b"] = Box("b")
-        reordered["a"] = Box("a")
-        reordered.keepEqualValues(of: [kept])
-        #expect(reordered.keys == ["b", "a"] && reordered["a"] === kept["a"] && reordered["b"] === kept["b"])
-    }
 }
-

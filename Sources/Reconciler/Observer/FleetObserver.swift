@@ -443,14 +443,10 @@ public final class FleetObserver: StateObserving {
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
-            var view = try self.read(coverage)
-            // Values equal to the kept reads' stay as kept (`KeyedValues.keepEqualValues(of:)`).
-            let kept = state.withLock { state in state.kept.map(\.view) }
-            view.keepEqualValues(of: kept)
+            let view = try self.read(coverage)
             if scope.roles {
                 // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
-                var roles = try reader.readRoles(named: roleNames)
-                roles.keepEqualValues(of: state.withLock { state in state.roles.map { [$0.roles] } ?? [] })
+                let roles = try reader.readRoles(named: roleNames)
                 state.withLock { state in
                     if tick > state.roles?.tick ?? 0 {
                         state.roles = Roles(roles: roles, names: roleNames, tick: tick, started: now)

@@ -122,23 +122,6 @@ public struct FleetView: Sendable {
         securityGroupRules.merge(other.securityGroupRules) { _, new in new }
     }
 
-    /// Takes the clusters and instance lists of `previous` (newest first) where they equal this view's
-    /// (`KeyedValues.keepEqualValues(of:)`), so a read that found nothing changed keeps the long-lived values of the
-    /// reads before it.
-    mutating func keepEqualValues(of previous: [FleetView]) {
-        clusters.keepEqualValues(of: previous.map(\.clusters))
-        guard !instances.isEmpty else { return }
-        if let same = previous.first(where: { $0.instances == instances }) {
-            instances = same.instances
-            return
-        }
-        for (key, list) in instances {
-            if let kept = previous.lazy.compactMap({ $0.instances[key] }).first(where: { $0 == list }) {
-                instances[key] = kept
-            }
-        }
-    }
-
     /// The observation of `spec` this view holds, before the per-spec reads `FleetReading.completeObservation`
     /// adds.
     public func observation(of spec: ImportSpec) -> ObservedState {

@@ -61,30 +61,3 @@ public struct KeyedValues<Value: Sendable>: Sendable {
         positions[last.key] = position
     }
 }
-
-extension KeyedValues where Value: Equatable {
-    /// Takes the whole of the first of `previous` holding the same keys and values in the same order, else for each
-    /// key the entry of the first of `previous` whose value is equal. A new read equal to kept ones then leaves the
-    /// kept values where they are and frees its own copies with the read's other short-lived blocks, instead of
-    /// moving the long-lived values to heap pages among those blocks, where a few live bytes keep a page resident.
-    public mutating func keepEqualValues(of previous: [KeyedValues]) {
-        guard !isEmpty else { return }
-        let same = previous.first { kept in
-            kept.entries.elementsEqual(entries) { $0.key == $1.key && $0.value == $1.value }
-        }
-        if let same {
-            self = same
-            return
-        }
-        for index in entries.indices {
-            let entry = entries[index]
-            for kept in previous {
-                guard let position = kept.positions[entry.key], kept.entries[position].value == entry.value else {
-                    continue
-                }
-                entries[index] = kept.entries[position]
-                break
-            }
-        }
-    }
-}
