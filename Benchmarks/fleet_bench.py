@@ -507,6 +507,8 @@ def main() -> int:
     parser.add_argument("--heaptrack", metavar="FILE",
                         help="with --p6: record the daemon's allocations with heaptrack into FILE (raw, a few GB)")
     args = parser.parse_args()
+    if args.heaptrack and not args.p6:
+        parser.error("--heaptrack records the P6 run: give --p6 too")
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     workdir = tempfile.mkdtemp(prefix="afb", dir="/tmp")
     keep = False
