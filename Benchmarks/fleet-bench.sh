@@ -9,6 +9,8 @@
 # for the emulator.
 #        Benchmarks/fleet-bench.sh --p6 [N]: P6 alone, the daemon's memory with N Ready specs (default 1,000), the AWS
 # rate limit lifted (a memory run, not a timed one): idle, at Ready and after two resync passes; 4–14 minutes.
+#        … --p6 [N] --heaptrack FILE: the same under heaptrack, its raw recording in FILE, ending at the last reading;
+# `Benchmarks/heap_pins.py FILE BINARY` then ranks the allocations by the heap pages they keep resident.
 # Everything runs on 127.0.0.1 in a temporary directory; every process started is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -53,6 +53,7 @@ P6_CONFIG = "[aws]\nrequests_per_second = 1000\nburst = 10000\n"
 # P5/P5b's daemon: every spec fails its first reconcile against the closed endpoint, then waits an hour, so the
 # control path is measured on an idle daemon rather than beside 10,000 failing reconciles a second.
 QUIET_CONFIG = "[reconcile]\nbackoff_min = 3600\nbackoff_max = 3600\n"
+HEAPTRACK_PRELOAD = "/usr/lib/heaptrack/libheaptrack_preload.so"
 MUTATING_PREFIXES = ("Create", "Put", "Restore", "Add", "Modify", "Delete", "Remove", "Tag", "Untag", "Update",
                      "Attach", "Detach", "Reboot", "Start", "Stop")
 CONDITIONS = ["RoleReady", "PolicyReady", "BackupVerified", "ClusterRestored", "RoleAssociated", "InstancesReady",
@@ -200,12 +201,19 @@ def wait_resyncs(log_path: str, start: int, count: int, timeout: float) -> int:
     raise BenchError(f"Fewer than {count} resync reconciles within {timeout:.0f} s; see {log_path}.")
 
 
-def p6_figure(binary: str, workdir: str, count: int) -> None:
-    """P6 alone: RSS idle and with `count` Ready specs after whole resync passes, the rate limit lifted."""
+def p6_figure(binary: str, workdir: str, count: int, heaptrack: str | None = None) -> None:
+    """P6 alone: RSS idle and with `count` Ready specs after whole resync passes, the rate limit lifted. With
+    `heaptrack` (a path), the daemon runs under heaptrack's preload library writing its raw recording there, and is
+    killed right after the last reading so that the recording ends with it (`Benchmarks/heap_pins.py` reads it; the
+    library's own memory is counted in the readings)."""
     # moto takes an automated snapshot per instance and refuses more than 1,000 snapshots (SnapshotQuotaExceeded).
     os.environ["MOTO_RDS_SNAPSHOT_LIMIT"] = str(10 * count)
     port, credentials = bench.start_emulator(workdir, P6_SECONDS, P6_SECONDS)
     env = bench.emulator_environment(workdir, port, credentials)
+    if heaptrack:
+        if not os.path.exists(HEAPTRACK_PRELOAD):
+            raise BenchError(f"--heaptrack needs {HEAPTRACK_PRELOAD}: install the heaptrack package.")
+        env = dict(env, LD_PRELOAD=HEAPTRACK_PRELOAD, DUMP_HEAPTRACK_OUTPUT=os.path.abspath(heaptrack))
     print(f"\nP6: {count:,} specs against the emulator on 127.0.0.1:{port} (restore {P6_SECONDS} s, instances "
           f"{P6_SECONDS} s, poll {POLL_SECONDS} s, resync {P6_RESYNC_SECONDS} s); AWS rate limit lifted to 1,000 "
           f"calls/s, burst 10,000: this run measures memory, not time; MALLOC_ARENA_MAX "
@@ -243,7 +251,14 @@ def p6_figure(binary: str, workdir: str, count: int) -> None:
         readings.append(smaps(daemon.pid))
         print(memory_line(f"after resync pass {number}", readings[-1], idle), flush=True)
     client.close()
-    bench.stop_daemon(daemon)
+    if heaptrack:
+        # Killed, not stopped: the recording ends at the last reading, without the frees of a shutdown.
+        daemon.kill()
+        daemon.wait(timeout=10)
+        bench.processes.remove(daemon)
+        print(f"  heaptrack recording in {heaptrack}: Benchmarks/heap_pins.py {heaptrack} {binary}", flush=True)
+    else:
+        bench.stop_daemon(daemon)
     final = readings[-1]
     growth = (final["VmRSS"] - idle["VmRSS"]) / 1024
     figure("P6", f"RSS {idle['VmRSS'] / 1024:.1f} MiB idle, {final['VmRSS'] / 1024:.1f} MiB with {count:,} Ready "
@@ -523,7 +538,11 @@ def main() -> int:
     parser.add_argument("--only", choices=["emulator", "store"], help="run one part only")
     parser.add_argument("--p6", type=int, nargs="?", const=P6_SPECS, metavar="N",
                         help=f"run P6 alone: memory with N Ready specs (default {P6_SPECS:,}), rate limit lifted")
+    parser.add_argument("--heaptrack", metavar="FILE",
+                        help="with --p6: record the daemon's allocations with heaptrack into FILE (raw, a few GB)")
     args = parser.parse_args()
+    if args.heaptrack and not args.p6:
+        parser.error("--heaptrack records the P6 run: give --p6 too")
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     workdir = tempfile.mkdtemp(prefix="afb", dir="/tmp")
     keep = False
@@ -532,7 +551,7 @@ def main() -> int:
         print(f"aurorad fleet benchmark: {args.binary}; nproc {os.cpu_count()}, "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at start", flush=True)
         if args.p6:
-            p6_figure(args.binary, workdir, args.p6)
+            p6_figure(args.binary, workdir, args.p6, args.heaptrack)
         elif args.only != "store":
             emulator_figures(args.binary, workdir, args.fleet)
         if args.only != "emulator" and not args.p6:
