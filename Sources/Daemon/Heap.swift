@@ -7,11 +7,12 @@ import Synchronization
 /// arenas of their own (up to 8 per core) and keeps what each freed, so RSS grows with the fleet while the live heap
 /// does not. `limitArenas` caps the arenas at start; `trim` hands freed pages back to the kernel.
 public enum Heap {
-    /// The arena cap set at start when the environment does not choose one. Two arenas: one arena kept fewer
-    /// fragments of the batched reads (at 1,000 Ready specs RSS grew 17.1 MiB with one against 20.2 MiB with two), but
-    /// the thread serving `ctl list` then contends with the workers for it (`ctl list --json` of 10,000 specs took
-    /// 295 ms against 207 ms with two, over P5b's 250 ms).
-    public static let defaultArenaMax = 2
+    /// The arena cap set at start when the environment does not choose one. One arena: a second one took the
+    /// resync passes' reads of whichever worker made them and kept their long-lived blocks among freed ones (at 1,000
+    /// Ready specs it held 9.3 MB for 4.7 MB in use; RSS grew 11.0 MiB with one arena against 13.2–14.0 with two).
+    /// One arena made `ctl list` contend with the workers while the list was built from decoded values; since it is
+    /// written from the rows and streamed, `ctl list --json` of 10,000 specs takes the same with one or two (149–180 ms).
+    public static let defaultArenaMax = 1
 
     /// Caps glibc's arenas at `defaultArenaMax` unless `environment` sets `MALLOC_ARENA_MAX` (glibc has read it at
     /// start, and the operator's choice wins). Call it before the daemon starts its threads. Returns the cap set, or
