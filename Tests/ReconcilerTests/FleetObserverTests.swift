@@ -7,7 +7,8 @@ import Synchronization
 import Testing
 
 /// `FleetObserver`'s sharing rules over a counting fake reader: concurrent observers share one batched read, a
-/// spec's own write is always seen, a failed read fails its waiters only, a resync pass shares one read.
+/// spec's own write is always seen, a failed read fails its waiters and the looks of its hold, a resync pass shares
+/// one read.
 @Suite("One batched read serves the fleet")
 struct FleetObserverTests {
     static let timing = FleetObserver.Timing(

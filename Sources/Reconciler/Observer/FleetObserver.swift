@@ -26,9 +26,11 @@ import Synchronization
 /// spec's next look read IAM again.
 ///
 /// Reads are single-flight: callers arriving while one is in flight wait for it and, when it is not fresh for them,
-/// share the one read begun after it. A failed read fails only the reconciles waiting on it, with its
-/// `ObservationError`. The watch list holds the specs seeded at start or submitted and every spec observed since; a
-/// spec not observed for two resync intervals and at least an hour (removed or forgotten) leaves it. The per-spec
+/// share the one read begun after it. A failed read fails the reconciles waiting on it with its `ObservationError`,
+/// and so do the looks of the next `Timing.failureHold` (the read queued behind it included) instead of a new
+/// attempt. The watch list holds the specs seeded at start or submitted and every spec observed since; a spec not
+/// observed for two resync intervals and at least an hour (removed or forgotten) leaves it at the next sweep (once a
+/// minute). The per-spec
 /// reads (conflicting instances, a failed cluster's event, an operator role's attached policies), the preflight,
 /// engine versions and the binlog position go to `reader`.
 public final class FleetObserver: StateObserving {
