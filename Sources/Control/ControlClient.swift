@@ -233,15 +233,8 @@ public final class ControlConnection {
         var scanned = 0
         while true {
             if let newline = buffer[scanned...].firstIndex(of: WireFormat.newline) {
-                // The usual reply is the whole buffer: hand it over rather than copy a list's megabytes.
-                guard newline == buffer.count - 1 else {
-                    let line = Array(buffer[..<newline])
-                    buffer.removeSubrange(...newline)
-                    return line
-                }
-                var line: [UInt8] = []
-                swap(&line, &buffer)
-                line.removeLast()
+                let line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
                 return line
             }
             scanned = buffer.count

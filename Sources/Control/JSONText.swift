@@ -27,8 +27,6 @@ public enum JSONText {
     public static func indented(_ compact: [UInt8]) -> [UInt8]? {
         var indenter = JSONIndenter()
         var out: [UInt8] = []
-        // Indentation adds about half a list's size.
-        out.reserveCapacity(compact.count + compact.count / 2)
         compact.withUnsafeBufferPointer { _ = indenter.feed($0, into: &out) }
         return indenter.isBalanced ? out : nil
     }

@@ -43,11 +43,7 @@ enum WireFormat {
         if resultAsText, line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"),
             line.count > successPrefix.count + 2, line[1...successPrefix.count].elementsEqual(successPrefix)
         {
-            // Trimmed in place: a list's result is megabytes, and a copy would fault in as many fresh pages.
-            var result = line
-            result.removeLast()
-            result.removeFirst(successPrefix.count + 1)
-            return ControlResponse(.encodedSuccess(result))
+            return ControlResponse(.encodedSuccess(Array(line[(successPrefix.count + 1)..<(line.count - 1)])))
         }
         return try ControlResponse(wire: try JSONValue(decoding: Data(line)))
     }
