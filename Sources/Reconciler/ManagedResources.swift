@@ -18,12 +18,14 @@ public enum ManagedResources {
     /// The longest IAM role name IAM accepts.
     public static let maxRoleNameLength = 64
 
+    /// The characters IAM allows in a role name.
+    private static let roleNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
+
     /// The managed role's name: `aurorad-<name>-s3-import`, shortened with a stable hash when over 64 characters.
     public static func roleName(forSpec name: String) -> String {
         let prefix = "aurorad-"
         let suffix = "-s3-import"
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
-        let cleaned = String(name.map { allowed.contains($0) ? $0 : "-" })
+        let cleaned = String(name.map { roleNameCharacters.contains($0) ? $0 : "-" })
         let full = prefix + cleaned + suffix
         if full.count <= maxRoleNameLength && cleaned == name { return full }
         // Hash the original name so two specs that differ only past the cut (or in replaced characters) differ.

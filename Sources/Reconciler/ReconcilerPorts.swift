@@ -51,9 +51,9 @@ public protocol FleetReading: StateObserving {
     func readInstances(ofClusters clusters: Set<String>) throws(ObservationError) -> [String: [ObservedInstance]]
     /// One account-wide read of the roles, kept for `names` (lowercased), by lowercased name.
     func readRoles(named names: Set<String>) throws(ObservationError) -> KeyedValues<ObservedRole>
-    /// One read of the account's recent cluster events (the last hour), messages newest first, by lowercased
-    /// cluster identifier: the binlog positions of the clusters restored lately, for every spec at once.
-    func readRecentClusterEvents() throws(ObservationError) -> [String: [String]]
+    /// One read of the account's recent cluster events (the last hour): the binlog position of each cluster's newest
+    /// recovery event, by lowercased cluster identifier, for every spec restored lately at once.
+    func readRecentBinlogPositions() throws(ObservationError) -> [String: BinlogPosition]
     /// Adds to an observation taken from a `FleetView` the rare reads that stay per spec.
     func completeObservation(_ observed: ObservedState, of spec: ImportSpec) throws(ObservationError)
         -> ObservedState

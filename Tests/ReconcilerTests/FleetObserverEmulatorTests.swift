@@ -44,9 +44,9 @@ struct FleetObserverEmulatorTests {
             }
             // The binlog positions come from one read of the account's recent cluster events, as each spec's own
             // events tell them.
-            let events = try perSpec.readRecentClusterEvents()
+            let positions = try perSpec.readRecentBinlogPositions()
             for spec in specs {
-                #expect(events[spec.name] != nil, "\(spec.name)")
+                #expect(positions[spec.name]?.source == BinlogPosition.fromEvent, "\(spec.name)")
                 let position = try fleet.binlogPosition(spec)
                 let own = try perSpec.binlogPosition(spec)
                 #expect(position.source == BinlogPosition.fromEvent && position == own)

@@ -194,6 +194,29 @@ struct FleetObserverTests {
         #expect(reader.eventReads.withLock { $0 } == 3 && reader.ownBinlogReads.withLock { $0 } == 2)
     }
 
+    @Test func theKeptBinlogPositionsAreDroppedAMinuteAfterTheirRead() throws {
+        let specs = ["kept-1", "kept-2"].map { Fixture.spec(name: $0) }
+        let reader = CountingFleetReader()
+        reader.recentEvents.withLock {
+            $0 = ["kept-1": ["Recovered from Binary log filename 'mysql-bin.000007', position '154'."]]
+        }
+        let clock = GatedClock(start: Fixture.now.addingTimeInterval(1))
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: clock.function)
+        fleet.watch(specs.map(\.name))
+        for spec in specs { _ = try fleet.observe(spec) }
+        #expect(try fleet.binlogPosition(specs[0]).file == "mysql-bin.000007")
+        // 59 s on, another spec's read sweeps nothing yet: the position still serves the spec not observed since.
+        clock.advance(seconds: 59)
+        _ = try fleet.observe(specs[1])
+        #expect(try fleet.binlogPosition(specs[0]).file == "mysql-bin.000007")
+        #expect(reader.eventReads.withLock { $0 } == 1)
+        // A minute after the events read, the next sweep drops it: the spec's position is read again.
+        clock.advance(seconds: 61)
+        _ = try fleet.observe(specs[1])
+        #expect(try fleet.binlogPosition(specs[0]).file == "mysql-bin.000007")
+        #expect(reader.eventReads.withLock { $0 } == 2)
+    }
+
     @Test func specsBecomingAvailableTogetherShareOneEventsRead() throws {
         let specs = (1...6).map { Fixture.spec(name: "available-\($0)") }
         let reader = CountingFleetReader()
@@ -566,7 +589,7 @@ final class CountingFleetReader: FleetReading {
         return BinlogPosition(source: BinlogPosition.unavailable)
     }
 
-    func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
+    func readRecentBinlogPositions() throws(ObservationError) -> [String: BinlogPosition] {
         eventReads.withLock { $0 += 1 }
         // The first read takes the hold (a semaphore to wait on); later reads find none.
         if let hold = holdingEventsRead.withLock({ held in held.take() }) {
@@ -576,7 +599,7 @@ final class CountingFleetReader: FleetReading {
             throw ObservationError(
                 operation: "DescribeEvents", code: "AccessDenied", message: "not authorized", httpStatus: 403)
         }
-        return recentEvents.withLock { $0 }
+        return recentEvents.withLock { $0 }.compactMapValues { $0.lazy.compactMap(BinlogRecovery.position(inEvent:)).first }
     }
 }
 

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSServices
 import Foundation
+import StatusModel
 
 extension AWSObserver {
     /// See `FleetReading.readFleet(_:instancesOf:)`. The calls: DescribeDBClusters and, for the clusters with
@@ -113,16 +114,18 @@ extension AWSObserver {
         return roles
     }
 
-    /// See `FleetReading.readRecentClusterEvents()`: DescribeEvents of every `db-cluster` source over RDS's default
-    /// 60 minutes, every page.
-    public func readRecentClusterEvents() throws(ObservationError) -> [String: [String]] {
+    /// See `FleetReading.readRecentBinlogPositions()`: DescribeEvents of every `db-cluster` source over RDS's default
+    /// 60 minutes, every page; only the positions are kept, not the messages.
+    public func readRecentBinlogPositions() throws(ObservationError) -> [String: BinlogPosition] {
         let events = try call("DescribeEvents") { try rds.describeEvents(sourceIdentifier: nil) }
-        var messages: [String: [String]] = [:]
+        var positions: [String: BinlogPosition] = [:]
         for event in events {
-            guard let cluster = event.sourceIdentifier?.lowercasedKey else { continue }
-            messages[cluster, default: []].append(event.message)
+            guard let cluster = event.sourceIdentifier?.lowercasedKey, positions[cluster] == nil,
+                let position = BinlogRecovery.position(inEvent: event.message)
+            else { continue }
+            positions[cluster] = position
         }
-        return messages
+        return positions
     }
 
     /// GetAccountAuthorizationDetails' largest page (`MaxItems`, 1 to 1,000 in botocore's iam model).

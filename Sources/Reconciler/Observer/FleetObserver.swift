@@ -92,9 +92,11 @@ public final class FleetObserver: StateObserving {
         var started: Date
     }
 
-    /// The last read of the account's recent cluster events, by lowercased cluster identifier.
+    /// The binlog positions of the last read of the account's recent cluster events, by lowercased cluster
+    /// identifier; dropped by the sweep after `sweepEvery` (a spec uses it in the reconcile that finds its cluster
+    /// available: 1,000 restores' positions kept longer were 1,000 scattered blocks the heap could not hand back).
     private struct RecentEvents {
-        var messages: [String: [String]]
+        var positions: [String: BinlogPosition]
         var started: Date
     }
 
@@ -283,8 +285,7 @@ public final class FleetObserver: StateObserving {
         guard let events = keptEvents(for: name) ?? readEvents(for: name) else {
             return try reader.binlogPosition(spec)
         }
-        let messages = events.messages[name.lowercased()] ?? []
-        if let found = messages.lazy.compactMap(BinlogRecovery.position(inEvent:)).first { return found }
+        if let found = events.positions[name.lowercasedKey] { return found }
         return try reader.binlogPosition(spec)
     }
 
@@ -304,8 +305,8 @@ public final class FleetObserver: StateObserving {
         defer { eventsReading.unlock() }
         if let kept = keptEvents(for: name) { return kept }
         let started = clock()
-        guard let messages = try? reader.readRecentClusterEvents() else { return nil }
-        let events = RecentEvents(messages: messages, started: started)
+        guard let positions = try? reader.readRecentBinlogPositions() else { return nil }
+        let events = RecentEvents(positions: positions, started: started)
         state.withLock { state in
             if started > state.events?.started ?? .distantPast { state.events = events }
         }
@@ -462,7 +463,7 @@ public final class FleetObserver: StateObserving {
             let now = clock()
             // Asked for before the pass's whole read was kept, by callers it then served: the askers left suffice.
             if scope.full, Self.passReadWhole(in: state, now: now) { scope.full = false }
-            Self.sweepWatched(&state, now: now)
+            Self.sweep(&state, now: now)
             state.tick += 1
             let coverage =
                 scope.full
@@ -534,11 +535,13 @@ public final class FleetObserver: StateObserving {
     /// The watch list is swept at most this often (seconds): a sweep visits every watched spec.
     private static let sweepEvery: TimeInterval = 60
 
-    /// Drops the specs not observed for two resync intervals and at least `forgetAfterAtLeast`, at most once every
-    /// `sweepEvery` (a spec leaves up to a minute late; reads come many times a second while AWS fails them).
-    private static func sweepWatched(_ state: inout State, now: Date) {
+    /// Drops the specs not observed for two resync intervals and at least `forgetAfterAtLeast`, and the recent events
+    /// read `sweepEvery` ago, at most once every `sweepEvery` (a spec leaves up to a minute late; reads come many
+    /// times a second while AWS fails them).
+    private static func sweep(_ state: inout State, now: Date) {
         guard now.timeIntervalSince(state.swept) >= sweepEvery else { return }
         state.swept = now
+        if let events = state.events, now.timeIntervalSince(events.started) >= sweepEvery { state.events = nil }
         let forgetAfter = max(2 * (state.timing.resync.interval / .seconds(1)), forgetAfterAtLeast)
         let forgotten = state.watched.filter { now.timeIntervalSince($0.value.lastObserved) > forgetAfter }.keys
         for name in forgotten { state.watched[name] = nil }

@@ -7,53 +7,104 @@ import ImportSpec
 /// one serves the other: the instance identifiers only say which lacking instances to look for, and a read that did
 /// not look for them leaves them to the spec's own read (`FleetView.observation(of:)`).
 public struct FleetInterest: Hashable, Sendable {
-    /// The role the spec restores with: the operator's (`ingestion_role`) or the one aurorad manages for it.
-    public var roleName: String
-    /// The Enhanced Monitoring role aurorad would manage for the spec, read whether or not the spec needs it now (a
-    /// role it no longer needs is found and deleted); nil when the name is longer than IAM allows, or not known yet.
-    public var monitoringRoleName: String?
+    /// A name that is either made from the spec's name or given by the spec.
+    private enum Name: Hashable, Sendable {
+        case derived
+        case given(String)
+        case none
+    }
+
+    /// The spec's name. The names aurorad derives from it (the managed roles, instances without an `identifier`) are
+    /// made when asked, not kept: the watch list keeps an interest per spec for the daemon's life, made at the spec's
+    /// first look among that reconcile's short-lived blocks, and the role name and the instance identifiers kept
+    /// there each pinned a heap page glibc could not hand back (about 280 pages at 1,000 specs, heaptrack).
+    private let specName: String
+    private let ingestionRole: Name
+    private let monitoringRole: Name
     /// Whether aurorad creates a security group for the spec (`vpc_id` with rules).
-    public var securityGroup: Bool
-    /// The identifiers of the instances the spec wants, lowercased and sorted (empty when not known yet): those its
-    /// available cluster lacks are looked for in other clusters by the batched read.
-    public var instanceIdentifiers: [String]
+    public let securityGroup: Bool
+    /// The spec's instances, by key order, joined by `entrySeparator`: `k` and the key of an instance named
+    /// `<name>-<key>`, or `i` and the `identifier` given (a typical spec's fits in a string stored inline).
+    private let instanceEntries: String
 
     /// What `spec` asks.
     public init(_ spec: ImportSpec) {
-        roleName = Self.roleName(of: spec)
-        monitoringRoleName = Self.validRoleName(ManagedResources.monitoringRoleName(for: spec))
+        specName = spec.name
+        ingestionRole = spec.s3Import.ingestionRole.flatMap(ManagedResources.roleName(fromARN:)).map(Name.given) ?? .derived
+        let monitoring = Self.validRoleName(ManagedResources.monitoringRoleName(for: spec))
+        monitoringRole =
+            monitoring == Self.defaultMonitoringRoleName(specNamed: spec.name)
+            ? .derived : monitoring.map(Name.given) ?? .none
         securityGroup = spec.createsSecurityGroup
-        instanceIdentifiers = spec.instances.keys.map { spec.instanceIdentifier(forKey: $0).lowercased() }.sorted()
+        instanceEntries = spec.instances.keys.sorted().map { key in
+            spec.instances[key]?.identifier.map { "i" + $0 } ?? "k" + key
+        }.joined(separator: String(Self.entrySeparator))
     }
 
-    /// Equal when a read for one serves the other: the same roles and security group.
-    public static func == (lhs: FleetInterest, rhs: FleetInterest) -> Bool {
-        lhs.roleName == rhs.roleName && lhs.monitoringRoleName == rhs.monitoringRoleName
-            && lhs.securityGroup == rhs.securityGroup
+    /// What a stored spec named `name` most likely asks before it is read: its managed role, the monitoring role's
+    /// default name, no security group, no instances.
+    public init(specNamed name: String) {
+        specName = name
+        ingestionRole = .derived
+        monitoringRole = .derived
+        securityGroup = false
+        instanceEntries = ""
     }
 
-    /// Whether `other` asks exactly this: `==` and the same instance identifiers.
-    func asksTheSame(as other: FleetInterest) -> Bool {
-        self == other && instanceIdentifiers == other.instanceIdentifiers
+    /// The role the spec restores with: the operator's (`ingestion_role`) or the one aurorad manages for it.
+    public var roleName: String {
+        if case .given(let name) = ingestionRole { return name }
+        return ManagedResources.roleName(forSpec: specName)
     }
 
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(roleName)
-        hasher.combine(monitoringRoleName)
-        hasher.combine(securityGroup)
+    /// The Enhanced Monitoring role aurorad would manage for the spec, read whether or not the spec needs it now (a
+    /// role it no longer needs is found and deleted); nil when the name is longer than IAM allows.
+    public var monitoringRoleName: String? {
+        switch monitoringRole {
+        case .derived: Self.defaultMonitoringRoleName(specNamed: specName)
+        case .given(let name): name
+        case .none: nil
+        }
+    }
+
+    /// The identifiers of the instances the spec wants, lowercased and sorted (empty when not known yet): those its
+    /// available cluster lacks are looked for in other clusters by the batched read.
+    public var instanceIdentifiers: [String] {
+        guard !instanceEntries.isEmpty else { return [] }
+        return instanceEntries.split(separator: Self.entrySeparator).map { entry in
+            let value = entry.dropFirst()
+            return (entry.first == "i" ? String(value) : "\(specName)-\(value)").lowercased()
+        }.sorted()
     }
 
     /// Every role the spec asks for.
     public var roleNames: [String] { [roleName] + (monitoringRoleName.map { [$0] } ?? []) }
 
-    /// What a stored spec named `name` most likely asks before it is read: its managed role, the monitoring role's
-    /// default name, no security group.
-    public init(specNamed name: String) {
-        roleName = ManagedResources.roleName(forSpec: name)
-        monitoringRoleName = Self.validRoleName(ImportSpec.defaultMonitoringRoleName(specNamed: name))
-        securityGroup = false
-        instanceIdentifiers = []
+    /// Equal when a read for one serves the other: the same roles and security group (interests of one spec).
+    public static func == (lhs: FleetInterest, rhs: FleetInterest) -> Bool {
+        lhs.specName == rhs.specName && lhs.ingestionRole == rhs.ingestionRole
+            && lhs.monitoringRole == rhs.monitoringRole && lhs.securityGroup == rhs.securityGroup
+    }
+
+    /// Whether `other` asks exactly this: `==` and the same instances.
+    func asksTheSame(as other: FleetInterest) -> Bool {
+        self == other && instanceEntries == other.instanceEntries
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(specName)
+        hasher.combine(ingestionRole)
+        hasher.combine(monitoringRole)
+        hasher.combine(securityGroup)
+    }
+
+    /// Separates `instanceEntries`' entries: the ASCII unit separator, which no spec's key or identifier holds.
+    private static let entrySeparator: Character = "\u{1F}"
+
+    /// `<name>-monitor` when IAM accepts it.
+    private static func defaultMonitoringRoleName(specNamed name: String) -> String? {
+        validRoleName(ImportSpec.defaultMonitoringRoleName(specNamed: name))
     }
 
     /// `name`, or nil when it is longer than IAM allows (no such role can exist).
