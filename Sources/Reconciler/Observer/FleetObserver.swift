@@ -87,7 +87,9 @@ public final class FleetObserver: StateObserving {
     /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
     private struct Roles {
         var roles: KeyedValues<ObservedRole>
-        var names: Set<String>
+        /// The interests of the specs whose roles the read covered, by spec name (their role names are made when
+        /// asked, not kept: 1,000 names made at each pass were as many scattered blocks).
+        var covered: [String: FleetInterest]
         var tick: UInt64
         var started: Date
     }
@@ -222,7 +224,8 @@ public final class FleetObserver: StateObserving {
                     watched.lastWrite = state.tick
                     continue
                 }
-                guard result != .unknown, let roles, roles.names.contains(roleName),
+                guard result != .unknown, let roles,
+                    roles.covered[name]?.roleNames.contains(where: { $0.lowercased() == roleName }) == true,
                     roles.tick > watched.lastRoleWrite
                 else {
                     watched.lastRoleWrite = state.tick
@@ -459,7 +462,7 @@ public final class FleetObserver: StateObserving {
     /// and hands it to the waiting callers: every watched spec, or the specs of `coverage(of:in:now:)`.
     private func perform(_ read: Read) -> Result<Snapshot, ObservationError> {
         var scope = read.scope.withLock { $0 }
-        let (coverage, roleNames, tick, now) = state.withLock { state in
+        let (coverage, rolesCovered, tick, now) = state.withLock { state in
             let now = clock()
             // Asked for before the pass's whole read was kept, by callers it then served: the askers left suffice.
             if scope.full, Self.passReadWhole(in: state, now: now) { scope.full = false }
@@ -469,18 +472,19 @@ public final class FleetObserver: StateObserving {
                 scope.full
                 ? Coverage(clusters: state.watched.mapValues(\.interest))
                 : Self.coverage(of: scope, in: state, now: now)
-            let roleNames = Set(state.watched.values.flatMap { $0.interest.roleNames.map(\.lowercasedKey) })
-            return (coverage, roleNames, state.tick, now)
+            let rolesCovered = scope.roles ? state.watched.mapValues(\.interest) : [:]
+            return (coverage, rolesCovered, state.tick, now)
         }
         let outcome: Result<Snapshot, ObservationError>
         do {
             let view = try self.read(coverage)
             if scope.roles {
                 // IAM is read account-wide, so the roles of every watched spec are kept, whatever the scope.
+                let roleNames = Set(rolesCovered.values.flatMap { $0.roleNames.map(\.lowercasedKey) })
                 let roles = try reader.readRoles(named: roleNames)
                 state.withLock { state in
                     if tick > state.roles?.tick ?? 0 {
-                        state.roles = Roles(roles: roles, names: roleNames, tick: tick, started: now)
+                        state.roles = Roles(roles: roles, covered: rolesCovered, tick: tick, started: now)
                     }
                 }
             }
@@ -592,7 +596,7 @@ public final class FleetObserver: StateObserving {
     /// current resync pass (or at most `maxAge` ago without passes).
     private static func rolesFresh(for name: String, in state: State, now: Date) -> Bool {
         guard let roles = state.roles, let watched = state.watched[name],
-            watched.interest.roleNames.allSatisfy({ roles.names.contains($0.lowercased()) }),
+            roles.covered[name]?.asksTheSameRoles(as: watched.interest) == true,
             roles.tick > watched.lastRoleWrite
         else { return false }
         if now.timeIntervalSince(roles.started) <= state.timing.maxAge / .seconds(1) { return true }

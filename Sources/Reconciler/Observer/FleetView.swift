@@ -82,8 +82,12 @@ public struct FleetInterest: Hashable, Sendable {
 
     /// Equal when a read for one serves the other: the same roles and security group (interests of one spec).
     public static func == (lhs: FleetInterest, rhs: FleetInterest) -> Bool {
-        lhs.specName == rhs.specName && lhs.ingestionRole == rhs.ingestionRole
-            && lhs.monitoringRole == rhs.monitoringRole && lhs.securityGroup == rhs.securityGroup
+        lhs.asksTheSameRoles(as: rhs) && lhs.securityGroup == rhs.securityGroup
+    }
+
+    /// Whether `other` asks for the same roles (interests of one spec).
+    func asksTheSameRoles(as other: FleetInterest) -> Bool {
+        specName == other.specName && ingestionRole == other.ingestionRole && monitoringRole == other.monitoringRole
     }
 
     /// Whether `other` asks exactly this: `==` and the same instances.
