@@ -420,16 +420,28 @@ public final class SpecReconciler: Sendable {
         }
     }
 
+    /// How long a repeated retryable observation failure leaves the status as written (seconds).
+    static let failureRefresh: TimeInterval = 60
+
     /// Records a failed observation: Failed (or still Deleting) when terminal, the previous phase otherwise.
     private func recordObservationFailure(
         _ error: ObservationError, stored: StoredSpec, previous: SpecStatus, now: Date, logger: Logger
     ) -> ReconcileResult {
+        let repeated = previous.message == error.description
+        // A retryable failure the status already shows, retried on the backoff within `failureRefresh` of the last
+        // write, writes nothing: while AWS is unreachable, 10,000 specs' first retries were as many synchronous status
+        // writes that told nothing new. Past it the status's time is brought up to say the failure goes on.
+        if repeated, error.errorClass != .terminal,
+            now.timeIntervalSince(previous.updatedAt.date) < Self.failureRefresh
+        {
+            return .retryableError(error)
+        }
         var status = previous
         status.message = error.description
         status.updatedAt = Timestamp(now)
         // A failure the status already shows, retried on the backoff, is not appended again: the spec's bounded event
         // log keeps its history instead of one line per retry, and the status's time says the failure goes on.
-        var events = previous.message == error.description ? [] : [StatusRecorder.errorEvent(error, now: now)]
+        var events = repeated ? [] : [StatusRecorder.errorEvent(error, now: now)]
         if error.errorClass == .terminal {
             let phase: Phase = stored.deletionRequested ? .deleting : .failed
             status.conditions.set(

@@ -268,6 +268,28 @@ struct SpecReconcilerTests {
         }
     }
 
+    @Test func aRepeatedRetryableObservationFailureRewritesTheStatusOnlyAfterAMinute() throws {
+        try withTemporaryDirectory { directory in
+            let harness = try DriverHarness(directory: directory)
+            let reconciler = harness.reconciler()
+            let unreachable = ObservationError.network(operation: "DescribeDBClusters", detail: "connection refused")
+            harness.aws.world.withLock { $0.observationErrors = Array(repeating: unreachable, count: 4) }
+            _ = reconciler.reconcile(name: harness.spec.name)
+            let first = try harness.status.updatedAt
+            // Retries within the minute: the status stays as written.
+            for _ in 0..<2 {
+                harness.clock.advance(seconds: 20)
+                #expect(describe(reconciler.reconcile(name: harness.spec.name)).hasPrefix("retryable"))
+                #expect(try harness.status.updatedAt == first)
+            }
+            // A minute after the write, the retry brings its time up.
+            harness.clock.advance(seconds: 21)
+            #expect(describe(reconciler.reconcile(name: harness.spec.name)).hasPrefix("retryable"))
+            #expect(try harness.status.updatedAt.secondsSince1970 == first.secondsSince1970 + 61)
+            #expect(try harness.status.message == unreachable.description)
+        }
+    }
+
     @Test func aTerminalFailureIsRetriedAtTheResyncSoAFixOutsideTheSpecHeals() throws {
         try withTemporaryDirectory { directory in
             let harness = try DriverHarness(directory: directory)
