@@ -599,7 +599,9 @@ final class CountingFleetReader: FleetReading {
             throw ObservationError(
                 operation: "DescribeEvents", code: "AccessDenied", message: "not authorized", httpStatus: 403)
         }
-        return recentEvents.withLock { $0 }.compactMapValues { $0.lazy.compactMap(BinlogRecovery.position(inEvent:)).first }
+        return recentEvents.withLock { $0 }.compactMapValues {
+            $0.lazy.compactMap(BinlogRecovery.position(inEvent:)).first
+        }
     }
 }
 

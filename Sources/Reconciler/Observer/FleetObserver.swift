@@ -87,8 +87,8 @@ public final class FleetObserver: StateObserving {
     /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
     private struct Roles {
         var roles: KeyedValues<ObservedRole>
-        /// The interests of the specs whose roles the read covered, by spec name (their role names are made when
-        /// asked, not kept: 1,000 names made at each pass were as many scattered blocks).
+        /// The interests of the specs whose roles the read covered, by spec name: their role names are made for an
+        /// IAM read only, where every read (a poll tick's too) made and hashed two names per watched spec.
         var covered: [String: FleetInterest]
         var tick: UInt64
         var started: Date

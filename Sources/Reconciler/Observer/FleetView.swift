@@ -16,8 +16,8 @@ public struct FleetInterest: Hashable, Sendable {
 
     /// The spec's name. The names aurorad derives from it (the managed roles, instances without an `identifier`) are
     /// made when asked, not kept: the watch list keeps an interest per spec for the daemon's life, made at the spec's
-    /// first look among that reconcile's short-lived blocks, and the role name and the instance identifiers kept
-    /// there each pinned a heap page glibc could not hand back (about 280 pages at 1,000 specs, heaptrack).
+    /// first look among that reconcile's short-lived blocks, where a kept role name and identifier array were two
+    /// long-lived blocks per spec scattered over the heap's pages.
     private let specName: String
     private let ingestionRole: Name
     private let monitoringRole: Name
@@ -30,7 +30,8 @@ public struct FleetInterest: Hashable, Sendable {
     /// What `spec` asks.
     public init(_ spec: ImportSpec) {
         specName = spec.name
-        ingestionRole = spec.s3Import.ingestionRole.flatMap(ManagedResources.roleName(fromARN:)).map(Name.given) ?? .derived
+        ingestionRole =
+            spec.s3Import.ingestionRole.flatMap(ManagedResources.roleName(fromARN:)).map(Name.given) ?? .derived
         let monitoring = Self.validRoleName(ManagedResources.monitoringRoleName(for: spec))
         monitoringRole =
             monitoring == Self.defaultMonitoringRoleName(specNamed: spec.name)
