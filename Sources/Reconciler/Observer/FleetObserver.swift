@@ -88,7 +88,7 @@ public final class FleetObserver: StateObserving {
     private struct Roles {
         var roles: KeyedValues<ObservedRole>
         /// The interests of the specs whose roles the read covered, by spec name: their role names are made for an
-        /// IAM read only, where every read (a poll tick's too) made and hashed two names per watched spec.
+        /// IAM read only, where every read (a poll tick's too) hashed two names per watched spec into a kept set.
         var covered: [String: FleetInterest]
         var tick: UInt64
         var started: Date
