@@ -60,7 +60,9 @@ public final class DaemonRuntime: Sendable {
         let monitor = ServiceMonitor(
             notifier: notifier, heartbeat: controller.heartbeat, store: store,
             queueDepth: DrainTrimmer(trim: {
-                // SQLite's page caches first: the heap trim then returns the pages they held.
+                // The settled specs' observation and SQLite's page caches first: the heap trim then returns the pages
+                // they held.
+                fleet.releaseSettledReads()
                 store.releaseMemory()
                 Heap.trim()
             }).observing(finished: { controller.heartbeat.finishedReconciles }) { controller.metrics },

@@ -194,6 +194,27 @@ struct FleetObserverTests {
         #expect(reader.eventReads.withLock { $0 } == 3 && reader.ownBinlogReads.withLock { $0 } == 2)
     }
 
+    @Test func releasingTheSettledReadsKeepsOnlyWhatTheWaitingSpecsUse() throws {
+        let settled = (1...3).map { Fixture.spec(name: "settled-\($0)") }
+        let creating = Fixture.spec(name: "creating-1")
+        let reader = CountingFleetReader()
+        reader.instanceStatus.withLock { $0 = "available" }
+        reader.clusterStatusByName.withLock { $0 = [creating.name: "creating"] }
+        let fleet = FleetObserver(reader: reader, timing: Self.timing, clock: { Fixture.now.addingTimeInterval(1) })
+        fleet.watch((settled + [creating]).map(\.name))
+        for spec in settled + [creating] { _ = try fleet.observe(spec) }
+        _ = try fleet.observe(settled[0])
+        #expect(reader.reads.count == 1 && reader.rolesReads.withLock { $0 } == 1, "a look within the max age")
+        fleet.releaseSettledReads()
+        // The waiting spec keeps its slice and its roles: its look plans from them.
+        #expect(try fleet.observe(creating).cluster?.status == "creating")
+        #expect(reader.reads.count == 1 && reader.rolesReads.withLock { $0 } == 1)
+        // A settled spec's look reads itself and IAM again, with the waiting spec (its slice says it waits).
+        #expect(try fleet.observe(settled[0]).cluster?.status == "available")
+        #expect(reader.reads.count == 2 && reader.rolesReads.withLock { $0 } == 2)
+        #expect(Set(reader.reads.last?.keys ?? [:].keys) == [settled[0].name, creating.name])
+    }
+
     @Test func theKeptBinlogPositionsAreDroppedAMinuteAfterTheirRead() throws {
         let specs = ["kept-1", "kept-2"].map { Fixture.spec(name: $0) }
         let reader = CountingFleetReader()

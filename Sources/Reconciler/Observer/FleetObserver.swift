@@ -108,6 +108,8 @@ public final class FleetObserver: StateObserving {
         /// The last full read, and the last partial one begun after it.
         var full: Snapshot?
         var partial: Snapshot?
+        /// When the last full read began (kept when the read itself is released).
+        var lastFullStart: Date?
         var roles: Roles?
         /// The kept reads, newest first.
         var kept: [Snapshot] { [partial, full].compactMap { $0 }.sorted { $0.tick > $1.tick } }
@@ -257,6 +259,43 @@ public final class FleetObserver: StateObserving {
         return roles
     }
 
+    /// Keeps of the kept reads and roles only what the specs waiting on AWS use (their slices of the newest read
+    /// covering them, which the next poll tick's batch is made from, and their roles), when no read is in flight.
+    /// Call it when the daemon's work has drained: a fleet of Ready specs then keeps no observation between resync
+    /// passes (the last pass's clusters, instances and roles were most of the daemon's long-lived heap, about 15
+    /// blocks per spec scattered among the pass's freed ones). A spec looked at later in the pass (a retry, a
+    /// resubmit) reads itself and IAM alone; the next pass reads the fleet anew.
+    public func releaseSettledReads() {
+        state.withLock { state in
+            guard state.current == nil, state.next == nil,
+                state.full != nil || state.partial != nil || state.roles != nil
+            else { return }
+            var view = FleetView(region: (state.full ?? state.partial)?.view.region ?? "")
+            var interests: [String: FleetInterest] = [:]
+            var tick = UInt64.max
+            var started = Date.distantFuture
+            for name in state.watched.keys where Self.waiting(name, in: state) != nil {
+                guard let snapshot = state.kept.first(where: { $0.interests[name] != nil }) else { continue }
+                view.add(snapshot.view.slice(for: name))
+                interests[name] = snapshot.interests[name]
+                tick = min(tick, snapshot.tick)
+                started = min(started, snapshot.started)
+            }
+            state.full = nil
+            state.partial =
+                interests.isEmpty
+                ? nil : Snapshot(view: view, interests: interests, tick: tick, started: started, full: false)
+            guard var roles = state.roles else { return }
+            roles.covered = roles.covered.filter { interests[$0.key] != nil }
+            var kept = KeyedValues<ObservedRole>()
+            for name in roles.covered.values.flatMap({ $0.roleNames.map(\.lowercasedKey) }) {
+                if let role = roles.roles[name] { kept[name] = role }
+            }
+            roles.roles = kept
+            state.roles = roles.covered.isEmpty ? nil : roles
+        }
+    }
+
     /// See `StateObserving.observe(_:)`.
     public func observe(_ spec: ImportSpec) throws(ObservationError) -> ObservedState {
         try reader.completeObservation(freshView(for: spec).observation(of: spec), of: spec)
@@ -403,7 +442,9 @@ public final class FleetObserver: StateObserving {
         let firstLookInPass = pass.map { (state.watched[name]?.lastReadStart ?? .distantPast) < $0 } ?? false
         let rolesStale = !rolesFresh(for: name, in: state, now: now)
         read.scope.withLock { scope in
-            if state.full == nil || (firstLookInPass && !passReadWhole(in: state, now: now)) { scope.full = true }
+            if state.lastFullStart == nil || (firstLookInPass && !passReadWhole(in: state, now: now)) {
+                scope.full = true
+            }
             scope.names.insert(name)
             if rolesStale { scope.roles = true }
         }
@@ -416,10 +457,10 @@ public final class FleetObserver: StateObserving {
         return failure.error
     }
 
-    /// Whether the kept full read began in the current resync pass.
+    /// Whether the last full read began in the current resync pass.
     private static func passReadWhole(in state: State, now: Date) -> Bool {
-        guard let pass = state.timing.resync.passStart(at: now), let full = state.full else { return false }
-        return full.started >= pass
+        guard let pass = state.timing.resync.passStart(at: now), let started = state.lastFullStart else { return false }
+        return started >= pass
     }
 
     /// What the spec `name` waits on, from its newest kept read: nil when that read shows it waiting on nothing
@@ -501,6 +542,7 @@ public final class FleetObserver: StateObserving {
             if case .success(let snapshot) = outcome {
                 if snapshot.full, tick > state.full?.tick ?? 0 {
                     state.full = snapshot
+                    state.lastFullStart = max(state.lastFullStart ?? .distantPast, snapshot.started)
                     if tick > state.partial?.tick ?? 0 { state.partial = nil }
                 } else if !snapshot.full, tick > state.partial?.tick ?? 0 {
                     state.partial = snapshot
