@@ -59,10 +59,14 @@ public final class DaemonRuntime: Sendable {
         let notifier = SystemdNotifier(environment: environment)
         let monitor = ServiceMonitor(
             notifier: notifier, heartbeat: controller.heartbeat, store: store,
-            queueDepth: DrainTrimmer(trim: {
+            queueDepth: DrainTrimmer(trim: { [logger] in
                 // The settled specs' observation and SQLite's page caches first: the heap trim then returns the pages
                 // they held.
-                fleet.releaseSettledReads()
+                if let counts = fleet.releaseSettledReads() {
+                    logger.debug(
+                        "released the settled specs' observation",
+                        metadata: ["released": "\(counts.released)", "kept": "\(counts.kept)"])
+                }
                 store.releaseMemory()
                 Heap.trim()
             }).observing(finished: { controller.heartbeat.finishedReconciles }) { controller.metrics },

@@ -205,7 +205,8 @@ struct FleetObserverTests {
         for spec in settled + [creating] { _ = try fleet.observe(spec) }
         _ = try fleet.observe(settled[0])
         #expect(reader.reads.count == 1 && reader.rolesReads.withLock { $0 } == 1, "a look within the max age")
-        fleet.releaseSettledReads()
+        let counts = fleet.releaseSettledReads()
+        #expect(counts?.released == 3 && counts?.kept == 1)
         // The waiting spec keeps its slice and its roles: its look plans from them.
         #expect(try fleet.observe(creating).cluster?.status == "creating")
         #expect(reader.reads.count == 1 && reader.rolesReads.withLock { $0 } == 1)

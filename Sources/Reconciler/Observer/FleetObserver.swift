@@ -264,12 +264,15 @@ public final class FleetObserver: StateObserving {
     /// Call it when the daemon's work has drained: a fleet of Ready specs then keeps no observation between resync
     /// passes (the last pass's clusters, instances and roles were most of the daemon's long-lived heap, about 15
     /// blocks per spec scattered among the pass's freed ones). A spec looked at later in the pass (a retry, a
-    /// resubmit) reads itself and IAM alone; the next pass reads the fleet anew.
-    public func releaseSettledReads() {
-        state.withLock { state in
+    /// resubmit) reads itself and IAM alone; the next pass reads the fleet anew. Returns how many specs' slices were
+    /// released and kept, or nil when nothing was held or a read is in flight.
+    @discardableResult
+    public func releaseSettledReads() -> (released: Int, kept: Int)? {
+        state.withLock { state -> (released: Int, kept: Int)? in
             guard state.current == nil, state.next == nil,
                 state.full != nil || state.partial != nil || state.roles != nil
-            else { return }
+            else { return nil }
+            let held = Set(state.kept.flatMap(\.interests.keys)).count
             var view = FleetView(region: (state.full ?? state.partial)?.view.region ?? "")
             var interests: [String: FleetInterest] = [:]
             var tick = UInt64.max
@@ -285,7 +288,8 @@ public final class FleetObserver: StateObserving {
             state.partial =
                 interests.isEmpty
                 ? nil : Snapshot(view: view, interests: interests, tick: tick, started: started, full: false)
-            guard var roles = state.roles else { return }
+            let counts = (released: held - interests.count, kept: interests.count)
+            guard var roles = state.roles else { return counts }
             roles.covered = roles.covered.filter { interests[$0.key] != nil }
             var kept = KeyedValues<ObservedRole>()
             for name in roles.covered.values.flatMap({ $0.roleNames.map(\.lowercasedKey) }) {
@@ -293,6 +297,7 @@ public final class FleetObserver: StateObserving {
             }
             roles.roles = kept
             state.roles = roles.covered.isEmpty ? nil : roles
+            return counts
         }
     }
 
