@@ -269,8 +269,8 @@ public final class FleetObserver: StateObserving {
     @discardableResult
     public func releaseSettledReads() -> (released: Int, kept: Int)? {
         state.withLock { state -> (released: Int, kept: Int)? in
-            guard state.current == nil, state.next == nil,
-                state.full != nil || state.partial != nil || state.roles != nil
+            // A `next` read may stay asked for when the read before it served its callers: only one running counts.
+            guard state.current == nil, state.full != nil || state.partial != nil || state.roles != nil
             else { return nil }
             let held = Set(state.kept.flatMap(\.interests.keys)).count
             var view = FleetView(region: (state.full ?? state.partial)?.view.region ?? "")
