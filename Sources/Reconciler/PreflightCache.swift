@@ -4,7 +4,9 @@ import Synchronization
 /// The S3 backup preflight's verdicts per backup location (bucket and prefix), so the specs restoring one backup
 /// read S3 once rather than once each. A verdict serves a spec when it was read after the spec's current generation
 /// (or restore request) was stored and is younger than `maxAge`. Failed verdicts are never kept: the spec's retry
-/// reads S3 again, so a backup the operator fixes heals at the next resync without a resubmit.
+/// reads S3 again, so a backup the operator fixes heals at the next resync without a resubmit. One location is read
+/// by one caller at a time: callers arriving while it is read wait and take its verdict (two workers starting specs of
+/// one backup at once read it twice before).
 final class PreflightCache: Sendable {
     private struct Entry {
         var verdict: BackupPreflight
@@ -12,6 +14,8 @@ final class PreflightCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// One lock per location, held while it is read.
+    private let reading = Mutex<[String: NSLock]>([:])
     private let maxAge: TimeInterval
 
     /// A cache whose verdicts serve for at most `maxAge`.
@@ -26,11 +30,17 @@ final class PreflightCache: Sendable {
         read: () throws(ObservationError) -> BackupPreflight
     ) throws(ObservationError) -> BackupPreflight {
         let key = bucket + "/" + (prefix ?? "")
-        if let kept = entries.withLock({ $0[key] }), kept.readAt > validAfter,
-            now.timeIntervalSince(kept.readAt) < maxAge
-        {
-            return kept.verdict
+        if let kept = kept(key, validAfter: validAfter, now: now) { return kept }
+        let lock = reading.withLock { locks in
+            if let lock = locks[key] { return lock }
+            let lock = NSLock()
+            locks[key] = lock
+            return lock
         }
+        lock.lock()
+        defer { lock.unlock() }
+        // Read by the caller this one waited for: its verdict serves.
+        if let kept = kept(key, validAfter: validAfter, now: now) { return kept }
         let verdict = try read()
         entries.withLock { entries in
             if case .failed = verdict.verdict {
@@ -42,5 +52,13 @@ final class PreflightCache: Sendable {
             entries = entries.filter { now.timeIntervalSince($0.value.readAt) < maxAge }
         }
         return verdict
+    }
+
+    /// The kept verdict on `key` when read after `validAfter` and younger than `maxAge` at `now`.
+    private func kept(_ key: String, validAfter: Date, now: Date) -> BackupPreflight? {
+        guard let kept = entries.withLock({ $0[key] }), kept.readAt > validAfter,
+            now.timeIntervalSince(kept.readAt) < maxAge
+        else { return nil }
+        return kept.verdict
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 import TestSupport
 
 @testable import Reconciler
@@ -122,6 +123,43 @@ struct FleetScheduleTests {
         #expect(reads == 3, "a generation stored after the verdict reads again")
         _ = try cache.verdict(bucket: "b", prefix: "p/", validAfter: submitted, now: anchor + 700, read: read)
         #expect(reads == 4, "a verdict older than its max age reads again")
+    }
+
+    @Test func callersArrivingWhileALocationIsReadTakeItsVerdict() throws {
+        let cache = PreflightCache(maxAge: .seconds(600))
+        let reads = Mutex(0)
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let read = { @Sendable () throws(ObservationError) -> BackupPreflight in
+            if reads.withLock({ count in
+                count += 1
+                return count == 1
+            }) {
+                entered.signal()
+                _ = release.wait(timeout: .now() + 30)
+            }
+            return .verified(serverVersion: "5.7.12-log")
+        }
+        let finished = DispatchGroup()
+        let anchor = self.anchor
+        finished.enter()
+        Thread {
+            _ = try? cache.verdict(bucket: "b", prefix: "p/", validAfter: anchor, now: anchor + 1, read: read)
+            finished.leave()
+        }.start()
+        _ = entered.wait(timeout: .now() + 30)
+        // Three more specs of the location start while the first reads it.
+        for _ in 1...3 {
+            finished.enter()
+            Thread {
+                _ = try? cache.verdict(bucket: "b", prefix: "p/", validAfter: anchor, now: anchor + 2, read: read)
+                finished.leave()
+            }.start()
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        release.signal()
+        _ = finished.wait(timeout: .now() + 30)
+        #expect(reads.withLock { $0 } == 1)
     }
 
     @Test func aFailedVerdictIsNeverKeptSoAFixInS3HealsAtTheRetry() throws {
