@@ -84,7 +84,7 @@ public final class FleetObserver: StateObserving {
         var full: Bool
     }
 
-    /// The roles of the last account-wide IAM read, kept for the watched role names (lowercased) it covered.
+    /// The roles of the last account-wide IAM read, kept for the watched specs it covered.
     private struct Roles {
         var roles: KeyedValues<ObservedRole>
         /// The interests of the specs whose roles the read covered, by spec name: their role names are made for an
@@ -96,7 +96,8 @@ public final class FleetObserver: StateObserving {
 
     /// The binlog positions of the last read of the account's recent cluster events, by lowercased cluster
     /// identifier; dropped by the sweep after `sweepEvery` (a spec uses it in the reconcile that finds its cluster
-    /// available: 1,000 restores' positions kept longer were 1,000 scattered blocks the heap could not hand back).
+    /// available; the messages and per-cluster arrays of 1,000 restores, kept until the next events read, were about
+    /// 2,000 long-lived blocks).
     private struct RecentEvents {
         var positions: [String: BinlogPosition]
         var started: Date
