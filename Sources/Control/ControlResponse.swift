@@ -70,9 +70,11 @@ public struct ControlResponse: Sendable, Equatable, Codable {
     /// Success with a result, or failure with an error.
     public enum Outcome: Sendable, Equatable {
         case success(JSONValue)
-        /// Success with the result already compact JSON text with sorted keys, as the wire carries it: a list of
-        /// thousands of statuses is written from its records and printed by `aurorad ctl` without a value tree.
-        case encodedSuccess([UInt8])
+        /// Success with the result already compact JSON text with sorted keys, as the wire carries it, in the pieces
+        /// it was written in (`StatusJSON.ListWriter`; one piece as a client reads it): a list of thousands of
+        /// statuses is written from its records, sent from those pieces and printed by `aurorad ctl` without a
+        /// value tree.
+        case encodedSuccess([[UInt8]])
         case failure(ControlError)
     }
 
@@ -107,7 +109,7 @@ public struct ControlResponse: Sendable, Equatable, Codable {
     public func get() throws(ControlError) -> JSONValue {
         switch outcome {
         case .success(let result): return result
-        case .encodedSuccess(let text): return try Self.parse(text)
+        case .encodedSuccess(let pieces): return try Self.parse(Self.joined(pieces))
         case .failure(let error): throw error
         }
     }
@@ -117,11 +119,17 @@ public struct ControlResponse: Sendable, Equatable, Codable {
         switch outcome {
         case .success(let result):
             do { return try JSONText.pretty(result) } catch { throw Self.unwritable(error) }
-        case .encodedSuccess(let text):
+        case .encodedSuccess(let pieces):
+            let text = Self.joined(pieces)
             if let indented = JSONText.indented(text) { return indented }
             do { return try JSONText.pretty(try Self.parse(text)) } catch { throw Self.unwritable(error) }
         case .failure(let error): throw error
         }
+    }
+
+    /// The text of `pieces` in one buffer (the one piece itself when there is one, as a client reads it).
+    private static func joined(_ pieces: [[UInt8]]) -> [UInt8] {
+        pieces.count == 1 ? pieces[0] : Array(pieces.joined())
     }
 
     private static func parse(_ text: [UInt8]) throws(ControlError) -> JSONValue {

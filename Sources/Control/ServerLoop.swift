@@ -31,10 +31,10 @@ final class ServerLoop: Sendable {
         var completions: [Completion] = []
     }
 
-    /// A response ready to be written to a connection.
+    /// A response ready to be written to a connection: its line in the pieces `WireFormat.pieces` gives.
     struct Completion: Sendable {
         let connection: UInt64
-        let bytes: [UInt8]
+        let pieces: [[UInt8]]
     }
 
     /// Creates the wake-up pipe; the loop starts with `start()`.
@@ -100,11 +100,11 @@ final class ServerLoop: Sendable {
     /// Handles `line` from `connection` on a worker thread, then hands the response to the loop.
     func dispatch(_ line: [UInt8], connection: UInt64, peer: PeerCredentials) {
         workers.async {
-            let bytes = self.respond(to: line, peer: peer)
+            let pieces = self.respond(to: line, peer: peer)
             self.inbox.withLock { inbox in
                 // After the loop exits its pipe is closed (and the fd number may be reused): drop the response.
                 guard !inbox.loopExited else { return }
-                inbox.completions.append(Completion(connection: connection, bytes: bytes))
+                inbox.completions.append(Completion(connection: connection, pieces: pieces))
                 self.wake(inbox)
             }
         }
@@ -118,8 +118,8 @@ final class ServerLoop: Sendable {
         _ = write(wakeWrite, &byte, 1)
     }
 
-    /// Parses, authorises and handles one request line, returning the response line.
-    private func respond(to line: [UInt8], peer: PeerCredentials) -> [UInt8] {
+    /// Parses, authorises and handles one request line, returning the response line in pieces.
+    private func respond(to line: [UInt8], peer: PeerCredentials) -> [[UInt8]] {
         var id: JSONValue?
         let response: ControlResponse
         do {
@@ -138,9 +138,9 @@ final class ServerLoop: Sendable {
         return Self.encode(ControlResponse(response.outcome, id: id))
     }
 
-    /// The response as a line; a result JSON cannot express (NaN, infinity) becomes an `internal` error.
-    static func encode(_ response: ControlResponse) -> [UInt8] {
-        if let line = try? WireFormat.line(response) { return line }
+    /// The response as a line in pieces; a result JSON cannot express (NaN, infinity) becomes an `internal` error.
+    static func encode(_ response: ControlResponse) -> [[UInt8]] {
+        if let pieces = try? WireFormat.pieces(response) { return pieces }
         let fallback = ControlResponse(
             .failure(
                 ControlError(
@@ -148,7 +148,7 @@ final class ServerLoop: Sendable {
                     message: "The daemon produced a result that is not valid JSON; report this as a bug.")),
             id: response.id)
         // The fallback holds only strings and the request's own decoded id, so it always encodes.
-        return (try? WireFormat.line(fallback)) ?? Array(#"{"ok":false}"#.utf8) + [WireFormat.newline]
+        return (try? WireFormat.pieces(fallback)) ?? [Array(#"{"ok":false}"#.utf8) + [WireFormat.newline]]
     }
 }
 
@@ -158,7 +158,9 @@ private final class Connection {
     let fd: Int32
     let peer: PeerCredentials
     var framer: LineFramer
-    var output: [UInt8] = []
+    /// The response being written: its pieces, the one being sent, and how much of it is out.
+    var output: [[UInt8]] = []
+    var piece = 0
     var written = 0
     var awaitingResponse = false
     var closeAfterFlush = false
@@ -173,7 +175,7 @@ private final class Connection {
         framer = LineFramer(maxLineBytes: maxRequestBytes)
     }
 
-    var hasPendingOutput: Bool { written < output.count }
+    var hasPendingOutput: Bool { piece < output.count }
 }
 
 /// The loop itself: state confined to the loop thread, so it needs no locks.
@@ -220,7 +222,7 @@ private final class PollLoop {
             for completion in server.takeCompletions() {
                 guard let connection = connections[completion.connection] else { continue }
                 connection.awaitingResponse = false
-                queue(completion.bytes, on: connection)
+                queue(completion.pieces, on: connection)
             }
             if fds[1].revents != 0 { acceptConnections() }
             for (index, connection) in polled.enumerated() where fds[index + 2].revents != 0 {
@@ -323,8 +325,10 @@ private final class PollLoop {
         close(fd)
     }
 
-    private func sendOnce(_ fd: Int32, _ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+    private func sendOnce(_ fd: Int32, _ pieces: [[UInt8]]) {
+        _ = Array(pieces.joined()).withUnsafeBytes {
+            send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        }
     }
 
     private func receive(from connection: Connection) {
@@ -372,17 +376,25 @@ private final class PollLoop {
         queue(ServerLoop.encode(.failure(.requestTooLarge, message)), on: connection)
     }
 
-    private func queue(_ bytes: [UInt8], on connection: Connection) {
-        connection.output = bytes
+    private func queue(_ pieces: [[UInt8]], on connection: Connection) {
+        connection.output = pieces
+        connection.piece = 0
         connection.written = 0
         connection.deadline = clock.now + limits.idleTimeout
         flush(connection)
     }
 
-    /// Writes what the socket takes now; once the response is out, closes or moves on to the next request.
+    /// Writes what the socket takes now, piece by piece, releasing each piece once it is out; once the response is
+    /// out, closes or moves on to the next request.
     private func flush(_ connection: Connection) {
         while connection.hasPendingOutput {
-            let count = connection.output.withUnsafeBytes { bytes in
+            guard connection.written < connection.output[connection.piece].count else {
+                connection.output[connection.piece] = []
+                connection.piece += 1
+                connection.written = 0
+                continue
+            }
+            let count = connection.output[connection.piece].withUnsafeBytes { bytes in
                 send(
                     connection.fd, bytes.baseAddress! + connection.written, bytes.count - connection.written,
                     Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
@@ -400,6 +412,7 @@ private final class PollLoop {
             }
         }
         connection.output = []
+        connection.piece = 0
         connection.written = 0
         connection.deadline = clock.now + limits.idleTimeout
         if connection.closeAfterFlush || stopDeadline != nil { return closeConnection(connection) }

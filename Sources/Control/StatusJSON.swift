@@ -83,47 +83,71 @@ public enum StatusJSON {
         public var name: String
     }
 
-    /// Listed statuses as the compact JSON text of their array, members in sorted order: the bytes `value` then
-    /// `JSONText.compact` give for the statuses with their conditions, written straight from the records, so
-    /// `list` of 10,000 specs builds no value tree. The conditions are the text the store keeps (`JSONEncoder`
-    /// with sorted keys when the status was written), passed on as they are; throws `UnreadableConditions` when one
-    /// is not a JSON array.
-    public static func encodedList(_ listed: [ListedStatus]) throws -> [UInt8] {
-        var writer = JSONText.Writer(pretty: false)
-        // The conditions' text and about 800 bytes of other members each: a list of 10,000 outgrowing a guess copies
-        // megabytes into a buffer twice as large.
-        writer.bytes.reserveCapacity(listed.reduce(2) { $0 + $1.conditionsJSON.utf8.count + 800 })
-        writer.bytes.append(UInt8(ascii: "["))
-        for (index, entry) in listed.enumerated() {
-            if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            try write(entry.status, conditionsJSON: entry.conditionsJSON, to: &writer)
+    /// Writes a `list` result, one listed status at a time as the store reads them: the compact JSON text of their
+    /// array, members in sorted order, the bytes `value` then `JSONText.compact` give for the statuses with their
+    /// conditions, or with `summary` only the members `ctl list` prints (name, phase, generation,
+    /// observedGeneration, cluster.status, updatedAt). The text is kept in pieces of about `pieceSize` bytes that
+    /// the server sends as they are: a list of 10,000 specs (13.8 MB) is never held as records, never copied into
+    /// a buffer twice as large as it outgrows one, and never copied into its response line.
+    public struct ListWriter {
+        /// A piece is closed once it holds this many bytes.
+        static let pieceSize = 256 * 1024
+        private let summary: Bool
+        private var writer = JSONText.Writer(pretty: false)
+        private var pieces: [[UInt8]] = []
+        private var count = 0
+
+        /// An empty list; `summary`: each status with only the members `ctl list` prints.
+        public init(summary: Bool) {
+            self.summary = summary
+            writer.bytes.reserveCapacity(Self.pieceSize + 4096)
+            writer.bytes.append(UInt8(ascii: "["))
         }
-        writer.bytes.append(UInt8(ascii: "]"))
-        return writer.bytes
+
+        /// Writes `entry` after the ones before it. The conditions are the text the store keeps (`JSONEncoder`
+        /// with sorted keys when the status was written), passed on as they are; throws `UnreadableConditions`,
+        /// writing nothing of the entry, when they are not a JSON array (not read for a summary).
+        public mutating func append(_ entry: ListedStatus) throws {
+            let mark = writer.bytes.count
+            if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            if summary {
+                StatusJSON.writeSummary(entry.status, to: &writer)
+            } else {
+                do {
+                    try StatusJSON.write(entry.status, conditionsJSON: entry.conditionsJSON, to: &writer)
+                } catch {
+                    writer.bytes.removeSubrange(mark...)
+                    throw error
+                }
+            }
+            count += 1
+            guard writer.bytes.count >= Self.pieceSize else { return }
+            pieces.append(writer.bytes)
+            writer.bytes = []
+            writer.bytes.reserveCapacity(Self.pieceSize + 4096)
+        }
+
+        /// The whole array's text, in the pieces it was written in.
+        public consuming func finish() -> [[UInt8]] {
+            writer.bytes.append(UInt8(ascii: "]"))
+            pieces.append(writer.bytes)
+            return pieces
+        }
     }
 
-    /// Statuses as the compact JSON text of a `summary` list: each with only the members `ctl list` prints (name,
-    /// phase, generation, observedGeneration, cluster.status, updatedAt), in sorted order.
-    public static func encodedSummaryList(_ statuses: [SpecStatus]) -> [UInt8] {
-        var writer = JSONText.Writer(pretty: false)
-        writer.bytes.reserveCapacity(statuses.count * 160)
-        writer.bytes.append(UInt8(ascii: "["))
-        for (index, status) in statuses.enumerated() {
-            if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            var object = Members(opening: &writer)
-            object.key(Status.cluster, &writer)
-            var cluster = Members(opening: &writer)
-            cluster.string(Cluster.status, status.cluster.status, &writer)
-            Members.close(&writer)
-            object.raw(Status.generation, String(status.generation), &writer)
-            object.string(Status.name, status.name, &writer)
-            object.raw(Status.observedGeneration, String(status.observedGeneration), &writer)
-            object.string(Status.phase, status.phase.rawValue, &writer)
-            object.string(Status.updatedAt, status.updatedAt.description, &writer)
-            Members.close(&writer)
-        }
-        writer.bytes.append(UInt8(ascii: "]"))
-        return writer.bytes
+    /// One status with only the members `ctl list` prints, in sorted order.
+    private static func writeSummary(_ status: SpecStatus, to writer: inout JSONText.Writer) {
+        var object = Members(opening: &writer)
+        object.key(Status.cluster, &writer)
+        var cluster = Members(opening: &writer)
+        cluster.string(Cluster.status, status.cluster.status, &writer)
+        Members.close(&writer)
+        object.raw(Status.generation, String(status.generation), &writer)
+        object.string(Status.name, status.name, &writer)
+        object.raw(Status.observedGeneration, String(status.observedGeneration), &writer)
+        object.string(Status.phase, status.phase.rawValue, &writer)
+        object.string(Status.updatedAt, status.updatedAt.description, &writer)
+        Members.close(&writer)
     }
 
     /// One status with its conditions' JSON text, keys in the order `JSONText` sorts them.

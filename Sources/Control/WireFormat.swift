@@ -14,19 +14,17 @@ enum WireFormat {
     }
 
     /// Encodes `response` as one line, newline included, written directly (`JSONText`): a list result of
-    /// thousands of statuses would spend most of its time in `JSONEncoder`.
-    /// An encoded result is spliced in as it is; keys stay sorted because `id` sorts before `ok` and `result`.
-    static func line(_ response: ControlResponse) throws -> [UInt8] {
+    /// thousands of statuses would spend most of its time in `JSONEncoder`. The line comes in pieces to be sent one
+    /// after the other: an encoded result's own pieces go between the line's opening and closing bytes, as they are,
+    /// so a 13.8 MB list is not copied into the line; keys stay sorted because `id` sorts before `ok` and `result`.
+    static func pieces(_ response: ControlResponse) throws -> [[UInt8]] {
         guard case .encodedSuccess(let result) = response.outcome else {
-            return try JSONText.compact(response.wireValue) + [newline]
+            return [try JSONText.compact(response.wireValue) + [newline]]
         }
-        var line = Array("{".utf8)
-        line.reserveCapacity(result.count + 64)
-        if let id = response.id { line += Array(#""id":"#.utf8) + (try JSONText.compact(id)) + Array(",".utf8) }
-        line += successPrefix
-        line += result
-        line += [UInt8(ascii: "}"), newline]
-        return line
+        var opening = Array("{".utf8)
+        if let id = response.id { opening += Array(#""id":"#.utf8) + (try JSONText.compact(id)) + Array(",".utf8) }
+        opening += successPrefix
+        return [opening] + result + [[UInt8(ascii: "}"), newline]]
     }
 
     /// What a success line without an `id` starts with; the result follows, then the closing brace.
@@ -43,7 +41,7 @@ enum WireFormat {
         if resultAsText, line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"),
             line.count > successPrefix.count + 2, line[1...successPrefix.count].elementsEqual(successPrefix)
         {
-            return ControlResponse(.encodedSuccess(Array(line[(successPrefix.count + 1)..<(line.count - 1)])))
+            return ControlResponse(.encodedSuccess([Array(line[(successPrefix.count + 1)..<(line.count - 1)])]))
         }
         return try ControlResponse(wire: try JSONValue(decoding: Data(line)))
     }

@@ -142,14 +142,16 @@ public struct SpecControlHandler: ControlHandler {
 
     /// Every status, or those in `phase`; `summary`: only the members `ctl list` prints.
     private func list(phase: Phase?, summary: Bool) throws -> ControlResponse {
-        let listed = try store.listedStatuses().filter { phase == nil || $0.status.phase == phase }
-        if summary { return ControlResponse(.encodedSuccess(StatusJSON.encodedSummaryList(listed.map(\.status)))) }
+        var list = StatusJSON.ListWriter(summary: summary)
         do {
-            return ControlResponse(.encodedSuccess(try StatusJSON.encodedList(listed)))
+            try store.forEachListedStatus { entry in
+                if phase == nil || entry.status.phase == phase { try list.append(entry) }
+            }
         } catch let error as StatusJSON.UnreadableConditions {
             throw StoreError.unreadableValue(
                 table: "status", name: error.name, detail: "conditions are not a JSON array")
         }
+        return ControlResponse(.encodedSuccess(list.finish()))
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {

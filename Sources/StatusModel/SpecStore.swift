@@ -31,8 +31,10 @@ public protocol SpecStore: Sendable {
     /// How many specs are in each phase (a spec without a written status is Pending, or Deleting once its deletion
     /// was requested); a phase no spec is in is absent.
     func phaseCounts() throws -> [Phase: Int]
-    /// The status of every spec, ordered by name, with its conditions as JSON text (`ListedStatus`).
-    func listedStatuses() throws -> [ListedStatus]
+    /// Hands the status of every spec to `visit`, ordered by name, with its conditions as JSON text (`ListedStatus`),
+    /// one at a time as they are read, so a list of thousands is never held whole; an error `visit` throws ends the
+    /// read and is rethrown.
+    func forEachListedStatus(_ visit: (ListedStatus) throws -> Void) throws
     /// Stores `status` unless its spec is gone or the stored status describes a newer generation.
     @discardableResult
     func writeStatus(_ status: SpecStatus) throws -> StatusWriteOutcome

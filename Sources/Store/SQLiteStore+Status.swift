@@ -96,14 +96,15 @@ extension SQLiteStore {
         return counts
     }
 
-    /// The status of every spec, ordered by name, each with its conditions as stored (JSON text) rather than
-    /// decoded: `JSONDecoder` on 10,000 condition lists was most of the time `aurorad ctl list` took.
-    public func listedStatuses() throws -> [ListedStatus] {
+    /// Hands `visit` the status of every spec, ordered by name, as each row is read, each with its conditions as
+    /// stored (JSON text) rather than decoded: `JSONDecoder` on 10,000 condition lists was most of the time
+    /// `aurorad ctl list` took.
+    public func forEachListedStatus(_ visit: (ListedStatus) throws -> Void) throws {
         try withReader { db in
-            try db.query("\(Self.statusQuery) ORDER BY s.name", operation: "listing statuses") { row in
+            try db.forEachRow("\(Self.statusQuery) ORDER BY s.name", operation: "listing statuses") { row in
                 let conditionsJSON = row.isNull(4) ? "[]" : row.text(7)
-                return ListedStatus(
-                    status: try Self.decodeStatus(row) { _, _ in [] }, conditionsJSON: conditionsJSON)
+                try visit(
+                    ListedStatus(status: try Self.decodeStatus(row) { _, _ in [] }, conditionsJSON: conditionsJSON))
             }
         }
     }

@@ -100,11 +100,42 @@ struct JSONTextTests {
                 status: bare,
                 conditionsJSON: String(decoding: try encoder.encode(status.conditions), as: UTF8.self))
         }
-        let text = try StatusJSON.encodedList(listed)
+        let text = try written(listed)
         #expect(text == (try JSONText.compact(.array(statuses.map(StatusJSON.value)))))
         #expect(throws: StatusJSON.UnreadableConditions(name: statuses[1].name)) {
-            try StatusJSON.encodedList([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
+            try written([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
         }
+        // An entry refused leaves the list as it was: the next one follows the last written.
+        var list = StatusJSON.ListWriter(summary: false)
+        try list.append(listed[0])
+        #expect(throws: StatusJSON.UnreadableConditions.self) {
+            try list.append(ListedStatus(status: statuses[1], conditionsJSON: "{}"))
+        }
+        try list.append(listed[1])
+        #expect(Array(list.finish().joined()) == (try written(Array(listed.prefix(2)))))
+    }
+
+    @Test("a long list is written in pieces of about 256 KiB whose text is the list's")
+    func listInPieces() throws {
+        var bare = statuses[0]
+        bare.conditions = []
+        let entry = ListedStatus(status: bare, conditionsJSON: "[]")
+        let one = try written([entry]).count - 2
+        let count = 3 * StatusJSON.ListWriter.pieceSize / one
+        var list = StatusJSON.ListWriter(summary: false)
+        for _ in 0..<count { try list.append(entry) }
+        let pieces = list.finish()
+        #expect(pieces.count >= 3 && pieces.count <= 4, "\(pieces.map(\.count))")
+        #expect(pieces.dropLast().allSatisfy { $0.count >= StatusJSON.ListWriter.pieceSize })
+        let text = Array(pieces.joined())
+        #expect(text == (try JSONText.compact(.array(Array(repeating: StatusJSON.value(bare), count: count)))))
+    }
+
+    /// `listed` through a `ListWriter`, the pieces joined.
+    private func written(_ listed: [ListedStatus], summary: Bool = false) throws -> [UInt8] {
+        var list = StatusJSON.ListWriter(summary: summary)
+        for entry in listed { try list.append(entry) }
+        return Array(list.finish().joined())
     }
 
     @Test("a summary list holds only the members ctl list prints, as the full values have them")
@@ -118,23 +149,26 @@ struct JSONTextTests {
                 kept["cluster"] = ["status": members["cluster"]?["status"] ?? .null]
                 return .object(kept)
             })
-        #expect(StatusJSON.encodedSummaryList(statuses) == (try JSONText.compact(expected)))
-        #expect(StatusJSON.encodedSummaryList([]) == Array("[]".utf8))
-        #expect(
-            try StatusRendering.list(try JSONValue(decoding: Data(StatusJSON.encodedSummaryList(statuses)))).count > 0)
+        // A summary does not read the conditions.
+        let listed = statuses.map { ListedStatus(status: $0, conditionsJSON: "not read") }
+        let summary = try written(listed, summary: true)
+        #expect(summary == (try JSONText.compact(expected)))
+        #expect(try written([], summary: true) == Array("[]".utf8))
+        #expect(try StatusRendering.list(try JSONValue(decoding: Data(summary))).count > 0)
     }
 
     @Test("an encoded result travels as text: the same line as its value, read back without parsing")
     func encodedResponse() throws {
         let value: JSONValue = ["b": [1, 2], "a": .string(awkward)]
         for id: JSONValue? in [nil, 7, "x"] {
-            let line = try WireFormat.line(ControlResponse(.encodedSuccess(try JSONText.compact(value)), id: id))
-            #expect(line == (try WireFormat.line(ControlResponse(.success(value), id: id))))
+            let pieces = try WireFormat.pieces(ControlResponse(.encodedSuccess([try JSONText.compact(value)]), id: id))
+            let line = Array(pieces.joined())
+            #expect(line == Array(try WireFormat.pieces(ControlResponse(.success(value), id: id)).joined()))
             #expect(try WireFormat.response(Array(line.dropLast())) == ControlResponse(.success(value), id: id))
             let read = try WireFormat.response(Array(line.dropLast()), resultAsText: true)
             #expect(try read.get() == value)
             #expect(try read.prettyResult() == (try JSONText.pretty(value)))
-            if id == nil { #expect(read.outcome == .encodedSuccess(try JSONText.compact(value))) }
+            if id == nil { #expect(read.outcome == .encodedSuccess([try JSONText.compact(value)])) }
         }
         let garbage = try WireFormat.response(Array(#"{"ok":true,"result":[1,}"#.utf8), resultAsText: true)
         #expect(throws: ControlError.self) { try garbage.get() }

@@ -48,7 +48,7 @@ struct ProtocolTests {
 
     @Test("a result that JSON cannot express becomes an internal error, not a broken line")
     func unencodableResult() throws {
-        let line = ServerLoop.encode(ControlResponse(.success(.number(.nan)), id: "a"))
+        let line = Array(ServerLoop.encode(ControlResponse(.success(.number(.nan)), id: "a")).joined())
         let response = try JSONDecoder().decode(ControlResponse.self, from: Data(line.dropLast()))
         #expect(response.errorCode == .internal)
         #expect(response.id == "a")

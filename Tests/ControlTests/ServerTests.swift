@@ -151,6 +151,20 @@ struct ServerTests {
         }
     }
 
+    @Test("a result written in pieces goes out as one line, the pieces in order, and the connection goes on")
+    func resultInPieces() throws {
+        try withServer(handler: PiecesHandler()) { _, client in
+            let connection = try client.connect()
+            for id in 1...2 {
+                var request = ControlRequest.list()
+                request.id = .integer(id)
+                let response = try connection.send(request)
+                #expect(response.id == .integer(id))
+                #expect(try response.get() == PiecesHandler.value)
+            }
+        }
+    }
+
     @Test("a peer whose uid and groups are not allowed is refused with forbidden and never reaches the handler")
     func refusedPeer() throws {
         let handler = EchoHandler()
@@ -213,6 +227,21 @@ struct ServerTests {
 struct BlobHandler: ControlHandler {
     func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
         .success(.string(String(repeating: "b", count: 4 << 20)))
+    }
+}
+
+/// Answers every request with a list result in pieces (an empty one among them), far larger than a socket buffer
+/// together, as the daemon's `list` does.
+struct PiecesHandler: ControlHandler {
+    static let numbers = Array(0..<200_000)
+    static let value = JSONValue.array(numbers.map { .integer($0) })
+
+    func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
+        let middle = Self.numbers.dropFirst().map { ",\($0)" }.joined()
+        let pieces = [
+            "[\(Self.numbers[0])", "", String(middle.prefix(700_000)), String(middle.dropFirst(700_000)), "]",
+        ]
+        return ControlResponse(.encodedSuccess(pieces.map { Array($0.utf8) }))
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Listing")
 struct ListingTests {
-    @Test("listedStatuses: every spec by name, the status without conditions and the conditions as stored")
+    @Test("forEachListedStatus: every spec by name, the status without conditions and the conditions as stored")
     func listedMatchesStatuses() throws {
         try withStore { store, _ in
             for name in ["b-orders", "a-users"] { try store.put(name: name, specJSON: specJSON(name)) }
@@ -32,5 +32,31 @@ struct ListingTests {
                 #expect(entry.status == bare)
             }
         }
+    }
+
+    @Test("forEachListedStatus: an error the visitor throws ends the read and comes back to the caller")
+    func visitorErrorEndsTheRead() throws {
+        struct Enough: Error {}
+        try withStore { store, _ in
+            for name in ["a", "b", "c"] { try store.put(name: name, specJSON: specJSON(name)) }
+            var visited: [String] = []
+            #expect(throws: Enough.self) {
+                try store.forEachListedStatus { entry in
+                    visited.append(entry.status.name)
+                    if visited.count == 2 { throw Enough() }
+                }
+            }
+            #expect(visited == ["a", "b"])
+            #expect(try store.listedStatuses().count == 3, "the store reads again after the abandoned read")
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Every listed status, collected from `forEachListedStatus`.
+    func listedStatuses() throws -> [ListedStatus] {
+        var listed: [ListedStatus] = []
+        try forEachListedStatus { listed.append($0) }
+        return listed
     }
 }
