@@ -521,11 +521,13 @@ def store_figures(binary: str, workdir: str, count: int, runs: int) -> None:
     status, curl = bench.percentile(status_times, 50), bench.percentile(curl_times, 50)
     figure("P5", f"ctl status {bench.ms(status)} / curl --version {bench.ms(curl)} = {status / curl:.2f}× "
            f"(medians of {runs})", "≤ 2×", status / curl <= 2)
+    before_lists = bench.memory(daemon.pid)
     list_times = [timed(ctl + ["list", "--json"]) for _ in range(5)]
     listed = bench.percentile(list_times, 50)
     figure("P5b", f"ctl list --json of {count:,} specs {bench.ms(listed)} (median of 5, min "
            f"{bench.ms(min(list_times))})", "≤ 250 ms", listed <= 0.25)
-    print(f"  daemon with {count:,} specs stored: {bench.mib(bench.memory(daemon.pid))}", flush=True)
+    print(f"  daemon with {count:,} specs stored: {bench.mib(before_lists)} before the lists, "
+          f"{bench.mib(bench.memory(daemon.pid))} after them", flush=True)
     bench.stop_daemon(daemon)
 
 
