@@ -6,7 +6,7 @@ import Synchronization
 /// (or restore request) was stored and is younger than `maxAge`. Failed verdicts are never kept: the spec's retry
 /// reads S3 again, so a backup the operator fixes heals at the next resync without a resubmit. One location is read
 /// by one caller at a time: callers arriving while it is read wait and take its verdict (two workers starting specs of
-/// one backup at once read it twice before).
+/// one backup at once read it twice before); a location's lock lives only while a caller holds or awaits it.
 final class PreflightCache: Sendable {
     private struct Entry {
         var verdict: BackupPreflight
@@ -14,8 +14,8 @@ final class PreflightCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    /// One lock per location, held while it is read.
-    private let reading = Mutex<[String: NSLock]>([:])
+    /// One lock per location being read, held while it is read, with how many callers hold or await it.
+    private let reading = Mutex<[String: (lock: NSLock, callers: Int)]>([:])
     private let maxAge: TimeInterval
 
     /// A cache whose verdicts serve for at most `maxAge`.
@@ -32,13 +32,18 @@ final class PreflightCache: Sendable {
         let key = bucket + "/" + (prefix ?? "")
         if let kept = kept(key, validAfter: validAfter, now: now) { return kept }
         let lock = reading.withLock { locks in
-            if let lock = locks[key] { return lock }
-            let lock = NSLock()
-            locks[key] = lock
-            return lock
+            let entry = locks[key] ?? (NSLock(), 0)
+            locks[key] = (entry.lock, entry.callers + 1)
+            return entry.lock
         }
         lock.lock()
-        defer { lock.unlock() }
+        defer {
+            lock.unlock()
+            reading.withLock { locks in
+                guard let entry = locks[key] else { return }
+                locks[key] = entry.callers > 1 ? (entry.lock, entry.callers - 1) : nil
+            }
+        }
         // Read by the caller this one waited for: its verdict serves.
         if let kept = kept(key, validAfter: validAfter, now: now) { return kept }
         let verdict = try read()
@@ -53,6 +58,9 @@ final class PreflightCache: Sendable {
         }
         return verdict
     }
+
+    /// How many locations have a lock (callers reading or waiting for them).
+    var locationsBeingRead: Int { reading.withLock { $0.count } }
 
     /// The kept verdict on `key` when read after `validAfter` and younger than `maxAge` at `now`.
     private func kept(_ key: String, validAfter: Date, now: Date) -> BackupPreflight? {

@@ -160,6 +160,7 @@ struct FleetScheduleTests {
         release.signal()
         _ = finished.wait(timeout: .now() + 30)
         #expect(reads.withLock { $0 } == 1)
+        #expect(cache.locationsBeingRead == 0, "a location's lock goes with its last caller")
     }
 
     @Test func aFailedVerdictIsNeverKeptSoAFixInS3HealsAtTheRetry() throws {
