@@ -70,11 +70,12 @@ public struct ControlResponse: Sendable, Equatable, Codable {
     /// Success with a result, or failure with an error.
     public enum Outcome: Sendable, Equatable {
         case success(JSONValue)
-        /// Success with the result already compact JSON text with sorted keys, as the wire carries it, in the pieces
-        /// it was written in (`StatusJSON.ListWriter`; one piece as a client reads it): a list of thousands of
-        /// statuses is written from its records, sent from those pieces and printed by `aurorad ctl` without a
-        /// value tree.
-        case encodedSuccess([[UInt8]])
+        /// Success with the result already compact JSON text with sorted keys, as the wire carries it: a list of
+        /// thousands of statuses is written from its records and printed by `aurorad ctl` without a value tree.
+        case encodedSuccess([UInt8])
+        /// Success with a result sent while it is written (`ResultStream`): the server asks for each piece once the one
+        /// before it is out, so a list of 10,000 statuses is never held whole.
+        case streamedSuccess(ResultStream)
         case failure(ControlError)
     }
 
@@ -109,7 +110,8 @@ public struct ControlResponse: Sendable, Equatable, Codable {
     public func get() throws(ControlError) -> JSONValue {
         switch outcome {
         case .success(let result): return result
-        case .encodedSuccess(let pieces): return try Self.parse(Self.joined(pieces))
+        case .encodedSuccess(let text): return try Self.parse(text)
+        case .streamedSuccess(let stream): return try Self.parse(try Self.collected(stream))
         case .failure(let error): throw error
         }
     }
@@ -119,17 +121,24 @@ public struct ControlResponse: Sendable, Equatable, Codable {
         switch outcome {
         case .success(let result):
             do { return try JSONText.pretty(result) } catch { throw Self.unwritable(error) }
-        case .encodedSuccess(let pieces):
-            let text = Self.joined(pieces)
+        case .encodedSuccess(let text):
+            if let indented = JSONText.indented(text) { return indented }
+            do { return try JSONText.pretty(try Self.parse(text)) } catch { throw Self.unwritable(error) }
+        case .streamedSuccess(let stream):
+            let text = try Self.collected(stream)
             if let indented = JSONText.indented(text) { return indented }
             do { return try JSONText.pretty(try Self.parse(text)) } catch { throw Self.unwritable(error) }
         case .failure(let error): throw error
         }
     }
 
-    /// The text of `pieces` in one buffer (the one piece itself when there is one, as a client reads it).
-    private static func joined(_ pieces: [[UInt8]]) -> [UInt8] {
-        pieces.count == 1 ? pieces[0] : Array(pieces.joined())
+    /// Every piece `stream` has left, joined; a stream that fails is the daemon's internal error.
+    private static func collected(_ stream: ResultStream) throws(ControlError) -> [UInt8] {
+        do {
+            return try stream.collected()
+        } catch {
+            throw ControlError(code: .internal, message: "The daemon could not write its result (\(error)).")
+        }
     }
 
     private static func parse(_ text: [UInt8]) throws(ControlError) -> JSONValue {
@@ -151,7 +160,7 @@ public struct ControlResponse: Sendable, Equatable, Codable {
         switch outcome {
         case .success(let result):
             members = ["ok": true, "result": result]
-        case .encodedSuccess:
+        case .encodedSuccess, .streamedSuccess:
             members = ["ok": true, "result": (try? get()) ?? .null]
         case .failure(let error):
             var fields: [String: JSONValue] = ["code": .string(error.code.rawValue), "message": .string(error.message)]

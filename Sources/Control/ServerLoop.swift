@@ -31,10 +31,21 @@ final class ServerLoop: Sendable {
         var completions: [Completion] = []
     }
 
-    /// A response ready to be written to a connection: its line in the pieces `WireFormat.pieces` gives.
+    /// Pieces of a response ready to be written to a connection, and what follows them.
     struct Completion: Sendable {
         let connection: UInt64
         let pieces: [[UInt8]]
+        let then: Continuation
+    }
+
+    /// What follows a completion's pieces.
+    enum Continuation: Sendable {
+        /// Nothing: the response line ends with them.
+        case done
+        /// The next piece of a streamed result, asked for once these are out.
+        case stream(ResultStream)
+        /// The streamed result failed: the line cannot be finished, so the connection is closed once they are out.
+        case broken
     }
 
     /// Creates the wake-up pipe; the loop starts with `start()`.
@@ -100,13 +111,40 @@ final class ServerLoop: Sendable {
     /// Handles `line` from `connection` on a worker thread, then hands the response to the loop.
     func dispatch(_ line: [UInt8], connection: UInt64, peer: PeerCredentials) {
         workers.async {
-            let pieces = self.respond(to: line, peer: peer)
-            self.inbox.withLock { inbox in
-                // After the loop exits its pipe is closed (and the fd number may be reused): drop the response.
-                guard !inbox.loopExited else { return }
-                inbox.completions.append(Completion(connection: connection, pieces: pieces))
-                self.wake(inbox)
+            let (pieces, then) = self.respond(to: line, peer: peer)
+            self.post(Completion(connection: connection, pieces: pieces, then: then))
+        }
+    }
+
+    /// Asks `stream` for its next piece on a handler thread and hands it to the loop: the piece, or the line's end
+    /// once the stream has given all of it, or a broken response when it fails.
+    func pull(_ stream: ResultStream, connection: UInt64) {
+        workers.async {
+            let completion: Completion
+            do {
+                completion =
+                    if let piece = try stream.nextPiece() {
+                        Completion(connection: connection, pieces: [piece], then: .stream(stream))
+                    } else {
+                        Completion(connection: connection, pieces: [WireFormat.successClosing], then: .done)
+                    }
+            } catch {
+                self.logger.error(
+                    "control response failed while being sent; closing the connection",
+                    metadata: ["error": "\(error)"])
+                completion = Completion(connection: connection, pieces: [], then: .broken)
             }
+            self.post(completion)
+        }
+    }
+
+    /// Hands `completion` to the loop thread.
+    private func post(_ completion: Completion) {
+        inbox.withLock { inbox in
+            // After the loop exits its pipe is closed (and the fd number may be reused): drop the response.
+            guard !inbox.loopExited else { return }
+            inbox.completions.append(completion)
+            wake(inbox)
         }
     }
 
@@ -118,8 +156,9 @@ final class ServerLoop: Sendable {
         _ = write(wakeWrite, &byte, 1)
     }
 
-    /// Parses, authorises and handles one request line, returning the response line in pieces.
-    private func respond(to line: [UInt8], peer: PeerCredentials) -> [[UInt8]] {
+    /// Parses, authorises and handles one request line, returning the response line in pieces; a streamed result
+    /// returns the line's start with the result's first piece, and the stream.
+    private func respond(to line: [UInt8], peer: PeerCredentials) -> ([[UInt8]], Continuation) {
         var id: JSONValue?
         let response: ControlResponse
         do {
@@ -135,7 +174,12 @@ final class ServerLoop: Sendable {
                 "invalid control request", metadata: ["reason": "\(error.message)", "uid": "\(peer.uid)"])
             response = ControlResponse(.failure(error))
         }
-        return Self.encode(ControlResponse(response.outcome, id: id))
+        if case .streamedSuccess(let stream) = response.outcome, let opening = try? WireFormat.successOpening(id: id),
+            let first = try? stream.nextPiece()
+        {
+            return ([opening, first], .stream(stream))
+        }
+        return (Self.encode(ControlResponse(response.outcome, id: id)), .done)
     }
 
     /// The response as a line in pieces; a result JSON cannot express (NaN, infinity) becomes an `internal` error.
@@ -158,10 +202,11 @@ private final class Connection {
     let fd: Int32
     let peer: PeerCredentials
     var framer: LineFramer
-    /// The response being written: its pieces, the one being sent, and how much of it is out.
+    /// The response being written: its pieces, the one being sent, how much of it is out, and what follows.
     var output: [[UInt8]] = []
     var piece = 0
     var written = 0
+    var then = ServerLoop.Continuation.done
     var awaitingResponse = false
     var closeAfterFlush = false
     var inputClosed = false
@@ -222,7 +267,7 @@ private final class PollLoop {
             for completion in server.takeCompletions() {
                 guard let connection = connections[completion.connection] else { continue }
                 connection.awaitingResponse = false
-                queue(completion.pieces, on: connection)
+                queue(completion.pieces, then: completion.then, on: connection)
             }
             if fds[1].revents != 0 { acceptConnections() }
             for (index, connection) in polled.enumerated() where fds[index + 2].revents != 0 {
@@ -373,19 +418,21 @@ private final class PollLoop {
             metadata: ["limit": "\(limits.maxRequestBytes)", "uid": "\(connection.peer.uid)"])
         connection.closeAfterFlush = true
         let message = "The request is larger than the \(limits.maxRequestBytes)-byte limit; send a smaller spec."
-        queue(ServerLoop.encode(.failure(.requestTooLarge, message)), on: connection)
+        queue(ServerLoop.encode(.failure(.requestTooLarge, message)), then: .done, on: connection)
     }
 
-    private func queue(_ pieces: [[UInt8]], on connection: Connection) {
+    private func queue(_ pieces: [[UInt8]], then: ServerLoop.Continuation, on connection: Connection) {
         connection.output = pieces
+        connection.then = then
         connection.piece = 0
         connection.written = 0
         connection.deadline = clock.now + limits.idleTimeout
         flush(connection)
     }
 
-    /// Writes what the socket takes now, piece by piece, releasing each piece once it is out; once the response is
-    /// out, closes or moves on to the next request.
+    /// Writes what the socket takes now, piece by piece, releasing each piece once it is out; then asks a streamed
+    /// result for its next piece (waiting for it as for a response), or, once the response is out, closes or moves on
+    /// to the next request.
     private func flush(_ connection: Connection) {
         while connection.hasPendingOutput {
             guard connection.written < connection.output[connection.piece].count else {
@@ -414,6 +461,16 @@ private final class PollLoop {
         connection.output = []
         connection.piece = 0
         connection.written = 0
+        switch connection.then {
+        case .stream(let stream):
+            connection.then = .done
+            connection.awaitingResponse = true
+            return server.pull(stream, connection: connection.id)
+        case .broken:
+            return closeConnection(connection)
+        case .done:
+            break
+        }
         connection.deadline = clock.now + limits.idleTimeout
         if connection.closeAfterFlush || stopDeadline != nil { return closeConnection(connection) }
         processInput(connection)

@@ -1,5 +1,6 @@
 import ImportSpec
 import StatusModel
+import Synchronization
 
 /// Status records as the JSON values `status` and `list` results carry, built member by member: the members their
 /// `Codable` conformances write (a nil optional is left out), without `JSONValue(encoding:)`'s encode-and-decode
@@ -78,60 +79,89 @@ public enum StatusJSON {
 
     /// A listed status whose stored conditions text is not a JSON array (the database was changed outside aurorad or
     /// is damaged); the daemon reports it as the store's unreadable value.
-    public struct UnreadableConditions: Error, Equatable {
+    public struct UnreadableConditions: Error, Equatable, CustomStringConvertible {
         /// The spec whose conditions cannot be read.
         public var name: String
+
+        /// Names the spec and what is wrong.
+        public var description: String { "the stored conditions of spec '\(name)' are not a JSON array" }
     }
 
-    /// Writes a `list` result, one listed status at a time as the store reads them: the compact JSON text of their
-    /// array, members in sorted order, the bytes `value` then `JSONText.compact` give for the statuses with their
-    /// conditions, or with `summary` only the members `ctl list` prints (name, phase, generation,
-    /// observedGeneration, cluster.status, updatedAt). The text is kept in pieces of about `pieceSize` bytes that
-    /// the server sends as they are: a list of 10,000 specs (13.8 MB) is never held as records, never copied into
-    /// a buffer twice as large as it outgrows one, and never copied into its response line.
-    public struct ListWriter {
-        /// A piece is closed once it holds this many bytes.
+    /// A `list` result as a `ResultStream`: the compact JSON text of the listed statuses' array, members in sorted
+    /// order, the bytes `value` then `JSONText.compact` give for the statuses with their conditions, or with `summary`
+    /// only the members `ctl list` prints (name, phase, generation, observedGeneration, cluster.status, updatedAt);
+    /// only the statuses `including` takes. Each piece of about `ListText.pieceSize` bytes is written from the pages
+    /// `readPage` gives (`limit` statuses by name after `after`) when the server asks for it. The conditions are the
+    /// text the store keeps (`JSONEncoder` with sorted keys when the status was written), passed on as they are; one
+    /// that is not a JSON array throws `UnreadableConditions`. Throws what the first piece's reads throw (nothing of
+    /// the response is sent yet); a later error ends the response.
+    public static func listStream(
+        summary: Bool, including: @escaping @Sendable (SpecStatus) -> Bool,
+        readPage: @escaping @Sendable (_ after: String?, _ limit: Int) throws -> [ListedStatus]
+    ) throws -> ResultStream {
+        let text = ListText(summary: summary, including: including, readPage: readPage)
+        let first = try text.nextPiece() ?? []
+        return ResultStream(first: first) { try text.nextPiece() }
+    }
+
+    /// The state of one list being written: where the store's pages stand and whether the array is closed.
+    final class ListText: Sendable {
+        /// A piece ends with the page that takes it past this many bytes.
         static let pieceSize = 256 * 1024
+        /// Statuses read per page: about 280 KB of full statuses, 32 KB of summaries.
+        static let pageSize = 200
+
+        private struct Position {
+            var after: String?
+            var opened = false
+            var written = 0
+            var finished = false
+        }
+
         private let summary: Bool
-        private var writer = JSONText.Writer(pretty: false)
-        private var pieces: [[UInt8]] = []
-        private var count = 0
+        private let including: @Sendable (SpecStatus) -> Bool
+        private let readPage: @Sendable (_ after: String?, _ limit: Int) throws -> [ListedStatus]
+        private let position = Mutex(Position())
 
-        /// An empty list; `summary`: each status with only the members `ctl list` prints.
-        public init(summary: Bool) {
+        init(
+            summary: Bool, including: @escaping @Sendable (SpecStatus) -> Bool,
+            readPage: @escaping @Sendable (_ after: String?, _ limit: Int) throws -> [ListedStatus]
+        ) {
             self.summary = summary
-            writer.bytes.reserveCapacity(Self.pieceSize + 4096)
-            writer.bytes.append(UInt8(ascii: "["))
+            self.including = including
+            self.readPage = readPage
         }
 
-        /// Writes `entry` after the ones before it. The conditions are the text the store keeps (`JSONEncoder`
-        /// with sorted keys when the status was written), passed on as they are; throws `UnreadableConditions`,
-        /// writing nothing of the entry, when they are not a JSON array (not read for a summary).
-        public mutating func append(_ entry: ListedStatus) throws {
-            let mark = writer.bytes.count
-            if count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-            if summary {
-                StatusJSON.writeSummary(entry.status, to: &writer)
-            } else {
-                do {
-                    try StatusJSON.write(entry.status, conditionsJSON: entry.conditionsJSON, to: &writer)
-                } catch {
-                    writer.bytes.removeSubrange(mark...)
-                    throw error
+        /// The next piece: the array's opening bracket first, its closing one last; nil once that was given.
+        func nextPiece() throws -> [UInt8]? {
+            try position.withLock { position throws -> [UInt8]? in
+                guard !position.finished else { return nil }
+                var writer = JSONText.Writer(pretty: false)
+                writer.bytes.reserveCapacity(Self.pieceSize + 64 * 1024)
+                if !position.opened {
+                    writer.bytes.append(UInt8(ascii: "["))
+                    position.opened = true
                 }
+                while writer.bytes.count < Self.pieceSize {
+                    let page = try readPage(position.after, Self.pageSize)
+                    for entry in page where including(entry.status) {
+                        if position.written > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                        if summary {
+                            StatusJSON.writeSummary(entry.status, to: &writer)
+                        } else {
+                            try StatusJSON.write(entry.status, conditionsJSON: entry.conditionsJSON, to: &writer)
+                        }
+                        position.written += 1
+                    }
+                    if let last = page.last { position.after = last.status.name }
+                    if page.count < Self.pageSize {
+                        writer.bytes.append(UInt8(ascii: "]"))
+                        position.finished = true
+                        break
+                    }
+                }
+                return writer.bytes
             }
-            count += 1
-            guard writer.bytes.count >= Self.pieceSize else { return }
-            pieces.append(writer.bytes)
-            writer.bytes = []
-            writer.bytes.reserveCapacity(Self.pieceSize + 4096)
-        }
-
-        /// The whole array's text, in the pieces it was written in.
-        public consuming func finish() -> [[UInt8]] {
-            writer.bytes.append(UInt8(ascii: "]"))
-            pieces.append(writer.bytes)
-            return pieces
         }
     }
 

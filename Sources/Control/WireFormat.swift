@@ -15,17 +15,29 @@ enum WireFormat {
 
     /// Encodes `response` as one line, newline included, written directly (`JSONText`): a list result of
     /// thousands of statuses would spend most of its time in `JSONEncoder`. The line comes in pieces to be sent one
-    /// after the other: an encoded result's own pieces go between the line's opening and closing bytes, as they are,
-    /// so a 13.8 MB list is not copied into the line; keys stay sorted because `id` sorts before `ok` and `result`.
+    /// after the other: an encoded result goes between the line's opening and closing bytes as it is, never copied
+    /// into the line; keys stay sorted because `id` sorts before `ok` and `result`. A streamed result is read whole
+    /// here (the server sends its pieces as they are written instead: `successOpening`, the pieces, `successClosing`).
     static func pieces(_ response: ControlResponse) throws -> [[UInt8]] {
-        guard case .encodedSuccess(let result) = response.outcome else {
+        switch response.outcome {
+        case .encodedSuccess(let result):
+            return [try successOpening(id: response.id), result, successClosing]
+        case .streamedSuccess(let stream):
+            return [try successOpening(id: response.id), try stream.collected(), successClosing]
+        case .success, .failure:
             return [try JSONText.compact(response.wireValue) + [newline]]
         }
-        var opening = Array("{".utf8)
-        if let id = response.id { opening += Array(#""id":"#.utf8) + (try JSONText.compact(id)) + Array(",".utf8) }
-        opening += successPrefix
-        return [opening] + result + [[UInt8(ascii: "}"), newline]]
     }
+
+    /// The bytes a success line starts with, up to its result: `{`, the request's `id` when it had one, `"ok":true`.
+    static func successOpening(id: JSONValue?) throws -> [UInt8] {
+        var opening = Array("{".utf8)
+        if let id { opening += Array(#""id":"#.utf8) + (try JSONText.compact(id)) + Array(",".utf8) }
+        return opening + successPrefix
+    }
+
+    /// The bytes a success line ends with, after its result.
+    static let successClosing = [UInt8(ascii: "}"), newline]
 
     /// What a success line without an `id` starts with; the result follows, then the closing brace.
     private static let successPrefix = Array(#""ok":true,"result":"#.utf8)
@@ -41,7 +53,7 @@ enum WireFormat {
         if resultAsText, line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"),
             line.count > successPrefix.count + 2, line[1...successPrefix.count].elementsEqual(successPrefix)
         {
-            return ControlResponse(.encodedSuccess([Array(line[(successPrefix.count + 1)..<(line.count - 1)])]))
+            return ControlResponse(.encodedSuccess(Array(line[(successPrefix.count + 1)..<(line.count - 1)])))
         }
         return try ControlResponse(wire: try JSONValue(decoding: Data(line)))
     }

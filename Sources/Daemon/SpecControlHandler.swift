@@ -142,16 +142,16 @@ public struct SpecControlHandler: ControlHandler {
 
     /// Every status, or those in `phase`; `summary`: only the members `ctl list` prints.
     private func list(phase: Phase?, summary: Bool) throws -> ControlResponse {
-        var list = StatusJSON.ListWriter(summary: summary)
+        let store = store
         do {
-            try store.forEachListedStatus { entry in
-                if phase == nil || entry.status.phase == phase { try list.append(entry) }
+            let stream = try StatusJSON.listStream(summary: summary, including: { phase == nil || $0.phase == phase }) {
+                after, limit in try store.listedStatuses(after: after, limit: limit)
             }
+            return ControlResponse(.streamedSuccess(stream))
         } catch let error as StatusJSON.UnreadableConditions {
             throw StoreError.unreadableValue(
                 table: "status", name: error.name, detail: "conditions are not a JSON array")
         }
-        return ControlResponse(.encodedSuccess(list.finish()))
     }
 
     private func delete(_ name: String?, peer: PeerCredentials) throws -> ControlResponse {

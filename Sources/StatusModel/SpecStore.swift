@@ -31,10 +31,9 @@ public protocol SpecStore: Sendable {
     /// How many specs are in each phase (a spec without a written status is Pending, or Deleting once its deletion
     /// was requested); a phase no spec is in is absent.
     func phaseCounts() throws -> [Phase: Int]
-    /// Hands the status of every spec to `visit`, ordered by name, with its conditions as JSON text (`ListedStatus`),
-    /// one at a time as they are read, so a list of thousands is never held whole; an error `visit` throws ends the
-    /// read and is rethrown.
-    func forEachListedStatus(_ visit: (ListedStatus) throws -> Void) throws
+    /// A page of the specs' statuses, ordered by name: at most `limit`, those after `after` (from the first when nil),
+    /// with their conditions as JSON text (`ListedStatus`). A list is read page by page, so it is never held whole.
+    func listedStatuses(after: String?, limit: Int) throws -> [ListedStatus]
     /// Stores `status` unless its spec is gone or the stored status describes a newer generation.
     @discardableResult
     func writeStatus(_ status: SpecStatus) throws -> StatusWriteOutcome

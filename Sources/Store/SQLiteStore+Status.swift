@@ -96,15 +96,23 @@ extension SQLiteStore {
         return counts
     }
 
-    /// Hands `visit` the status of every spec, ordered by name, as each row is read, each with its conditions as
-    /// stored (JSON text) rather than decoded: `JSONDecoder` on 10,000 condition lists was most of the time
-    /// `aurorad ctl list` took.
-    public func forEachListedStatus(_ visit: (ListedStatus) throws -> Void) throws {
+    /// The statuses of at most `limit` specs ordered by name, those after `after` (from the first when nil), each
+    /// with its conditions as stored (JSON text) rather than decoded: `JSONDecoder` on 10,000 condition lists was most
+    /// of the time `aurorad ctl list` took. Each page is one read by the primary key, so a list served page by page
+    /// holds no read open between pages.
+    public func listedStatuses(after: String?, limit: Int) throws -> [ListedStatus] {
         try withReader { db in
-            try db.forEachRow("\(Self.statusQuery) ORDER BY s.name", operation: "listing statuses") { row in
+            // Two statements rather than `?1 IS NULL OR s.name > ?1`, which the planner cannot serve from the index.
+            let (filter, arguments): (String, [SQLValue]) =
+                if let after { ("WHERE s.name > ?2", [.integer(Int64(limit)), .text(after)]) } else {
+                    ("", [.integer(Int64(limit))])
+                }
+            return try db.query(
+                "\(Self.statusQuery) \(filter) ORDER BY s.name LIMIT ?1", arguments, operation: "listing statuses"
+            ) { row in
                 let conditionsJSON = row.isNull(4) ? "[]" : row.text(7)
-                try visit(
-                    ListedStatus(status: try Self.decodeStatus(row) { _, _ in [] }, conditionsJSON: conditionsJSON))
+                return ListedStatus(
+                    status: try Self.decodeStatus(row) { _, _ in [] }, conditionsJSON: conditionsJSON)
             }
         }
     }

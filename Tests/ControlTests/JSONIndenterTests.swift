@@ -80,7 +80,7 @@ private struct ResultHandler: ControlHandler {
 
     func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
         switch (request.command, request.name) {
-        case (.list, _): ControlResponse(.encodedSuccess([(try? JSONText.compact(rows)) ?? []]))
+        case (.list, _): ControlResponse(.encodedSuccess((try? JSONText.compact(rows)) ?? []))
         case (_, "missing"): .failure(.notFound, "No spec is named missing.")
         default: .success("just text")
         }

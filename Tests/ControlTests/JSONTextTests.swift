@@ -1,6 +1,7 @@
 import Foundation
 import ImportSpec
 import StatusModel
+import Synchronization
 import Testing
 
 @testable import Control
@@ -102,40 +103,74 @@ struct JSONTextTests {
         }
         let text = try written(listed)
         #expect(text == (try JSONText.compact(.array(statuses.map(StatusJSON.value)))))
+        // Unreadable conditions in the first piece fail the list before anything is sent.
         #expect(throws: StatusJSON.UnreadableConditions(name: statuses[1].name)) {
             try written([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
         }
-        // An entry refused leaves the list as it was: the next one follows the last written.
-        var list = StatusJSON.ListWriter(summary: false)
-        try list.append(listed[0])
-        #expect(throws: StatusJSON.UnreadableConditions.self) {
-            try list.append(ListedStatus(status: statuses[1], conditionsJSON: "{}"))
-        }
-        try list.append(listed[1])
-        #expect(Array(list.finish().joined()) == (try written(Array(listed.prefix(2)))))
     }
 
-    @Test("a long list is written in pieces of about 256 KiB whose text is the list's")
+    @Test("a long list is streamed in pieces of about 256 KiB, each written from the pages it needs when asked for")
     func listInPieces() throws {
         var bare = statuses[0]
         bare.conditions = []
-        let entry = ListedStatus(status: bare, conditionsJSON: "[]")
-        let one = try written([entry]).count - 2
-        let count = 3 * StatusJSON.ListWriter.pieceSize / one
-        var list = StatusJSON.ListWriter(summary: false)
-        for _ in 0..<count { try list.append(entry) }
-        let pieces = list.finish()
-        #expect(pieces.count >= 3 && pieces.count <= 4, "\(pieces.map(\.count))")
-        #expect(pieces.dropLast().allSatisfy { $0.count >= StatusJSON.ListWriter.pieceSize })
-        let text = Array(pieces.joined())
-        #expect(text == (try JSONText.compact(.array(Array(repeating: StatusJSON.value(bare), count: count)))))
+        let count = 1_000
+        let entries = (0..<count).map { index in
+            var status = bare
+            status.name = String(format: "spec-%04d", index)
+            return ListedStatus(status: status, conditionsJSON: "[]")
+        }
+        let pagesRead = Mutex<[String?]>([])
+        let stream = try StatusJSON.listStream(summary: false, including: { _ in true }) { after, limit in
+            pagesRead.withLock { $0.append(after) }
+            return page(of: entries, after: after, limit: limit)
+        }
+        let piecesBefore = pagesRead.withLock { $0.count }
+        var pieces: [[UInt8]] = []
+        for _ in 0..<count {
+            guard let piece = try stream.nextPiece() else { break }
+            pieces.append(piece)
+        }
+        let size = StatusJSON.ListText.pieceSize
+        #expect(pieces.count >= 2, "\(pieces.map(\.count))")
+        #expect(pieces.dropLast().allSatisfy { $0.count >= size && $0.count < size + 300_000 })
+        #expect(piecesBefore < pagesRead.withLock { $0.count }, "the first piece is written before the stream is made")
+        #expect(pagesRead.withLock { $0.first } == .some(nil))
+        #expect(pagesRead.withLock { Array($0.dropFirst()) }.allSatisfy { $0 != nil })
+        let expected = JSONValue.array(entries.map { StatusJSON.value($0.status) })
+        #expect(Array(pieces.joined()) == (try JSONText.compact(expected)))
+        #expect(try stream.nextPiece() == nil)
     }
 
-    /// `listed` through a `ListWriter`, the pieces joined.
+    @Test("a list keeps only the statuses it includes, the commas right across pages")
+    func filteredList() throws {
+        let entries = (0..<450).map { index in
+            var status = statuses[2]
+            status.name = String(format: "spec-%03d", index)
+            status.phase = index % 7 == 0 ? .failed : .ready
+            return ListedStatus(status: status, conditionsJSON: "[]")
+        }
+        let stream = try StatusJSON.listStream(summary: true, including: { $0.phase == .failed }) { after, limit in
+            page(of: entries, after: after, limit: limit)
+        }
+        guard case .array(let listed) = try JSONValue(decoding: Data(try stream.collected())) else {
+            Issue.record("not an array")
+            return
+        }
+        let failed = entries.filter { $0.status.phase == .failed }.map { JSONValue.string($0.status.name) }
+        #expect(listed.map { $0["name"] } == failed)
+        #expect(listed.allSatisfy { $0["phase"] == "Failed" })
+    }
+
+    /// The page of `entries` (sorted by name) a store gives: at most `limit` of those after `after`.
+    private func page(of entries: [ListedStatus], after: String?, limit: Int) -> [ListedStatus] {
+        Array(entries.filter { entry in after.map { entry.status.name > $0 } ?? true }.prefix(limit))
+    }
+
+    /// `listed` streamed as one list, its pieces joined.
     private func written(_ listed: [ListedStatus], summary: Bool = false) throws -> [UInt8] {
-        var list = StatusJSON.ListWriter(summary: summary)
-        for entry in listed { try list.append(entry) }
-        return Array(list.finish().joined())
+        try StatusJSON.listStream(summary: summary, including: { _ in true }) { after, limit in
+            page(of: listed, after: after, limit: limit)
+        }.collected()
     }
 
     @Test("a summary list holds only the members ctl list prints, as the full values have them")
@@ -161,14 +196,14 @@ struct JSONTextTests {
     func encodedResponse() throws {
         let value: JSONValue = ["b": [1, 2], "a": .string(awkward)]
         for id: JSONValue? in [nil, 7, "x"] {
-            let pieces = try WireFormat.pieces(ControlResponse(.encodedSuccess([try JSONText.compact(value)]), id: id))
+            let pieces = try WireFormat.pieces(ControlResponse(.encodedSuccess(try JSONText.compact(value)), id: id))
             let line = Array(pieces.joined())
             #expect(line == Array(try WireFormat.pieces(ControlResponse(.success(value), id: id)).joined()))
             #expect(try WireFormat.response(Array(line.dropLast())) == ControlResponse(.success(value), id: id))
             let read = try WireFormat.response(Array(line.dropLast()), resultAsText: true)
             #expect(try read.get() == value)
             #expect(try read.prettyResult() == (try JSONText.pretty(value)))
-            if id == nil { #expect(read.outcome == .encodedSuccess([try JSONText.compact(value)])) }
+            if id == nil { #expect(read.outcome == .encodedSuccess(try JSONText.compact(value))) }
         }
         let garbage = try WireFormat.response(Array(#"{"ok":true,"result":[1,}"#.utf8), resultAsText: true)
         #expect(throws: ControlError.self) { try garbage.get() }

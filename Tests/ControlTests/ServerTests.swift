@@ -151,17 +151,32 @@ struct ServerTests {
         }
     }
 
-    @Test("a result written in pieces goes out as one line, the pieces in order, and the connection goes on")
-    func resultInPieces() throws {
-        try withServer(handler: PiecesHandler()) { _, client in
+    @Test("a streamed result goes out as one line, its pieces in order, and the connection goes on")
+    func streamedResult() throws {
+        try withServer(handler: StreamingHandler()) { _, client in
             let connection = try client.connect()
             for id in 1...2 {
                 var request = ControlRequest.list()
                 request.id = .integer(id)
                 let response = try connection.send(request)
                 #expect(response.id == .integer(id))
-                #expect(try response.get() == PiecesHandler.value)
+                #expect(try response.get() == StreamingHandler.value)
             }
+        }
+    }
+
+    @Test("a stream that fails midway closes its connection; a client leaving midway costs nothing; others are served")
+    func brokenStreams() throws {
+        try withServer(handler: StreamingHandler(failing: true)) { _, client in
+            #expect(throws: ControlClientError.self) { try client.send(.list()) }
+        }
+        try withServer(handler: StreamingHandler()) { _, client in
+            for _ in 0..<5 {
+                let leaving = try client.connect()
+                try leaving.writeRaw(#"{"command":"list"}"# + "\n")
+                leaving.close()
+            }
+            #expect(try client.send(.list()).get() == StreamingHandler.value)
         }
     }
 
@@ -230,18 +245,24 @@ struct BlobHandler: ControlHandler {
     }
 }
 
-/// Answers every request with a list result in pieces (an empty one among them), far larger than a socket buffer
-/// together, as the daemon's `list` does.
-struct PiecesHandler: ControlHandler {
+/// Answers every request with a streamed list result (an empty piece among the pieces), far larger than a socket
+/// buffer together, as the daemon's `list` does; with `failing`, the stream fails after its first two pieces.
+struct StreamingHandler: ControlHandler {
     static let numbers = Array(0..<200_000)
     static let value = JSONValue.array(numbers.map { .integer($0) })
+    var failing = false
 
     func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
         let middle = Self.numbers.dropFirst().map { ",\($0)" }.joined()
-        let pieces = [
-            "[\(Self.numbers[0])", "", String(middle.prefix(700_000)), String(middle.dropFirst(700_000)), "]",
-        ]
-        return ControlResponse(.encodedSuccess(pieces.map { Array($0.utf8) }))
+        let pieces = Mutex(["", String(middle.prefix(700_000)), String(middle.dropFirst(700_000)), "]"])
+        let failing = failing
+        let stream = ResultStream(first: Array("[\(Self.numbers[0])".utf8)) {
+            try pieces.withLock { pieces in
+                if failing, pieces.count < 3 { throw CancellationError() }
+                return pieces.isEmpty ? nil : Array(pieces.removeFirst().utf8)
+            }
+        }
+        return ControlResponse(.streamedSuccess(stream))
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Listing")
 struct ListingTests {
-    @Test("forEachListedStatus: every spec by name, the status without conditions and the conditions as stored")
+    @Test("listedStatuses: every spec by name, the status without conditions and the conditions as stored")
     func listedMatchesStatuses() throws {
         try withStore { store, _ in
             for name in ["b-orders", "a-users"] { try store.put(name: name, specJSON: specJSON(name)) }
@@ -34,29 +34,35 @@ struct ListingTests {
         }
     }
 
-    @Test("forEachListedStatus: an error the visitor throws ends the read and comes back to the caller")
-    func visitorErrorEndsTheRead() throws {
-        struct Enough: Error {}
+    @Test("listedStatuses(after:limit:): pages by name that together are the whole list, each page one read")
+    func pagesMakeTheWholeList() throws {
         try withStore { store, _ in
-            for name in ["a", "b", "c"] { try store.put(name: name, specJSON: specJSON(name)) }
-            var visited: [String] = []
-            #expect(throws: Enough.self) {
-                try store.forEachListedStatus { entry in
-                    visited.append(entry.status.name)
-                    if visited.count == 2 { throw Enough() }
-                }
+            let names = (0..<7).map { "spec-\($0)" }
+            for name in names.shuffled() { try store.put(name: name, specJSON: specJSON(name)) }
+            var pages: [[String]] = []
+            var after: String?
+            for _ in 0..<10 {
+                let page = try store.listedStatuses(after: after, limit: 3).map(\.status.name)
+                pages.append(page)
+                guard page.count == 3, let last = page.last else { break }
+                after = last
             }
-            #expect(visited == ["a", "b"])
-            #expect(try store.listedStatuses().count == 3, "the store reads again after the abandoned read")
+            #expect(pages == [["spec-0", "spec-1", "spec-2"], ["spec-3", "spec-4", "spec-5"], ["spec-6"]])
+            #expect(try store.listedStatuses(after: "spec-6", limit: 3).isEmpty)
+            // A spec added behind the position is not in the rest; one ahead of it is.
+            try store.put(name: "spec-00", specJSON: specJSON("spec-00"))
+            try store.put(name: "spec-7", specJSON: specJSON("spec-7"))
+            #expect(
+                try store.listedStatuses(after: "spec-4", limit: 10).map(\.status.name) == [
+                    "spec-5", "spec-6", "spec-7",
+                ])
         }
     }
 }
 
 extension SQLiteStore {
-    /// Every listed status, collected from `forEachListedStatus`.
+    /// Every listed status, in one page.
     func listedStatuses() throws -> [ListedStatus] {
-        var listed: [ListedStatus] = []
-        try forEachListedStatus { listed.append($0) }
-        return listed
+        try listedStatuses(after: nil, limit: Int(Int32.max))
     }
 }

@@ -52,21 +52,13 @@ final class Connection: @unchecked Sendable {
     func query<T>(
         _ sql: String, _ arguments: [SQLValue] = [], operation: String, decode: (Row) throws -> T
     ) throws -> [T] {
-        var results: [T] = []
-        try forEachRow(sql, arguments, operation: operation) { results.append(try decode($0)) }
-        return results
-    }
-
-    /// Runs one query with `arguments` and hands every result row to `visit` as it is stepped to; an error `visit`
-    /// throws ends the query and is rethrown.
-    func forEachRow(
-        _ sql: String, _ arguments: [SQLValue] = [], operation: String, _ visit: (Row) throws -> Void
-    ) throws {
         let statement = try Statement(connection: self, sql: sql, operation: operation)
         try statement.bind(arguments)
+        var results: [T] = []
         while try statement.step() {
-            try visit(statement.row)
+            results.append(try decode(statement.row))
         }
+        return results
     }
 
     /// Runs one query and maps its first row through `decode`, or returns nil when there is none.
