@@ -177,7 +177,8 @@ final class ServerLoop: Sendable {
         if case .streamedSuccess(let stream) = response.outcome, let opening = try? WireFormat.successOpening(id: id),
             let first = try? stream.nextPiece()
         {
-            return ([opening, first], .stream(stream))
+            return stream.isComplete
+                ? ([opening, first, WireFormat.successClosing], .done) : ([opening, first], .stream(stream))
         }
         return (Self.encode(ControlResponse(response.outcome, id: id)), .done)
     }

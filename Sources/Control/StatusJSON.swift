@@ -101,7 +101,8 @@ public enum StatusJSON {
     ) throws -> ResultStream {
         let text = ListText(summary: summary, including: including, readPage: readPage)
         let first = try text.nextPiece() ?? []
-        return ResultStream(first: first) { try text.nextPiece() }
+        guard !text.isFinished else { return ResultStream(first: first, next: nil) }
+        return ResultStream(first: first) { () throws -> [UInt8]? in try text.nextPiece() }
     }
 
     /// The state of one list being written: where the store's pages stand and whether the array is closed.
@@ -131,6 +132,9 @@ public enum StatusJSON {
             self.including = including
             self.readPage = readPage
         }
+
+        /// True once the array's closing bracket was written.
+        var isFinished: Bool { position.withLock { $0.finished } }
 
         /// The next piece: the array's opening bracket first, its closing one last; nil once that was given.
         func nextPiece() throws -> [UInt8]? {

@@ -103,6 +103,14 @@ struct JSONTextTests {
         }
         let text = try written(listed)
         #expect(text == (try JSONText.compact(.array(statuses.map(StatusJSON.value)))))
+        // A list within one piece is complete once that piece is taken: the server ends the line with it.
+        let short = try StatusJSON.listStream(summary: false, including: { _ in true }) { after, limit in
+            self.page(of: listed, after: after, limit: limit)
+        }
+        #expect(!short.isComplete)
+        #expect(try short.nextPiece() == text)
+        #expect(short.isComplete)
+        #expect(try short.nextPiece() == nil)
         // Unreadable conditions in the first piece fail the list before anything is sent.
         #expect(throws: StatusJSON.UnreadableConditions(name: statuses[1].name)) {
             try written([ListedStatus(status: statuses[1], conditionsJSON: "{}")])
@@ -125,6 +133,7 @@ struct JSONTextTests {
             return page(of: entries, after: after, limit: limit)
         }
         let piecesBefore = pagesRead.withLock { $0.count }
+        #expect(!stream.isComplete)
         var pieces: [[UInt8]] = []
         for _ in 0..<count {
             guard let piece = try stream.nextPiece() else { break }

@@ -165,6 +165,19 @@ struct ServerTests {
         }
     }
 
+    @Test("a stream whose first piece is the whole result is answered like any other result")
+    func completeStream() throws {
+        struct ShortList: ControlHandler {
+            func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
+                ControlResponse(.streamedSuccess(ResultStream(first: Array("[1,2]".utf8), next: nil)))
+            }
+        }
+        try withServer(handler: ShortList()) { _, client in
+            let connection = try client.connect()
+            for _ in 1...2 { #expect(try connection.send(.list()).get() == [1, 2]) }
+        }
+    }
+
     @Test("a stream that fails midway closes its connection; a client leaving midway costs nothing; others are served")
     func brokenStreams() throws {
         try withServer(handler: StreamingHandler(failing: true)) { _, client in
@@ -256,7 +269,7 @@ struct StreamingHandler: ControlHandler {
         let middle = Self.numbers.dropFirst().map { ",\($0)" }.joined()
         let pieces = Mutex(["", String(middle.prefix(700_000)), String(middle.dropFirst(700_000)), "]"])
         let failing = failing
-        let stream = ResultStream(first: Array("[\(Self.numbers[0])".utf8)) {
+        let stream = ResultStream(first: Array("[\(Self.numbers[0])".utf8)) { () throws -> [UInt8]? in
             try pieces.withLock { pieces in
                 if failing, pieces.count < 3 { throw CancellationError() }
                 return pieces.isEmpty ? nil : Array(pieces.removeFirst().utf8)
