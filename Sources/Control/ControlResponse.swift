@@ -121,15 +121,16 @@ public struct ControlResponse: Sendable, Equatable, Codable {
         switch outcome {
         case .success(let result):
             do { return try JSONText.pretty(result) } catch { throw Self.unwritable(error) }
-        case .encodedSuccess(let text):
-            if let indented = JSONText.indented(text) { return indented }
-            do { return try JSONText.pretty(try Self.parse(text)) } catch { throw Self.unwritable(error) }
-        case .streamedSuccess(let stream):
-            let text = try Self.collected(stream)
-            if let indented = JSONText.indented(text) { return indented }
-            do { return try JSONText.pretty(try Self.parse(text)) } catch { throw Self.unwritable(error) }
+        case .encodedSuccess(let text): return try Self.indented(text)
+        case .streamedSuccess(let stream): return try Self.indented(try Self.collected(stream))
         case .failure(let error): throw error
         }
+    }
+
+    /// Compact result text indented as it is, or, when it is not balanced JSON, parsed (which names the fault).
+    private static func indented(_ text: [UInt8]) throws(ControlError) -> [UInt8] {
+        if let indented = JSONText.indented(text) { return indented }
+        do { return try JSONText.pretty(try parse(text)) } catch { throw unwritable(error) }
     }
 
     /// Every piece `stream` has left, joined; a stream that fails is the daemon's internal error.

@@ -273,15 +273,18 @@ public final class FleetObserver: StateObserving {
             // A `next` read may stay asked for when the read before it served its callers: only one running counts.
             guard state.current == nil, state.full != nil || state.partial != nil || state.roles != nil
             else { return nil }
-            let held = Set(state.kept.flatMap(\.interests.keys)).count
+            let kept = state.kept
+            let held = Set(kept.flatMap(\.interests.keys)).count
             var view = FleetView(region: (state.full ?? state.partial)?.view.region ?? "")
             var interests: [String: FleetInterest] = [:]
             var tick = UInt64.max
             var started = Date.distantFuture
             for name in state.watched.keys where Self.waiting(name, in: state) != nil {
-                guard let snapshot = state.kept.first(where: { $0.interests[name] != nil }) else { continue }
+                guard let snapshot = kept.first(where: { $0.interests[name] != nil }),
+                    let interest = snapshot.interests[name]
+                else { continue }
                 view.add(snapshot.view.slice(for: name))
-                interests[name] = snapshot.interests[name]
+                interests[name] = interest
                 tick = min(tick, snapshot.tick)
                 started = min(started, snapshot.started)
             }
@@ -292,11 +295,11 @@ public final class FleetObserver: StateObserving {
             let counts = (released: held - interests.count, kept: interests.count)
             guard var roles = state.roles else { return counts }
             roles.covered = roles.covered.filter { interests[$0.key] != nil }
-            var kept = KeyedValues<ObservedRole>()
+            var keptRoles = KeyedValues<ObservedRole>()
             for name in roles.covered.values.flatMap({ $0.roleNames.map(\.lowercasedKey) }) {
-                if let role = roles.roles[name] { kept[name] = role }
+                if let role = roles.roles[name] { keptRoles[name] = role }
             }
-            roles.roles = kept
+            roles.roles = keptRoles
             state.roles = roles.covered.isEmpty ? nil : roles
             return counts
         }
